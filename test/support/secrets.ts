@@ -1,0 +1,14 @@
+/**
+ * Secrets the tests hand out (client secrets, codes, tokens). The log capture
+ * in failOnSecretInLogs.ts fails the file if any of them is ever printed.
+ */
+const registry: Set<string> = ((globalThis as any).__spectroTestSecrets ??= new Set<string>());
+
+/** Remember a value that must never reach a log line. Short values are ignored: they match by chance. */
+export function registerSecret(value: string | undefined | null): void {
+  if (value && value.length >= 12) registry.add(value);
+}
+
+export function registeredSecrets(): Iterable<string> {
+  return registry;
+}

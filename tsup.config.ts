@@ -1,0 +1,26 @@
+import { defineConfig } from 'tsup';
+
+const peers = [/^@backstage\//, /^react/, 'ioredis', 'express', 'js-yaml'];
+
+export default defineConfig([
+  {
+    // Backend entries: legacy Backstage backends are CommonJS, so ship both formats.
+    entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
+    format: ['cjs', 'esm'],
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    target: 'node18',
+    external: peers,
+  },
+  {
+    // Browser entries: ESM only; every Backstage package and React stay peers.
+    entry: { 'frontend/index': 'src/frontend/index.ts', 'alpha/index': 'src/alpha/index.ts' },
+    format: ['esm'],
+    dts: true,
+    sourcemap: true,
+    platform: 'browser',
+    target: 'es2020',
+    external: peers,
+  },
+]);
