@@ -1,0 +1,2 @@
+export { spectroCloudAuthApi, spectroCloudAuthPlugin, spectroCloudAuthPlugin as default } from './plugin';
+export { spectroCloudAuthApiRef } from '../frontend/apiRef';

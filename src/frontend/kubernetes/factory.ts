@@ -1,0 +1,44 @@
+import {
+  createApiFactory,
+  gitlabAuthApiRef,
+  googleAuthApiRef,
+  microsoftAuthApiRef,
+  oktaAuthApiRef,
+  oneloginAuthApiRef,
+} from '@backstage/core-plugin-api';
+import { KubernetesAuthProviders, kubernetesAuthProvidersApiRef } from '@backstage/plugin-kubernetes-react';
+import { spectroCloudAuthApiRef } from '../apiRef';
+import { spectroCloudIdTokenSource } from './provider';
+
+/**
+ * Replaces the Kubernetes plugin's auth providers factory: the stock providers
+ * (google, microsoft, and the OIDC ones gitlab, google, microsoft, okta,
+ * onelogin) plus `spectrocloud`, so clusters with `authProvider: oidc` and
+ * `oidcTokenProvider: spectrocloud` get the user's SpectroCloud ID token.
+ *
+ * @public
+ */
+export const spectroCloudKubernetesAuthProvidersApiFactory = createApiFactory({
+  api: kubernetesAuthProvidersApiRef,
+  deps: {
+    spectroCloudAuthApi: spectroCloudAuthApiRef,
+    gitlabAuthApi: gitlabAuthApiRef,
+    googleAuthApi: googleAuthApiRef,
+    microsoftAuthApi: microsoftAuthApiRef,
+    oktaAuthApi: oktaAuthApiRef,
+    oneloginAuthApi: oneloginAuthApiRef,
+  },
+  factory: ({ spectroCloudAuthApi, gitlabAuthApi, googleAuthApi, microsoftAuthApi, oktaAuthApi, oneloginAuthApi }) =>
+    new KubernetesAuthProviders({
+      googleAuthApi,
+      microsoftAuthApi,
+      oidcProviders: {
+        gitlab: gitlabAuthApi,
+        google: googleAuthApi,
+        microsoft: microsoftAuthApi,
+        okta: oktaAuthApi,
+        onelogin: oneloginAuthApi,
+        spectrocloud: spectroCloudIdTokenSource(spectroCloudAuthApi),
+      },
+    }),
+});

@@ -1,0 +1,6 @@
+export { spectroCloudKubernetesAuthProvidersApiFactory } from './factory';
+export {
+  createSpectroCloudKubernetesAuthProvider,
+  spectroCloudIdTokenSource,
+  type SpectroCloudKubernetesAuthProviderOptions,
+} from './provider';

@@ -1,0 +1,202 @@
+import type { FetchMiddleware } from '@backstage/core-app-api';
+import type { BackstageIdentityApi, SessionApi } from '@backstage/core-plugin-api';
+import { SpectroCloudReAuthError } from './errors';
+
+/**
+ * Response header the SpectroCloud backend sets (value `true`) when it holds no
+ * usable SpectroCloud session token for the signed-in user.
+ *
+ * @public
+ */
+export const SPECTROCLOUD_REAUTH_HEADER = 'X-SpectroCloud-ReAuth-Required';
+
+/**
+ * The part of the SpectroCloud auth API that re-authentication needs.
+ *
+ * @public
+ */
+export type SpectroCloudReAuthApi = Pick<SessionApi, 'signOut'> & Pick<BackstageIdentityApi, 'getBackstageIdentity'>;
+
+/**
+ * Options shared by {@link createSpectroCloudReAuthFetch} and
+ * {@link spectroCloudReAuthFetchMiddleware}.
+ *
+ * @public
+ */
+export interface SpectroCloudReAuthOptions {
+  /** Called once per renewal, just before the sign-in starts. */
+  onReAuth?: (event: { url: string }) => void;
+  /**
+   * `true` (default) opens the sign-in popup at once. Browsers may block a popup
+   * that no click opened; `false` queues the sign-in in the app's OAuth request
+   * dialog instead, where the user's click opens it.
+   */
+  instantPopup?: boolean;
+}
+
+/**
+ * Options of {@link createSpectroCloudReAuthFetch}.
+ *
+ * @public
+ */
+export interface CreateSpectroCloudReAuthFetchOptions extends SpectroCloudReAuthOptions {
+  authApi: SpectroCloudReAuthApi;
+  /** The fetch to wrap; defaults to the global `fetch`. */
+  fetch?: typeof fetch;
+}
+
+/**
+ * Wraps `fetch`: when a response asks for re-authentication, renews the
+ * SpectroCloud session with a real sign-in and retries the request once.
+ *
+ * @public
+ */
+export function createSpectroCloudReAuthFetch(options: CreateSpectroCloudReAuthFetchOptions): typeof fetch {
+  const next = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  return withReAuth(next, createRenewal(options.authApi, options));
+}
+
+/**
+ * The same behaviour as a `FetchMiddleware` for core-app-api's `createFetchApi`.
+ * All fetches wrapped by one middleware share one renewal.
+ *
+ * @public
+ */
+export function spectroCloudReAuthFetchMiddleware(
+  authApi: SpectroCloudReAuthApi,
+  options: SpectroCloudReAuthOptions = {},
+): FetchMiddleware {
+  const renewal = createRenewal(authApi, options);
+  return { apply: next => withReAuth(next, renewal) };
+}
+
+interface Renewal {
+  /** Number of renewals finished so far. */
+  generation(): number;
+  /** Renews the session, or joins the renewal that started after the request was sent. */
+  renew(sentGeneration: number, url: string): Promise<void>;
+}
+
+function createRenewal(authApi: SpectroCloudReAuthApi, options: SpectroCloudReAuthOptions): Renewal {
+  let generation = 0;
+  let pending: Promise<void> | undefined;
+  let latest: Promise<void> | undefined;
+  return {
+    generation: () => generation,
+    renew(sentGeneration, url) {
+      if (pending) return pending;
+      // A renewal finished after this request left: its answer is stale, not a new expiry.
+      if (latest && sentGeneration !== generation) return latest;
+      options.onReAuth?.({ url });
+      pending = latest = signInAgain(authApi, options.instantPopup ?? true).finally(() => {
+        generation += 1;
+        pending = undefined;
+      });
+      return pending;
+    },
+  };
+}
+
+/**
+ * The backend stores a new SpectroCloud session token only after a real sign-in
+ * through `/handler/frame`; a `/refresh` would not give it one. So: sign out
+ * (drops the session and the refresh cookie), then sign in again.
+ */
+async function signInAgain(authApi: SpectroCloudReAuthApi, instantPopup: boolean): Promise<void> {
+  try {
+    await authApi.signOut();
+  } catch (cause) {
+    throw new SpectroCloudReAuthError(
+      'ERR_REAUTH_SIGN_OUT_FAILED',
+      `SpectroCloud re-authentication failed: could not end the expired session (${messageOf(cause)})`,
+      { cause },
+    );
+  }
+  let identity;
+  try {
+    identity = await authApi.getBackstageIdentity({ instantPopup, optional: false });
+  } catch (cause) {
+    throw signInError(cause);
+  }
+  if (!identity) {
+    throw new SpectroCloudReAuthError(
+      'ERR_REAUTH_FAILED',
+      'SpectroCloud re-authentication failed: the sign-in finished without a Backstage identity',
+    );
+  }
+}
+
+/** Translates the errors of core-app-api's login popup and OAuth request dialog. */
+function signInError(cause: unknown): SpectroCloudReAuthError {
+  const name = cause instanceof Error ? cause.name : '';
+  if (name === 'PopupClosedError') {
+    return new SpectroCloudReAuthError(
+      'ERR_REAUTH_POPUP_CLOSED',
+      'SpectroCloud re-authentication failed: the sign-in popup was closed before the sign-in finished',
+      { cause },
+    );
+  }
+  if (name === 'PopupRejectedError') {
+    return new SpectroCloudReAuthError(
+      'ERR_REAUTH_POPUP_BLOCKED',
+      'SpectroCloud re-authentication failed: the browser blocked the sign-in popup; allow popups for this site and try again',
+      { cause },
+    );
+  }
+  if (name === 'RejectedError') {
+    return new SpectroCloudReAuthError(
+      'ERR_REAUTH_REJECTED',
+      'SpectroCloud re-authentication failed: the sign-in request was dismissed',
+      { cause },
+    );
+  }
+  return new SpectroCloudReAuthError('ERR_REAUTH_FAILED', `SpectroCloud re-authentication failed: ${messageOf(cause)}`, {
+    cause,
+  });
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+type FetchArgs = [input: RequestInfo | URL, init?: RequestInit];
+
+function withReAuth(next: typeof fetch, renewal: Renewal): typeof fetch {
+  return async (input, init) => {
+    const [first, second] = replayable([input, init]);
+    const sentGeneration = renewal.generation();
+    const response = await next(...first);
+    if (!reAuthRequired(response)) return response;
+    // We answer with the retry, so nobody reads this body: release the connection.
+    response.body?.cancel().catch(() => undefined);
+    await renewal.renew(sentGeneration, urlOf(input));
+    // Once only: if the retry asks again, the caller gets that answer.
+    return next(...second);
+  };
+}
+
+function reAuthRequired(response: Response): boolean {
+  return response.headers.get(SPECTROCLOUD_REAUTH_HEADER)?.trim().toLowerCase() === 'true';
+}
+
+/** Two copies of the arguments, made before the first send consumes a body. */
+function replayable([input, init]: FetchArgs): [FetchArgs, FetchArgs] {
+  let retryInput = input;
+  let firstInit = init;
+  let retryInit = init;
+  if (typeof Request !== 'undefined' && input instanceof Request && input.body) retryInput = input.clone();
+  if (typeof ReadableStream !== 'undefined' && init?.body instanceof ReadableStream) {
+    const [a, b] = init.body.tee();
+    firstInit = { ...init, body: a };
+    retryInit = { ...init, body: b };
+  }
+  return [
+    [input, firstInit],
+    [retryInput, retryInit],
+  ];
+}
+
+function urlOf(input: RequestInfo | URL): string {
+  if (typeof input === 'string') return input;
+  return input instanceof URL ? input.href : input.url;
+}
