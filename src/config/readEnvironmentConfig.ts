@@ -1,0 +1,192 @@
+import type { Config } from '@backstage/config';
+import { SpectroCloudConfigError } from '../errors';
+
+export type TokenEndpointAuthMethod = 'client_secret_post' | 'client_secret_basic';
+export type Prompt = 'login' | 'none' | 'consent' | 'select_account';
+
+/** One validated `auth.providers.<providerId>.<environment>` block. */
+export interface SpectroCloudEnvironmentConfig {
+  clientId: string;
+  clientSecret: string;
+  authorizationUrl: string;
+  callbackUrl: string;
+  scope: string;
+  prompt?: Prompt;
+  tokenUrl?: string;
+  jwksUrl?: string;
+  metadataUrl?: string;
+  issuer?: string;
+  /** seconds */
+  clockTolerance: number;
+  /** milliseconds, for every call to SpectroCloud */
+  timeout: number;
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  algorithms: string[];
+}
+
+const PROMPTS: Prompt[] = ['login', 'none', 'consent', 'select_account'];
+const AUTH_METHODS: TokenEndpointAuthMethod[] = ['client_secret_post', 'client_secret_basic'];
+// Asymmetric algorithms only: an HMAC check would need SpectroCloud's secret and invite key confusion.
+const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'];
+const KNOWN_KEYS = [
+  'clientId', 'clientSecret', 'authorizationUrl', 'callbackUrl', 'scope', 'additionalScopes', 'prompt',
+  'tokenUrl', 'jwksUrl', 'metadataUrl', 'issuer', 'clockTolerance', 'timeout', 'tokenEndpointAuthMethod',
+  'algorithms', 'signIn',
+];
+
+export const DEFAULT_SCOPE = 'openid profile email';
+export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/**
+ * Reads and validates one environment block. Every problem names the full
+ * config path and what to write instead, so a broken app-config fails when
+ * the router is created rather than at a user's first sign-in.
+ */
+export function readEnvironmentConfig(
+  config: Config,
+  options: { path: string; authBaseUrl: string; providerId: string },
+): SpectroCloudEnvironmentConfig {
+  const { path } = options;
+  const at = (key: string) => `${path}.${key}`;
+
+  for (const key of config.keys()) {
+    if (!KNOWN_KEYS.includes(key)) {
+      const hint = KNOWN_KEYS.find(k => k.toLowerCase() === key.toLowerCase());
+      throw new SpectroCloudConfigError(
+        `Unknown config key '${at(key)}'. ${hint ? `Did you mean '${hint}'? ` : ''}Valid keys are: ${KNOWN_KEYS.join(', ')}.`,
+      );
+    }
+  }
+
+  const requiredString = (key: string, example: string): string => {
+    const value = readOptional(() => config.getOptionalString(key), at(key), 'a string');
+    if (!value || !value.trim()) {
+      throw new SpectroCloudConfigError(`Missing required config value '${at(key)}'. Set it, for example: ${key}: ${example}`);
+    }
+    return value.trim();
+  };
+  const optionalString = (key: string) =>
+    readOptional(() => config.getOptionalString(key), at(key), 'a string')?.trim() || undefined;
+  const optionalUrl = (key: string, example: string) => {
+    const value = optionalString(key);
+    return value === undefined ? undefined : parseHttpUrl(value, at(key), example);
+  };
+
+  const clientId = requiredString('clientId', '${SPECTROCLOUD_CLIENT_ID}');
+  const clientSecret = requiredString('clientSecret', '${SPECTROCLOUD_CLIENT_SECRET}');
+  const authorizationUrl = parseHttpUrl(
+    requiredString('authorizationUrl', 'https://console.spectrocloud.com/v1/oidc/tenant/<tenant-id>/auth'),
+    at('authorizationUrl'),
+    'https://console.spectrocloud.com/v1/oidc/tenant/<tenant-id>/auth',
+  );
+  const callbackUrl =
+    optionalUrl('callbackUrl', `${options.authBaseUrl}/${options.providerId}/handler/frame`) ??
+    `${options.authBaseUrl}/${options.providerId}/handler/frame`;
+
+  const scope = readScope(config, at);
+  const prompt = optionalString('prompt');
+  if (prompt !== undefined && !PROMPTS.includes(prompt as Prompt)) {
+    throw new SpectroCloudConfigError(`Invalid '${at('prompt')}' value '${prompt}'. Use one of: ${PROMPTS.join(', ')}, or remove the key.`);
+  }
+  const tokenEndpointAuthMethod = (optionalString('tokenEndpointAuthMethod') ?? 'client_secret_post') as TokenEndpointAuthMethod;
+  if (!AUTH_METHODS.includes(tokenEndpointAuthMethod)) {
+    throw new SpectroCloudConfigError(
+      `Invalid '${at('tokenEndpointAuthMethod')}' value '${tokenEndpointAuthMethod}'. Use one of: ${AUTH_METHODS.join(', ')}.`,
+    );
+  }
+
+  const algorithms =
+    readOptional(() => config.getOptionalStringArray('algorithms'), at('algorithms'), 'a list of strings') ?? ['RS256'];
+  for (const alg of algorithms) {
+    if (!ASYMMETRIC_ALGORITHMS.includes(alg)) {
+      throw new SpectroCloudConfigError(
+        `Invalid '${at('algorithms')}' entry '${alg}'. Only asymmetric algorithms are accepted: ${ASYMMETRIC_ALGORITHMS.join(', ')}.`,
+      );
+    }
+  }
+
+  return {
+    clientId,
+    clientSecret,
+    authorizationUrl,
+    callbackUrl,
+    scope,
+    prompt: prompt as Prompt | undefined,
+    tokenUrl: optionalUrl('tokenUrl', 'https://console.spectrocloud.com/v1/oidc/tenant/<tenant-id>/token'),
+    jwksUrl: optionalUrl('jwksUrl', 'https://console.spectrocloud.com/v1/oidc/tenant/<tenant-id>/keys'),
+    metadataUrl: optionalUrl(
+      'metadataUrl',
+      'https://console.spectrocloud.com/v1/oidc/tenant/<tenant-id>/.well-known/openid-configuration',
+    ),
+    issuer: optionalString('issuer'),
+    clockTolerance: readNonNegativeNumber(config, 'clockTolerance', at, DEFAULT_CLOCK_TOLERANCE_SECONDS, 'seconds', 300),
+    timeout: readNonNegativeNumber(config, 'timeout', at, DEFAULT_TIMEOUT_MS, 'milliseconds', 120_000),
+    tokenEndpointAuthMethod,
+    algorithms,
+  };
+}
+
+function readScope(config: Config, at: (key: string) => string): string {
+  const base = readOptional(() => config.getOptionalString('scope'), at('scope'), 'a space-separated string') ?? DEFAULT_SCOPE;
+  const additional = config.has('additionalScopes')
+    ? readOptional(
+        () => {
+          const raw = config.getOptional('additionalScopes');
+          return typeof raw === 'string' ? raw.split(/[\s,]+/) : config.getOptionalStringArray('additionalScopes');
+        },
+        at('additionalScopes'),
+        'a string or a list of strings',
+      )
+    : undefined;
+  const scopes = [...new Set([...base.split(/\s+/), ...(additional ?? [])].filter(Boolean))];
+  if (!scopes.includes('openid')) {
+    throw new SpectroCloudConfigError(`'${at('scope')}' must include 'openid' (for example: scope: ${DEFAULT_SCOPE}).`);
+  }
+  return scopes.join(' ');
+}
+
+function readNonNegativeNumber(
+  config: Config,
+  key: string,
+  at: (key: string) => string,
+  fallback: number,
+  unit: string,
+  max: number,
+): number {
+  const value = readOptional(() => config.getOptionalNumber(key), at(key), `a number of ${unit}`);
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < 0 || value > max) {
+    throw new SpectroCloudConfigError(`Invalid '${at(key)}' value ${value}. Use a number of ${unit} between 0 and ${max}.`);
+  }
+  return value;
+}
+
+/** Backstage's own type errors name the key too, but not the fix: rethrow ours. */
+function readOptional<T>(read: () => T | undefined, path: string, expected: string): T | undefined {
+  try {
+    return read();
+  } catch {
+    throw new SpectroCloudConfigError(`Invalid type for '${path}'. Expected ${expected}.`);
+  }
+}
+
+/** https only, except for loopback hosts used in development and tests. */
+export function parseHttpUrl(value: string, path: string, example: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new SpectroCloudConfigError(`Invalid URL in '${path}'. Write an absolute URL, for example: ${example}`);
+  }
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) || url.hostname.endsWith('.localhost');
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new SpectroCloudConfigError(
+      `'${path}' must use https (plain http is only accepted for localhost). For example: ${example}`,
+    );
+  }
+  if (url.username || url.password) {
+    throw new SpectroCloudConfigError(`'${path}' must not contain credentials; put the client secret in clientSecret.`);
+  }
+  return url.toString();
+}

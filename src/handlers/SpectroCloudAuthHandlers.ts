@@ -1,0 +1,347 @@
+import type { Request } from 'express';
+import jwt from 'jsonwebtoken';
+import type {
+  AuthResolverContext,
+  BackstageSignInResult,
+  OAuthState,
+  ProfileInfo,
+  SignInResolver,
+} from '@backstage/plugin-auth-node';
+import { encodeState, readState } from '@backstage/plugin-auth-backend';
+import type {
+  OAuthHandlers,
+  OAuthLogoutRequest,
+  OAuthRefreshRequest,
+  OAuthResponse,
+  OAuthStartRequest,
+  OAuthStartResponse,
+} from '@backstage/plugin-auth-backend';
+import { deriveEndpoints } from '../config/deriveEndpoints';
+import type { SpectroCloudEnvironmentConfig } from '../config/readEnvironmentConfig';
+import { SpectroCloudAuthError, SpectroCloudSessionError } from '../errors';
+import { EndpointResolver } from '../oidc/EndpointResolver';
+import { IdTokenVerifier, type IdTokenClaims } from '../oidc/IdTokenVerifier';
+import { passportProfileFromClaims, profileFromClaims, readEmail, type SpectroCloudAuthResult } from '../profile';
+import { BrowserBinding } from '../session/BrowserBinding';
+import { adapterCookieOptions, defaultCookieConfigurer, type CookieConfigurerLike } from '../session/cookieSettings';
+import { MAX_CHUNKS, SealedSession, type SessionPayload } from '../session/SealedSession';
+import { runStrategy } from '../strategy/runStrategy';
+import { SpectroCloudStrategy, type SpectroCloudTokenSet } from '../strategy/SpectroCloudStrategy';
+import { findSessionToken } from './findSessionToken';
+
+export type SpectroCloudAuthHandler = (
+  result: SpectroCloudAuthResult,
+  context: AuthResolverContext,
+) => Promise<{ profile: ProfileInfo }>;
+
+/** Receives SpectroCloud's HS256 session token at sign-in; see the session-token store. */
+export interface SessionTokenHooks {
+  remember(input: {
+    req: Request;
+    userEntityRef?: string;
+    email: string;
+    sessionToken: string;
+    /** epoch ms: the earlier of the session token's and the ID token's expiry */
+    expiresAt: number;
+  }): Promise<void>;
+  forget(input: { req: Request; userEntityRef?: string; email?: string }): Promise<void>;
+}
+
+export interface SignInEvents {
+  signIn(): void;
+  signInFailure(code: string): void;
+}
+
+/** Never handed a token, code, secret or email. */
+export interface HandlerLogger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export interface SpectroCloudAuthHandlersOptions {
+  providerId: string;
+  environment: string;
+  config: SpectroCloudEnvironmentConfig;
+  appUrl: string;
+  /** the auth backend's external base URL, e.g. http://localhost:7007/api/auth */
+  authBaseUrl: string;
+  isOriginAllowed?: (origin: string) => boolean;
+  cookieConfigurer?: CookieConfigurerLike;
+  resolverContext: AuthResolverContext;
+  authHandler?: SpectroCloudAuthHandler;
+  signInResolver?: SignInResolver<SpectroCloudAuthResult>;
+  logger: HandlerLogger;
+  sessionTokens?: SessionTokenHooks;
+  events?: SignInEvents;
+  clock?: () => number;
+}
+
+const THOUSAND_DAYS_MS = 1000 * 24 * 60 * 60 * 1000;
+
+/**
+ * The OAuthHandlers behind `/start`, `/handler/frame`, `/refresh` and
+ * `/logout`; the Backstage OAuthAdapter owns the nonce cookie, the state
+ * and the refresh cookie around them.
+ */
+export class SpectroCloudAuthHandlers implements OAuthHandlers {
+  private readonly endpoints: EndpointResolver;
+  private readonly verifier: IdTokenVerifier;
+  private readonly binding: BrowserBinding;
+  private readonly sealed: SealedSession;
+  private readonly strategies = new Map<string, SpectroCloudStrategy>();
+  private readonly startTokenUrl: string;
+  private readonly clock: () => number;
+  private readonly cookieName: string;
+
+  constructor(private readonly options: SpectroCloudAuthHandlersOptions) {
+    const { config, providerId, environment } = options;
+    this.clock = options.clock ?? Date.now;
+    this.endpoints = new EndpointResolver(config, options.logger, this.clock);
+    this.verifier = new IdTokenVerifier({
+      clientId: config.clientId,
+      algorithms: config.algorithms,
+      clockTolerance: config.clockTolerance,
+      timeout: config.timeout,
+      endpoints: () => this.endpoints.resolve(),
+      clock: this.clock,
+    });
+    this.binding = new BrowserBinding(config.clientSecret, providerId);
+    this.sealed = new SealedSession(config.clientSecret, `${providerId}:${environment}`);
+    this.startTokenUrl = config.tokenUrl ?? deriveEndpoints(config.authorizationUrl).tokenUrl;
+    this.cookieName = `${providerId}-refresh-token`;
+    // Warm discovery so the first sign-in does not wait for it; failures fall back quietly.
+    this.endpoints.resolve().catch(() => undefined);
+  }
+
+  async start(req: OAuthStartRequest): Promise<OAuthStartResponse> {
+    this.assertRedirectAllowed(req.state);
+    const bound = this.binding.forStart(req.state.nonce);
+    const outcome = await runStrategy(
+      this.strategyFor(this.startTokenUrl),
+      req,
+      {
+        state: encodeState(req.state),
+        scope: mergeScopes(this.options.config.scope, req.scope),
+        nonce: bound.nonce,
+        codeChallenge: bound.codeChallenge,
+      },
+      this.options.config.timeout,
+    );
+    if (outcome.kind !== 'redirect') throw new SpectroCloudAuthError('ERR_IDP_ERROR', 'Could not build the SpectroCloud sign-in URL');
+    return { url: outcome.url, status: outcome.status };
+  }
+
+  async handler(req: Request): Promise<{ response: OAuthResponse; refreshToken?: string }> {
+    try {
+      const query = req.query as Record<string, unknown>;
+      const code = query.code ?? (req.body as Record<string, unknown> | undefined)?.code;
+      if (!code && !query.error) {
+        throw new SpectroCloudAuthError('ERR_MISSING_CODE', 'The sign-in callback carried no authorization code; start the sign-in again');
+      }
+      const state = readState(String(query.state ?? ''));
+      this.assertRedirectAllowed(state);
+      const bound = this.binding.forCallback(req);
+      const { tokenUrl } = await this.endpoints.resolve();
+      const outcome = await runStrategy(
+        this.strategyFor(tokenUrl),
+        req,
+        { codeVerifier: bound.codeVerifier },
+        this.options.config.timeout,
+      );
+      if (outcome.kind !== 'success') throw new SpectroCloudAuthError('ERR_MISSING_CODE', 'The sign-in callback carried no authorization code');
+      const tokens = outcome.user as SpectroCloudTokenSet;
+
+      const sessionToken = findSessionToken(tokens.refreshToken, code);
+      const realRefreshToken = tokens.refreshToken && tokens.refreshToken !== sessionToken ? tokens.refreshToken : undefined;
+      const response = await this.respond(tokens.claims, tokens.idToken, tokens.accessToken, tokens.params);
+      const userEntityRef = userEntityRefOf(response.backstageIdentity);
+      const email = readEmail(tokens.claims);
+      if (sessionToken && this.options.sessionTokens) {
+        await this.options.sessionTokens.remember({
+          req,
+          userEntityRef,
+          email,
+          sessionToken,
+          expiresAt: tokens.claims.exp * 1000,
+        });
+      }
+      const payload: SessionPayload = realRefreshToken
+        ? { kind: 'refresh-token', refreshToken: realRefreshToken, idToken: tokens.idToken, accessToken: tokens.accessToken, userEntityRef, email }
+        : { kind: 'id-token', idToken: tokens.idToken, accessToken: tokens.accessToken, userEntityRef, email };
+      const refreshCookie = this.writeSession(req, payload, state.origin);
+      this.options.events?.signIn();
+      this.options.logger.info(`SpectroCloud sign-in succeeded (provider ${this.options.providerId}, env ${this.options.environment})`);
+      return { response, refreshToken: refreshCookie };
+    } catch (error) {
+      const code = (error as SpectroCloudAuthError)?.code ?? 'ERR_UNKNOWN';
+      this.options.events?.signInFailure(code);
+      this.options.logger.warn(`SpectroCloud sign-in failed: ${code}: ${(error as Error)?.message}`);
+      throw error;
+    }
+  }
+
+  async refresh(req: OAuthRefreshRequest): Promise<{ response: OAuthResponse; refreshToken?: string }> {
+    const payload = this.readSession(req, req.refreshToken);
+    if (payload.kind === 'id-token') {
+      const claims = await this.reverify(payload.idToken);
+      return { response: await this.respond(claims, payload.idToken, payload.accessToken ?? '', {}) };
+    }
+    const strategy = this.strategyFor((await this.endpoints.resolve()).tokenUrl);
+    const refreshed = await strategy.refreshTokens(payload.refreshToken, req.scope || undefined);
+    const idToken = typeof refreshed.params.id_token === 'string' ? refreshed.params.id_token : payload.idToken;
+    const claims = await this.reverify(idToken);
+    const response = await this.respond(claims, idToken, refreshed.accessToken, refreshed.params);
+    const next: SessionPayload = {
+      ...payload,
+      refreshToken: refreshed.refreshToken ?? payload.refreshToken,
+      idToken,
+      accessToken: refreshed.accessToken,
+    };
+    return { response, refreshToken: this.writeSession(req, next, req.get('origin')) };
+  }
+
+  async logout(req: OAuthLogoutRequest): Promise<void> {
+    let payload: SessionPayload | undefined;
+    try {
+      payload = this.readSession(req, req.refreshToken);
+    } catch {
+      payload = undefined; // nothing of ours to clean up
+    }
+    await this.options.sessionTokens?.forget({ req, userEntityRef: payload?.userEntityRef, email: payload?.email });
+    this.clearExtraPieces(req, req.get('origin'), 1);
+  }
+
+  /** Profile, provider info and Backstage identity, all from verified claims. */
+  private async respond(
+    claims: IdTokenClaims,
+    idToken: string,
+    accessToken: string,
+    params: Record<string, unknown>,
+  ): Promise<OAuthResponse> {
+    const { resolverContext, authHandler, signInResolver } = this.options;
+    const secondsLeft = Math.max(0, claims.exp - Math.floor(this.clock() / 1000));
+    const expiresIn = typeof params.expires_in === 'number' ? Math.min(params.expires_in, secondsLeft) : secondsLeft;
+    const scope = typeof params.scope === 'string' ? params.scope : this.options.config.scope;
+    const result: SpectroCloudAuthResult = {
+      fullProfile: passportProfileFromClaims(claims),
+      params: { id_token: idToken, scope, token_type: 'Bearer', expires_in: expiresIn },
+      accessToken,
+      claims,
+    };
+    const { profile } = authHandler ? await authHandler(result, resolverContext) : { profile: profileFromClaims(claims) };
+    const backstageIdentity = signInResolver ? await signInResolver({ profile, result }, resolverContext) : undefined;
+    return {
+      profile,
+      providerInfo: { accessToken, idToken, scope, expiresInSeconds: expiresIn },
+      ...(backstageIdentity ? { backstageIdentity } : {}),
+    };
+  }
+
+  /** A stored ID token is served again only after full verification; expiry ends the session. */
+  private async reverify(idToken: string): Promise<IdTokenClaims> {
+    try {
+      return await this.verifier.verify(idToken);
+    } catch (error) {
+      if ((error as SpectroCloudAuthError).code === 'ERR_ID_TOKEN_EXPIRED') {
+        throw new SpectroCloudSessionError('ERR_SESSION_EXPIRED', 'Your SpectroCloud session has expired; sign in again', { cause: error });
+      }
+      if ((error as SpectroCloudAuthError).code === 'ERR_JWKS_UNAVAILABLE') throw error;
+      throw new SpectroCloudSessionError('ERR_SESSION_INVALID', 'The SpectroCloud session could not be verified; sign in again', { cause: error });
+    }
+  }
+
+  private readSession(req: Request, first: string | undefined): SessionPayload {
+    const cookies = (req.cookies ?? {}) as Record<string, string>;
+    return this.sealed.open(first, index => cookies[`${this.cookieName}-${index}`]);
+  }
+
+  /** Seals the session; returns the first piece for the adapter's cookie and writes the rest. */
+  private writeSession(req: Request, payload: SessionPayload, origin: string | undefined): string {
+    const [first, ...rest] = this.sealed.seal(payload);
+    const options = this.cookieOptions(origin);
+    rest.forEach((piece, index) => req.res?.cookie(`${this.cookieName}-${index + 1}`, piece, options));
+    this.clearExtraPieces(req, origin, rest.length + 1);
+    return first;
+  }
+
+  private clearExtraPieces(req: Request, origin: string | undefined, from: number) {
+    const cookies = (req.cookies ?? {}) as Record<string, string>;
+    const options = this.cookieOptions(origin);
+    for (let index = from; index < MAX_CHUNKS; index++) {
+      const name = `${this.cookieName}-${index}`;
+      if (cookies[name] !== undefined) req.res?.clearCookie(name, { ...options, maxAge: undefined });
+    }
+  }
+
+  private cookieOptions(origin: string | undefined) {
+    let appOrigin = new URL(this.options.appUrl).origin;
+    if (origin) {
+      try {
+        appOrigin = new URL(origin).origin;
+      } catch {
+        // keep the app origin; the adapter rejects unparsable origins itself
+      }
+    }
+    return adapterCookieOptions(
+      this.options.cookieConfigurer ?? defaultCookieConfigurer,
+      {
+        providerId: this.options.providerId,
+        baseUrl: this.options.authBaseUrl,
+        callbackUrl: this.options.config.callbackUrl,
+        appOrigin,
+      },
+      THOUSAND_DAYS_MS,
+    );
+  }
+
+  /** The adapter follows `redirectUrl` without checking it; only allowed origins pass here. */
+  private assertRedirectAllowed(state: Pick<OAuthState, 'flow' | 'redirectUrl'>) {
+    if (state.flow !== 'redirect') return;
+    const appOrigin = new URL(this.options.appUrl).origin;
+    let origin: string | undefined;
+    try {
+      origin = state.redirectUrl ? new URL(state.redirectUrl).origin : undefined;
+    } catch {
+      origin = undefined;
+    }
+    const allowed = origin !== undefined && (origin === appOrigin || this.options.isOriginAllowed?.(origin) === true);
+    if (!allowed) {
+      throw new SpectroCloudAuthError(
+        'ERR_REDIRECT_NOT_ALLOWED',
+        'redirectUrl must point at the Backstage app (app.baseUrl or auth.experimentalExtraAllowedOrigins)',
+      );
+    }
+  }
+
+  private strategyFor(tokenUrl: string): SpectroCloudStrategy {
+    let strategy = this.strategies.get(tokenUrl);
+    if (!strategy) {
+      const { config } = this.options;
+      strategy = new SpectroCloudStrategy({
+        clientID: config.clientId,
+        clientSecret: config.clientSecret,
+        authorizationURL: config.authorizationUrl,
+        tokenURL: tokenUrl,
+        callbackURL: config.callbackUrl,
+        scope: config.scope,
+        prompt: config.prompt,
+        tokenEndpointAuthMethod: config.tokenEndpointAuthMethod,
+        verifier: this.verifier,
+        expectedNonce: req => this.binding.forCallback(req).nonce,
+      });
+      this.strategies.set(tokenUrl, strategy);
+    }
+    return strategy;
+  }
+}
+
+function mergeScopes(configured: string, requested: string | undefined): string {
+  return [...new Set([...configured.split(' '), ...(requested ?? '').split(/[\s,]+/)].filter(Boolean))].join(' ');
+}
+
+/** The sub of the Backstage token we just issued, e.g. `user:default/alice`. */
+function userEntityRefOf(identity: BackstageSignInResult | undefined): string | undefined {
+  if (!identity?.token) return undefined;
+  const decoded = jwt.decode(identity.token);
+  return typeof decoded === 'object' && typeof decoded?.sub === 'string' ? decoded.sub : undefined;
+}

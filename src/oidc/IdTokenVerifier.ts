@@ -1,0 +1,149 @@
+import { timingSafeEqual } from 'node:crypto';
+import jwt, { type JwtHeader, type JwtPayload, type SigningKeyCallback } from 'jsonwebtoken';
+import jwksRsa, { type JwksClient } from 'jwks-rsa';
+import { SpectroCloudTokenError } from '../errors';
+import { translateVerificationError } from './translateVerificationError';
+
+export interface IdTokenClaims extends JwtPayload {
+  sub: string;
+  exp: number;
+  iat: number;
+  email?: string;
+  email_verified?: boolean;
+  name?: string;
+  given_name?: string;
+  family_name?: string;
+  picture?: string;
+  groups?: string[];
+  nonce?: string;
+  azp?: string;
+}
+
+export interface IdTokenVerifierOptions {
+  clientId: string;
+  /** allowed signing algorithms; asymmetric only */
+  algorithms: string[];
+  /** seconds */
+  clockTolerance: number;
+  /** milliseconds, for JWKS requests */
+  timeout: number;
+  /** resolves the expected issuer and the JWKS URL (discovery may still be running) */
+  endpoints: () => Promise<{ issuer: string; jwksUrl: string }>;
+  /** milliseconds since epoch; injectable for tests */
+  clock?: () => number;
+}
+
+/**
+ * Verifies SpectroCloud ID tokens before anything reads them: signature
+ * through the published JWKS (cached, rate limited, one refetch for an
+ * unknown `kid` so key rotation works), algorithm allow-list, `iss`, `aud`,
+ * `azp`, `exp`, `iat`, `nbf` and `nonce`.
+ */
+export class IdTokenVerifier {
+  private jwks?: { url: string; client: JwksClient };
+  private readonly clock: () => number;
+
+  constructor(private readonly options: IdTokenVerifierOptions) {
+    this.clock = options.clock ?? Date.now;
+  }
+
+  /** `nonce`: the value sent at sign-in; omit only when re-verifying a stored token on refresh. */
+  async verify(idToken: unknown, expected: { nonce?: string } = {}): Promise<IdTokenClaims> {
+    if (typeof idToken !== 'string' || idToken.length === 0) {
+      throw new SpectroCloudTokenError('ERR_ID_TOKEN_MISSING', 'SpectroCloud returned no ID token; request the "openid" scope');
+    }
+    const { issuer, jwksUrl } = await this.options.endpoints();
+    const nowSeconds = Math.floor(this.clock() / 1000);
+    let claims: IdTokenClaims;
+    // jsonwebtoken flattens key-callback errors into a message; keep the original.
+    let keyError: unknown;
+    try {
+      claims = await new Promise<IdTokenClaims>((resolve, reject) => {
+        jwt.verify(
+          idToken,
+          (header, callback) =>
+            this.signingKey(jwksUrl, header, (error, key) => {
+              keyError = error ?? undefined;
+              callback(error, key);
+            }),
+          {
+            algorithms: this.options.algorithms as jwt.Algorithm[],
+            issuer,
+            audience: this.options.clientId,
+            clockTolerance: this.options.clockTolerance,
+            clockTimestamp: nowSeconds,
+          },
+          (error, payload) => (error ? reject(error) : resolve(payload as IdTokenClaims)),
+        );
+      });
+    } catch (error) {
+      throw translateVerificationError(keyError ?? error);
+    }
+    this.checkClaims(claims, nowSeconds, expected.nonce);
+    return claims;
+  }
+
+  private checkClaims(claims: IdTokenClaims, nowSeconds: number, expectedNonce: string | undefined) {
+    for (const claim of ['sub', 'exp', 'iat'] as const) {
+      if (claims[claim] === undefined) throw claimError(claim, `missing required "${claim}" claim`);
+    }
+    if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number') {
+      throw claimError('exp', '"exp" and "iat" claims must be numbers');
+    }
+    if (claims.iat > nowSeconds + this.options.clockTolerance) {
+      throw claimError('iat', '"iat" claim is in the future (check the clocks of Backstage and SpectroCloud)');
+    }
+    const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+    if (audiences.length > 1 && claims.azp === undefined) {
+      throw claimError('azp', 'missing required "azp" claim for an ID token with several audiences');
+    }
+    if (claims.azp !== undefined && claims.azp !== this.options.clientId) {
+      throw claimError('azp', 'unexpected "azp" claim value: the ID token was issued to another client');
+    }
+    if (expectedNonce !== undefined) {
+      if (typeof claims.nonce !== 'string') throw claimError('nonce', 'missing required "nonce" claim');
+      if (!sameString(claims.nonce, expectedNonce)) {
+        throw claimError('nonce', 'unexpected "nonce" claim value: the ID token was not issued for this sign-in');
+      }
+    }
+  }
+
+  private signingKey(jwksUrl: string, header: JwtHeader, callback: SigningKeyCallback) {
+    // Refuse before fetching keys: a forged header must not make us call SpectroCloud.
+    if (!this.options.algorithms.includes(header.alg)) {
+      callback(new SpectroCloudTokenError('ERR_ID_TOKEN_ALGORITHM', `ID token uses algorithm "${header.alg}", which is not allowed`, { claim: 'alg' }));
+      return;
+    }
+    this.jwksClient(jwksUrl)
+      .getSigningKey(header.kid)
+      .then(key => callback(null, key.getPublicKey()), error => callback(error));
+  }
+
+  private jwksClient(url: string): JwksClient {
+    if (this.jwks?.url !== url) {
+      this.jwks = {
+        url,
+        client: jwksRsa({
+          jwksUri: url,
+          cache: true,
+          cacheMaxEntries: 16,
+          cacheMaxAge: 10 * 60_000,
+          rateLimit: true,
+          jwksRequestsPerMinute: 10,
+          timeout: this.options.timeout,
+        }),
+      };
+    }
+    return this.jwks.client;
+  }
+}
+
+function claimError(claim: string, message: string) {
+  return new SpectroCloudTokenError('ERR_ID_TOKEN_CLAIM', message, { claim });
+}
+
+function sameString(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}

@@ -1,0 +1,47 @@
+import type { PassportProfile, ProfileInfo } from '@backstage/plugin-auth-node';
+import { SpectroCloudAuthError } from './errors';
+import type { IdTokenClaims } from './oidc/IdTokenVerifier';
+
+/** The auth result handed to `authHandler` and sign-in resolvers; built only from verified claims. */
+export interface SpectroCloudAuthResult {
+  fullProfile: PassportProfile;
+  params: { id_token: string; scope: string; token_type?: string; expires_in: number };
+  accessToken: string;
+  /** verified ID token claims, including `groups` */
+  claims: IdTokenClaims;
+}
+
+export function readEmail(claims: IdTokenClaims): string {
+  if (typeof claims.email !== 'string' || !claims.email.includes('@')) {
+    throw new SpectroCloudAuthError(
+      'ERR_PROFILE_NO_EMAIL',
+      'The SpectroCloud ID token has no "email" claim: request the "email" scope and make sure the user has an email address in SpectroCloud',
+    );
+  }
+  return claims.email;
+}
+
+export function displayNameOf(claims: IdTokenClaims): string {
+  const fromParts = [claims.given_name, claims.family_name].filter(Boolean).join(' ');
+  return claims.name || fromParts || readEmail(claims);
+}
+
+/** The profile shown in Backstage: email, display name, picture. */
+export function profileFromClaims(claims: IdTokenClaims): ProfileInfo {
+  return {
+    email: readEmail(claims),
+    displayName: displayNameOf(claims),
+    ...(claims.picture ? { picture: claims.picture } : {}),
+  };
+}
+
+export function passportProfileFromClaims(claims: IdTokenClaims): PassportProfile {
+  return {
+    provider: 'spectrocloud',
+    id: claims.sub,
+    displayName: displayNameOf(claims),
+    name: { givenName: claims.given_name ?? '', familyName: claims.family_name ?? '' },
+    emails: [{ value: readEmail(claims) }],
+    ...(claims.picture ? { photos: [{ value: claims.picture }] } : {}),
+  };
+}

@@ -1,0 +1,155 @@
+import type { Request } from 'express';
+import OAuth2Strategy from 'passport-oauth2';
+import type { Prompt, TokenEndpointAuthMethod } from '../config/readEnvironmentConfig';
+import { SpectroCloudIdpError } from '../errors';
+import type { IdTokenClaims, IdTokenVerifier } from '../oidc/IdTokenVerifier';
+import { createKeepAliveAgent } from './keepAliveAgent';
+import { sanitizeIdpText } from './sanitizeIdpText';
+import { translateStrategyError } from './translateStrategyError';
+
+export interface SpectroCloudStrategyOptions {
+  clientID: string;
+  clientSecret: string;
+  authorizationURL: string;
+  tokenURL: string;
+  callbackURL: string;
+  scope: string;
+  prompt?: Prompt;
+  tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
+  verifier: IdTokenVerifier;
+  /** The nonce this browser was given at sign-in start (see BrowserBinding). */
+  expectedNonce(req: Request): string;
+}
+
+/** What a completed code exchange yields, after the ID token has been verified. */
+export interface SpectroCloudTokenSet {
+  accessToken: string;
+  /** SpectroCloud's HS256 session token, or a real OAuth refresh token from a standard server */
+  refreshToken?: string;
+  idToken: string;
+  claims: IdTokenClaims;
+  params: { id_token: string; scope?: string; token_type?: string; expires_in?: number; [key: string]: unknown };
+}
+
+export type SpectroCloudVerifyCallback = (
+  req: Request,
+  tokens: SpectroCloudTokenSet,
+  done: (error: unknown, user?: unknown, info?: unknown) => void,
+) => void;
+
+/** Per-request values passed to `authenticate()` at the start of a sign-in. */
+export interface SpectroCloudAuthorizeOptions {
+  state: string;
+  scope?: string;
+  nonce: string;
+  codeChallenge: string;
+  prompt?: Prompt;
+}
+
+/** Per-request values passed to `authenticate()` on the callback. */
+export interface SpectroCloudCallbackOptions {
+  codeVerifier: string;
+}
+
+/**
+ * passport-oauth2 for SpectroCloud Palette's OIDC endpoints. It adds the OIDC
+ * nonce, S256 PKCE and `prompt` through the documented hooks, authenticates
+ * to the token endpoint with the client secret (post or basic), and hands
+ * the verify callback only ID tokens that passed {@link IdTokenVerifier}.
+ */
+export class SpectroCloudStrategy extends OAuth2Strategy {
+  private readonly prompt?: Prompt;
+
+  constructor(options: SpectroCloudStrategyOptions, verify?: SpectroCloudVerifyCallback) {
+    const basic = options.tokenEndpointAuthMethod === 'client_secret_basic';
+    super(
+      {
+        clientID: options.clientID,
+        // With basic auth the secret travels only in the Authorization header.
+        clientSecret: basic ? '' : options.clientSecret,
+        authorizationURL: options.authorizationURL,
+        tokenURL: options.tokenURL,
+        callbackURL: options.callbackURL,
+        scope: options.scope,
+        scopeSeparator: ' ',
+        skipUserProfile: true,
+        passReqToCallback: true,
+        customHeaders: basic ? { Authorization: basicAuthorization(options.clientID, options.clientSecret) } : undefined,
+      },
+      (
+        req: Request,
+        accessToken: string,
+        refreshToken: string,
+        params: SpectroCloudTokenSet['params'],
+        _profile: unknown,
+        verified: OAuth2Strategy.VerifyCallback,
+      ) => {
+        const done = verified as (error: unknown, user?: unknown, info?: unknown) => void;
+        options.verifier.verify(params.id_token, { nonce: options.expectedNonce(req) }).then(
+          claims => {
+            const tokens: SpectroCloudTokenSet = { accessToken, refreshToken: refreshToken || undefined, idToken: params.id_token, claims, params };
+            if (verify) verify(req, tokens, done);
+            else done(null, tokens);
+          },
+          error => done(error),
+        );
+      },
+    );
+    this.name = 'spectrocloud';
+    this.prompt = options.prompt;
+    this._oauth2.setAgent(createKeepAliveAgent(options.tokenURL));
+  }
+
+  override authorizationParams(options: Partial<SpectroCloudAuthorizeOptions>): object {
+    const prompt = options.prompt ?? this.prompt;
+    return {
+      nonce: options.nonce,
+      code_challenge: options.codeChallenge,
+      code_challenge_method: 'S256',
+      ...(prompt ? { prompt } : {}),
+    };
+  }
+
+  override tokenParams(options: Partial<SpectroCloudCallbackOptions>): object {
+    return options.codeVerifier ? { code_verifier: options.codeVerifier } : {};
+  }
+
+  override parseErrorResponse(body: string, status: number): Error | null {
+    let json: { error?: unknown; error_description?: unknown };
+    try {
+      json = JSON.parse(body);
+    } catch {
+      return null;
+    }
+    if (typeof json?.error !== 'string') return null;
+    const description = sanitizeIdpText(json.error_description);
+    return new SpectroCloudIdpError(
+      'ERR_TOKEN_ENDPOINT',
+      `SpectroCloud's token endpoint refused the request (HTTP ${status}, ${sanitizeIdpText(json.error)}${description ? `: ${description}` : ''})`,
+      { error: json.error, errorDescription: description, status },
+    );
+  }
+
+  /** The `refresh_token` grant, for servers that issue real refresh tokens. The caller verifies any new ID token. */
+  refreshTokens(refreshToken: string, scope?: string): Promise<Omit<SpectroCloudTokenSet, 'claims' | 'idToken'>> {
+    return new Promise((resolve, reject) => {
+      this._oauth2.getOAuthAccessToken(
+        refreshToken,
+        { grant_type: 'refresh_token', ...(scope ? { scope } : {}) },
+        (error, accessToken, newRefreshToken, params) => {
+          if (error) {
+            reject(translateStrategyError(error, (body, status) => this.parseErrorResponse(body, status)));
+            return;
+          }
+          resolve({ accessToken: accessToken ?? '', refreshToken: newRefreshToken || refreshToken, params: params as SpectroCloudTokenSet['params'] });
+        },
+      );
+    });
+  }
+}
+
+function basicAuthorization(clientId: string, clientSecret: string): string {
+  // RFC 6749 section 2.3.1: form-urlencode both parts before base64.
+  const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
+  return `Basic ${Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64')}`;
+}
