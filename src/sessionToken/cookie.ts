@@ -1,0 +1,43 @@
+import type { CookieOptions, Response } from 'express';
+
+/** Name of the cookie the SpectroCloud frontend and backend plugin share. */
+export const SESSION_COOKIE_NAME = 'spectrocloud-api-token';
+
+/** @public */
+export interface SessionCookieSettings {
+  /** True when the backend is served over https (derive it from `backend.baseUrl`). */
+  secure: boolean;
+  /** Only sent to this path. Default `/api/spectrocloud`, the backend plugin's API. */
+  path?: string;
+  /** Lifetime in milliseconds; omit for a browser-session cookie. */
+  maxAgeMs?: number;
+}
+
+/**
+ * Express cookie options for the `spectrocloud-api-token` cookie: HTTP-only
+ * (page scripts cannot read it), `SameSite=Lax`, `Secure` over https, and
+ * scoped to the plugin's API path. The server never trusts this cookie's value
+ * to pick a user: the middleware looks tokens up by the verified identity.
+ *
+ * @public
+ */
+export function sessionCookieOptions(settings: SessionCookieSettings): CookieOptions {
+  const { secure, path = '/api/spectrocloud', maxAgeMs } = settings;
+  return {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    path,
+    ...(maxAgeMs !== undefined && { maxAge: maxAgeMs }),
+  };
+}
+
+/**
+ * Removes the cookie (sign-out). Path and flags must match the ones it was
+ * set with, or browsers keep it.
+ *
+ * @public
+ */
+export function clearSessionCookie(res: Response, settings: Omit<SessionCookieSettings, 'maxAgeMs'>): void {
+  res.clearCookie(SESSION_COOKIE_NAME, sessionCookieOptions({ secure: settings.secure, path: settings.path }));
+}

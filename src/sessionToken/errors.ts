@@ -1,0 +1,87 @@
+/**
+ * Errors raised by the session-token store and the backend-plugin hand-off.
+ *
+ * Every error carries a stable `code` and an HTTP `statusCode`. Backstage's
+ * legacy `errorHandler` (backend-common) reads `statusCode` first, so a plugin
+ * that simply rethrows one of these gets the right HTTP status. Messages never
+ * contain token values, store keys, e-mails or connection URLs.
+ */
+
+export type SpectroCloudSessionTokenErrorCode =
+  | 'ERR_CONFIG'
+  | 'ERR_TOKEN_STORE_UNAVAILABLE'
+  | 'ERR_BACKSTAGE_TOKEN_MISSING'
+  | 'ERR_BACKSTAGE_TOKEN_INVALID'
+  | 'ERR_USER_EMAIL_MISMATCH'
+  | 'ERR_SPECTROCLOUD_REAUTH_REQUIRED';
+
+/** Base class of the errors in this module. */
+export class SpectroCloudSessionTokenError extends Error {
+  readonly code: SpectroCloudSessionTokenErrorCode;
+  readonly statusCode: number;
+
+  constructor(code: SpectroCloudSessionTokenErrorCode, statusCode: number, message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.statusCode = statusCode;
+  }
+}
+
+/** A `tokenStore` setting is missing or wrong; the message names the config path and the fix. */
+export class SpectroCloudTokenStoreConfigError extends SpectroCloudSessionTokenError {
+  /** Full config path of the offending setting, e.g. `auth.providers.spectrocloud.tokenStore.type`. */
+  readonly configKey: string;
+
+  constructor(configKey: string, message: string) {
+    super('ERR_CONFIG', 500, message);
+    this.configKey = configKey;
+  }
+}
+
+/**
+ * The backing store (Redis) could not be reached or answered with an error.
+ * HTTP 503: the user's session may well still exist, we just cannot read it now.
+ */
+export class SpectroCloudTokenStoreError extends SpectroCloudSessionTokenError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_TOKEN_STORE_UNAVAILABLE', 503, message, options);
+  }
+}
+
+/** The request has no Backstage token, or one that does not verify. HTTP 401. */
+export class SpectroCloudAuthenticationError extends SpectroCloudSessionTokenError {
+  constructor(code: 'ERR_BACKSTAGE_TOKEN_MISSING' | 'ERR_BACKSTAGE_TOKEN_INVALID', message: string) {
+    super(code, 401, message);
+  }
+}
+
+/** The caller asked for a SpectroCloud identity other than its own. HTTP 403. */
+export class SpectroCloudNotAllowedError extends SpectroCloudSessionTokenError {
+  constructor(message: string) {
+    super('ERR_USER_EMAIL_MISMATCH', 403, message);
+  }
+}
+
+/**
+ * The caller is a signed-in Backstage user but this backend holds no SpectroCloud
+ * session token for it (expired, evicted, or lost in a restart). HTTP 401; the
+ * frontend recovers by signing in with SpectroCloud again.
+ */
+export class SpectroCloudReAuthRequiredError extends SpectroCloudSessionTokenError {
+  constructor(message: string) {
+    super('ERR_SPECTROCLOUD_REAUTH_REQUIRED', 401, message);
+  }
+}
+
+/**
+ * Keep only the message and error code of a driver error: ioredis attaches the
+ * command and its arguments (our keys and token values) to reply errors.
+ */
+export function sanitizeCause(error: unknown): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  const sanitized = new Error(message);
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') (sanitized as Error & { code?: string }).code = code;
+  return sanitized;
+}

@@ -1,0 +1,78 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { SpectroCloudSessionTokenError, SpectroCloudTokenStoreError } from './errors';
+import { type SpectroCloudTokenGrant, type SpectroCloudTokenHandoffOptions, getSpectroCloudToken } from './handoff';
+
+/** Response header telling the frontend to sign in with SpectroCloud again. */
+export const REAUTH_REQUIRED_HEADER = 'X-SpectroCloud-ReAuth-Required';
+
+/** What the middleware puts on `req.spectroCloud`. @public */
+export type SpectroCloudRequestContext = SpectroCloudTokenGrant;
+
+/** An express request after {@link createSpectroCloudTokenMiddleware} let it through. @public */
+export type SpectroCloudRequest = Request & { spectroCloud?: SpectroCloudRequestContext };
+
+/** @public */
+export interface SpectroCloudTokenMiddlewareOptions extends SpectroCloudTokenHandoffOptions {
+  /**
+   * Also send `X-SpectroCloud-ReAuth-Required: true` with the 503 answered
+   * while the token store is unreachable. Default false: the session is most
+   * likely still in the store, and signing in again cannot help while the
+   * store is down (it would loop); the 503 carries `Retry-After` instead.
+   */
+  reAuthOnStoreUnavailable?: boolean;
+}
+
+/**
+ * Express middleware for backend plugins that call SpectroCloud's API on the
+ * user's behalf (see {@link getSpectroCloudToken} for how the token is chosen).
+ *
+ * On success it sets `res.locals.spectroCloudToken` and `req.spectroCloud`.
+ * Otherwise it answers with JSON `{ error: { name, message, code } }`:
+ * - 401 no or unverifiable Backstage token;
+ * - 401 + `X-SpectroCloud-ReAuth-Required: true` when the user has no
+ *   SpectroCloud session here (expired, evicted, lost in a restart), unless the
+ *   service-token fallback is enabled and configured;
+ * - 403 when `X-SpectroCloud-User-Email` names another user;
+ * - 503 + `Retry-After` when the token store is unavailable.
+ *
+ * @public
+ */
+export function createSpectroCloudTokenMiddleware(options: SpectroCloudTokenMiddlewareOptions): RequestHandler {
+  const identity = options.identity as Partial<Record<'getIdentity' | 'authenticate', unknown>>;
+  if (typeof identity?.getIdentity !== 'function' && typeof identity?.authenticate !== 'function') {
+    throw new TypeError(
+      'createSpectroCloudTokenMiddleware needs an identity client with getIdentity() or authenticate(), ' +
+        'e.g. IdentityClient.create({ discovery, issuer }) from @backstage/plugin-auth-node',
+    );
+  }
+  return (req: Request, res: Response, next: NextFunction) => {
+    getSpectroCloudToken({ ...options, req }).then(
+      grant => {
+        res.locals.spectroCloudToken = grant.token;
+        (req as SpectroCloudRequest).spectroCloud = grant;
+        next();
+      },
+      error => {
+        if (error instanceof SpectroCloudSessionTokenError) sendError(res, error, options);
+        else next(error);
+      },
+    );
+  };
+}
+
+function sendError(res: Response, error: SpectroCloudSessionTokenError, options: SpectroCloudTokenMiddlewareOptions): void {
+  const reAuth =
+    error.code === 'ERR_SPECTROCLOUD_REAUTH_REQUIRED' ||
+    (error instanceof SpectroCloudTokenStoreError && options.reAuthOnStoreUnavailable === true);
+  if (reAuth) {
+    res.setHeader(REAUTH_REQUIRED_HEADER, 'true');
+    // The app usually runs on another origin: let its fetch() read the header.
+    res.append('Access-Control-Expose-Headers', REAUTH_REQUIRED_HEADER);
+  }
+  if (error instanceof SpectroCloudTokenStoreError) res.setHeader('Retry-After', '5');
+  res.setHeader('Cache-Control', 'no-store');
+  res.status(error.statusCode).json({
+    error: { name: error.name, message: error.message, code: error.code },
+    response: { statusCode: error.statusCode },
+  });
+}
