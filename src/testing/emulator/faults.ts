@@ -1,0 +1,51 @@
+import type { EmulatorFaults } from './types';
+
+/** Merges a partial fault set in place; `undefined` (or `null` over HTTP) switches a fault off. */
+export function applyFaults(target: EmulatorFaults, changes: Partial<EmulatorFaults>): void {
+  Object.assign(target, changes);
+  for (const key of Object.keys(target) as Array<keyof EmulatorFaults>) {
+    if (target[key] === undefined) delete target[key];
+  }
+}
+
+/** Empties the object in place, so references held by tests stay live. */
+export function clearFaults(target: EmulatorFaults): void {
+  for (const key of Object.keys(target) as Array<keyof EmulatorFaults>) delete target[key];
+}
+
+type JsonFault = Exclude<keyof EmulatorFaults, 'idToken'>;
+
+const CHECKS: Record<JsonFault, (value: unknown) => string | undefined> = {
+  deny: v => (typeof v === 'boolean' ? undefined : 'must be a boolean'),
+  jwksDown: v => (typeof v === 'boolean' ? undefined : 'must be a boolean'),
+  discoveryDown: v => (typeof v === 'boolean' ? undefined : 'must be a boolean'),
+  tokenStatus: v => (Number.isInteger(v) && (v as number) >= 400 && (v as number) <= 599 ? undefined : 'must be an HTTP error status (400-599)'),
+  tokenDelayMs: v => (typeof v === 'number' && v >= 0 ? undefined : 'must be a number of milliseconds'),
+};
+
+/**
+ * Checks a fault set that arrived as JSON at the admin endpoint. `idToken`
+ * cannot travel over HTTP (it is a function): it can only be cleared with null.
+ */
+export function parseFaultsJson(body: unknown): Partial<EmulatorFaults> {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new Error('the body must be a JSON object');
+  const faults: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) {
+    const check = Object.hasOwn(CHECKS, key) ? CHECKS[key as JsonFault] : undefined;
+    if (value === null && (check || key === 'idToken')) {
+      faults[key] = undefined;
+      continue;
+    }
+    if (key === 'idToken') throw new Error('"idToken" is a function and can only be set through the JS API');
+    if (!check) throw new Error(`unknown fault "${key}"`);
+    const problem = check(value);
+    if (problem) throw new Error(`"${key}" ${problem}`);
+    faults[key] = value;
+  }
+  return faults as Partial<EmulatorFaults>;
+}
+
+/** The JSON view of the current faults (a set `idToken` shows as `true`). */
+export function faultsJson(faults: EmulatorFaults): Record<string, unknown> {
+  return { ...faults, ...(faults.idToken ? { idToken: true } : {}) };
+}

@@ -1,0 +1,29 @@
+import type { RequestHandler } from 'express';
+import type { EmulatorState } from '../state';
+
+/** The OpenID Provider metadata; Kubernetes API servers and OIDC clients read it. */
+export function discoveryRoute(state: EmulatorState): RequestHandler {
+  return (_req, res) => {
+    state.stats.discoveryRequests++;
+    // Off by option: clients must fall back to deriving the endpoints from the authorization URL.
+    if (!state.options.discovery) return void res.status(404).json({ error: 'not_found' });
+    if (state.faults.discoveryDown) return void res.status(503).json({ error: 'temporarily_unavailable' });
+    const { urls } = state;
+    res.json({
+      issuer: urls.issuer,
+      authorization_endpoint: urls.authorizationUrl,
+      token_endpoint: urls.tokenUrl,
+      jwks_uri: urls.jwksUrl,
+      userinfo_endpoint: urls.userinfoUrl,
+      response_types_supported: ['code'],
+      grant_types_supported: ['authorization_code'],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      code_challenge_methods_supported: ['S256'],
+      token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
+      scopes_supported: ['openid', 'profile', 'email', 'groups'],
+      claims_supported: ['iss', 'sub', 'aud', 'azp', 'exp', 'iat', 'nonce', 'email', 'email_verified', 'given_name', 'family_name', 'name', 'groups', 'picture'],
+      prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
+    });
+  };
+}

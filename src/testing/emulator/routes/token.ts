@@ -1,0 +1,42 @@
+import type { RequestHandler } from 'express';
+import { authenticateClient } from '../clientAuth';
+import { issueTokens } from '../issueTokens';
+import { OAuthError, sendOAuthError } from '../oauthError';
+import { redeemCode } from '../redeemCode';
+import type { EmulatorState } from '../state';
+
+/** The token endpoint: authorization_code only, because Palette has no refresh grant. */
+export function tokenRoute(state: EmulatorState): RequestHandler {
+  return async (req, res, next) => {
+    state.stats.tokenRequests++;
+    if (state.faults.tokenDelayMs) await delay(state.faults.tokenDelayMs);
+    try {
+      if (state.faults.tokenStatus) throw faultError(state.faults.tokenStatus);
+      const client = authenticateClient(req, state.options.clients);
+      const body = req.body ?? {};
+      if (body.grant_type === 'refresh_token') {
+        // The refresh_token Palette hands out is its session token; it cannot be exchanged.
+        throw new OAuthError(400, 'invalid_grant', 'the refresh_token grant is not supported');
+      }
+      if (body.grant_type !== 'authorization_code') throw new OAuthError(400, 'unsupported_grant_type', 'only authorization_code is supported');
+      const { grant, user } = redeemCode(state, client, body);
+      const tokens = issueTokens(state, grant, user);
+      state.options.logger.info(`token: issued tokens to client "${client.clientId}"`);
+      res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' }).json(tokens);
+    } catch (err) {
+      if (!(err instanceof OAuthError)) return next(err);
+      state.options.logger.info(`token: refused (${err.error})`);
+      sendOAuthError(res, err);
+    }
+  };
+}
+
+function faultError(status: number): OAuthError {
+  const error = status === 503 ? 'temporarily_unavailable' : status >= 500 ? 'server_error' : status === 401 ? 'invalid_client' : 'invalid_request';
+  return new OAuthError(status, error, 'injected by the emulator (tokenStatus fault)');
+}
+
+// Unref'd: a pending fault delay must not keep a test process alive.
+function delay(ms: number): Promise<void> {
+  return new Promise(resolve => setTimeout(resolve, ms).unref());
+}

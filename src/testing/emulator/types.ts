@@ -1,0 +1,133 @@
+import type { KeyObject } from 'node:crypto';
+import type { Algorithm } from 'jsonwebtoken';
+
+/** A person who can sign in at the emulator's login page. */
+export interface EmulatorUser {
+  /** Becomes the `sub` claim. Default: a stable id derived from the email. */
+  id?: string;
+  email: string;
+  given_name?: string;
+  family_name?: string;
+  /** Default: `given_name family_name`, or the email when both are missing. */
+  name?: string;
+  groups?: string[];
+  picture?: string;
+}
+
+/** An OAuth client registered at the emulated tenant. */
+export interface EmulatorClient {
+  clientId: string;
+  clientSecret: string;
+  /** Compared exactly, like Palette does. */
+  redirectUris: string[];
+}
+
+export interface SpectroCloudEmulatorOptions {
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** Default 0: a free port. */
+  port?: number;
+  /** Default 'tenant-local'. */
+  tenantId?: string;
+  clients: EmulatorClient[];
+  users?: EmulatorUser[];
+  /** YAML or JSON file shaped `{ users: [...] }`; merged with `users`. */
+  usersFile?: string;
+  /** Lifetime of ID token, access token and session token. Default 3600. */
+  idTokenTtlSeconds?: number;
+  /** Hand out the HS256 session token as the authorization code, as some tenants do. */
+  sessionTokenAsCode?: boolean;
+  /** Default true; false answers 404 at the discovery document. */
+  discovery?: boolean;
+  /** Refuse authorization requests without a PKCE S256 challenge. */
+  requirePkce?: boolean;
+  /** With `login_hint=<email>`, approve that user without showing a page. */
+  autoApprove?: boolean;
+  /** Default: silent. Never receives tokens, codes or secrets. */
+  logger?: { info(msg: string): void };
+}
+
+/** How `signIdToken` (and the `idToken` fault) signs; every field is optional. */
+export interface SignOptions {
+  /** Default 'RS256'. 'none' produces an unsigned token. */
+  alg?: Algorithm;
+  /** Default: the emulator's current RSA private key. For HS* a public KeyObject is used as its PEM text. */
+  key?: string | Buffer | KeyObject;
+  /** Default: the current key's kid. `null` leaves the `kid` header out. */
+  kid?: string | null;
+  /** Extra header fields, merged last (they may even override `alg`). */
+  header?: Record<string, unknown>;
+}
+
+/** What an `idToken` fault receives to build its replacement token. */
+export interface IdTokenFaultContext {
+  /** The claims the emulator would have signed. */
+  claims: Record<string, unknown>;
+  sign(claims: Record<string, unknown>, opts?: SignOptions): string;
+}
+
+/** Failures a test can switch on; an absent field means "behave normally". */
+export interface EmulatorFaults {
+  /** The authorization endpoint redirects with error=access_denied. */
+  deny?: boolean;
+  /** The token endpoint answers this HTTP status with an OAuth error body. */
+  tokenStatus?: number;
+  /** The token endpoint waits this long before answering. */
+  tokenDelayMs?: number;
+  /** The JWKS endpoint answers 503. */
+  jwksDown?: boolean;
+  /** The discovery document answers 503. */
+  discoveryDown?: boolean;
+  /** Replaces the id_token of every token response while set (JS API only). */
+  idToken?: (ctx: IdTokenFaultContext) => string;
+}
+
+export interface EmulatorStats {
+  jwksRequests: number;
+  tokenRequests: number;
+  discoveryRequests: number;
+  authorizationRequests: number;
+}
+
+export interface Jwks {
+  keys: Array<Record<string, unknown>>;
+}
+
+/** The emulator as an in-process object, without its HTTP server. */
+export interface SpectroCloudEmulatorControls {
+  /** http://HOST:PORT */
+  readonly url: string;
+  /** url + /v1/oidc/tenant/<tenantId> */
+  readonly issuer: string;
+  readonly authorizationUrl: string;
+  readonly tokenUrl: string;
+  readonly jwksUrl: string;
+  readonly userinfoUrl: string;
+  readonly discoveryUrl: string;
+  /** Live counters; read them before and after to measure caching. */
+  readonly stats: EmulatorStats;
+  /** The JWKS document as currently published. */
+  readonly jwks: Jwks;
+  /** The kid new tokens are signed with. */
+  readonly currentKid: string;
+  /** Live fault settings; mutate directly or use setFaults/resetFaults. */
+  faults: EmulatorFaults;
+  setFaults(f: Partial<EmulatorFaults>): void;
+  resetFaults(): void;
+  /** New RSA key with a new kid; signs all new tokens. Returns the new kid. */
+  rotateKeys(opts?: { keepOld?: boolean }): string;
+  /** Signs exactly the given claims (nothing is added), RS256 with the current key by default. */
+  signIdToken(claims: Record<string, unknown>, opts?: SignOptions): string;
+  /** The claims the token endpoint would put in an ID token for this user; `overrides` win. */
+  idTokenClaims(email: string, overrides?: Record<string, unknown>): Record<string, unknown>;
+  /** Signs exactly the given claims with the emulator's private HMAC secret (HS256). */
+  signSessionToken(claims: Record<string, unknown>): string;
+  /** The claims of a session token this emulator signed, or undefined when it did not (or it expired). */
+  verifySessionToken(token: string): Record<string, unknown> | undefined;
+  addUser(u: EmulatorUser): void;
+}
+
+export interface SpectroCloudEmulator extends SpectroCloudEmulatorControls {
+  /** Stops the server, dropping keep-alive connections too. */
+  close(): Promise<void>;
+}
