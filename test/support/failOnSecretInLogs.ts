@@ -23,6 +23,9 @@ for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
   };
 }
 
+// Log lines the tests keep quiet are still inspected.
+(globalThis as { __spectroQuietLog?: (line: string) => void }).__spectroQuietLog = line => captured.push(line);
+
 function safeStringify(value: unknown): string {
   try {
     return value instanceof Error ? `${value.name}: ${value.message}\n${value.stack}` : JSON.stringify(value);

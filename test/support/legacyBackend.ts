@@ -1,0 +1,88 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { ConfigReader } from '@backstage/config';
+import type { JsonObject } from '@backstage/types';
+import { DatabaseManager, HostDiscovery, ServerTokenManager } from '@backstage/backend-common';
+import { createRouter, type ProviderFactories } from '@backstage/plugin-auth-backend';
+import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
+import type { Entity } from '@backstage/catalog-model';
+import { createTestLogger } from './logger';
+
+export interface LegacyBackend {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  authUrl: string;
+  logLines: string[];
+  close(): Promise<void>;
+}
+
+export function userEntity(name: string, email: string, annotations: Record<string, string> = {}): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'User',
+    metadata: { name, namespace: 'default', annotations },
+    spec: { profile: { email, displayName: name }, memberOf: [] },
+  };
+}
+
+/**
+ * A legacy Backstage backend as users run it: express, the legacy
+ * `createRouter` of @backstage/plugin-auth-backend with our factories,
+ * an in-memory sqlite database and an in-memory catalog.
+ */
+export async function startLegacyBackend(options: {
+  providerFactories: ProviderFactories;
+  /** `auth.providers`, built once the backend's URL is known */
+  providers: JsonObject | ((backendUrl: string) => JsonObject | Promise<JsonObject>);
+  users?: Entity[];
+  appUrl?: string;
+  auth?: JsonObject;
+}): Promise<LegacyBackend> {
+  const app = express();
+  const server = http.createServer(app);
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  const config = new ConfigReader({
+    app: { baseUrl: options.appUrl ?? 'http://127.0.0.1:3000' },
+    backend: {
+      baseUrl: url,
+      listen: { port },
+      database: { client: 'better-sqlite3', connection: ':memory:' },
+    },
+    auth: {
+      environment: 'development',
+      ...(options.auth ?? {}),
+      providers: typeof options.providers === 'function' ? await options.providers(url) : options.providers,
+    },
+  });
+  const logLines: string[] = [];
+  const logger = createTestLogger(logLines);
+  const router = await createRouter({
+    logger,
+    config,
+    database: DatabaseManager.fromConfig(config).forPlugin('auth'),
+    discovery: HostDiscovery.fromConfig(config),
+    tokenManager: ServerTokenManager.noop(),
+    catalogApi: new InMemoryCatalogClient({ entities: options.users ?? [] }),
+    providerFactories: options.providerFactories,
+    disableDefaultProviderFactories: true,
+  });
+  app.use('/api/auth', router);
+  // What legacy backends get from their service builder's error handler.
+  app.use((error: Error & { statusCode?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const status = ({ InputError: 400, AuthenticationError: 401, NotAllowedError: 403, NotFoundError: 404 } as Record<string, number>)[error.name] ?? 500;
+    res.status(status).json({ error: { name: error.name, message: error.message, cause: (error as { cause?: Error }).cause?.message } });
+  });
+  return {
+    url,
+    authUrl: `${url}/api/auth`,
+    logLines,
+    close: () =>
+      new Promise<void>(resolve => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,177 @@
+import request from 'supertest';
+import type { JsonObject } from '@backstage/types';
+import { spectrocloud, type SpectroCloudProviderOptions } from '../../src';
+import { startSpectroCloudEmulator, type SpectroCloudEmulator, type SpectroCloudEmulatorOptions } from '../../src/testing';
+import { startLegacyBackend, userEntity, type LegacyBackend } from './legacyBackend';
+import { registerSecret } from './secrets';
+import type { Entity } from '@backstage/catalog-model';
+
+export const CLIENT_ID = 'backstage-test-client';
+export const CLIENT_SECRET = 'test-client-secret-7f3a9c2e5b1d';
+registerSecret(CLIENT_SECRET);
+
+export const USERS = [
+  { email: 'alice@example.com', given_name: 'Alice', family_name: 'Example', groups: ['platform-team', 'developers'] },
+  { email: 'bob@example.com', given_name: 'Bob', family_name: 'Builder', groups: ['developers'] },
+  { email: 'carol@example.com', given_name: 'Carol', family_name: 'Nocatalog', groups: ['guests'] },
+];
+
+export const CATALOG: Entity[] = [
+  userEntity('alice', 'alice@example.com'),
+  userEntity('bobby', 'bob@example.com'),
+];
+
+export interface Fixture {
+  emulator: SpectroCloudEmulator;
+  backend: LegacyBackend;
+  providerBase: string;
+  close(): Promise<void>;
+}
+
+/** The emulator, and a legacy backend with our provider pointed at it. */
+export async function startFixture(options: {
+  provider?: SpectroCloudProviderOptions;
+  /** extra keys of the development block */
+  environment?: JsonObject;
+  /** replaces the whole spectrocloud provider config (gets the emulator) */
+  providerConfig?: (emulator: SpectroCloudEmulator) => JsonObject;
+  emulator?: Partial<SpectroCloudEmulatorOptions>;
+  users?: Entity[];
+  appUrl?: string;
+  auth?: JsonObject;
+} = {}): Promise<Fixture> {
+  let emulator: SpectroCloudEmulator | undefined;
+  const backend = await startLegacyBackend({
+    providerFactories: { spectrocloud: spectrocloud.create(options.provider) },
+    users: options.users ?? CATALOG,
+    appUrl: options.appUrl,
+    auth: options.auth,
+    providers: async backendUrl => {
+      emulator = await startSpectroCloudEmulator({
+        clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [`${backendUrl}/api/auth/spectrocloud/handler/frame`] }],
+        users: USERS,
+        autoApprove: true,
+        ...options.emulator,
+      });
+      const spectroConfig = options.providerConfig?.(emulator) ?? {
+        development: {
+          clientId: CLIENT_ID,
+          clientSecret: CLIENT_SECRET,
+          authorizationUrl: emulator.authorizationUrl,
+          signIn: {
+            resolvers: [{ resolver: 'emailMatchingUserEntityProfileEmail' }, { resolver: 'emailLocalPartMatchingUserEntityName' }],
+          },
+          ...options.environment,
+        },
+      };
+      return { spectrocloud: spectroConfig };
+    },
+  });
+  return {
+    emulator: emulator!,
+    backend,
+    providerBase: `${backend.authUrl}/spectrocloud`,
+    async close() {
+      await backend.close();
+      await emulator?.close();
+    },
+  };
+}
+
+/** Cookies as a browser keeps them: name -> value, updated from Set-Cookie. */
+export class CookieJar {
+  readonly values = new Map<string, string>();
+
+  update(setCookie: string[] | string | undefined) {
+    for (const header of ([] as string[]).concat(setCookie ?? [])) {
+      const [pair, ...attributes] = header.split(';');
+      const [name, ...rest] = pair.split('=');
+      const value = decodeURIComponent(rest.join('='));
+      const expired = attributes.some(a => /max-age=0\b/i.test(a.trim()) || /expires=Thu, 01 Jan 1970/i.test(a.trim()));
+      if (expired || value === '') this.values.delete(name.trim());
+      else this.values.set(name.trim(), value);
+      registerSecret(value);
+    }
+  }
+
+  header(): string {
+    return [...this.values].map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('; ');
+  }
+}
+
+export interface FrameResult {
+  status: number;
+  message: { type: string; response?: any; error?: { name: string; message: string } };
+  html: string;
+}
+
+/** Reads the `authorization_response` message the handler/frame page posts to the app. */
+export function readFrameMessage(html: string): FrameResult['message'] {
+  const match = /var authResponse = decodeURIComponent\('([^']*)'\)/.exec(html);
+  if (!match) throw new Error(`no authorization_response in page: ${html.slice(0, 200)}`);
+  return JSON.parse(decodeURIComponent(match[1]));
+}
+
+/** GET /start; returns the redirect URL. */
+export async function startSignIn(fixture: Fixture, jar: CookieJar, query: Record<string, string> = {}) {
+  const response = await request(fixture.backend.url)
+    .get('/api/auth/spectrocloud/start')
+    .query({ env: 'development', ...query })
+    .set('Cookie', jar.header());
+  jar.update(response.headers['set-cookie']);
+  return response;
+}
+
+/** Follows the emulator's authorization endpoint as a browser would, approving `email`. */
+export async function authorize(location: string, email: string): Promise<string> {
+  const url = new URL(location);
+  url.searchParams.set('login_hint', email);
+  const response = await fetch(url, { redirect: 'manual' });
+  const callback = response.headers.get('location');
+  if (response.status !== 302 || !callback) throw new Error(`authorization answered ${response.status}`);
+  const code = new URL(callback).searchParams.get('code');
+  registerSecret(code);
+  return callback;
+}
+
+export async function callback(fixture: Fixture, jar: CookieJar, callbackUrl: string): Promise<FrameResult> {
+  const url = new URL(callbackUrl);
+  const response = await request(fixture.backend.url).get(url.pathname + url.search).set('Cookie', jar.header());
+  jar.update(response.headers['set-cookie']);
+  const message = readFrameMessage(response.text);
+  registerSecret(message.response?.providerInfo?.idToken);
+  registerSecret(message.response?.providerInfo?.accessToken);
+  registerSecret(message.response?.backstageIdentity?.token);
+  return { status: response.status, message, html: response.text };
+}
+
+/** start -> authorize -> handler/frame, as one browser. */
+export async function signIn(fixture: Fixture, email = 'alice@example.com', jar = new CookieJar(), query: Record<string, string> = {}) {
+  const start = await startSignIn(fixture, jar, query);
+  if (start.status !== 302) throw new Error(`start answered ${start.status}: ${start.text}`);
+  const callbackUrl = await authorize(start.headers.location, email);
+  const frame = await callback(fixture, jar, callbackUrl);
+  return { jar, frame, start, callbackUrl };
+}
+
+export async function refresh(fixture: Fixture, jar: CookieJar) {
+  const response = await request(fixture.backend.url)
+    .get('/api/auth/spectrocloud/refresh')
+    .query({ env: 'development' })
+    .set('X-Requested-With', 'XMLHttpRequest')
+    .set('Cookie', jar.header());
+  jar.update(response.headers['set-cookie']);
+  registerSecret(response.body?.providerInfo?.idToken);
+  registerSecret(response.body?.backstageIdentity?.token);
+  return response;
+}
+
+export async function logout(fixture: Fixture, jar: CookieJar) {
+  const response = await request(fixture.backend.url)
+    .post('/api/auth/spectrocloud/logout')
+    .query({ env: 'development' })
+    .set('X-Requested-With', 'XMLHttpRequest')
+    .set('Cookie', jar.header());
+  jar.update(response.headers['set-cookie']);
+  return response;
+}
