@@ -1,5 +1,5 @@
 import { afterAll } from 'vitest';
-import { registeredSecrets } from './secrets';
+import { findLeakedSecret, registeredSecrets } from './secrets';
 
 /**
  * Captures everything the test file prints (stdout, stderr, console) and fails
@@ -35,10 +35,8 @@ function safeStringify(value: unknown): string {
 }
 
 afterAll(() => {
-  const output = captured.join('\n');
-  for (const secret of registeredSecrets()) {
-    if (output.includes(secret)) {
-      throw new Error(`A secret registered by the tests appeared in the log output (first 6 chars: ${secret.slice(0, 6)}...)`);
-    }
+  const leaked = findLeakedSecret(captured.join('\n'), registeredSecrets());
+  if (leaked) {
+    throw new Error(`A secret registered by the tests appeared in the log output (first 6 chars: ${leaked.slice(0, 6)}...)`);
   }
 });

@@ -12,3 +12,11 @@ export function registerSecret(value: string | undefined | null): void {
 export function registeredSecrets(): Iterable<string> {
   return registry;
 }
+
+/** The first registered secret found in `output`, whole or URL-encoded. */
+export function findLeakedSecret(output: string, secrets: Iterable<string>): string | undefined {
+  for (const secret of secrets) {
+    if (output.includes(secret) || output.includes(encodeURIComponent(secret))) return secret;
+  }
+  return undefined;
+}
