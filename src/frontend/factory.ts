@@ -1,5 +1,14 @@
-import { configApiRef, createApiFactory, discoveryApiRef, oauthRequestApiRef } from '@backstage/core-plugin-api';
-import { spectroCloudAuthApiRef } from './apiRef';
+import {
+  configApiRef,
+  createApiFactory,
+  discoveryApiRef,
+  oauthRequestApiRef,
+  type ApiFactory,
+  type ConfigApi,
+  type DiscoveryApi,
+  type OAuthRequestApi,
+} from '@backstage/core-plugin-api';
+import { spectroCloudAuthApiRef, type SpectroCloudAuthApi } from './apiRef';
 import { createSpectroCloudAuth } from './SpectroCloudAuth';
 
 /**
@@ -7,7 +16,11 @@ import { createSpectroCloudAuth } from './SpectroCloudAuth';
  *
  * @public
  */
-export const spectroCloudAuthApiFactory = createApiFactory({
+export const spectroCloudAuthApiFactory: ApiFactory<
+  SpectroCloudAuthApi,
+  SpectroCloudAuthApi,
+  { discoveryApi: DiscoveryApi; oauthRequestApi: OAuthRequestApi; configApi: ConfigApi }
+> = createApiFactory({
   api: spectroCloudAuthApiRef,
   deps: { discoveryApi: discoveryApiRef, oauthRequestApi: oauthRequestApiRef, configApi: configApiRef },
   factory: ({ discoveryApi, oauthRequestApi, configApi }) =>

@@ -1,13 +1,22 @@
 import {
   createApiFactory,
+  type ApiFactory,
+  type OAuthApi,
+  type OpenIdConnectApi,
   gitlabAuthApiRef,
   googleAuthApiRef,
   microsoftAuthApiRef,
   oktaAuthApiRef,
   oneloginAuthApiRef,
 } from '@backstage/core-plugin-api';
-import { KubernetesAuthProviders, kubernetesAuthProvidersApiRef } from '@backstage/plugin-kubernetes-react';
-import { spectroCloudAuthApiRef } from '../apiRef';
+import {
+  KubernetesAuthProviders,
+  kubernetesAuthProvidersApiRef,
+  type KubernetesAuthProvidersApi,
+} from '@backstage/plugin-kubernetes-react';
+import { spectroCloudAuthApiRef, type SpectroCloudAuthApi } from '../apiRef';
+
+type OidcAuthApi = OAuthApi & OpenIdConnectApi;
 import { spectroCloudIdTokenSource } from './provider';
 
 /**
@@ -18,7 +27,18 @@ import { spectroCloudIdTokenSource } from './provider';
  *
  * @public
  */
-export const spectroCloudKubernetesAuthProvidersApiFactory = createApiFactory({
+export const spectroCloudKubernetesAuthProvidersApiFactory: ApiFactory<
+  KubernetesAuthProvidersApi,
+  KubernetesAuthProvidersApi,
+  {
+    spectroCloudAuthApi: SpectroCloudAuthApi;
+    gitlabAuthApi: OidcAuthApi;
+    googleAuthApi: OidcAuthApi;
+    microsoftAuthApi: OidcAuthApi;
+    oktaAuthApi: OidcAuthApi;
+    oneloginAuthApi: OidcAuthApi;
+  }
+> = createApiFactory({
   api: kubernetesAuthProvidersApiRef,
   deps: {
     spectroCloudAuthApi: spectroCloudAuthApiRef,

@@ -1,0 +1,41 @@
+// Bundles the `./frontend` entry the way an app bundler would see it (Backstage
+// packages and React are peers, so external) and reports raw and gzipped bytes.
+//   node scripts/measure-frontend-size.mjs   ->   {"entry":...,"rawBytes":...,"gzipBytes":...,"peerImports":[...]}
+import { build } from 'esbuild';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Peers: never part of our bundle. */
+export const frontendExternals = ['@backstage/*', 'react', 'react/*', 'react-dom', 'react-dom/*', 'react-router-dom'];
+
+/**
+ * @param {string} [entry] path relative to the package root
+ * @returns {Promise<{ entry: string, rawBytes: number, gzipBytes: number, peerImports: string[] }>}
+ */
+export async function measureFrontendSize(entry = 'src/frontend/index.ts') {
+  const result = await build({
+    entryPoints: [join(root, entry)],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2020',
+    minify: true,
+    external: frontendExternals,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0].contents;
+  const [output] = Object.values(result.metafile.outputs);
+  const peerImports = [...new Set(output.imports.filter(i => i.external).map(i => i.path))].sort();
+  return { entry, rawBytes: code.byteLength, gzipBytes: gzipSync(code, { level: 9 }).byteLength, peerImports };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const entries = process.argv.slice(2);
+  const results = await Promise.all((entries.length ? entries : ['src/frontend/index.ts']).map(e => measureFrontendSize(e)));
+  console.log(JSON.stringify(results.length === 1 ? results[0] : results));
+}

@@ -1,0 +1,78 @@
+// Builds the browser test page: `node test/frontend/app/build.mjs <outdir> [backendBaseUrl]`.
+// Unlike the package build, React and Backstage are bundled in: this page is the app.
+import { build } from 'esbuild';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * @param {string} outdir
+ * @param {{ backendBaseUrl?: string, environment?: string, minify?: boolean }} [options]
+ * @returns {Promise<{ outdir: string, html: string, script: string }>}
+ */
+export async function buildTestApp(outdir, options = {}) {
+  outdir = resolve(outdir);
+  await mkdir(outdir, { recursive: true });
+  await build({
+    entryPoints: [join(here, 'main.ts')],
+    outfile: join(outdir, 'main.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2020',
+    sourcemap: true,
+    minify: options.minify ?? false,
+    define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
+    // Backstage UI packages import images as URLs, as the Backstage CLI's bundler allows.
+    loader: { '.svg': 'file', '.png': 'file', '.jpg': 'file', '.gif': 'file', '.woff': 'file', '.woff2': 'file' },
+    logLevel: 'warning',
+  });
+  const config = { backendBaseUrl: options.backendBaseUrl, environment: options.environment };
+  const html = join(outdir, 'index.html');
+  await writeFile(html, page(config));
+  return { outdir, html, script: join(outdir, 'main.js') };
+}
+
+function page(config) {
+  const json = JSON.stringify(config).replace(/</g, '\\u003c');
+  return `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>SpectroCloud auth test app</title>
+  <style>body{font-family:sans-serif;margin:2rem}button{margin:.25rem}pre{background:#f4f4f4;padding:1rem}</style>
+  <script>window.__SPECTRO_TEST_CONFIG__ = ${json};</script>
+  <script type="module" src="./main.js"></script>
+</head>
+<body>
+  <h1>SpectroCloud auth test app</h1>
+  <p>Backend: <code id="backend"></code> &middot; Session: <strong id="session-state">unknown</strong></p>
+  <p>
+    <button id="sign-in">Sign in with SpectroCloud</button>
+    <button id="restore-session">Restore session</button>
+    <button id="sign-out">Sign out</button>
+    <button id="profile">Show profile</button>
+    <button id="id-token">Check ID token</button>
+    <button id="kubernetes">Kubernetes request</button>
+  </p>
+  <p>
+    <input id="reauth-url" size="50" value="/api/spectrocloud/health" aria-label="Backend URL">
+    <button id="reauth-fetch">Fetch with re-auth</button>
+  </p>
+  <pre id="output"></pre>
+</body>
+</html>
+`;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const [outdir, backendBaseUrl] = process.argv.slice(2);
+  if (!outdir) {
+    console.error('usage: node test/frontend/app/build.mjs <outdir> [backendBaseUrl]');
+    process.exit(2);
+  }
+  const result = await buildTestApp(outdir, { backendBaseUrl });
+  console.log(JSON.stringify(result));
+}

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error plain ESM script without type declarations
+import { measureFrontendSize } from '../../scripts/measure-frontend-size.mjs';
+
+type Size = { rawBytes: number; gzipBytes: number; peerImports: string[] };
+
+describe('frontend bundle size', () => {
+  it('keeps ./frontend under 3 KB gzipped, with Backstage and React left to the app', async () => {
+    const size: Size = await measureFrontendSize('src/frontend/index.ts');
+    expect(size.gzipBytes).toBeLessThan(3 * 1024);
+    expect(size.peerImports).toEqual(['@backstage/core-app-api', '@backstage/core-plugin-api', 'react']);
+  });
+
+  it('loads the optional Kubernetes peer only from ./frontend/kubernetes', async () => {
+    const size: Size = await measureFrontendSize('src/frontend/kubernetes/index.ts');
+    expect(size.peerImports).toContain('@backstage/plugin-kubernetes-react');
+    expect(size.peerImports).not.toContain('react');
+  });
+});
