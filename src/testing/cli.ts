@@ -1,0 +1,36 @@
+/**
+ * Runs the SpectroCloud Palette emulator from the command line:
+ *   node --import tsx src/testing/cli.ts --port 7010 --users examples/emulator-users.yaml \
+ *     --client-id backstage --client-secret ... --redirect-uri http://localhost:7007/api/auth/spectrocloud/handler/frame
+ * Prints where it listens; never the client secret, codes or tokens.
+ */
+import { parseCliArgs, USAGE } from './cliArgs';
+import { startSpectroCloudEmulator } from './emulator/startEmulator';
+
+async function main(): Promise<void> {
+  let options;
+  try {
+    options = parseCliArgs(process.argv.slice(2));
+  } catch (err) {
+    console.error(`${(err as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (options === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  const emulator = await startSpectroCloudEmulator({ ...options, logger: { info: msg => console.log(msg) } });
+  console.log(`issuer:            ${emulator.issuer}`);
+  console.log(`authorization URL: ${emulator.authorizationUrl}`);
+  console.log(`client id:         ${options.clients[0].clientId} (secret not shown)`);
+  console.log(`faults:            POST/DELETE ${emulator.url}/__emulator/faults`);
+
+  const stop = () => void emulator.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch(err => {
+  console.error(`SpectroCloud emulator failed to start: ${(err as Error).message}`);
+  process.exit(1);
+});
