@@ -1,0 +1,161 @@
+import { randomBytes } from 'node:crypto';
+import { ConfigReader } from '@backstage/config';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  EncryptedTokenStore,
+  MemoryTokenStore,
+  RedisTokenStore,
+  SpectroCloudTokenStoreConfigError,
+  createTokenStore,
+  readTokenStoreConfig,
+} from '../../src/sessionToken';
+import { type RedisTestServer, startRedisServer } from '../support/redisServer';
+import { registerSecret } from '../support/secrets';
+
+const HOUR = 60 * 60 * 1000;
+// @backstage/types is not a direct dependency: derive its JsonValue from ConfigReader.
+type JsonValue = NonNullable<ConstructorParameters<typeof ConfigReader>[0]>[string];
+const withTokenStore = (tokenStore: JsonValue) =>
+  new ConfigReader({ auth: { providers: { spectrocloud: { development: { clientId: 'x' }, tokenStore } } } });
+
+function configError(tokenStore: JsonValue): SpectroCloudTokenStoreConfigError {
+  try {
+    readTokenStoreConfig(withTokenStore(tokenStore));
+  } catch (error) {
+    expect(error).toBeInstanceOf(SpectroCloudTokenStoreConfigError);
+    return error as SpectroCloudTokenStoreConfigError;
+  }
+  throw new Error('expected a config error');
+}
+
+describe('readTokenStoreConfig', () => {
+  it('defaults to the memory store when there is no config at all', () => {
+    expect(readTokenStoreConfig(undefined)).toEqual({ type: 'memory' });
+    expect(readTokenStoreConfig(new ConfigReader({}))).toEqual({ type: 'memory' });
+  });
+
+  it('defaults the type to memory and reads maxEntries', () => {
+    expect(readTokenStoreConfig(withTokenStore({ maxEntries: 500 }))).toEqual({ type: 'memory', maxEntries: 500 });
+  });
+
+  it('reads a redis block', () => {
+    expect(readTokenStoreConfig(withTokenStore({ type: 'redis', redis: { url: 'redis://redis:6379', keyPrefix: 'bs:' } }))).toEqual({
+      type: 'redis',
+      redis: { url: 'redis://redis:6379', keyPrefix: 'bs:' },
+    });
+  });
+
+  it('rejects an unknown type, naming the config path and the allowed values', () => {
+    const error = configError({ type: 'mongo' });
+    expect(error.code).toBe('ERR_CONFIG');
+    expect(error.configKey).toBe('auth.providers.spectrocloud.tokenStore.type');
+    expect(error.message).toMatch(/auth\.providers\.spectrocloud\.tokenStore\.type must be 'memory' or 'redis', got 'mongo'/);
+  });
+
+  it('rejects an unknown setting, listing the known ones', () => {
+    const error = configError({ type: 'memory', maxEntrys: 5 });
+    expect(error.configKey).toBe('auth.providers.spectrocloud.tokenStore.maxEntrys');
+    expect(error.message).toMatch(/is not a known setting.*maxEntries/);
+  });
+
+  it('rejects a redis block when the type is memory', () => {
+    expect(configError({ redis: { url: 'redis://x' } }).message).toMatch(
+      /tokenStore\.redis is not a known setting\. redis does not apply to type 'memory'/,
+    );
+  });
+
+  it('rejects a maxEntries that is not a positive whole number', () => {
+    expect(configError({ maxEntries: -3 }).message).toMatch(/tokenStore\.maxEntries must be a positive whole number, got -3/);
+    expect(configError({ maxEntries: 'lots' }).configKey).toBe('auth.providers.spectrocloud.tokenStore.maxEntries');
+  });
+
+  it('requires redis.url when the type is redis', () => {
+    const error = configError({ type: 'redis' });
+    expect(error.configKey).toBe('auth.providers.spectrocloud.tokenStore.redis.url');
+    expect(error.message).toMatch(/is required when type is 'redis'; set it to a redis:\/\/ or rediss:\/\/ URL/);
+  });
+
+  it('rejects a redis.url that is not a redis URL, without printing it', () => {
+    const url = 'http://user:hunter2-password@redis:6379';
+    registerSecret(url);
+    const error = configError({ type: 'redis', redis: { url } });
+    expect(error.message).toMatch(/tokenStore\.redis\.url must be a redis:\/\/ or rediss:\/\/ URL/);
+    expect(error.message).not.toContain('hunter2');
+  });
+
+  it('rejects unknown settings inside the redis block', () => {
+    expect(configError({ type: 'redis', redis: { url: 'redis://r', host: 'r' } }).configKey).toBe(
+      'auth.providers.spectrocloud.tokenStore.redis.host',
+    );
+  });
+
+  it('rejects an encryption key of the wrong length, naming the config key', () => {
+    const error = configError({ encryptionKey: randomBytes(24).toString('base64') });
+    expect(error.configKey).toBe('auth.providers.spectrocloud.tokenStore.encryptionKey');
+    expect(error.message).toMatch(/must decode to 32 bytes .*openssl rand -base64 32/);
+  });
+
+  it('rejects previousEncryptionKeys without an encryptionKey', () => {
+    expect(configError({ previousEncryptionKeys: [randomBytes(32).toString('base64')] }).message).toMatch(
+      /tokenStore\.previousEncryptionKeys only makes sense with auth\.providers\.spectrocloud\.tokenStore\.encryptionKey/,
+    );
+  });
+});
+
+describe('createTokenStore', () => {
+  let server: RedisTestServer;
+  beforeAll(async () => {
+    server = await startRedisServer();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('creates a memory store by default and says that tokens are process-local', async () => {
+    const logs: string[] = [];
+    const store = createTokenStore(undefined, { logger: { info: m => logs.push(m), warn: m => logs.push(m), error: () => undefined } });
+    expect(store).toBeInstanceOf(MemoryTokenStore);
+    expect(logs.join()).toMatch(/lost on restart and not shared between replicas/);
+    await store.close();
+  });
+
+  it('honours maxEntries for the memory store', async () => {
+    const store = createTokenStore(withTokenStore({ maxEntries: 2 })) as MemoryTokenStore;
+    for (const k of ['a', 'b', 'c']) await store.set(k, 'v', Date.now() + HOUR);
+    expect(store.size).toBe(2);
+    await store.close();
+  });
+
+  it('creates a working Redis store and warns when it is not encrypted, without logging the URL', async () => {
+    const logs: string[] = [];
+    const store = createTokenStore(withTokenStore({ type: 'redis', redis: { url: server.url } }), {
+      logger: { info: m => logs.push(m), warn: m => logs.push(m), error: () => undefined },
+    });
+    expect(store).toBeInstanceOf(RedisTokenStore);
+    await store.set('k', 'value-in-redis', Date.now() + HOUR);
+    expect(await store.get('k')).toBe('value-in-redis');
+    expect(logs.join()).toMatch(/stored in Redis unencrypted; set auth\.providers\.spectrocloud\.tokenStore\.encryptionKey/);
+    expect(logs.join()).not.toContain(String(server.port));
+    await store.close();
+  });
+
+  it('wraps the store in encryption when an encryptionKey is set', async () => {
+    const oldKey = randomBytes(32).toString('base64');
+    const key = randomBytes(32).toString('base64');
+    registerSecret(oldKey);
+    registerSecret(key);
+    const store = createTokenStore(
+      withTokenStore({ type: 'redis', redis: { url: server.url }, encryptionKey: key, previousEncryptionKeys: [oldKey] }),
+    );
+    expect(store).toBeInstanceOf(EncryptedTokenStore);
+    await store.set('k', 'encrypted-value', Date.now() + HOUR);
+    expect(await store.get('k')).toBe('encrypted-value');
+    await store.close();
+  });
+
+  it('fails at creation, not at first use, when the config is wrong', () => {
+    expect(() => createTokenStore(withTokenStore({ type: 'redis', redis: { url: 'localhost:6379' } }))).toThrow(
+      SpectroCloudTokenStoreConfigError,
+    );
+  });
+});

@@ -1,0 +1,169 @@
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MemoryTokenStore, createAuthMetrics } from '../../src/sessionToken';
+
+const HOUR = 60 * 60 * 1000;
+
+describe('MemoryTokenStore', () => {
+  const stores: MemoryTokenStore[] = [];
+  const make = (options: ConstructorParameters<typeof MemoryTokenStore>[0] = {}) => {
+    const store = new MemoryTokenStore({ sweepIntervalMs: 0, ...options });
+    stores.push(store);
+    return store;
+  };
+  afterEach(async () => {
+    vi.useRealTimers();
+    await Promise.all(stores.splice(0).map(s => s.close()));
+  });
+
+  it('returns a stored token until it expires', async () => {
+    let now = 1_000_000;
+    const store = make({ clock: () => now });
+    await store.set('ref:user:default/alice', 'token-a', now + HOUR);
+    expect(await store.get('ref:user:default/alice')).toBe('token-a');
+    now += HOUR - 1;
+    expect(await store.get('ref:user:default/alice')).toBe('token-a');
+    now += 1;
+    expect(await store.get('ref:user:default/alice')).toBeUndefined();
+  });
+
+  it('does not store a token whose expiry has already passed', async () => {
+    const now = 1_000_000;
+    const metrics = createAuthMetrics();
+    const store = make({ clock: () => now, metrics });
+    await store.set('k', 'old', now - 1);
+    expect(store.size).toBe(0);
+    expect(await store.get('k')).toBeUndefined();
+  });
+
+  it('removes an expired entry when it is read and counts it as expired', async () => {
+    let now = 0;
+    const metrics = createAuthMetrics();
+    const store = make({ clock: () => now, metrics });
+    await store.set('k', 'v', 10);
+    now = 10;
+    expect(await store.get('k')).toBeUndefined();
+    expect(store.size).toBe(0);
+    expect(metrics.snapshot().tokenStore).toMatchObject({ expired: 1, misses: 1, hits: 0 });
+  });
+
+  it('never holds more than maxEntries under 100k distinct users, and counts the evictions', async () => {
+    const metrics = createAuthMetrics();
+    const store = make({ maxEntries: 1_000, metrics });
+    const expiresAt = Date.now() + HOUR;
+    let largest = 0;
+    for (let i = 0; i < 100_000; i++) {
+      await store.set(`ref:user:default/u${i}`, `token-${i}`, expiresAt);
+      largest = Math.max(largest, store.size);
+    }
+    expect(largest).toBe(1_000);
+    expect(store.size).toBe(1_000);
+    expect(metrics.snapshot().tokenStore.evictions).toBe(99_000);
+    expect(await store.get('ref:user:default/u99999')).toBe('token-99999');
+    expect(await store.get('ref:user:default/u0')).toBeUndefined();
+  });
+
+  it('evicts the least recently used entry, where a read counts as a use', async () => {
+    const store = make({ maxEntries: 3 });
+    const expiresAt = Date.now() + HOUR;
+    await store.set('a', '1', expiresAt);
+    await store.set('b', '2', expiresAt);
+    await store.set('c', '3', expiresAt);
+    await store.get('a'); // b is now the least recently used
+    await store.set('d', '4', expiresAt);
+    expect(await store.get('b')).toBeUndefined();
+    expect(await store.get('a')).toBe('1');
+    expect(await store.get('c')).toBe('3');
+    expect(await store.get('d')).toBe('4');
+  });
+
+  it('treats overwriting a key as a use and does not grow', async () => {
+    const store = make({ maxEntries: 2 });
+    const expiresAt = Date.now() + HOUR;
+    await store.set('a', '1', expiresAt);
+    await store.set('b', '2', expiresAt);
+    await store.set('a', '1b', expiresAt);
+    await store.set('c', '3', expiresAt);
+    expect(store.size).toBe(2);
+    expect(await store.get('a')).toBe('1b');
+    expect(await store.get('b')).toBeUndefined();
+  });
+
+  it('counts an expired eviction victim as expired, not as an eviction', async () => {
+    let now = 0;
+    const metrics = createAuthMetrics();
+    const store = make({ maxEntries: 1, clock: () => now, metrics });
+    await store.set('a', '1', 5);
+    now = 6;
+    await store.set('b', '2', 100);
+    expect(metrics.snapshot().tokenStore).toMatchObject({ expired: 1, evictions: 0 });
+  });
+
+  it('purges every expired entry at once', async () => {
+    let now = 0;
+    const metrics = createAuthMetrics();
+    const store = make({ clock: () => now, metrics });
+    for (let i = 0; i < 10; i++) await store.set(`k${i}`, 'v', i < 7 ? 100 : 1_000);
+    now = 100;
+    expect(store.purgeExpired()).toBe(7);
+    expect(store.size).toBe(3);
+    expect(metrics.snapshot().tokenStore.expired).toBe(7);
+  });
+
+  it('sweeps expired entries periodically without being asked', async () => {
+    vi.useFakeTimers();
+    const start = Date.now();
+    const store = make({ sweepIntervalMs: 1_000 });
+    await store.set('short', 'v', start + 500);
+    await store.set('long', 'v', start + HOUR);
+    vi.advanceTimersByTime(1_000);
+    expect(store.size).toBe(1);
+  });
+
+  it('deletes an entry', async () => {
+    const store = make();
+    await store.set('k', 'v', Date.now() + HOUR);
+    await store.delete('k');
+    expect(await store.get('k')).toBeUndefined();
+  });
+
+  it('counts hits and misses', async () => {
+    const metrics = createAuthMetrics();
+    const store = make({ metrics });
+    await store.set('k', 'v', Date.now() + HOUR);
+    await store.get('k');
+    await store.get('k');
+    await store.get('nope');
+    expect(metrics.snapshot().tokenStore).toMatchObject({ hits: 2, misses: 1 });
+  });
+
+  it('rejects a maxEntries that is not a positive integer', () => {
+    expect(() => new MemoryTokenStore({ maxEntries: 0 })).toThrow(/maxEntries must be a positive integer/);
+    expect(() => new MemoryTokenStore({ maxEntries: 1.5 })).toThrow(/maxEntries/);
+  });
+
+  it('holds one million entries with a small per-entry overhead', async () => {
+    const gc = exposeGc();
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const store = make({ maxEntries: 1_000_000 });
+    const expiresAt = Date.now() + HOUR;
+    for (let i = 0; i < 1_000_000; i++) await store.set(`ref:user:default/u${i}`, 'shared-token', expiresAt);
+    gc();
+    const perEntry = (process.memoryUsage().heapUsed - before) / 1_000_000;
+    expect(store.size).toBe(1_000_000);
+    // Key string (~40 B) + Map slot + a two-field entry object; no timers or closures.
+    if (process.env.SHOW_MEMORY) console.log(`bytes per entry: ${perEntry.toFixed(0)}`);
+    expect(perEntry).toBeLessThan(200);
+    const t0 = performance.now();
+    store.purgeExpired();
+    expect(performance.now() - t0).toBeLessThan(1_000);
+  }, 60_000);
+});
+
+function exposeGc(): () => void {
+  if (typeof globalThis.gc === 'function') return globalThis.gc as () => void;
+  v8.setFlagsFromString('--expose-gc');
+  return vm.runInNewContext('gc') as () => void;
+}

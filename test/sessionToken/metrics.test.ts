@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { createAuthMetrics } from '../../src/sessionToken';
+
+describe('SpectroCloudAuthMetrics', () => {
+  it('starts with every counter at zero', () => {
+    expect(createAuthMetrics().snapshot()).toEqual({
+      signIns: 0,
+      signInFailures: {},
+      tokenStore: { hits: 0, misses: 0, evictions: 0, expired: 0, errors: 0, undecryptable: 0 },
+      handoff: { granted: 0, serviceTokenFallbacks: 0, unauthenticated: 0, forbidden: 0, reAuthRequired: 0, unavailable: 0 },
+    });
+  });
+
+  it('counts sign-ins and sign-in failures by error code', () => {
+    const metrics = createAuthMetrics();
+    metrics.signIn();
+    metrics.signIn();
+    metrics.signInFailure('ERR_ID_TOKEN_EXPIRED');
+    metrics.signInFailure('ERR_ID_TOKEN_EXPIRED');
+    metrics.signInFailure('ERR_TOKEN_ENDPOINT');
+    expect(metrics.snapshot()).toMatchObject({
+      signIns: 2,
+      signInFailures: { ERR_ID_TOKEN_EXPIRED: 2, ERR_TOKEN_ENDPOINT: 1 },
+    });
+  });
+
+  it('folds a failure cause that is not an error code into OTHER, so no user data becomes a label', () => {
+    const metrics = createAuthMetrics();
+    metrics.signInFailure('no user found for alice@example.com');
+    expect(metrics.snapshot().signInFailures).toEqual({ OTHER: 1 });
+  });
+
+  it('returns a snapshot that is plain JSON and does not change afterwards', () => {
+    const metrics = createAuthMetrics();
+    const snapshot = metrics.snapshot();
+    metrics.recordTokenStore('hits');
+    expect(snapshot.tokenStore.hits).toBe(0);
+    expect(JSON.parse(JSON.stringify(metrics.snapshot()))).toEqual(metrics.snapshot());
+  });
+
+  it('renders the Prometheus text exposition format', () => {
+    const metrics = createAuthMetrics();
+    metrics.signIn();
+    metrics.signInFailure('ERR_TOKEN_ENDPOINT');
+    metrics.recordTokenStore('evictions', 3);
+    metrics.recordHandoff('reAuthRequired');
+    const text = metrics.toPrometheus();
+    expect(text).toContain('# TYPE spectrocloud_auth_sign_ins_total counter\nspectrocloud_auth_sign_ins_total 1\n');
+    expect(text).toContain('spectrocloud_auth_sign_in_failures_total{code="ERR_TOKEN_ENDPOINT"} 1\n');
+    expect(text).toContain('spectrocloud_auth_token_store_events_total{event="evictions"} 3\n');
+    expect(text).toContain('spectrocloud_auth_token_handoff_total{outcome="reAuthRequired"} 1\n');
+    expect(text.endsWith('\n')).toBe(true);
+    for (const line of text.trimEnd().split('\n')) {
+      expect(line).toMatch(/^(# (HELP|TYPE) \w+ .+|\w+(\{\w+="[^"]*"\})? \d+)$/);
+    }
+  });
+});

@@ -1,0 +1,152 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  MemoryTokenStore,
+  SessionTokenCache,
+  getSessionTokenByEmail,
+  isSpectroCloudSessionToken,
+  setDefaultSessionTokenCache,
+  storeSessionToken,
+} from '../../src/sessionToken';
+import { registerSecret } from '../support/secrets';
+
+const HOUR = 60 * 60 * 1000;
+
+/** A Palette-like session token: HS256, signed with a key only "SpectroCloud" knows. */
+function paletteToken(claims: Record<string, unknown> = {}, expiresInSeconds = 3600): string {
+  const token = jwt.sign({ email: 'someone@example.com', ...claims }, randomBytes(32), {
+    algorithm: 'HS256',
+    expiresIn: expiresInSeconds,
+  });
+  registerSecret(token);
+  return token;
+}
+
+describe('SessionTokenCache', () => {
+  let now = Date.now();
+  const clock = () => now;
+  const newCache = () => new SessionTokenCache({ store: new MemoryTokenStore({ clock, sweepIntervalMs: 0 }), clock });
+  afterEach(() => {
+    now = Date.now();
+  });
+
+  it('finds a remembered session by entity ref and by e-mail', async () => {
+    const cache = newCache();
+    const sessionToken = paletteToken();
+    await cache.remember({ userEntityRef: 'user:default/alice', email: 'Alice@Example.com', sessionToken, expiresAt: now + HOUR / 2 });
+    expect(await cache.forUser('user:default/alice')).toEqual({
+      sessionToken,
+      expiresAt: now + HOUR / 2,
+      userEntityRef: 'user:default/alice',
+      email: 'alice@example.com',
+    });
+    expect((await cache.forEmail('alice@example.com'))?.sessionToken).toBe(sessionToken);
+  });
+
+  it('matches entity refs and e-mails case-insensitively', async () => {
+    const cache = newCache();
+    const sessionToken = paletteToken();
+    await cache.remember({ userEntityRef: 'user:default/Alice', email: 'alice@example.com', sessionToken, expiresAt: now + HOUR });
+    expect((await cache.forUser('User:Default/alice'))?.sessionToken).toBe(sessionToken);
+    expect((await cache.forEmail('ALICE@example.COM'))?.sessionToken).toBe(sessionToken);
+  });
+
+  it("never keeps a session past the session token's own exp", async () => {
+    const cache = newCache();
+    const sessionToken = paletteToken({}, 60);
+    const ownExpiry = (jwt.decode(sessionToken) as { exp: number }).exp * 1000;
+    await cache.remember({ userEntityRef: 'user:default/alice', sessionToken, expiresAt: now + HOUR });
+    expect((await cache.forUser('user:default/alice'))?.expiresAt).toBe(ownExpiry);
+    now = ownExpiry;
+    expect(await cache.forUser('user:default/alice')).toBeUndefined();
+  });
+
+  it("keeps the caller's earlier expiresAt when the token lives longer", async () => {
+    const cache = newCache();
+    await cache.remember({ userEntityRef: 'user:default/alice', sessionToken: paletteToken(), expiresAt: now + 1_000 });
+    now += 1_000;
+    expect(await cache.forUser('user:default/alice')).toBeUndefined();
+  });
+
+  it('forgets a session by entity ref and e-mail', async () => {
+    const cache = newCache();
+    await cache.remember({ userEntityRef: 'user:default/alice', email: 'alice@example.com', sessionToken: paletteToken(), expiresAt: now + HOUR });
+    await cache.forget({ userEntityRef: 'user:default/alice', email: 'alice@example.com' });
+    expect(await cache.forUser('user:default/alice')).toBeUndefined();
+    expect(await cache.forEmail('alice@example.com')).toBeUndefined();
+  });
+
+  it("drops the old e-mail's entry when a user signs in with a new e-mail", async () => {
+    const cache = newCache();
+    await cache.remember({ userEntityRef: 'user:default/alice', email: 'old@example.com', sessionToken: paletteToken(), expiresAt: now + HOUR });
+    await cache.remember({ userEntityRef: 'user:default/alice', email: 'new@example.com', sessionToken: paletteToken(), expiresAt: now + HOUR });
+    expect(await cache.forEmail('old@example.com')).toBeUndefined();
+    expect(await cache.forEmail('new@example.com')).toBeDefined();
+  });
+
+  it('does not store a session that has already expired, and drops the older one', async () => {
+    const cache = newCache();
+    await cache.remember({ userEntityRef: 'user:default/alice', sessionToken: paletteToken(), expiresAt: now + HOUR });
+    await cache.remember({ userEntityRef: 'user:default/alice', sessionToken: paletteToken(), expiresAt: now - 1 });
+    expect(await cache.forUser('user:default/alice')).toBeUndefined();
+  });
+
+  it('requires an entity ref or an e-mail, and a session token', async () => {
+    const cache = newCache();
+    await expect(cache.remember({ sessionToken: paletteToken(), expiresAt: now + HOUR })).rejects.toThrow(/userEntityRef or an email/);
+    await expect(cache.remember({ userEntityRef: 'user:default/a', sessionToken: '', expiresAt: now + HOUR })).rejects.toThrow(
+      /non-empty sessionToken/,
+    );
+  });
+
+  it('serves as the sign-in handler\'s session-token hooks (extra "req" field accepted)', async () => {
+    const cache = newCache();
+    const sessionToken = paletteToken();
+    await cache.remember({ req: {}, userEntityRef: 'user:default/alice', email: 'alice@example.com', sessionToken, expiresAt: now + HOUR } as Parameters<SessionTokenCache['remember']>[0]);
+    expect((await cache.forUser('user:default/alice'))?.sessionToken).toBe(sessionToken);
+  });
+});
+
+describe('isSpectroCloudSessionToken', () => {
+  it('recognises an HS256 JWT', () => {
+    expect(isSpectroCloudSessionToken(paletteToken())).toBe(true);
+  });
+
+  it('rejects an RS256 JWT such as the ID token', () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const idToken = jwt.sign({ sub: 'x' }, privateKey, { algorithm: 'RS256' });
+    registerSecret(idToken);
+    expect(isSpectroCloudSessionToken(idToken)).toBe(false);
+  });
+
+  it('rejects an HS256 JWT whose typ is not JWT', () => {
+    const token = jwt.sign({ sub: 'x' }, randomBytes(32), { algorithm: 'HS256', header: { alg: 'HS256', typ: 'at+jwt' } });
+    registerSecret(token);
+    expect(isSpectroCloudSessionToken(token)).toBe(false);
+  });
+
+  it('rejects opaque strings, malformed JWTs and non-strings without throwing', () => {
+    const header = Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url');
+    for (const value of [undefined, null, 42, {}, '', 'opaque-refresh-token', 'a.b.c', `${header}.bm90IGpzb24.sig`]) {
+      expect(isSpectroCloudSessionToken(value)).toBe(false);
+    }
+  });
+});
+
+describe('seed compatibility: storeSessionToken / getSessionTokenByEmail', () => {
+  it('stores and reads a token by e-mail in the default cache (the caller is trusted)', async () => {
+    setDefaultSessionTokenCache(new SessionTokenCache({ store: new MemoryTokenStore({ sweepIntervalMs: 0 }) }));
+    const token = paletteToken();
+    await storeSessionToken('Bob@Example.com', token, Date.now() + HOUR);
+    expect(await getSessionTokenByEmail('bob@example.com')).toBe(token);
+    expect(await getSessionTokenByEmail('mallory@example.com')).toBeUndefined();
+  });
+
+  it('uses the cache installed with setDefaultSessionTokenCache', async () => {
+    const store = new MemoryTokenStore({ sweepIntervalMs: 0 });
+    setDefaultSessionTokenCache(new SessionTokenCache({ store }));
+    await storeSessionToken('carol@example.com', paletteToken(), Date.now() + HOUR);
+    expect(store.size).toBe(1);
+  });
+});
