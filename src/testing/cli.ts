@@ -20,10 +20,15 @@ async function main(): Promise<void> {
     return;
   }
   const emulator = await startSpectroCloudEmulator({ ...options, logger: { info: msg => console.log(msg) } });
-  console.log(`issuer:            ${emulator.issuer}`);
-  console.log(`authorization URL: ${emulator.authorizationUrl}`);
-  console.log(`client id:         ${options.clients[0].clientId} (secret not shown)`);
-  console.log(`faults:            POST/DELETE ${emulator.url}/__emulator/faults`);
+  // One write, so a process reading this output sees the whole block at once.
+  console.log(
+    [
+      `issuer:            ${emulator.issuer}`,
+      `authorization URL: ${emulator.authorizationUrl}`,
+      `client id:         ${options.clients[0].clientId} (secret not shown)`,
+      `faults:            POST/DELETE ${emulator.url}/__emulator/faults`,
+    ].join('\n'),
+  );
 
   const stop = () => void emulator.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
