@@ -18,7 +18,7 @@ export interface RedisTokenStoreOptions {
   logger?: SessionTokenLogger;
   /** Epoch-milliseconds clock used to turn `expiresAt` into a TTL. Default `Date.now`. */
   clock?: () => number;
-  /** Per-command and connect timeout for clients created from a URL. Default 2000 ms. */
+  /** Longest any operation may take, connecting included, before it fails as unavailable. Default 2000 ms. */
   timeoutMs?: number;
 }
 
@@ -41,6 +41,7 @@ export class RedisTokenStore implements SpectroCloudTokenStore {
   private readonly metrics?: SpectroCloudAuthMetrics;
   private readonly logger?: SessionTokenLogger;
   private readonly clock: () => number;
+  private readonly timeoutMs: number;
   private readonly ownsClient: boolean;
   private readonly client: Promise<Redis>;
   private connecting?: Promise<void>;
@@ -60,6 +61,7 @@ export class RedisTokenStore implements SpectroCloudTokenStore {
     this.metrics = options.metrics;
     this.logger = options.logger;
     this.clock = options.clock ?? Date.now;
+    this.timeoutMs = timeoutMs;
     this.ownsClient = typeof client === 'string';
     this.client = typeof client === 'string' ? createClient(client, timeoutMs) : Promise.resolve(client);
     // Attach listeners as soon as the client exists; a rejected import is
@@ -113,7 +115,7 @@ export class RedisTokenStore implements SpectroCloudTokenStore {
       return;
     }
     if (client.status === 'ready') {
-      await client.quit().catch(() => client.disconnect());
+      await withDeadline(this.timeoutMs, () => client.quit()).catch(() => client.disconnect());
     } else {
       client.disconnect();
     }
@@ -129,9 +131,13 @@ export class RedisTokenStore implements SpectroCloudTokenStore {
       throw new SpectroCloudTokenStoreError(`Cannot ${operation} a SpectroCloud session token: the Redis token store is closed`);
     }
     try {
-      const client = await this.client;
-      await this.ensureConnected(client);
-      return await command(client);
+      // Our own deadline too: a client passed in may queue commands for a long
+      // time (ioredis defaults: offline queue on, 20 retries per request).
+      return await withDeadline(this.timeoutMs, async () => {
+        const client = await this.client;
+        await this.ensureConnected(client);
+        return command(client);
+      });
     } catch (error) {
       this.metrics?.recordTokenStore('errors');
       if (error instanceof SpectroCloudTokenStoreError) throw error;
@@ -165,9 +171,10 @@ export class RedisTokenStore implements SpectroCloudTokenStore {
     // ioredis's own wording for "not connected" means little to an operator;
     // the last connection error (e.g. ECONNREFUSED) says what is wrong.
     const notConnected = /Stream isn't writeable|Connection is closed/.test(cause.message);
+    const last = this.lastConnectionError;
     const reason = notConnected
-      ? `not connected${this.lastConnectionError ? `: ${this.lastConnectionError}` : ''}`
-      : cause.message;
+      ? `not connected${last ? `: ${last}` : ''}`
+      : `${cause.message}${last ? `; last connection error: ${last}` : ''}`;
     return new SpectroCloudTokenStoreError(
       `Cannot ${operation} a SpectroCloud session token: the Redis token store is unavailable (${reason}). ` +
         'Check that Redis is running and that auth.providers.spectrocloud.tokenStore.redis.url points to it.',
@@ -196,4 +203,16 @@ async function createClient(url: string, timeoutMs: number): Promise<Redis> {
     commandTimeout: timeoutMs,
   };
   return new RedisClass(url, options);
+}
+
+function withDeadline<T>(ms: number, operation: () => Promise<T>): Promise<T> {
+  const pending = operation();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    timer.unref?.();
+  });
+  // If the deadline wins, the late outcome of `pending` is dropped, not left unhandled.
+  pending.catch(() => undefined);
+  return Promise.race([pending, deadline]).finally(() => clearTimeout(timer));
 }

@@ -151,6 +151,22 @@ describe('RedisTokenStore on a real redis-server', () => {
     expect(unhandled).toEqual([]);
   });
 
+  it('fails within timeoutMs even with a passed-in client that would queue commands', async () => {
+    const port = await getFreePort();
+    const client = new Redis(`redis://127.0.0.1:${port}`); // ioredis defaults: offline queue, 20 retries
+    client.on('error', () => undefined);
+    const store = new RedisTokenStore({ client, timeoutMs: 300 });
+    const started = Date.now();
+    await expect(store.get('k')).rejects.toMatchObject({
+      code: 'ERR_TOKEN_STORE_UNAVAILABLE',
+      message: expect.stringMatching(/no answer within 300 ms; last connection error: connect ECONNREFUSED/),
+    });
+    expect(Date.now() - started).toBeLessThan(1_500);
+    await store.close();
+    client.disconnect();
+    expect(unhandled).toEqual([]);
+  });
+
   it('refuses to work after close()', async () => {
     const store = make();
     await store.close();
