@@ -1,11 +1,11 @@
 import { defineConfig } from 'tsup';
 
-const peers = [/^@backstage\//, /^react/, 'ioredis', 'express', 'js-yaml'];
+const peers = [/^@backstage\//, /^react/, 'ioredis', 'express', 'js-yaml', 'oauth', 'passport-oauth2', 'jsonwebtoken', 'jwks-rsa'];
 
 export default defineConfig([
   {
     // Backend entries: legacy Backstage backends are CommonJS, so ship both formats.
-    entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
+    entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', 'testing/cli': 'src/testing/cli.ts' },
     format: ['cjs', 'esm'],
     dts: true,
     sourcemap: true,
@@ -15,7 +15,11 @@ export default defineConfig([
   },
   {
     // Browser entries: ESM only; every Backstage package and React stay peers.
-    entry: { 'frontend/index': 'src/frontend/index.ts', 'alpha/index': 'src/alpha/index.ts' },
+    entry: {
+      'frontend/index': 'src/frontend/index.ts',
+      'frontend/kubernetes/index': 'src/frontend/kubernetes/index.ts',
+      'alpha/index': 'src/alpha/index.ts',
+    },
     format: ['esm'],
     dts: true,
     sourcemap: true,

@@ -24,7 +24,12 @@ export type SpectroCloudErrorCode =
   | 'ERR_SESSION_INVALID'
   | 'ERR_BROWSER_BINDING'
   | 'ERR_REDIRECT_NOT_ALLOWED'
-  | 'ERR_USER_NOT_FOUND';
+  | 'ERR_USER_NOT_FOUND'
+  | 'ERR_TOKEN_STORE_UNAVAILABLE'
+  | 'ERR_BACKSTAGE_TOKEN_MISSING'
+  | 'ERR_BACKSTAGE_TOKEN_INVALID'
+  | 'ERR_USER_EMAIL_MISMATCH'
+  | 'ERR_SPECTROCLOUD_REAUTH_REQUIRED';
 
 export class SpectroCloudAuthError extends Error {
   readonly code: SpectroCloudErrorCode;

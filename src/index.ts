@@ -1,4 +1,5 @@
-export { spectrocloud, PROVIDER_LEVEL_KEYS, type SpectroCloudProviderOptions } from './provider';
+export { spectrocloud, spectroCloudAuthMetrics, PROVIDER_LEVEL_KEYS, type SpectroCloudProviderOptions } from './provider';
+export { createSessionTokenCapture } from './handlers/sessionTokenCapture';
 export { SpectroCloudStrategy } from './strategy/SpectroCloudStrategy';
 export type {
   SpectroCloudStrategyOptions,
@@ -14,7 +15,7 @@ export {
   type SessionTokenHooks,
   type SignInEvents,
 } from './handlers/SpectroCloudAuthHandlers';
-export { isSpectroCloudSessionToken } from './handlers/findSessionToken';
+export * from './sessionToken';
 export { IdTokenVerifier, type IdTokenClaims, type IdTokenVerifierOptions } from './oidc/IdTokenVerifier';
 export { EndpointResolver, type ResolvedEndpoints } from './oidc/EndpointResolver';
 export { deriveEndpoints, type DerivedEndpoints } from './config/deriveEndpoints';

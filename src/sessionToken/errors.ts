@@ -7,6 +7,8 @@
  * contain token values, store keys, e-mails or connection URLs.
  */
 
+import { SpectroCloudAuthError } from '../errors';
+
 export type SpectroCloudSessionTokenErrorCode =
   | 'ERR_CONFIG'
   | 'ERR_TOKEN_STORE_UNAVAILABLE'
@@ -15,15 +17,13 @@ export type SpectroCloudSessionTokenErrorCode =
   | 'ERR_USER_EMAIL_MISMATCH'
   | 'ERR_SPECTROCLOUD_REAUTH_REQUIRED';
 
-/** Base class of the errors in this module. */
-export class SpectroCloudSessionTokenError extends Error {
-  readonly code: SpectroCloudSessionTokenErrorCode;
+/** Base class of the errors in this module; part of the package's one error family. */
+export class SpectroCloudSessionTokenError extends SpectroCloudAuthError {
+  declare readonly code: SpectroCloudSessionTokenErrorCode;
   readonly statusCode: number;
 
   constructor(code: SpectroCloudSessionTokenErrorCode, statusCode: number, message: string, options?: { cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
-    this.code = code;
+    super(code, message, options);
     this.statusCode = statusCode;
   }
 }

@@ -14,10 +14,10 @@ export type SpectroCloudRequest = Request & { spectroCloud?: SpectroCloudRequest
 /** @public */
 export interface SpectroCloudTokenMiddlewareOptions extends SpectroCloudTokenHandoffOptions {
   /**
-   * Also send `X-SpectroCloud-ReAuth-Required: true` with the 503 answered
-   * while the token store is unreachable. Default false: the session is most
-   * likely still in the store, and signing in again cannot help while the
-   * store is down (it would loop); the 503 carries `Retry-After` instead.
+   * Send `X-SpectroCloud-ReAuth-Required: true` with the 503 answered while
+   * the token store is unreachable. Default true: the user learns what to do,
+   * and the frontend's fetch wrapper renews once and never loops. Set false to
+   * rely on `Retry-After` alone.
    */
   reAuthOnStoreUnavailable?: boolean;
 }
@@ -63,7 +63,7 @@ export function createSpectroCloudTokenMiddleware(options: SpectroCloudTokenMidd
 function sendError(res: Response, error: SpectroCloudSessionTokenError, options: SpectroCloudTokenMiddlewareOptions): void {
   const reAuth =
     error.code === 'ERR_SPECTROCLOUD_REAUTH_REQUIRED' ||
-    (error instanceof SpectroCloudTokenStoreError && options.reAuthOnStoreUnavailable === true);
+    (error instanceof SpectroCloudTokenStoreError && options.reAuthOnStoreUnavailable !== false);
   if (reAuth) {
     res.setHeader(REAUTH_REQUIRED_HEADER, 'true');
     // The app usually runs on another origin: let its fetch() read the header.

@@ -3,6 +3,7 @@ import OAuth2Strategy from 'passport-oauth2';
 import type { Prompt, TokenEndpointAuthMethod } from '../config/readEnvironmentConfig';
 import { SpectroCloudIdpError } from '../errors';
 import type { IdTokenClaims, IdTokenVerifier } from '../oidc/IdTokenVerifier';
+import { BasicAuthOAuth2 } from './BasicAuthOAuth2';
 import { createKeepAliveAgent } from './keepAliveAgent';
 import { sanitizeIdpText } from './sanitizeIdpText';
 import { translateStrategyError } from './translateStrategyError';
@@ -61,12 +62,10 @@ export class SpectroCloudStrategy extends OAuth2Strategy {
   private readonly prompt?: Prompt;
 
   constructor(options: SpectroCloudStrategyOptions, verify?: SpectroCloudVerifyCallback) {
-    const basic = options.tokenEndpointAuthMethod === 'client_secret_basic';
     super(
       {
         clientID: options.clientID,
-        // With basic auth the secret travels only in the Authorization header.
-        clientSecret: basic ? '' : options.clientSecret,
+        clientSecret: options.clientSecret,
         authorizationURL: options.authorizationURL,
         tokenURL: options.tokenURL,
         callbackURL: options.callbackURL,
@@ -74,7 +73,6 @@ export class SpectroCloudStrategy extends OAuth2Strategy {
         scopeSeparator: ' ',
         skipUserProfile: true,
         passReqToCallback: true,
-        customHeaders: basic ? { Authorization: basicAuthorization(options.clientID, options.clientSecret) } : undefined,
       },
       (
         req: Request,
@@ -97,6 +95,9 @@ export class SpectroCloudStrategy extends OAuth2Strategy {
     );
     this.name = 'spectrocloud';
     this.prompt = options.prompt;
+    if (options.tokenEndpointAuthMethod === 'client_secret_basic') {
+      this._oauth2 = new BasicAuthOAuth2(options.clientID, options.clientSecret, options.authorizationURL, options.tokenURL);
+    }
     this._oauth2.setAgent(createKeepAliveAgent(options.tokenURL));
   }
 
@@ -146,10 +147,4 @@ export class SpectroCloudStrategy extends OAuth2Strategy {
       );
     });
   }
-}
-
-function basicAuthorization(clientId: string, clientSecret: string): string {
-  // RFC 6749 section 2.3.1: form-urlencode both parts before base64.
-  const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
-  return `Basic ${Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64')}`;
 }

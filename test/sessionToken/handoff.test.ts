@@ -325,13 +325,13 @@ describe('SpectroCloud token hand-off backed by Redis', () => {
     await afterRestart.close();
   });
 
-  it('answers 503 with Retry-After while Redis is down, and no re-auth header unless asked for', async () => {
+  it('answers 503 with Retry-After and the re-auth signal while Redis is down, unless turned off', async () => {
     const metrics = createAuthMetrics();
     const cache = new SessionTokenCache({ store: new RedisTokenStore({ client: redis.url, metrics }) });
     await cache.remember({ userEntityRef: ALICE, email: 'alice@example.com', sessionToken: aliceSession, expiresAt: Date.now() + HOUR });
     await redis.stop();
     try {
-      const res = await request(pluginApp({ identity, cache, metrics }))
+      const res = await request(pluginApp({ identity, cache, metrics, reAuthOnStoreUnavailable: false }))
         .get('/api/spectrocloud/clusters')
         .set('Authorization', `Bearer ${auth.tokenFor(ALICE)}`);
       expect(res.status).toBe(503);
@@ -340,7 +340,7 @@ describe('SpectroCloud token hand-off backed by Redis', () => {
       expect(res.body.error).toMatchObject({ name: 'SpectroCloudTokenStoreError', code: 'ERR_TOKEN_STORE_UNAVAILABLE' });
       expect(res.body.error.message).toMatch(/Redis token store is unavailable/);
 
-      const withReAuth = await request(pluginApp({ identity, cache, reAuthOnStoreUnavailable: true }))
+      const withReAuth = await request(pluginApp({ identity, cache }))
         .get('/api/spectrocloud/clusters')
         .set('Authorization', `Bearer ${auth.tokenFor(ALICE)}`);
       expect(withReAuth.status).toBe(503);

@@ -38,6 +38,8 @@ export async function startLegacyBackend(options: {
   users?: Entity[];
   appUrl?: string;
   auth?: JsonObject;
+  /** further routers of the same backend, e.g. a plugin using the hand-off middleware */
+  routers?: (context: { discovery: HostDiscovery; config: ConfigReader }) => Promise<Record<string, express.Router>> | Record<string, express.Router>;
 }): Promise<LegacyBackend> {
   const app = express();
   const server = http.createServer(app);
@@ -59,17 +61,19 @@ export async function startLegacyBackend(options: {
   });
   const logLines: string[] = [];
   const logger = createTestLogger(logLines);
+  const discovery = HostDiscovery.fromConfig(config);
   const router = await createRouter({
     logger,
     config,
     database: DatabaseManager.fromConfig(config).forPlugin('auth'),
-    discovery: HostDiscovery.fromConfig(config),
+    discovery,
     tokenManager: ServerTokenManager.noop(),
     catalogApi: new InMemoryCatalogClient({ entities: options.users ?? [] }),
     providerFactories: options.providerFactories,
     disableDefaultProviderFactories: true,
   });
   app.use('/api/auth', router);
+  for (const [path, pluginRouter] of Object.entries((await options.routers?.({ discovery, config })) ?? {})) app.use(path, pluginRouter);
   // What legacy backends get from their service builder's error handler.
   app.use((error: Error & { statusCode?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = ({ InputError: 400, AuthenticationError: 401, NotAllowedError: 403, NotFoundError: 404 } as Record<string, number>)[error.name] ?? 500;

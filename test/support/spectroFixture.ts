@@ -39,6 +39,7 @@ export async function startFixture(options: {
   users?: Entity[];
   appUrl?: string;
   auth?: JsonObject;
+  routers?: Parameters<typeof startLegacyBackend>[0]['routers'];
 } = {}): Promise<Fixture> {
   let emulator: SpectroCloudEmulator | undefined;
   const backend = await startLegacyBackend({
@@ -46,6 +47,7 @@ export async function startFixture(options: {
     users: options.users ?? CATALOG,
     appUrl: options.appUrl,
     auth: options.auth,
+    routers: options.routers,
     providers: async backendUrl => {
       emulator = await startSpectroCloudEmulator({
         clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [`${backendUrl}/api/auth/spectrocloud/handler/frame`] }],

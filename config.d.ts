@@ -1,0 +1,72 @@
+/**
+ * Configuration schema of the SpectroCloud Palette provider for the legacy
+ * Backstage auth backend. Backstage validates app-config against it.
+ */
+export interface Config {
+  auth?: {
+    providers?: {
+      /** SpectroCloud Palette OIDC sign-in. @visibility frontend */
+      spectrocloud?: {
+        /** Where SpectroCloud's HS256 session tokens are kept server-side. */
+        tokenStore?: {
+          /** `memory` (default, bounded, per process) or `redis` (shared by replicas, survives restarts). */
+          type?: 'memory' | 'redis';
+          /** Upper bound of the memory store; least recently used entries are evicted. Default 10000. */
+          maxEntries?: number;
+          redis?: {
+            /** e.g. redis://redis.internal:6379/0 @visibility secret */
+            url: string;
+            /** Default `spectrocloud:session:`. */
+            keyPrefix?: string;
+          };
+          /** base64 of 32 random bytes (`openssl rand -base64 32`); encrypts tokens at rest with AES-256-GCM. @visibility secret */
+          encryptionKey?: string;
+          /** Old encryption keys still accepted for reading during a rotation. @visibility secret */
+          previousEncryptionKeys?: string[];
+        };
+      } & {
+        /** One block per `auth.environment` value, e.g. `development`, `production`. */
+        [environment: string]: {
+          /** OAuth client ID from SpectroCloud (Tenant Settings -> OAuth Integrations). */
+          clientId: string;
+          /** OAuth client secret from SpectroCloud. @visibility secret */
+          clientSecret: string;
+          /** e.g. https://console.spectrocloud.com/v1/oidc/tenant/<tenant-id>/auth */
+          authorizationUrl: string;
+          /** Default `<backend.baseUrl>/api/auth/spectrocloud/handler/frame`; must match SpectroCloud's redirect URI exactly. */
+          callbackUrl?: string;
+          /** Space-separated scopes; must include `openid`. Default `openid profile email`. */
+          scope?: string;
+          /** Extra scopes appended to `scope`, e.g. `groups`. */
+          additionalScopes?: string | string[];
+          /** Sent only when set. */
+          prompt?: 'login' | 'none' | 'consent' | 'select_account';
+          /** Override of the token endpoint; default from discovery, else the authorization URL with `/token` as last segment. */
+          tokenUrl?: string;
+          /** Override of the JWKS URL; default from discovery, else `.../keys`. */
+          jwksUrl?: string;
+          /** Override of the discovery document URL. */
+          metadataUrl?: string;
+          /** Expected `iss` of ID tokens; default from discovery, else the authorization URL without its last segment. */
+          issuer?: string;
+          /** Allowed clock skew in seconds for `exp`, `iat`, `nbf`. Default 30. */
+          clockTolerance?: number;
+          /** Timeout in milliseconds for every call to SpectroCloud. Default 10000. */
+          timeout?: number;
+          /** How the client secret is sent to the token endpoint. Default `client_secret_post`. */
+          tokenEndpointAuthMethod?: 'client_secret_post' | 'client_secret_basic';
+          /** Allowed ID token signing algorithms (asymmetric only). Default `['RS256']`. */
+          algorithms?: string[];
+          signIn?: {
+            /** Tried in order; the first resolver that finds a user wins. */
+            resolvers: Array<{
+              resolver: 'emailMatchingUserEntityProfileEmail' | 'emailLocalPartMatchingUserEntityName' | 'emailMatchingUserEntityAnnotation';
+              /** For `emailMatchingUserEntityAnnotation`; default `spectrocloud.com/email`. */
+              annotation?: string;
+            }>;
+          };
+        };
+      };
+    };
+  };
+}

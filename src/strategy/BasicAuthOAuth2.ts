@@ -1,0 +1,47 @@
+import querystring from 'node:querystring';
+import { OAuth2, type oauth2tokenCallback } from 'oauth';
+
+/**
+ * node-oauth always copies the client secret into the token request body.
+ * With `client_secret_basic` it must travel only in the Authorization
+ * header (RFC 6749 section 2.3.1: one authentication method per request),
+ * so this client builds the body without it and leaves the HTTP work to
+ * node-oauth.
+ */
+export class BasicAuthOAuth2 extends OAuth2 {
+  constructor(clientId: string, clientSecret: string, authorizeUrl: string, tokenUrl: string) {
+    super(clientId, '', '', authorizeUrl, tokenUrl, { Authorization: basicAuthorization(clientId, clientSecret) });
+  }
+
+  override getOAuthAccessToken(code: string, params: any, callback?: oauth2tokenCallback): void {
+    const codeParam = params.grant_type === 'refresh_token' ? 'refresh_token' : 'code';
+    const body = querystring.stringify({ ...params, [codeParam]: code } as querystring.ParsedUrlQueryInput);
+    this._request(
+      'POST',
+      this._getAccessTokenUrl(),
+      { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body,
+      null,
+      (error, data) => {
+        if (error) {
+          callback?.(error);
+          return;
+        }
+        let results: Record<string, any>;
+        try {
+          results = JSON.parse(String(data));
+        } catch {
+          results = querystring.parse(String(data));
+        }
+        const { access_token: accessToken, refresh_token: refreshToken, ...rest } = results;
+        callback?.(null as unknown as Error, accessToken, refreshToken, rest);
+      },
+    );
+  }
+}
+
+function basicAuthorization(clientId: string, clientSecret: string): string {
+  // form-urlencode both parts before base64
+  const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
+  return `Basic ${Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64')}`;
+}
