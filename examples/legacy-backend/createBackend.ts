@@ -1,0 +1,68 @@
+import express from 'express';
+import cors from 'cors';
+import { load } from 'js-yaml';
+import { readFileSync } from 'node:fs';
+import type { Config } from '@backstage/config';
+import type { Entity } from '@backstage/catalog-model';
+import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
+import { DatabaseManager, HostDiscovery, ServerTokenManager, getRootLogger } from '@backstage/backend-common';
+import { createRouter, defaultAuthProviderFactories } from '@backstage/plugin-auth-backend';
+import { DefaultIdentityClient } from '@backstage/plugin-auth-node';
+// In your own backend: import { ... } from 'backstage-plugin-spectrocloud-auth-legacy';
+import {
+  createSpectroCloudTokenMiddleware,
+  getDefaultSessionTokenCache,
+  spectroCloudAuthMetrics,
+  spectrocloud,
+  type SpectroCloudRequest,
+} from '../../src';
+
+/** A minimal legacy Backstage backend: the auth router with SpectroCloud, and a plugin using the session token. */
+export async function createBackend(config: Config, catalogFile: string): Promise<express.Express> {
+  const logger = getRootLogger();
+  const discovery = HostDiscovery.fromConfig(config);
+  const app = express();
+  // Legacy backends got CORS from backend.cors in their service builder; the auth router has none of its own.
+  app.use(cors({ origin: new URL(config.getString('app.baseUrl')).origin, credentials: true, exposedHeaders: ['X-SpectroCloud-ReAuth-Required'] }));
+
+  // packages/backend/src/plugins/auth.ts of a legacy backend:
+  const authRouter = await createRouter({
+    logger: logger.child({ plugin: 'auth' }),
+    config,
+    database: DatabaseManager.fromConfig(config).forPlugin('auth'),
+    discovery,
+    tokenManager: ServerTokenManager.noop(),
+    catalogApi: new InMemoryCatalogClient({ entities: readCatalog(catalogFile) }),
+    providerFactories: {
+      ...defaultAuthProviderFactories,
+      // signIn.resolvers come from app-config.yaml, exactly as the seed docs write them
+      spectrocloud: spectrocloud.create(),
+    },
+  });
+  app.use('/api/auth', authRouter);
+
+  // A backend plugin that calls SpectroCloud's API on the signed-in user's behalf.
+  const identity = DefaultIdentityClient.create({ discovery });
+  const spectroCloudApi = express.Router();
+  spectroCloudApi.use((req, res, next) =>
+    createSpectroCloudTokenMiddleware({ identity, cache: getDefaultSessionTokenCache() })(req, res, next),
+  );
+  spectroCloudApi.get('/whoami', (req, res) => {
+    const { userEntityRef, source } = (req as SpectroCloudRequest).spectroCloud!;
+    // A real plugin would call https://api.spectrocloud.com with this token; never send it to the browser.
+    res.json({ userEntityRef, source, sessionToken: 'held by the backend' });
+  });
+  app.use('/api/spectrocloud', spectroCloudApi);
+  app.get('/metrics', (_req, res) => {
+    res.type('text/plain').send(spectroCloudAuthMetrics.toPrometheus());
+  });
+  return app;
+}
+
+function readCatalog(file: string): Entity[] {
+  return readFileSync(file, 'utf8')
+    .split(/^---$/m)
+    .map(doc => load(doc) as Entity)
+    .filter(Boolean)
+    .map(entity => ({ ...entity, metadata: { namespace: 'default', ...entity.metadata } }));
+}

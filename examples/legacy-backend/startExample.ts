@@ -1,0 +1,95 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import express from 'express';
+import { startSpectroCloudEmulator, type SpectroCloudEmulator } from '../../src/testing';
+import { buildExampleApp } from './app/build';
+import { createBackend } from './createBackend';
+import { loadExampleConfig } from './loadExampleConfig';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+export interface ExampleOptions {
+  /** default 7007; 0 picks a free port */
+  backendPort?: number;
+  /** default 3000; 0 picks a free port */
+  appPort?: number;
+  /** default 7010; 0 picks a free port */
+  emulatorPort?: number;
+  /** default 'localhost' */
+  hostname?: string;
+  /** default process.env; SPECTROCLOUD_* there switch from the emulator to a real tenant */
+  env?: Record<string, string | undefined>;
+}
+
+export interface RunningExample {
+  backendUrl: string;
+  appUrl: string;
+  /** undefined when a real SpectroCloud tenant is configured */
+  emulator?: SpectroCloudEmulator;
+  close(): Promise<void>;
+}
+
+/** The legacy backend, the local SpectroCloud emulator (unless a real tenant is configured) and the app page. */
+export async function startExample(options: ExampleOptions = {}): Promise<RunningExample> {
+  const hostname = options.hostname ?? 'localhost';
+  const env = { ...(options.env ?? process.env) };
+  const backendServer = await listen(options.backendPort ?? 7007);
+  const appServer = await listen(options.appPort ?? 3000);
+  const backendUrl = `http://${hostname}:${port(backendServer)}`;
+  const appUrl = `http://${hostname}:${port(appServer)}`;
+  const callbackUrl = `${backendUrl}/api/auth/spectrocloud/handler/frame`;
+
+  let emulator: SpectroCloudEmulator | undefined;
+  const realTenant = Boolean(env.SPECTROCLOUD_CLIENT_ID && env.SPECTROCLOUD_CLIENT_SECRET && env.SPECTROCLOUD_AUTHORIZATION_URL);
+  if (!realTenant) {
+    env.SPECTROCLOUD_CLIENT_ID = 'backstage-example';
+    env.SPECTROCLOUD_CLIENT_SECRET = randomBytes(24).toString('base64url');
+    emulator = await startSpectroCloudEmulator({
+      port: options.emulatorPort ?? 7010,
+      clients: [{ clientId: env.SPECTROCLOUD_CLIENT_ID, clientSecret: env.SPECTROCLOUD_CLIENT_SECRET, redirectUris: [callbackUrl] }],
+      usersFile: join(here, '..', 'emulator-users.yaml'),
+    });
+    env.SPECTROCLOUD_AUTHORIZATION_URL = emulator.authorizationUrl;
+  }
+  env.SESSION_SECRET ??= randomBytes(24).toString('base64url');
+
+  const config = loadExampleConfig(join(here, 'app-config.yaml'), env, {
+    app: { baseUrl: appUrl },
+    backend: { baseUrl: backendUrl, listen: { port: port(backendServer) } },
+    auth: { providers: { spectrocloud: { development: { callbackUrl } } } },
+  });
+  backendServer.on('request', await createBackend(config, join(here, 'catalog-users.yaml')));
+
+  const page = await buildExampleApp({ backendUrl });
+  const app = express();
+  app.use(express.static(page.outdir));
+  appServer.on('request', app);
+
+  return {
+    backendUrl,
+    appUrl,
+    emulator,
+    async close() {
+      for (const server of [backendServer, appServer]) {
+        server.closeAllConnections();
+        await new Promise(resolve => server.close(resolve));
+      }
+      await emulator?.close();
+    },
+  };
+}
+
+function listen(portNumber: number): Promise<http.Server> {
+  const server = http.createServer();
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(portNumber, '127.0.0.1', () => resolve(server));
+  });
+}
+
+function port(server: http.Server): number {
+  return (server.address() as AddressInfo).port;
+}
