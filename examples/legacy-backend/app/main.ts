@@ -68,7 +68,8 @@ $('refresh').addEventListener('click', () =>
 );
 $('call-api').addEventListener('click', () =>
   act(async () => {
-    const { token } = await authApi.getBackstageIdentity();
+    const identity = await authApi.getBackstageIdentity();
+    const token = identity?.token ?? '';
     const response = await reAuthFetch(`${EXAMPLE_BACKEND_URL}/api/spectrocloud/whoami`, {
       headers: { Authorization: `Bearer ${token}` },
     });
