@@ -1,0 +1,456 @@
+import { createPublicKey, type JsonWebKey } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import request from 'supertest';
+import jwt from 'jsonwebtoken';
+import type { JsonObject } from '@backstage/types';
+import { spectrocloud } from '../../src';
+import { startLegacyBackend, userEntity, type LegacyBackend } from '../support/legacyBackend';
+import { registerSecret } from '../support/secrets';
+import { CookieJar, readFrameMessage } from '../support/spectroFixture';
+import { startStandardOidcServer, type StandardOidcServer } from '../support/standardOidcServer';
+
+/**
+ * The same legacy-backend sign-in as signIn.test.ts, against panva's
+ * oidc-provider instead of our SpectroCloud emulator: a standard issuer with
+ * its own endpoint layout, real refresh tokens, strict PKCE and client
+ * authentication. What the emulator cannot show is proven here: discovery is
+ * really used, a real refresh token is kept server-side and `/refresh`
+ * performs a real `refresh_token` grant whose new ID token we verify.
+ */
+
+const CLIENT_ID = 'backstage-standard-oidc';
+// Characters that must be form-encoded in a Basic header (RFC 6749 section 2.3.1).
+const CLIENT_SECRET = 'std:oidc/secret+with %special&chars=9f2c41';
+registerSecret(CLIENT_SECRET);
+
+const ACCOUNTS = [
+  { sub: 'acct-alice-0001', email: 'alice@example.com', given_name: 'Alice', family_name: 'Example' },
+  { sub: 'acct-bob-0002', email: 'bob@example.com', name: 'Bob Builder' },
+];
+const CATALOG = [userEntity('alice', 'alice@example.com'), userEntity('bobby', 'bob@example.com')];
+
+interface Setup {
+  op: StandardOidcServer;
+  backend: LegacyBackend;
+  clientId: string;
+  close(): Promise<void>;
+}
+
+interface SetupOptions {
+  /** use oidc-provider's client_secret_basic client */
+  basic?: boolean;
+  /**
+   * Default 'consent': OIDC Core 11 grants offline_access (and so a refresh
+   * token) only with prompt=consent, and oidc-provider enforces that.
+   */
+  prompt?: 'consent' | 'login' | null;
+  rotateRefreshTokens?: boolean;
+  /** short-lived ID tokens (seconds); our clock tolerance is then 0 so expiry is exact */
+  idTokenTtl?: number;
+}
+
+/** oidc-provider, and a legacy backend with our provider pointed at it by its authorization URL only. */
+async function startSetup(options: SetupOptions = {}): Promise<Setup> {
+  let op: StandardOidcServer | undefined;
+  const clientId = options.basic ? `${CLIENT_ID}-basic` : CLIENT_ID;
+  const prompt = options.prompt === undefined ? 'consent' : options.prompt;
+  const environment: JsonObject = {
+    ...(prompt ? { prompt } : {}),
+    ...(options.basic ? { tokenEndpointAuthMethod: 'client_secret_basic' } : {}),
+    ...(options.idTokenTtl ? { clockTolerance: 0 } : {}),
+  };
+  const backend = await startLegacyBackend({
+    providerFactories: { spectrocloud: spectrocloud.create() },
+    users: CATALOG,
+    providers: async backendUrl => {
+      op = await startStandardOidcServer({
+        redirectUris: [`${backendUrl}/api/auth/spectrocloud/handler/frame`],
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        accounts: ACCOUNTS,
+        rotateRefreshTokens: options.rotateRefreshTokens,
+        idTokenTtl: options.idTokenTtl,
+      });
+      return {
+        spectrocloud: {
+          development: {
+            clientId,
+            clientSecret: CLIENT_SECRET,
+            // Nothing but the authorization URL: token and JWKS endpoints must come from discovery.
+            authorizationUrl: op.authorizationUrl,
+            additionalScopes: ['offline_access'],
+            signIn: { resolvers: [{ resolver: 'emailMatchingUserEntityProfileEmail' }] },
+            ...environment,
+          },
+        },
+      };
+    },
+  });
+  return {
+    op: op!,
+    backend,
+    clientId,
+    async close() {
+      await backend.close();
+      await op?.close();
+    },
+  };
+}
+
+async function startSignIn(setup: Setup, jar: CookieJar) {
+  const response = await request(setup.backend.url)
+    .get('/api/auth/spectrocloud/start')
+    .query({ env: 'development' })
+    .set('Cookie', jar.header());
+  jar.update(response.headers['set-cookie']);
+  return response;
+}
+
+async function callback(setup: Setup, jar: CookieJar, callbackUrl: string) {
+  const url = new URL(callbackUrl);
+  const response = await request(setup.backend.url).get(url.pathname + url.search).set('Cookie', jar.header());
+  jar.update(response.headers['set-cookie']);
+  const message = readFrameMessage(response.text);
+  registerSecret(message.response?.providerInfo?.idToken);
+  registerSecret(message.response?.providerInfo?.accessToken);
+  registerSecret(message.response?.backstageIdentity?.token);
+  return { status: response.status, message, html: response.text };
+}
+
+/** start -> oidc-provider (login and consent) -> handler/frame, as one browser. */
+async function signIn(setup: Setup, email = 'alice@example.com', jar = new CookieJar()) {
+  const issuedBefore = setup.op.refreshTokens.length;
+  const start = await startSignIn(setup, jar);
+  if (start.status !== 302) throw new Error(`start answered ${start.status}: ${start.text}`);
+  const callbackUrl = await setup.op.authorize(start.headers.location, email);
+  const frame = await callback(setup, jar, callbackUrl);
+  return { jar, frame, start, callbackUrl, issued: setup.op.refreshTokens.slice(issuedBefore) };
+}
+
+async function refresh(setup: Setup, jar: CookieJar, query: Record<string, string> = {}) {
+  const response = await request(setup.backend.url)
+    .get('/api/auth/spectrocloud/refresh')
+    .query({ env: 'development', ...query })
+    .set('X-Requested-With', 'XMLHttpRequest')
+    .set('Cookie', jar.header());
+  jar.update(response.headers['set-cookie']);
+  registerSecret(response.body?.providerInfo?.idToken);
+  registerSecret(response.body?.providerInfo?.accessToken);
+  registerSecret(response.body?.backstageIdentity?.token);
+  return response;
+}
+
+async function logout(setup: Setup, jar: CookieJar) {
+  const response = await request(setup.backend.url)
+    .post('/api/auth/spectrocloud/logout')
+    .query({ env: 'development' })
+    .set('X-Requested-With', 'XMLHttpRequest')
+    .set('Cookie', jar.header());
+  jar.update(response.headers['set-cookie']);
+  return response;
+}
+
+function copyJar(jar: CookieJar): CookieJar {
+  const copy = new CookieJar();
+  for (const [name, value] of jar.values) copy.values.set(name, value);
+  return copy;
+}
+
+/** Verifies an ID token independently of src/: keys from the issuer's discovered jwks_uri. */
+async function verifyAtIssuer(op: StandardOidcServer, idToken: string, clientId: string): Promise<jwt.JwtPayload> {
+  const discovery = (await (await fetch(`${op.issuer}/.well-known/openid-configuration`)).json()) as { jwks_uri: string };
+  const { keys } = (await (await fetch(discovery.jwks_uri)).json()) as { keys: (JsonWebKey & { kid: string })[] };
+  const { header } = jwt.decode(idToken, { complete: true })!;
+  const key = keys.find(candidate => candidate.kid === header.kid);
+  if (!key) throw new Error('no issuer key for the ID token kid');
+  return jwt.verify(idToken, createPublicKey({ key, format: 'jwk' }), {
+    algorithms: ['RS256'],
+    issuer: op.issuer,
+    audience: clientId,
+  }) as jwt.JwtPayload;
+}
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+/** Waits until the ID token's `exp` has passed. */
+async function outlive(idToken: string) {
+  const { exp } = jwt.decode(idToken) as jwt.JwtPayload;
+  await sleep(Math.max(0, exp! * 1000 - Date.now()) + 300);
+}
+
+describe('a standard OIDC issuer (oidc-provider), client_secret_post', () => {
+  let setup: Setup;
+  beforeAll(async () => {
+    setup = await startSetup();
+  });
+  afterAll(() => setup?.close());
+  afterEach(() => expect(setup.op.serverErrors).toEqual([]));
+
+  it('signs in through oidc-provider: profile, a verified RS256 ID token and a Backstage identity', async () => {
+    const { frame } = await signIn(setup, 'alice@example.com');
+    expect(frame.status).toBe(200);
+    expect(frame.message.error).toBeUndefined();
+    const { profile, providerInfo, backstageIdentity } = frame.message.response;
+    expect(profile).toEqual({ email: 'alice@example.com', displayName: 'Alice Example' });
+    expect(jwt.decode(providerInfo.idToken, { complete: true })?.header.alg).toBe('RS256');
+    const claims = await verifyAtIssuer(setup.op, providerInfo.idToken, CLIENT_ID);
+    expect(claims).toMatchObject({ sub: 'acct-alice-0001', email: 'alice@example.com' });
+    expect(providerInfo.scope.split(' ')).toEqual(expect.arrayContaining(['openid', 'profile', 'email', 'offline_access']));
+    expect(backstageIdentity.identity.userEntityRef).toBe('user:default/alice');
+    expect((jwt.decode(backstageIdentity.token) as jwt.JwtPayload).sub).toBe('user:default/alice');
+  });
+
+  it('finds the token and JWKS endpoints by discovery (oidc-provider has /token and /jwks, no /keys)', async () => {
+    await signIn(setup, 'alice@example.com');
+    const { requests } = setup.op;
+    expect(requests).toContain('GET /.well-known/openid-configuration');
+    expect(requests).toContain('POST /token');
+    expect(requests).toContain('GET /jwks');
+    expect(requests.filter(line => line.endsWith('/keys'))).toEqual([]);
+  });
+
+  it('sends what oidc-provider checks: S256 PKCE, a nonce, offline_access with prompt=consent', async () => {
+    await signIn(setup, 'alice@example.com');
+    const seen = setup.op.interactions.at(-1)!;
+    expect(seen.codeChallengeMethod).toBe('S256');
+    expect(seen.hasNonce).toBe(true);
+    expect(seen.promptParam).toBe('consent');
+    expect(seen.scope?.split(' ')).toEqual(expect.arrayContaining(['openid', 'profile', 'email', 'offline_access']));
+    expect(seen.loginHint).toBe('alice@example.com');
+  });
+
+  it('gets an ID token from oidc-provider carrying the nonce sent at /start', async () => {
+    const { frame, start } = await signIn(setup, 'alice@example.com');
+    const sentNonce = new URL(start.headers.location).searchParams.get('nonce');
+    const claims = await verifyAtIssuer(setup.op, frame.message.response.providerInfo.idToken, CLIENT_ID);
+    expect(claims.nonce).toBe(sentNonce);
+  });
+
+  it('is up against a server that really requires PKCE: without a code challenge oidc-provider refuses', async () => {
+    const start = await startSignIn(setup, new CookieJar());
+    const location = new URL(start.headers.location);
+    location.searchParams.delete('code_challenge');
+    location.searchParams.delete('code_challenge_method');
+    const callbackUrl = new URL(await setup.op.authorize(location.toString(), 'alice@example.com'));
+    expect(callbackUrl.searchParams.get('error')).toBe('invalid_request');
+    expect(callbackUrl.searchParams.get('error_description')).toMatch(/PKCE/);
+    expect(callbackUrl.searchParams.get('code')).toBeNull();
+  });
+
+  it('receives a real, opaque refresh token from oidc-provider at sign-in (not an HS256 session token)', async () => {
+    const callsBefore = setup.op.tokenCalls.length;
+    const { issued } = await signIn(setup, 'alice@example.com');
+    const calls = setup.op.tokenCalls.slice(callsBefore);
+    expect(calls).toEqual([expect.objectContaining({ grantType: 'authorization_code', clientId: CLIENT_ID, clientAuth: 'post' })]);
+    expect(calls[0].error).toBeUndefined();
+    expect(issued).toHaveLength(1);
+    expect(issued[0]).toMatchObject({ clientId: CLIENT_ID });
+    expect(issued[0].scope?.split(' ')).toContain('offline_access');
+    // opaque: no JWT, so nothing the SpectroCloud session-token detection could mistake for its HS256 token
+    expect(issued[0].value.split('.')).toHaveLength(1);
+  });
+
+  it('keeps the refresh token server-side: not in the page, not readable in any cookie, no SpectroCloud session cookie', async () => {
+    const { jar, frame, issued } = await signIn(setup, 'alice@example.com');
+    const refreshToken = issued[0].value;
+    expect(frame.message.response.providerInfo.refreshToken).toBeUndefined();
+    expect(frame.html).not.toContain(refreshToken);
+    for (const value of jar.values.values()) expect(value).not.toContain(refreshToken);
+    expect(jar.values.has('spectrocloud-refresh-token')).toBe(true);
+    expect(jar.values.has('spectrocloud-api-token')).toBe(false);
+  });
+
+  it('/refresh performs a real refresh_token grant and returns a new ID token, verified, and a fresh Backstage token', async () => {
+    const { jar, frame, issued } = await signIn(setup, 'alice@example.com');
+    const before = frame.message.response;
+    await sleep(1100); // a new ID token then has a later iat
+    const callsBefore = setup.op.tokenCalls.length;
+    const response = await refresh(setup, jar);
+    expect(response.status).toBe(200);
+    const calls = setup.op.tokenCalls.slice(callsBefore);
+    expect(calls).toEqual([
+      expect.objectContaining({ grantType: 'refresh_token', clientId: CLIENT_ID, clientAuth: 'post', refreshTokenUsed: issued[0].value }),
+    ]);
+    expect(calls[0].error).toBeUndefined();
+    const { providerInfo, backstageIdentity, profile } = response.body;
+    // the very ID token this refresh grant answered with, not the one from sign-in
+    expect(providerInfo.idToken).toBe(calls[0].idToken);
+    expect(providerInfo.idToken).not.toBe(before.providerInfo.idToken);
+    expect(providerInfo.accessToken).not.toBe(before.providerInfo.accessToken);
+    const oldClaims = jwt.decode(before.providerInfo.idToken) as jwt.JwtPayload;
+    const newClaims = await verifyAtIssuer(setup.op, providerInfo.idToken, CLIENT_ID);
+    expect(newClaims.iat).toBeGreaterThan(oldClaims.iat!);
+    expect(newClaims.sub).toBe(oldClaims.sub);
+    expect(providerInfo.refreshToken).toBeUndefined();
+    expect(profile).toEqual({ email: 'alice@example.com', displayName: 'Alice Example' });
+    expect(backstageIdentity.identity.userEntityRef).toBe('user:default/alice');
+    expect(backstageIdentity.token).not.toBe(before.backstageIdentity.token);
+    expect(JSON.stringify(response.body)).not.toContain(issued[0].value);
+  });
+
+  it('answers /refresh with the scope the Backstage frontend sends (openid profile email)', async () => {
+    const { jar } = await signIn(setup, 'alice@example.com');
+    const callsBefore = setup.op.tokenCalls.length;
+    const response = await refresh(setup, jar, { scope: 'openid profile email' });
+    expect(response.status).toBe(200);
+    expect(setup.op.tokenCalls.slice(callsBefore).map(call => call.grantType)).toEqual(['refresh_token']);
+    await verifyAtIssuer(setup.op, response.body.providerInfo.idToken, CLIENT_ID);
+    expect(response.body.backstageIdentity.identity.userEntityRef).toBe('user:default/alice');
+  });
+
+  it('keeps refreshing with the cookie each refresh wrote', async () => {
+    const { jar } = await signIn(setup, 'bob@example.com');
+    for (let round = 0; round < 3; round++) {
+      const response = await refresh(setup, jar);
+      expect(response.status).toBe(200);
+      expect(response.body.profile).toEqual({ email: 'bob@example.com', displayName: 'Bob Builder' });
+      expect(response.body.backstageIdentity.identity.userEntityRef).toBe('user:default/bobby');
+    }
+  });
+
+  it('answers /refresh with a readable 401 once oidc-provider has revoked the refresh token', async () => {
+    const { jar, issued } = await signIn(setup, 'alice@example.com');
+    expect(await setup.op.revoke(issued[0].value)).toBe(200);
+    expect(setup.op.revokedGrants).toContain(issued[0].grantId);
+    const callsBefore = setup.op.tokenCalls.length;
+    const response = await refresh(setup, jar);
+    expect(response.status).toBe(401);
+    expect(response.body.error.name).toBe('AuthenticationError');
+    expect(response.body.error.message).toMatch(/^Refresh failed/);
+    expect(response.body.error.cause).toMatch(/token endpoint refused the request \(HTTP 400, invalid_grant/);
+    expect(setup.op.tokenCalls.slice(callsBefore)).toEqual([
+      expect.objectContaining({ grantType: 'refresh_token', error: 'invalid_grant', refreshTokenUsed: issued[0].value }),
+    ]);
+    expect(response.text).not.toContain(issued[0].value);
+  });
+
+  it('clears the refresh cookie on logout, so /refresh refuses afterwards', async () => {
+    const { jar } = await signIn(setup, 'alice@example.com');
+    const out = await logout(setup, jar);
+    expect(out.status).toBe(200);
+    expect(jar.values.has('spectrocloud-refresh-token')).toBe(false);
+    const after = await refresh(setup, jar);
+    expect(after.status).toBe(401);
+  });
+
+  // Known gap (see the report): unlike Backstage's built-in oidc provider, our logout does not
+  // revoke the refresh token at the issuer, so a copy of the sealed cookie still refreshes.
+  it.fails('revokes the refresh token at the issuer on logout, so a copied session cookie stops working', async () => {
+    const { jar, issued } = await signIn(setup, 'alice@example.com');
+    const copied = copyJar(jar);
+    expect((await logout(setup, jar)).status).toBe(200);
+    expect((await refresh(setup, copied)).status).toBe(401);
+    expect(setup.op.revokedGrants).toContain(issued[0].grantId);
+  });
+});
+
+describe('a standard OIDC issuer (oidc-provider) that rotates refresh tokens', () => {
+  let setup: Setup;
+  beforeAll(async () => {
+    setup = await startSetup({ rotateRefreshTokens: true });
+  });
+  afterAll(() => setup?.close());
+  afterEach(() => expect(setup.op.serverErrors).toEqual([]));
+
+  it('stores each rotated refresh token: every refresh presents the one issued last', async () => {
+    const { jar, issued } = await signIn(setup, 'alice@example.com');
+    let current = issued[0].value;
+    for (let round = 0; round < 3; round++) {
+      const issuedBefore = setup.op.refreshTokens.length;
+      const callsBefore = setup.op.tokenCalls.length;
+      const response = await refresh(setup, jar);
+      expect(response.status).toBe(200);
+      expect(setup.op.tokenCalls.slice(callsBefore)).toEqual([expect.objectContaining({ grantType: 'refresh_token', refreshTokenUsed: current })]);
+      const rotated = setup.op.refreshTokens.slice(issuedBefore);
+      expect(rotated).toHaveLength(1);
+      expect(rotated[0].value).not.toBe(current);
+      current = rotated[0].value;
+      await verifyAtIssuer(setup.op, response.body.providerInfo.idToken, CLIENT_ID);
+    }
+  });
+
+  it('refuses a session cookie from before a rotation (oidc-provider sees the reuse)', async () => {
+    const { jar } = await signIn(setup, 'alice@example.com');
+    const stale = copyJar(jar);
+    expect((await refresh(setup, jar)).status).toBe(200);
+    const replay = await refresh(setup, stale);
+    expect(replay.status).toBe(401);
+    expect(replay.body.error.cause).toMatch(/invalid_grant/);
+    expect(setup.op.tokenCalls.at(-1)).toMatchObject({ grantType: 'refresh_token', error: 'invalid_grant' });
+  });
+});
+
+describe('a standard OIDC issuer (oidc-provider), client_secret_basic', () => {
+  let setup: Setup;
+  beforeAll(async () => {
+    setup = await startSetup({ basic: true });
+  });
+  afterAll(() => setup?.close());
+  afterEach(() => expect(setup.op.serverErrors).toEqual([]));
+
+  it('signs in and refreshes with the secret only in a form-encoded Basic header', async () => {
+    const callsBefore = setup.op.tokenCalls.length;
+    const { jar, frame } = await signIn(setup, 'alice@example.com');
+    expect(frame.message.error).toBeUndefined();
+    await verifyAtIssuer(setup.op, frame.message.response.providerInfo.idToken, `${CLIENT_ID}-basic`);
+    const response = await refresh(setup, jar);
+    expect(response.status).toBe(200);
+    await verifyAtIssuer(setup.op, response.body.providerInfo.idToken, `${CLIENT_ID}-basic`);
+    expect(setup.op.tokenCalls.slice(callsBefore).map(({ grantType, clientId, clientAuth, error }) => ({ grantType, clientId, clientAuth, error }))).toEqual([
+      { grantType: 'authorization_code', clientId: `${CLIENT_ID}-basic`, clientAuth: 'basic', error: undefined },
+      { grantType: 'refresh_token', clientId: `${CLIENT_ID}-basic`, clientAuth: 'basic', error: undefined },
+    ]);
+  });
+});
+
+describe('a standard OIDC issuer (oidc-provider) that grants no refresh token', () => {
+  let setup: Setup;
+  beforeAll(async () => {
+    // Without prompt=consent oidc-provider drops offline_access, and so issues no refresh token.
+    setup = await startSetup({ prompt: null, idTokenTtl: 3 });
+  });
+  afterAll(() => setup?.close());
+  afterEach(() => expect(setup.op.serverErrors).toEqual([]));
+
+  it('signs in without a refresh token and /refresh serves the same verified ID token, without a grant', async () => {
+    const { jar, frame, issued } = await signIn(setup, 'alice@example.com');
+    expect(frame.message.error).toBeUndefined();
+    expect(setup.op.interactions.at(-1)!.scope?.split(' ')).not.toContain('offline_access');
+    expect(issued).toEqual([]);
+    const callsBefore = setup.op.tokenCalls.length;
+    const response = await refresh(setup, jar);
+    expect(response.status).toBe(200);
+    expect(setup.op.tokenCalls.slice(callsBefore)).toEqual([]);
+    expect(response.body.providerInfo.idToken).toBe(frame.message.response.providerInfo.idToken);
+    expect(response.body.backstageIdentity.identity.userEntityRef).toBe('user:default/alice');
+  });
+
+  it('ends the session once that ID token has expired: /refresh asks to sign in again', async () => {
+    const { jar, frame } = await signIn(setup, 'alice@example.com');
+    await outlive(frame.message.response.providerInfo.idToken);
+    const response = await refresh(setup, jar);
+    expect(response.status).toBe(401);
+    expect(response.body.error.message).toMatch(/session has expired; sign in again/);
+  });
+});
+
+describe('a standard OIDC issuer (oidc-provider) with short-lived ID tokens and a refresh token', () => {
+  let setup: Setup;
+  beforeAll(async () => {
+    setup = await startSetup({ idTokenTtl: 2 });
+  });
+  afterAll(() => setup?.close());
+  afterEach(() => expect(setup.op.serverErrors).toEqual([]));
+
+  it('keeps the session past the first ID token through the refresh grant', async () => {
+    const { jar, frame } = await signIn(setup, 'alice@example.com');
+    const first = frame.message.response.providerInfo.idToken;
+    await outlive(first);
+    const response = await refresh(setup, jar);
+    expect(response.status).toBe(200);
+    const claims = await verifyAtIssuer(setup.op, response.body.providerInfo.idToken, CLIENT_ID);
+    expect(claims.exp! * 1000).toBeGreaterThan(Date.now());
+    expect(response.body.providerInfo.expiresInSeconds).toBeLessThanOrEqual(2);
+    expect(response.body.backstageIdentity.identity.userEntityRef).toBe('user:default/alice');
+  });
+});
