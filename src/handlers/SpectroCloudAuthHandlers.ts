@@ -20,6 +20,8 @@ import { deriveEndpoints } from '../config/deriveEndpoints';
 import type { SpectroCloudEnvironmentConfig } from '../config/readEnvironmentConfig';
 import { SpectroCloudAuthError, SpectroCloudSessionError } from '../errors';
 import { EndpointResolver } from '../oidc/EndpointResolver';
+import { withUserInfo } from '../oidc/fetchUserInfo';
+import { revokeRefreshToken } from '../oidc/revokeRefreshToken';
 import { IdTokenVerifier, type IdTokenClaims } from '../oidc/IdTokenVerifier';
 import { passportProfileFromClaims, profileFromClaims, readEmail, type SpectroCloudAuthResult } from '../profile';
 import { BrowserBinding } from '../session/BrowserBinding';
@@ -141,7 +143,7 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
       const state = readState(String(query.state ?? ''));
       this.assertRedirectAllowed(state);
       const bound = this.binding.forCallback(req);
-      const { tokenUrl } = await this.endpoints.resolve();
+      const { tokenUrl, userinfoUrl } = await this.endpoints.resolve();
       const outcome = await runStrategy(
         this.strategyFor(tokenUrl),
         req,
@@ -150,19 +152,20 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
       );
       if (outcome.kind !== 'success') throw new SpectroCloudAuthError('ERR_MISSING_CODE', 'The sign-in callback carried no authorization code');
       const tokens = outcome.user as SpectroCloudTokenSet;
+      const claims = await withUserInfo(tokens.claims, userinfoUrl, tokens.accessToken, this.options.config.timeout);
 
       const sessionToken = findSessionToken(tokens.refreshToken, code);
       const realRefreshToken = tokens.refreshToken && tokens.refreshToken !== sessionToken ? tokens.refreshToken : undefined;
-      const response = await this.respond(tokens.claims, tokens.idToken, tokens.accessToken, tokens.params);
+      const response = await this.respond(claims, tokens.idToken, tokens.accessToken, tokens.params);
       const userEntityRef = userEntityRefOf(response.backstageIdentity);
-      const email = readEmail(tokens.claims);
+      const email = readEmail(claims);
       if (sessionToken && this.options.sessionTokens) {
         await this.options.sessionTokens.remember({
           req,
           userEntityRef,
           email,
           sessionToken,
-          expiresAt: tokens.claims.exp * 1000,
+          expiresAt: claims.exp * 1000,
         });
       }
       const payload: SessionPayload = realRefreshToken
@@ -186,10 +189,15 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
       const claims = await this.reverify(payload.idToken);
       return { response: await this.respond(claims, payload.idToken, payload.accessToken ?? '', {}) };
     }
-    const strategy = this.strategyFor((await this.endpoints.resolve()).tokenUrl);
-    const refreshed = await strategy.refreshTokens(payload.refreshToken, req.scope || undefined);
+    const { tokenUrl, userinfoUrl } = await this.endpoints.resolve();
+    const refreshed = await this.strategyFor(tokenUrl).refreshTokens(payload.refreshToken, req.scope || undefined);
     const idToken = typeof refreshed.params.id_token === 'string' ? refreshed.params.id_token : payload.idToken;
-    const claims = await this.reverify(idToken);
+    const verified = await this.reverify(idToken);
+    // OIDC Core 12.2: a refreshed ID token must be about the same user.
+    if (verified.sub !== subjectOf(payload.idToken)) {
+      throw new SpectroCloudSessionError('ERR_SESSION_INVALID', 'The refreshed ID token is for another user; sign in again');
+    }
+    const claims = await withUserInfo(verified, userinfoUrl, refreshed.accessToken, this.options.config.timeout);
     const response = await this.respond(claims, idToken, refreshed.accessToken, refreshed.params);
     const next: SessionPayload = {
       ...payload,
@@ -209,6 +217,15 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
     }
     await this.options.sessionTokens?.forget({ req, userEntityRef: payload?.userEntityRef, email: payload?.email });
     this.clearExtraPieces(req, req.get('origin'), 1);
+    if (payload?.kind === 'refresh-token') await this.revoke(payload.refreshToken);
+  }
+
+  /** Ends a real refresh token at the issuer; sign-out goes on if the issuer cannot be reached. */
+  private async revoke(refreshToken: string) {
+    const { revocationUrl } = await this.endpoints.resolve();
+    if (!revocationUrl) return;
+    const outcome = await revokeRefreshToken(revocationUrl, refreshToken, this.options.config);
+    if (!outcome.ok) this.options.logger.warn(`Could not revoke the refresh token at sign-out (${outcome.reason})`);
   }
 
   /** Profile, provider info and Backstage identity, all from verified claims. */
@@ -337,6 +354,12 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
 
 function mergeScopes(configured: string, requested: string | undefined): string {
   return [...new Set([...configured.split(' '), ...(requested ?? '').split(/[\s,]+/)].filter(Boolean))].join(' ');
+}
+
+/** The subject of an ID token this backend verified and sealed itself. */
+function subjectOf(idToken: string): string | undefined {
+  const decoded = jwt.decode(idToken);
+  return typeof decoded === 'object' && decoded ? decoded.sub : undefined;
 }
 
 /** The sub of the Backstage token we just issued, e.g. `user:default/alice`. */

@@ -5,6 +5,10 @@ export interface ResolvedEndpoints {
   issuer: string;
   tokenUrl: string;
   jwksUrl: string;
+  /** RFC 7009 revocation endpoint, when discovery names one */
+  revocationUrl?: string;
+  /** OIDC userinfo endpoint, when discovery names one */
+  userinfoUrl?: string;
   /** where the values came from, for diagnostics */
   source: 'config' | 'discovery' | 'derived';
 }
@@ -69,6 +73,8 @@ export class EndpointResolver {
         issuer: explicit.issuer ?? metadata.issuer,
         tokenUrl: explicit.tokenUrl ?? metadata.token_endpoint,
         jwksUrl: explicit.jwksUrl ?? metadata.jwks_uri,
+        revocationUrl: optionalUrl(metadata.revocation_endpoint),
+        userinfoUrl: optionalUrl(metadata.userinfo_endpoint),
         source: 'discovery',
       };
     }
@@ -82,7 +88,7 @@ export class EndpointResolver {
 
   private async fetchMetadata(
     url: string,
-  ): Promise<{ issuer: string; token_endpoint: string; jwks_uri: string } | undefined> {
+  ): Promise<DiscoveryDocument | undefined> {
     try {
       const response = await fetch(url, {
         headers: { accept: 'application/json' },
@@ -98,10 +104,22 @@ export class EndpointResolver {
         this.logger?.warn('SpectroCloud discovery document lacks issuer, token_endpoint or jwks_uri; deriving endpoints');
         return undefined;
       }
-      return body as { issuer: string; token_endpoint: string; jwks_uri: string };
+      return body as unknown as DiscoveryDocument;
     } catch (error) {
       this.logger?.warn(`SpectroCloud discovery failed (${(error as Error).name}); deriving endpoints from authorizationUrl`);
       return undefined;
     }
   }
+}
+
+interface DiscoveryDocument {
+  issuer: string;
+  token_endpoint: string;
+  jwks_uri: string;
+  revocation_endpoint?: unknown;
+  userinfo_endpoint?: unknown;
+}
+
+function optionalUrl(value: unknown): string | undefined {
+  return typeof value === 'string' && /^https?:\/\//.test(value) ? value : undefined;
 }

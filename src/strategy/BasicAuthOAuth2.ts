@@ -1,5 +1,6 @@
 import querystring from 'node:querystring';
 import { OAuth2, type oauth2tokenCallback } from 'oauth';
+import { basicAuthorization } from '../oidc/clientAuthentication';
 
 /**
  * node-oauth always copies the client secret into the token request body.
@@ -38,10 +39,4 @@ export class BasicAuthOAuth2 extends OAuth2 {
       },
     );
   }
-}
-
-function basicAuthorization(clientId: string, clientSecret: string): string {
-  // form-urlencode both parts before base64
-  const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
-  return `Basic ${Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64')}`;
 }

@@ -9,7 +9,7 @@ const base = {
   clientSecret: 'secret',
   authorizationUrl: 'https://console.spectrocloud.com/v1/oidc/tenant/abc/auth',
 };
-const read = (data: Record<string, unknown>) =>
+const read = (data: Record<string, any>) =>
   readEnvironmentConfig(new ConfigReader(data), { path, authBaseUrl: 'http://localhost:7007/api/auth', providerId: 'spectrocloud' });
 
 describe('environment config', () => {

@@ -116,12 +116,37 @@ describe('every rejection path', () => {
       expect(message.error?.message).toMatch(/malformed/);
     });
 
-    it('rejects a token without an email with a clear error', async () => {
+    it('fills a missing email from userinfo when userinfo is about the same subject', async () => {
       const message = await signInWithIdToken(fixture, ({ claims, sign }) => {
-        const { email: _email, ...rest } = claims;
+        const { email: _email, name: _name, ...rest } = claims;
         return sign(rest);
       });
-      expect(message.error?.message).toContain('no "email" claim');
+      expect(message.error).toBeUndefined();
+      expect(message.response.profile.email).toBe('alice@example.com');
+    });
+
+    it('rejects userinfo about another subject', async () => {
+      const message = await signInWithIdToken(fixture, ({ claims, sign }) => {
+        const { email: _email, ...rest } = claims;
+        return sign({ ...rest, sub: 'someone-else' });
+      });
+      expect(message.error?.message).toContain('userinfo answer is for another subject');
+    });
+
+    it('rejects a token without an email with a clear error when no userinfo is known', async () => {
+      const noDiscovery = await startFixture({ emulator: { discovery: false } });
+      try {
+        noDiscovery.emulator.setFaults({
+          idToken: ({ claims, sign }) => {
+            const { email: _email, ...rest } = claims;
+            return sign(rest);
+          },
+        });
+        const { frame } = await signIn(noDiscovery);
+        expect(frame.message.error?.message).toContain('no "email" claim');
+      } finally {
+        await noDiscovery.close();
+      }
     });
   });
 

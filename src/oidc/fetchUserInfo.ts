@@ -1,0 +1,35 @@
+import { SpectroCloudAuthError } from '../errors';
+import type { IdTokenClaims } from './IdTokenVerifier';
+
+const PROFILE_CLAIMS = ['email', 'email_verified', 'name', 'given_name', 'family_name', 'picture', 'groups'] as const;
+
+/**
+ * Standard issuers may keep profile claims out of the ID token and serve them
+ * at the userinfo endpoint instead (SpectroCloud puts them in the ID token).
+ * Only profile claims are taken, and only when userinfo's `sub` is the
+ * verified ID token's (OIDC Core 5.3.2).
+ */
+export async function withUserInfo(
+  claims: IdTokenClaims,
+  userinfoUrl: string | undefined,
+  accessToken: string,
+  timeout: number,
+): Promise<IdTokenClaims> {
+  if (claims.email || !userinfoUrl || !accessToken) return claims;
+  let body: Record<string, unknown>;
+  try {
+    const response = await fetch(userinfoUrl, {
+      headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/json' },
+      signal: AbortSignal.timeout(timeout),
+    });
+    if (!response.ok) return claims;
+    body = (await response.json()) as Record<string, unknown>;
+  } catch {
+    return claims; // the missing email is reported by the profile step
+  }
+  if (body.sub !== claims.sub) {
+    throw new SpectroCloudAuthError('ERR_ID_TOKEN_CLAIM', 'The userinfo answer is for another subject than the ID token');
+  }
+  const profile = Object.fromEntries(PROFILE_CLAIMS.filter(claim => body[claim] !== undefined).map(claim => [claim, body[claim]]));
+  return { ...claims, ...profile };
+}
