@@ -1,0 +1,84 @@
+/**
+ * The Kubernetes auth providers in real headless Chromium: a cluster with
+ * `authProvider: oidc, oidcTokenProvider: spectrocloud` gets the user's RS256
+ * ID token, never SpectroCloud's HS256 session token.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { getDefaultSessionTokenCache } from '../../../src';
+import { registerSecret } from '../../support/secrets';
+import {
+  jwtHeader,
+  signInWithPopup,
+  startBrowserHarness,
+  verifyEmulatorIdToken,
+  type BrowserHarness,
+  type TestPage,
+} from './harness';
+
+const TEST_TIMEOUT_MS = 90_000;
+const ALICE = 'user:default/alice';
+
+let harness: BrowserHarness;
+let testPage: TestPage | undefined;
+
+beforeAll(async () => {
+  harness = await startBrowserHarness();
+}, 180_000);
+
+afterEach(async () => {
+  await testPage?.close();
+  testPage = undefined;
+});
+
+afterAll(async () => {
+  await harness?.close();
+}, 60_000);
+
+async function signedInPage(): Promise<TestPage> {
+  testPage = await harness.openTestPage();
+  await signInWithPopup(testPage);
+  return testPage;
+}
+
+/** The HS256 session token the backend keeps for Alice (it must never reach a cluster). */
+async function aliceSessionToken(): Promise<string> {
+  const session = await getDefaultSessionTokenCache().forUser(ALICE);
+  if (!session) throw new Error('the backend holds no SpectroCloud session token for Alice after her sign-in');
+  registerSecret(session.sessionToken);
+  return session.sessionToken;
+}
+
+describe('Kubernetes auth providers in Chromium', () => {
+  it('an oidc/spectrocloud cluster gets "Authorization: Bearer <RS256 ID token>", never the HS256 session token', async () => {
+    const page = await signedInPage();
+    const idToken = await page.page.evaluate(() => window.spectro.getIdToken());
+    registerSecret(idToken);
+    const sessionToken = await aliceSessionToken();
+
+    const request = await page.page.evaluate(() =>
+      window.spectro.k8sDecorate({ name: 'c1', authProvider: 'oidc', oidcTokenProvider: 'spectrocloud' }),
+    );
+
+    expect(request.headers).toEqual({ Authorization: `Bearer ${idToken}` });
+    expect((request.body.auth?.oidc as Record<string, string> | undefined)?.spectrocloud).toBe(idToken);
+    expect(jwtHeader(idToken).alg).toBe('RS256');
+    expect(verifyEmulatorIdToken(harness.emulator, idToken).email).toBe('alice@example.com');
+    // The session token exists, is the HS256 one, and appears nowhere in what the cluster gets.
+    expect(jwtHeader(sessionToken).alg).toBe('HS256');
+    expect(JSON.stringify(request)).not.toContain(sessionToken);
+  }, TEST_TIMEOUT_MS);
+
+  it('a cluster with another auth provider gets no SpectroCloud token at all', async () => {
+    const page = await signedInPage();
+    const idToken = await page.page.evaluate(() => window.spectro.getIdToken());
+    registerSecret(idToken);
+    const sessionToken = await aliceSessionToken();
+
+    const request = await page.page.evaluate(() => window.spectro.k8sDecorate({ name: 'c2', authProvider: 'serviceAccount' }));
+
+    expect(request.headers).toEqual({});
+    const sent = JSON.stringify(request);
+    expect(sent).not.toContain(idToken);
+    expect(sent).not.toContain(sessionToken);
+  }, TEST_TIMEOUT_MS);
+});
