@@ -14,6 +14,7 @@ import {
   OneLoginAuth,
 } from '@backstage/core-app-api';
 import { ConfigReader } from '@backstage/config';
+import type { JsonValue } from '@backstage/types';
 import type { AuthRequestOptions, PendingOAuthRequest, SessionState } from '@backstage/core-plugin-api';
 import {
   SPECTROCLOUD_REAUTH_HEADER,
@@ -76,6 +77,16 @@ export interface KubernetesCluster {
   oidcTokenProvider?: string;
 }
 
+/**
+ * What `k8sDecorate` returns. The body is the Kubernetes plugin's
+ * `KubernetesRequestBody`, spelled out here because plugin-kubernetes-common is
+ * not a direct dependency (tsc could not name its type: TS2742).
+ */
+export interface KubernetesDecoratedRequest {
+  body: { entity: unknown; auth?: { [providerKey: string]: JsonValue | undefined } };
+  headers: { Authorization?: string };
+}
+
 export type ReAuthFetchResult =
   | { status: number; ok: boolean; text: string; reauthRequired: boolean }
   | { error: { name: string; code?: SpectroCloudFrontendErrorCode; message: string } };
@@ -99,7 +110,7 @@ const spectro = {
   triggerAuthRequests: () => Promise.all(pendingAuthRequests.map(r => r.trigger())),
   rejectAuthRequests: () => pendingAuthRequests.forEach(r => r.reject()),
   /** What the Kubernetes plugin sends for a cluster: the decorated request body and the proxy's Authorization header. */
-  async k8sDecorate(cluster: KubernetesCluster) {
+  async k8sDecorate(cluster: KubernetesCluster): Promise<KubernetesDecoratedRequest> {
     const key = cluster.authProvider === 'oidc' ? `oidc.${cluster.oidcTokenProvider}` : cluster.authProvider;
     const entity = { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'test-app' } };
     const body = await kubernetesAuthProviders.decorateRequestBodyForAuth(key, { entity, auth: {} });
