@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { Config } from '@backstage/config';
 import type { Entity } from '@backstage/catalog-model';
 import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
-import { DatabaseManager, HostDiscovery, ServerTokenManager, getRootLogger } from '@backstage/backend-common';
+import { DatabaseManager, HostDiscovery, ServerTokenManager, errorHandler, getRootLogger } from '@backstage/backend-common';
 import { createRouter, defaultAuthProviderFactories } from '@backstage/plugin-auth-backend';
 import { DefaultIdentityClient } from '@backstage/plugin-auth-node';
 // In your own backend: import { ... } from 'backstage-plugin-spectrocloud-auth-legacy';
@@ -56,6 +56,8 @@ export async function createBackend(config: Config, catalogFile: string): Promis
   app.get('/metrics', (_req, res) => {
     res.type('text/plain').send(spectroCloudAuthMetrics.toPrometheus());
   });
+  // What legacy backends got from their service builder: JSON errors with the right status (the app page reads them).
+  app.use(errorHandler());
   return app;
 }
 
