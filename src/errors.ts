@@ -33,11 +33,14 @@ export type SpectroCloudErrorCode =
 
 export class SpectroCloudAuthError extends Error {
   readonly code: SpectroCloudErrorCode;
+  /** HTTP status for Backstage's error handler, where a request caused the error */
+  readonly statusCode?: number;
 
-  constructor(code: SpectroCloudErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: SpectroCloudErrorCode, message: string, options?: { cause?: unknown; statusCode?: number }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.name = new.target.name;
+    if (options?.statusCode) this.statusCode = options.statusCode;
   }
 }
 

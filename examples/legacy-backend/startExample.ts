@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import express from 'express';
+import type { JsonObject } from '@backstage/types';
 import { startSpectroCloudEmulator, type SpectroCloudEmulator } from '../../src/testing';
 import { buildExampleApp } from './app/build';
 import { createBackend } from './createBackend';
@@ -22,6 +23,8 @@ export interface ExampleOptions {
   hostname?: string;
   /** default process.env; SPECTROCLOUD_* there switch from the emulator to a real tenant */
   env?: Record<string, string | undefined>;
+  /** extra keys of auth.providers.spectrocloud.development, e.g. { prompt: 'login' } */
+  providerOverrides?: JsonObject;
 }
 
 export interface RunningExample {
@@ -59,7 +62,7 @@ export async function startExample(options: ExampleOptions = {}): Promise<Runnin
   const config = loadExampleConfig(join(here, 'app-config.yaml'), env, {
     app: { baseUrl: appUrl },
     backend: { baseUrl: backendUrl, listen: { port: port(backendServer) } },
-    auth: { providers: { spectrocloud: { development: { callbackUrl } } } },
+    auth: { providers: { spectrocloud: { development: { callbackUrl, ...options.providerOverrides } } } },
   });
   backendServer.on('request', await createBackend(config, join(here, 'catalog-users.yaml')));
 

@@ -326,6 +326,7 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
       throw new SpectroCloudAuthError(
         'ERR_REDIRECT_NOT_ALLOWED',
         'redirectUrl must point at the Backstage app (app.baseUrl or auth.experimentalExtraAllowedOrigins)',
+        { statusCode: 403 },
       );
     }
   }

@@ -20,11 +20,10 @@ export type SpectroCloudSessionTokenErrorCode =
 /** Base class of the errors in this module; part of the package's one error family. */
 export class SpectroCloudSessionTokenError extends SpectroCloudAuthError {
   declare readonly code: SpectroCloudSessionTokenErrorCode;
-  readonly statusCode: number;
+  declare readonly statusCode: number;
 
   constructor(code: SpectroCloudSessionTokenErrorCode, statusCode: number, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
-    this.statusCode = statusCode;
+    super(code, message, { ...options, statusCode });
   }
 }
 

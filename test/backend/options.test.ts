@@ -138,7 +138,7 @@ describe('provider options against the emulator', () => {
         const response = await request(fixture.backend.url)
           .get('/api/auth/spectrocloud/start')
           .query({ env: 'development', flow: 'redirect', redirectUrl: 'https://evil.example.com/steal' });
-        expect(response.status).not.toBe(302);
+        expect(response.status).toBe(403);
         expect(JSON.stringify(response.body)).toContain('redirectUrl must point at the Backstage app');
       } finally {
         await fixture.close();

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { ConfigReader } from '@backstage/config';
 import type { JsonObject } from '@backstage/types';
-import { DatabaseManager, HostDiscovery, ServerTokenManager } from '@backstage/backend-common';
+import { DatabaseManager, errorHandler, HostDiscovery, ServerTokenManager } from '@backstage/backend-common';
 import { createRouter, type ProviderFactories } from '@backstage/plugin-auth-backend';
 import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
 import type { Entity } from '@backstage/catalog-model';
@@ -74,11 +74,8 @@ export async function startLegacyBackend(options: {
   });
   app.use('/api/auth', router);
   for (const [path, pluginRouter] of Object.entries((await options.routers?.({ discovery, config })) ?? {})) app.use(path, pluginRouter);
-  // What legacy backends get from their service builder's error handler.
-  app.use((error: Error & { statusCode?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    const status = ({ InputError: 400, AuthenticationError: 401, NotAllowedError: 403, NotFoundError: 404 } as Record<string, number>)[error.name] ?? 500;
-    res.status(status).json({ error: { name: error.name, message: error.message, cause: (error as { cause?: Error }).cause?.message } });
-  });
+  // What legacy backends get from their service builder.
+  app.use(errorHandler());
   return {
     url,
     authUrl: `${url}/api/auth`,
