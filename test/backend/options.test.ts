@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { spectrocloud } from '../../src';
 import { userEntity } from '../support/legacyBackend';
-import { CookieJar, refresh, signIn, startFixture, startSignIn } from '../support/spectroFixture';
+import { authorize, CookieJar, refresh, signIn, startFixture, startSignIn } from '../support/spectroFixture';
 
 describe('provider options against the emulator', () => {
   it('derives endpoints from the authorization URL when discovery is absent', async () => {
@@ -116,17 +116,18 @@ describe('provider options against the emulator', () => {
   });
 
   describe('redirect flow', () => {
-    it('redirects to an allowed app URL after sign-in', async () => {
+    it('redirects to an allowed app URL after sign-in and keeps the session', async () => {
       const fixture = await startFixture({ appUrl: 'http://127.0.0.1:3000' });
       try {
-        const { frame } = await signIn(fixture, 'alice@example.com', new CookieJar(), {
-          flow: 'redirect',
-          redirectUrl: 'http://127.0.0.1:3000/catalog',
-        });
-        void frame;
-      } catch (error) {
-        // the redirect page is not a postMessage page
-        expect(String(error)).toContain('no authorization_response');
+        const jar = new CookieJar();
+        const start = await startSignIn(fixture, jar, { flow: 'redirect', redirectUrl: 'http://127.0.0.1:3000/catalog' });
+        expect(start.status).toBe(302);
+        const callbackUrl = new URL(await authorize(start.headers.location, 'alice@example.com'));
+        const landing = await request(fixture.backend.url).get(callbackUrl.pathname + callbackUrl.search).set('Cookie', jar.header());
+        jar.update(landing.headers['set-cookie']);
+        expect(landing.status).toBe(302);
+        expect(landing.headers.location).toBe('http://127.0.0.1:3000/catalog');
+        expect((await refresh(fixture, jar)).body.backstageIdentity.identity.userEntityRef).toBe('user:default/alice');
       } finally {
         await fixture.close();
       }
