@@ -1,0 +1,245 @@
+// Figure 4: session-token stores. MemoryTokenStore at many distinct users
+// (ops/s and resident memory), RedisTokenStore latency against a real
+// redis-server on loopback.
+import { MemoryTokenStore } from '../src/sessionToken/memoryStore';
+import { RedisTokenStore } from '../src/sessionToken/redisStore';
+import { SessionTokenCache } from '../src/sessionToken/sessionTokenCache';
+import type { SpectroCloudTokenStore } from '../src/sessionToken/types';
+import { CompactMemoryStore } from './compactStorePrototype';
+import { startSpectroCloudEmulator } from '../src/testing';
+import type { Settings } from './settings';
+import { percentile } from './stats';
+
+export interface MemoryStoreFigure {
+  name: string;
+  users: number;
+  tokenLength: number;
+  keyLength: number;
+  setPerSec: number;
+  getPerSec: number;
+  rssDeltaMb: number;
+  heapDeltaMb: number;
+  bytesPerEntry: number;
+  gcForced: boolean;
+}
+
+/** The store as the provider uses it: SessionTokenCache.remember writes a ref: and an email: entry per user. */
+export interface SessionCacheFigure {
+  users: number;
+  rememberPerSec: number;
+  forUserPerSec: number;
+  rssDeltaMb: number;
+  heapDeltaMb: number;
+  bytesPerUser: number;
+}
+
+export interface RedisStoreFigure {
+  ops: number;
+  set: { p50Ms: number; p99Ms: number; perSec: number };
+  get: { p50Ms: number; p99Ms: number; perSec: number };
+  concurrentGetPerSec: number;
+  concurrency: number;
+  redisVersion?: string;
+}
+
+/** A real Palette-shaped session token (HS256 JWT) from the emulator, to size the test tokens by. */
+async function sampleSessionToken(): Promise<string> {
+  const emulator = await startSpectroCloudEmulator({
+    clients: [{ clientId: 'bench-store', clientSecret: 'bench-store-secret', redirectUris: ['http://127.0.0.1/callback'] }],
+    users: [{ email: 'alice@example.com' }],
+  });
+  try {
+    const now = Math.floor(Date.now() / 1000);
+    return emulator.signSessionToken({ sub: 'a1b2c3d4e5f60718293a4b5c', email: 'some.user@example.com', tenant: 'tenant-local', iat: now, exp: now + 3600 });
+  } finally {
+    await emulator.close();
+  }
+}
+
+/**
+ * A flat (not rope) string: the template with `n` written into 8 characters
+ * just before its last one, as one arriving from the network would be. The
+ * last character stays, so a base64url signature stays canonical (its last
+ * character carries padding bits that must be zero).
+ */
+function distinct(template: Buffer, n: number): string {
+  const digits = n.toString(36);
+  template.write(digits.padStart(8, '0'), template.length - 9, 'latin1');
+  return template.toString('latin1');
+}
+
+/**
+ * Memory after forced full GCs; a short pause between them lets V8 hand freed
+ * pages back, so RSS reflects what is held rather than what was churned.
+ */
+async function settle(): Promise<{ rss: number; heap: number }> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc) {
+    for (let i = 0; i < 3; i++) {
+      gc();
+      await new Promise(resolve => setTimeout(resolve, 200));
+    }
+  }
+  const m = process.memoryUsage();
+  return { rss: m.rss, heap: m.heapUsed };
+}
+
+export async function memoryStoreFigure(settings: Settings): Promise<MemoryStoreFigure> {
+  // Room for every user: the default maxEntries (10,000) would evict all but the most recent.
+  return measureMemoryStore('MemoryTokenStore', settings, users => new MemoryTokenStore({ maxEntries: users, sweepIntervalMs: 0 }));
+}
+
+/** The saving proposed for MemoryTokenStore, prototyped in bench/compactStorePrototype.ts. */
+export async function compactStoreFigure(settings: Settings): Promise<MemoryStoreFigure> {
+  return measureMemoryStore('prototype compact store', settings, users => new CompactMemoryStore(users) as unknown as SpectroCloudTokenStore & { size: number });
+}
+
+async function measureMemoryStore(
+  name: string,
+  settings: Settings,
+  makeStore: (users: number) => SpectroCloudTokenStore & { size: number },
+): Promise<MemoryStoreFigure> {
+  const users = settings.memoryUsers;
+  const token = await sampleSessionToken();
+  const tokenTemplate = Buffer.from(token, 'latin1');
+  const keyTemplate = Buffer.from('user:default/bench-user-00000000', 'latin1');
+  const expiresAt = Date.now() + 3600_000;
+
+  const before = await settle();
+  const store = makeStore(users);
+  let t0 = performance.now();
+  for (let i = 0; i < users; i++) await store.set(distinct(keyTemplate, i), distinct(tokenTemplate, i), expiresAt);
+  const setPerSec = users / ((performance.now() - t0) / 1000);
+  if (store.size !== users) throw new Error(`${name} holds ${store.size} entries, expected ${users}`);
+
+  // Reads in a scattered order (a stride through all users), each key a fresh string as from a request.
+  const stride = 7_919;
+  let wrong = 0;
+  t0 = performance.now();
+  for (let i = 0; i < users; i++) {
+    const n = (i * stride) % users;
+    const value = await store.get(distinct(keyTemplate, n));
+    // Check every 1000th value in full (the check itself would dominate otherwise).
+    if (value === undefined || (i % 1000 === 0 && value !== distinct(Buffer.from(tokenTemplate), n))) wrong += 1;
+  }
+  const getPerSec = users / ((performance.now() - t0) / 1000);
+  if (wrong > 0) throw new Error(`${name} returned ${wrong} missing or wrong tokens`);
+
+  const after = await settle();
+  const result: MemoryStoreFigure = {
+    name,
+    users,
+    tokenLength: token.length,
+    keyLength: keyTemplate.length,
+    setPerSec,
+    getPerSec,
+    rssDeltaMb: (after.rss - before.rss) / 2 ** 20,
+    heapDeltaMb: (after.heap - before.heap) / 2 ** 20,
+    bytesPerEntry: (after.heap - before.heap) / users,
+    gcForced: typeof (globalThis as { gc?: unknown }).gc === 'function',
+  };
+  await store.close();
+  console.log(
+    `   ${name}, ${users.toLocaleString('en-US')} users (${token.length}-char tokens): set ${setPerSec.toFixed(0)}/s, get ${getPerSec.toFixed(0)}/s, ` +
+      `RSS +${result.rssDeltaMb.toFixed(0)} MB, heap +${result.heapDeltaMb.toFixed(0)} MB (${result.bytesPerEntry.toFixed(0)} B/entry)${result.gcForced ? '' : ' [no --expose-gc: figures include garbage]'}`,
+  );
+  return result;
+}
+
+export async function redisStoreFigure(settings: Settings): Promise<RedisStoreFigure | { skipped: string }> {
+  let redis: { url: string; stop(): Promise<void> };
+  try {
+    const { startRedisServer } = await import('../test/support/redisServer');
+    redis = await startRedisServer();
+  } catch (error) {
+    const skipped = (error as Error).message.split('\n')[0];
+    console.log(`   RedisTokenStore: skipped (${skipped})`);
+    return { skipped };
+  }
+  const store = new RedisTokenStore({ client: redis.url, timeoutMs: 5_000 });
+  try {
+    const token = await sampleSessionToken();
+    const tokenTemplate = Buffer.from(token, 'latin1');
+    const keyTemplate = Buffer.from('user:default/bench-user-00000000', 'latin1');
+    const expiresAt = Date.now() + 3600_000;
+    const n = settings.redisOps;
+    for (let i = 0; i < 500; i++) await store.set(distinct(keyTemplate, i), distinct(tokenTemplate, i), expiresAt); // warm-up
+
+    const timeOps = async (op: (i: number) => Promise<unknown>) => {
+      const latencies = new Float64Array(n);
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) {
+        const s = performance.now();
+        await op(i);
+        latencies[i] = performance.now() - s;
+      }
+      const perSec = n / ((performance.now() - t0) / 1000);
+      latencies.sort();
+      return { p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), perSec };
+    };
+    const set = await timeOps(i => store.set(distinct(keyTemplate, i), distinct(tokenTemplate, i), expiresAt));
+    const get = await timeOps(async i => {
+      if ((await store.get(distinct(keyTemplate, i))) === undefined) throw new Error('redis store lost an entry');
+    });
+
+    const concurrency = 32;
+    let next = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < n) await store.get(distinct(keyTemplate, next++ % n));
+      }),
+    );
+    const concurrentGetPerSec = n / ((performance.now() - t0) / 1000);
+    const result: RedisStoreFigure = { ops: n, set, get, concurrentGetPerSec, concurrency };
+    console.log(
+      `   RedisTokenStore (loopback redis-server), ${n} sequential ops each: set p50 ${set.p50Ms.toFixed(3)} ms p99 ${set.p99Ms.toFixed(3)} ms; ` +
+        `get p50 ${get.p50Ms.toFixed(3)} ms p99 ${get.p99Ms.toFixed(3)} ms; ${concurrency} in flight: ${concurrentGetPerSec.toFixed(0)} get/s`,
+    );
+    return result;
+  } finally {
+    await store.close();
+    await redis.stop();
+  }
+}
+
+export async function sessionCacheFigure(settings: Settings): Promise<SessionCacheFigure> {
+  const users = settings.memoryUsers;
+  const tokenTemplate = Buffer.from(await sampleSessionToken(), 'latin1');
+  const refTemplate = Buffer.from('user:default/bench-user-00000000', 'latin1');
+  const emailTemplate = Buffer.from('bench.user.00000000', 'latin1');
+  const expiresAt = Date.now() + 3600_000;
+  const before = await settle();
+  const cache = new SessionTokenCache({ store: new MemoryTokenStore({ maxEntries: 2 * users, sweepIntervalMs: 0 }) });
+  let t0 = performance.now();
+  for (let i = 0; i < users; i++) {
+    await cache.remember({
+      userEntityRef: distinct(refTemplate, i),
+      email: `${distinct(emailTemplate, i)}@example.com`,
+      sessionToken: distinct(tokenTemplate, i),
+      expiresAt,
+    });
+  }
+  const rememberPerSec = users / ((performance.now() - t0) / 1000);
+  const stride = 7_919;
+  let misses = 0;
+  t0 = performance.now();
+  for (let i = 0; i < users; i++) if (!(await cache.forUser(distinct(refTemplate, (i * stride) % users)))) misses += 1;
+  const forUserPerSec = users / ((performance.now() - t0) / 1000);
+  if (misses) throw new Error(`session cache missed ${misses} of ${users} users`);
+  const after = await settle();
+  await cache.close();
+  const result: SessionCacheFigure = {
+    users,
+    rememberPerSec,
+    forUserPerSec,
+    rssDeltaMb: (after.rss - before.rss) / 2 ** 20,
+    heapDeltaMb: (after.heap - before.heap) / 2 ** 20,
+    bytesPerUser: (after.heap - before.heap) / users,
+  };
+  console.log(
+    `   SessionTokenCache over MemoryTokenStore (as the provider wires it), ${users.toLocaleString('en-US')} users: remember ${rememberPerSec.toFixed(0)}/s, forUser ${forUserPerSec.toFixed(0)}/s, ` +
+      `RSS +${result.rssDeltaMb.toFixed(0)} MB, heap +${result.heapDeltaMb.toFixed(0)} MB (${result.bytesPerUser.toFixed(0)} B/user)`,
+  );
+  return result;
+}

@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# Compatibility matrix: runs the same sign-in, refresh and logout check
+# (scripts/compat/signin-check.mjs) against the real legacy router of several
+# @backstage/plugin-auth-backend lines, each in a throw-away project that pins
+# that line with the plugin-auth-node and backend-common it pairs with, and
+# installs this package from the tarball `npm pack` makes.
+#
+#   scripts/compat-matrix.sh                 every line
+#   scripts/compat-matrix.sh --ci            only the oldest and the newest line
+#   scripts/compat-matrix.sh 0.20 0.22       the lines named
+#   scripts/compat-matrix.sh --keep ...      keep the fixture directories (printed)
+#   SKIP_BUILD=1 scripts/compat-matrix.sh    reuse dist/ instead of running tsup
+#
+# Needs: node >= 20, npm, network access to the npm registry, a C++ toolchain
+# the first time (better-sqlite3 12 compiles from source; the compiled module
+# is cached in $COMPAT_CACHE_DIR and reused by later fixtures and runs).
+# Prints a summary table; exits 1 if any line failed.
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+TEMPLATE_DIR="$ROOT/scripts/compat"
+CACHE_DIR="${COMPAT_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/spectrocloud-auth-compat}"
+
+# line | plugin-auth-backend | plugin-auth-node | backend-common | catalog-client | config
+# auth-node and backend-common: the newest release inside the range that
+# plugin-auth-backend release declares (what a fresh install of that line gets);
+# catalog-client and config: the range it declares.
+LINES=(
+  "0.18|0.18.8|0.2.19|0.19.10|^1.4.3|^1.0.8"
+  "0.20|0.20.3|0.4.17|0.20.2|^1.5.2|^1.1.1"
+  "0.22|0.22.12|0.5.6|0.24.1|^1.6.6|^1.2.0"
+  "0.24|0.24.5|0.6.9|0.25.0|^1.9.1|^1.3.2"
+)
+
+ci=0
+keep=0
+selected=()
+for arg in "$@"; do
+  case "$arg" in
+    --ci) ci=1 ;;
+    --keep) keep=1 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    0.*) selected+=("$arg") ;;
+    *) echo "unknown argument: $arg" >&2; exit 2 ;;
+  esac
+done
+
+run_lines=()
+if [ ${#selected[@]} -gt 0 ]; then
+  for want in "${selected[@]}"; do
+    found=0
+    for entry in "${LINES[@]}"; do
+      if [ "${entry%%|*}" = "$want" ]; then run_lines+=("$entry"); found=1; fi
+    done
+    [ $found = 1 ] || { echo "no line $want in the matrix" >&2; exit 2; }
+  done
+elif [ $ci = 1 ]; then
+  run_lines=("${LINES[0]}" "${LINES[${#LINES[@]}-1]}")
+else
+  run_lines=("${LINES[@]}")
+fi
+
+now() { date +%s; }
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/spectrocloud-compat.XXXXXX")"
+cleanup() { [ $keep = 1 ] || rm -rf "$WORK"; }
+trap cleanup EXIT
+
+echo "== building and packing this package"
+t0=$(now)
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  (cd "$ROOT" && npx -y pnpm@9 build >"$WORK/build.log" 2>&1) || { cat "$WORK/build.log"; echo "build failed" >&2; exit 1; }
+fi
+TARBALL="$(cd "$ROOT" && npm pack --silent --pack-destination "$WORK" 2>/dev/null | tail -1)"
+TARBALL="$WORK/$TARBALL"
+[ -f "$TARBALL" ] || { echo "npm pack produced no tarball" >&2; exit 1; }
+echo "   $(basename "$TARBALL") in $(( $(now) - t0 ))s"
+
+NODE_ABI="$(node -p 'process.versions.modules')"
+mkdir -p "$CACHE_DIR"
+
+# better-sqlite3 compiles from source here (no prebuilt download): reuse a
+# module compiled earlier for the same version and Node ABI when there is one.
+provide_better_sqlite3() {
+  local dir="$1/node_modules/better-sqlite3"
+  local version; version="$(node -p "require('$dir/package.json').version")"
+  local cached="$CACHE_DIR/better-sqlite3-$version-abi$NODE_ABI.node"
+  if [ ! -f "$cached" ]; then
+    # The main project's own install may already hold the same build.
+    local local_build
+    local_build="$(ls "$ROOT"/node_modules/.pnpm/better-sqlite3@"$version"/node_modules/better-sqlite3/build/Release/better_sqlite3.node 2>/dev/null | head -1)"
+    if [ -n "$local_build" ] && [ "$(node -p 'process.versions.modules')" = "$NODE_ABI" ]; then
+      cp "$local_build" "$cached"
+    fi
+  fi
+  if [ -f "$cached" ]; then
+    mkdir -p "$dir/build/Release" && cp "$cached" "$dir/build/Release/better_sqlite3.node"
+    echo "   better-sqlite3 $version: reused compiled module"
+  else
+    echo "   better-sqlite3 $version: compiling from source (about a minute)"
+    (cd "$1" && npm rebuild better-sqlite3 --foreground-scripts >"$1/rebuild.log" 2>&1) || { tail -20 "$1/rebuild.log"; return 1; }
+    cp "$dir/build/Release/better_sqlite3.node" "$cached"
+  fi
+}
+
+declare -a SUMMARY=()
+failures=0
+for entry in "${run_lines[@]}"; do
+  IFS='|' read -r line auth_backend auth_node backend_common catalog_client config <<<"$entry"
+  dir="$WORK/line-$line"
+  mkdir -p "$dir"
+  echo
+  echo "== plugin-auth-backend $auth_backend (auth-node $auth_node, backend-common $backend_common)"
+  sed -e "s|@@AUTH_BACKEND@@|$auth_backend|" -e "s|@@AUTH_NODE@@|$auth_node|" \
+      -e "s|@@BACKEND_COMMON@@|$backend_common|" -e "s|@@CATALOG_CLIENT@@|$catalog_client|" \
+      -e "s|@@CONFIG@@|$config|" -e "s|@@TARBALL@@|$TARBALL|" \
+      "$TEMPLATE_DIR/package.json.tmpl" >"$dir/package.json"
+  cp "$TEMPLATE_DIR/signin-check.mjs" "$dir/"
+
+  t_install=$(now)
+  result=FAIL
+  notes=""
+  # --ignore-scripts: nothing in these trees needs an install script except
+  # better-sqlite3, which provide_better_sqlite3 handles (and ssh2/cpu-features
+  # from old backend-common lines would only try optional native builds).
+  if (cd "$dir" && npm install --no-audit --no-fund --ignore-scripts --loglevel=error >"$dir/install.log" 2>&1) \
+     && provide_better_sqlite3 "$dir"; then
+    install_s=$(( $(now) - t_install ))
+    t_check=$(now)
+    (cd "$dir" && node signin-check.mjs) | tee "$dir/check.log"
+    status=${PIPESTATUS[0]}
+    check_s=$(( $(now) - t_check ))
+    if [ "$status" = 0 ]; then
+      result=PASS
+    else
+      notes="$(grep -m1 '^FAIL' "$dir/check.log" | cut -c1-160)"
+    fi
+  else
+    install_s=$(( $(now) - t_install ))
+    check_s=0
+    tail -30 "$dir/install.log"
+    notes="install failed (see install.log)"
+  fi
+  versions="$(grep -m1 '^VERSIONS ' "$dir/check.log" 2>/dev/null | sed 's/^VERSIONS //')"
+  resolved() { node -e 'const v=JSON.parse(process.argv[1]||"{}");console.log(v[process.argv[2]]??"?")' "$versions" "$1"; }
+  router_auth_node="$(resolved 'plugin-auth-node used by the router')"
+  if [ "$router_auth_node" != "$(resolved @backstage/plugin-auth-node)" ] && [ "$router_auth_node" != "?" ]; then
+    notes="router loads plugin-auth-node $router_auth_node${notes:+; $notes}"
+  fi
+  row="$line|$(resolved @backstage/plugin-auth-backend)|$(resolved @backstage/plugin-auth-node)|$(resolved @backstage/backend-common)|$(resolved @backstage/catalog-client)|$(resolved @backstage/config)|$result|${install_s}s|${check_s}s|$notes"
+  SUMMARY+=("$row")
+  [ "$result" = PASS ] || failures=$((failures + 1))
+  [ $keep = 1 ] && echo "   fixture kept in $dir"
+done
+
+echo
+echo "== compatibility summary"
+printf '%-5s %-13s %-10s %-15s %-15s %-7s %-6s %-8s %-6s %s\n' line auth-backend auth-node backend-common catalog-client config result install check notes
+for row in "${SUMMARY[@]}"; do
+  IFS='|' read -r l ab an bc cc cf r i c n <<<"$row"
+  printf '%-5s %-13s %-10s %-15s %-15s %-7s %-6s %-8s %-6s %s\n' "$l" "$ab" "$an" "$bc" "$cc" "$cf" "$r" "$i" "$c" "$n"
+done
+echo "compat: $(( ${#SUMMARY[@]} - failures )) passed, $failures failed"
+[ $failures = 0 ]
