@@ -136,15 +136,33 @@ export async function startEmulatorBackend(): Promise<BenchBackend> {
   };
 }
 
+/** The part of test/support/standardOidcServer.ts the bench uses. */
+interface StandardOidcModule {
+  startStandardOidcServer(options: {
+    redirectUris: string[];
+    clientId: string;
+    clientSecret: string;
+    accounts: Array<{ sub: string; email: string; given_name?: string; family_name?: string }>;
+    idTokenTtl?: number;
+  }): Promise<{
+    issuer: string;
+    authorizationUrl: string;
+    clientIds: { post: string; basic: string };
+    authorize(location: string, loginHint: string): Promise<string>;
+    close(): Promise<void>;
+  }>;
+}
+
 /**
  * Both providers against a standard OIDC server that issues real refresh
  * tokens (oidc-provider via the test harness), so that both refresh paths are
  * real refresh_token grants. Undefined when that harness is not available.
  */
-export async function startStandardBackend(): Promise<(BenchBackend & { authorize(location: string, email: string): Promise<string>; standardServer: unknown }) | undefined> {
-  let mod: typeof import('../test/support/standardOidcServer');
+export async function startStandardBackend(): Promise<(BenchBackend & { authorize(location: string, email: string): Promise<string> }) | undefined> {
+  let mod: StandardOidcModule;
   try {
-    mod = await import('../test/support/standardOidcServer');
+    // Loaded by URL so that type-checking bench/ does not need the test harness to exist.
+    mod = (await import(new URL('../test/support/standardOidcServer.ts', import.meta.url).href)) as StandardOidcModule;
   } catch (error) {
     console.log(`   (standard OIDC server unavailable: ${(error as Error).message.split('\n')[0]})`);
     return undefined;
@@ -184,7 +202,6 @@ export async function startStandardBackend(): Promise<(BenchBackend & { authoriz
     authUrl: base.authUrl,
     idp: { kind: 'standard', issuer: idp.issuer },
     authorize: (location, email) => idp.authorize(location, email),
-    standardServer: idp,
     close: closer(base.server, () => idp.close()),
   };
 }
