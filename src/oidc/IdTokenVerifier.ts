@@ -1,7 +1,8 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createPublicKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import jwt, { type JwtHeader, type JwtPayload, type SigningKeyCallback } from 'jsonwebtoken';
 import jwksRsa, { type JwksClient } from 'jwks-rsa';
 import { SpectroCloudTokenError } from '../errors';
+import { createFreshConnectionAgent } from '../strategy/keepAliveAgent';
 import { translateVerificationError } from './translateVerificationError';
 
 export interface IdTokenClaims extends JwtPayload {
@@ -39,8 +40,12 @@ export interface IdTokenVerifierOptions {
  * unknown `kid` so key rotation works), algorithm allow-list, `iss`, `aud`,
  * `azp`, `exp`, `iat`, `nbf` and `nonce`.
  */
+/** Parsed keys are kept as long as jwks-rsa keeps the JWKS, so a key SpectroCloud withdraws stops working. */
+const KEY_CACHE_MAX_AGE_MS = 10 * 60_000;
+const KEY_CACHE_MAX_ENTRIES = 16;
+
 export class IdTokenVerifier {
-  private jwks?: { url: string; client: JwksClient };
+  private jwks?: { url: string; client: JwksClient; keys: Map<string, { key: KeyObject; at: number }> };
   private readonly clock: () => number;
 
   constructor(private readonly options: IdTokenVerifierOptions) {
@@ -114,27 +119,44 @@ export class IdTokenVerifier {
       callback(new SpectroCloudTokenError('ERR_ID_TOKEN_ALGORITHM', `ID token uses algorithm "${header.alg}", which is not allowed`, { claim: 'alg' }));
       return;
     }
-    this.jwksClient(jwksUrl)
-      .getSigningKey(header.kid)
-      .then(key => callback(null, key.getPublicKey()), error => callback(error));
+    const jwks = this.jwksFor(jwksUrl);
+    // Parsing the PEM costs several times the RSA check itself: keep the KeyObject per kid.
+    const cacheKey = header.kid ?? '';
+    const cached = jwks.keys.get(cacheKey);
+    if (cached && this.clock() - cached.at < KEY_CACHE_MAX_AGE_MS) {
+      callback(null, cached.key);
+      return;
+    }
+    jwks.client.getSigningKey(header.kid).then(
+      signingKey => {
+        const key = createPublicKey(signingKey.getPublicKey());
+        if (jwks.keys.size >= KEY_CACHE_MAX_ENTRIES) jwks.keys.delete(jwks.keys.keys().next().value!);
+        jwks.keys.set(cacheKey, { key, at: this.clock() });
+        callback(null, key);
+      },
+      error => callback(error),
+    );
   }
 
-  private jwksClient(url: string): JwksClient {
+  private jwksFor(url: string) {
     if (this.jwks?.url !== url) {
       this.jwks = {
         url,
+        keys: new Map(),
         client: jwksRsa({
           jwksUri: url,
           cache: true,
-          cacheMaxEntries: 16,
-          cacheMaxAge: 10 * 60_000,
+          cacheMaxEntries: KEY_CACHE_MAX_ENTRIES,
+          cacheMaxAge: KEY_CACHE_MAX_AGE_MS,
           rateLimit: true,
           jwksRequestsPerMinute: 10,
           timeout: this.options.timeout,
+          // JWKS fetches are rare: a fresh connection avoids reusing one the server already closed.
+          requestAgent: createFreshConnectionAgent(url),
         }),
       };
     }
-    return this.jwks.client;
+    return this.jwks;
   }
 }
 
