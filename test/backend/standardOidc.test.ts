@@ -333,8 +333,6 @@ describe('a standard OIDC issuer (oidc-provider), client_secret_post', () => {
     expect(after.status).toBe(401);
   });
 
-  // Known gap (see the report): unlike Backstage's built-in oidc provider, our logout does not
-  // revoke the refresh token at the issuer, so a copy of the sealed cookie still refreshes.
   it('revokes the refresh token at the issuer on logout, so a copied session cookie stops working', async () => {
     const { jar, issued } = await signIn(setup, 'alice@example.com');
     const copied = copyJar(jar);

@@ -1,3 +1,4 @@
+import { afterAll, afterEach, beforeAll } from 'vitest';
 /**
  * Launcher for the browser tests: the real example backend (legacy Backstage
  * auth backend + the SpectroCloud emulator), the test page bundled from src,
@@ -22,7 +23,8 @@ import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../../e2e/support/browser';
 import { getRootLogger } from '@backstage/backend-common';
 import jwt from 'jsonwebtoken';
 import { startExample, type RunningExample } from '../../../examples/legacy-backend/startExample';
@@ -30,17 +32,6 @@ import type { SpectroCloudEmulator } from '../../../src/testing';
 import { registerSecret } from '../../support/secrets';
 import { buildTestApp } from '../app/build.mjs';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 /** The client id startExample registers at the emulator (the ID tokens' audience). */
 export const EXAMPLE_CLIENT_ID = 'backstage-example';
 /** Where the test page lives on the app origin. */
@@ -94,7 +85,7 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
     const files = await serveDirectory(outdir, TEST_PAGE_PATH);
     cleanups.push(() => files.close());
 
-    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, timeout: 60_000 });
+    const browser = await launchChromium();
     cleanups.push(() => browser.close());
 
     const appOrigin = new URL(example.appUrl).origin;
@@ -339,4 +330,33 @@ export function verifyEmulatorIdToken(emulator: SpectroCloudEmulator, idToken: s
   });
   if (typeof claims === 'string') throw new Error('the ID token has a string payload');
   return claims;
+}
+
+/**
+ * One example backend, emulator and browser per test file, a fresh page per
+ * test: registers the hooks and returns the file's handle on them.
+ */
+export function useBrowserHarness(): { readonly harness: BrowserHarness; openTestPage(): Promise<TestPage> } {
+  let harness: BrowserHarness | undefined;
+  let testPage: TestPage | undefined;
+  beforeAll(async () => {
+    harness = await startBrowserHarness();
+  }, 180_000);
+  afterEach(async () => {
+    await testPage?.close();
+    testPage = undefined;
+  });
+  afterAll(async () => {
+    await harness?.close();
+  }, 60_000);
+  return {
+    get harness() {
+      if (!harness) throw new Error('the browser harness has not started');
+      return harness;
+    },
+    async openTestPage() {
+      testPage = await this.harness.openTestPage();
+      return testPage;
+    },
+  };
 }

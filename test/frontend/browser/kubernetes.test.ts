@@ -3,39 +3,24 @@
  * `authProvider: oidc, oidcTokenProvider: spectrocloud` gets the user's RS256
  * ID token, never SpectroCloud's HS256 session token.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getDefaultSessionTokenCache } from '../../../src';
 import { registerSecret } from '../../support/secrets';
 import {
   jwtHeader,
   signInWithPopup,
-  startBrowserHarness,
+  useBrowserHarness,
   verifyEmulatorIdToken,
-  type BrowserHarness,
   type TestPage,
 } from './harness';
 
 const TEST_TIMEOUT_MS = 90_000;
 const ALICE = 'user:default/alice';
 
-let harness: BrowserHarness;
-let testPage: TestPage | undefined;
-
-beforeAll(async () => {
-  harness = await startBrowserHarness();
-}, 180_000);
-
-afterEach(async () => {
-  await testPage?.close();
-  testPage = undefined;
-});
-
-afterAll(async () => {
-  await harness?.close();
-}, 60_000);
+const files = useBrowserHarness();
 
 async function signedInPage(): Promise<TestPage> {
-  testPage = await harness.openTestPage();
+  const testPage = await files.openTestPage();
   await signInWithPopup(testPage);
   return testPage;
 }
@@ -62,7 +47,7 @@ describe('Kubernetes auth providers in Chromium', () => {
     expect(request.headers).toEqual({ Authorization: `Bearer ${idToken}` });
     expect((request.body.auth?.oidc as Record<string, string> | undefined)?.spectrocloud).toBe(idToken);
     expect(jwtHeader(idToken).alg).toBe('RS256');
-    expect(verifyEmulatorIdToken(harness.emulator, idToken).email).toBe('alice@example.com');
+    expect(verifyEmulatorIdToken(files.harness.emulator, idToken).email).toBe('alice@example.com');
     // The session token exists, is the HS256 one, and appears nowhere in what the cluster gets.
     expect(jwtHeader(sessionToken).alg).toBe('HS256');
     expect(JSON.stringify(request)).not.toContain(sessionToken);

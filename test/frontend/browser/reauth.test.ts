@@ -5,41 +5,26 @@
  * restart or an eviction would: the test drops it from the process-default
  * cache, which the example (running in this process) uses.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getDefaultSessionTokenCache } from '../../../src';
 import {
   UI_TIMEOUT_MS,
   clickAccount,
   dedupe,
   signInWithPopup,
-  startBrowserHarness,
+  useBrowserHarness,
   waitForPopupClosed,
-  type BrowserHarness,
   type TestPage,
 } from './harness';
 
 const TEST_TIMEOUT_MS = 90_000;
 const ALICE = { userEntityRef: 'user:default/alice', email: 'alice@example.com' };
 
-let harness: BrowserHarness;
-let testPage: TestPage | undefined;
-
-beforeAll(async () => {
-  harness = await startBrowserHarness();
-}, 180_000);
-
-afterEach(async () => {
-  await testPage?.close();
-  testPage = undefined;
-});
-
-afterAll(async () => {
-  await harness?.close();
-}, 60_000);
+const files = useBrowserHarness();
 
 /** Signs Alice in and returns her Backstage token (registered as a secret). */
 async function signedInPage(): Promise<{ page: TestPage; backstageToken: string }> {
-  testPage = await harness.openTestPage();
+  const testPage = await files.openTestPage();
   const { token } = await signInWithPopup(testPage);
   return { page: testPage, backstageToken: token };
 }
@@ -81,7 +66,7 @@ describe('re-authenticating fetch in Chromium', () => {
 
     expect(result).toMatchObject({ status: 200, ok: true, reauthRequired: false });
     expect('text' in result && JSON.parse(result.text)).toMatchObject({ userEntityRef: ALICE.userEntityRef, source: 'user-session' });
-    expect(await reauthEvents(page)).toEqual([`${harness.example.backendUrl}/api/spectrocloud/whoami`]);
+    expect(await reauthEvents(page)).toEqual([`${files.harness.example.backendUrl}/api/spectrocloud/whoami`]);
     // The first sign-in and exactly one renewal.
     expect(page.popups).toHaveLength(2);
     expect(await getDefaultSessionTokenCache().forUser(ALICE.userEntityRef), 'the renewal stored a new session token').toBeDefined();

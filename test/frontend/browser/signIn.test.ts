@@ -3,7 +3,7 @@
  * real frontend code from src) on the example app's origin, the real legacy
  * backend and the SpectroCloud emulator.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { registerSecret } from '../../support/secrets';
 import {
   UI_TIMEOUT_MS,
@@ -11,34 +11,18 @@ import {
   dedupe,
   jwtHeader,
   signInWithPopup,
-  startBrowserHarness,
-  type BrowserHarness,
+  useBrowserHarness,
   type TestPage,
   verifyEmulatorIdToken,
 } from './harness';
 
 const TEST_TIMEOUT_MS = 90_000;
 
-let harness: BrowserHarness;
-let testPage: TestPage | undefined;
-
-beforeAll(async () => {
-  harness = await startBrowserHarness();
-}, 180_000);
-
-afterEach(async () => {
-  await testPage?.close();
-  testPage = undefined;
-});
-
-afterAll(async () => {
-  await harness?.close();
-}, 60_000);
+const files = useBrowserHarness();
 
 /** A fresh browser (no cookies) on the test page. */
 async function open(): Promise<TestPage> {
-  testPage = await harness.openTestPage();
-  return testPage;
+  return files.openTestPage();
 }
 
 const sessionStates = (page: TestPage) => page.page.evaluate(() => [...window.spectro.sessionStates]);
@@ -74,7 +58,7 @@ describe('SpectroCloud sign-in in Chromium', () => {
 
     expect(jwtHeader(idToken).alg).toBe('RS256');
     // Signature (emulator JWKS), issuer and audience 'backstage-example'.
-    const claims = verifyEmulatorIdToken(harness.emulator, idToken);
+    const claims = verifyEmulatorIdToken(files.harness.emulator, idToken);
     expect(claims.email).toBe('alice@example.com');
   }, TEST_TIMEOUT_MS);
 
