@@ -1,8 +1,7 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import jwt from 'jsonwebtoken';
-import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
-import { startExample, type RunningExample } from '../../examples/legacy-backend/startExample';
-import { closeQuietly, launchChromium, newContext } from './support/browser';
+import type { Page, Request } from 'playwright-core';
+import { useExampleInBrowser } from './support/browser';
 import { registerSecret } from '../support/secrets';
 import { authMessages, fields, openApp, reloadApp, signInThroughPopup, userButton, waitForText } from './support/pages';
 
@@ -10,45 +9,26 @@ const ALICE = 'alice@example.com';
 /** How every HS256 JWT (SpectroCloud's session token) starts: `{"alg":"HS256"`. */
 const HS256_JWT_PREFIX = 'eyJhbGciOiJIUzI1NiI';
 
-let example: RunningExample;
-let browser: Browser;
-let context: BrowserContext;
-
-beforeAll(async () => {
-  [example, browser] = await Promise.all([startExample({ backendPort: 0, appPort: 0, emulatorPort: 0 }), launchChromium()]);
-});
-
-afterAll(async () => {
-  await closeQuietly(browser);
-  await example?.close();
-});
-
-beforeEach(async () => {
-  context = await newContext(browser);
-});
-
-afterEach(async () => {
-  await closeQuietly(context);
-});
+const run = useExampleInBrowser();
 
 /** Opens the app and signs Alice in through the popup; returns the app page. */
 async function signedInAsAlice(beforeLoad?: (page: Page) => void): Promise<Page> {
-  const page = await openApp(context, example.appUrl, beforeLoad);
-  await signInThroughPopup(page, example.emulator!.issuer, userButton(ALICE));
+  const page = await openApp(run.context, run.example.appUrl, beforeLoad);
+  await signInThroughPopup(page, run.example.emulator!.issuer, userButton(ALICE));
   await waitForText(page, '#who', 'user:default/alice');
   return page;
 }
 
 describe('signing in through the popup in a real browser', () => {
   it('opens the emulator login page in a popup, which posts the authorization_response and closes after Alice is picked', async () => {
-    const page = await openApp(context, example.appUrl);
-    const { popup, loginPageUrl } = await signInThroughPopup(page, example.emulator!.issuer, userButton(ALICE));
+    const page = await openApp(run.context, run.example.appUrl);
+    const { popup, loginPageUrl } = await signInThroughPopup(page, run.example.emulator!.issuer, userButton(ALICE));
 
-    expect(new URL(loginPageUrl).pathname).toBe(new URL(example.emulator!.authorizationUrl).pathname);
+    expect(new URL(loginPageUrl).pathname).toBe(new URL(run.example.emulator!.authorizationUrl).pathname);
     expect(popup.isClosed()).toBe(true);
     const messages = await authMessages(page);
     expect(messages).toHaveLength(1);
-    expect(messages[0].origin).toBe(new URL(example.backendUrl).origin);
+    expect(messages[0].origin).toBe(new URL(run.example.backendUrl).origin);
     expect(messages[0].error).toBeUndefined();
   }, 60_000);
 
@@ -85,7 +65,7 @@ describe('keeping the session in a real browser', () => {
   it('recovers the session after a reload through /refresh, without opening a popup', async () => {
     const page = await signedInAsAlice();
     const popups: Page[] = [];
-    context.on('page', opened => popups.push(opened));
+    run.context.on('page', opened => popups.push(opened));
     const requests: Request[] = [];
     page.on('request', request => requests.push(request));
 
@@ -127,7 +107,7 @@ describe('the backend plugin holding the SpectroCloud session token', () => {
     expect(api).toMatch(/^200 /);
     expect(JSON.parse(api.slice(4))).toMatchObject({ userEntityRef: 'user:default/alice', sessionToken: 'held by the backend' });
     // The session token exists, but only in the HTTP-only cookie of the plugin's API path.
-    const apiCookie = (await context.cookies(example.backendUrl + '/api/spectrocloud/whoami')).find(c => c.name === 'spectrocloud-api-token');
+    const apiCookie = (await run.context.cookies(run.example.backendUrl + '/api/spectrocloud/whoami')).find(c => c.name === 'spectrocloud-api-token');
     registerSecret(apiCookie?.value);
     expect(apiCookie?.value.startsWith(HS256_JWT_PREFIX)).toBe(true);
     expect(apiCookie).toMatchObject({ httpOnly: true, path: '/api/spectrocloud' });

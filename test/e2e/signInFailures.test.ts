@@ -1,35 +1,15 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { startExample, type RunningExample } from '../../examples/legacy-backend/startExample';
-import { closeQuietly, launchChromium, newContext } from './support/browser';
+import { describe, expect, it } from 'vitest';
+
+import { useExampleInBrowser } from './support/browser';
 import { authMessages, DENY_BUTTON, fields, openApp, signInThroughPopup, userButton, waitForText } from './support/pages';
 
-let example: RunningExample;
-let browser: Browser;
-let context: BrowserContext;
-
-beforeAll(async () => {
-  [example, browser] = await Promise.all([startExample({ backendPort: 0, appPort: 0, emulatorPort: 0 }), launchChromium()]);
-});
-
-afterAll(async () => {
-  await closeQuietly(browser);
-  await example?.close();
-});
-
-beforeEach(async () => {
-  context = await newContext(browser);
-});
-
-afterEach(async () => {
-  await closeQuietly(context);
-});
+const run = useExampleInBrowser();
 
 describe('when SpectroCloud denies the sign-in', () => {
   it('posts a readable access-denied error from the popup, which the page shows', async () => {
-    const page = await openApp(context, example.appUrl);
+    const page = await openApp(run.context, run.example.appUrl);
 
-    await signInThroughPopup(page, example.emulator!.issuer, DENY_BUTTON);
+    await signInThroughPopup(page, run.example.emulator!.issuer, DENY_BUTTON);
 
     const [message] = await authMessages(page);
     expect(message.response).toBeUndefined();
@@ -41,11 +21,11 @@ describe('when SpectroCloud denies the sign-in', () => {
   }, 60_000);
 
   it('keeps serving: the same browser signs in as Alice right after the denial', async () => {
-    const page = await openApp(context, example.appUrl);
-    await signInThroughPopup(page, example.emulator!.issuer, DENY_BUTTON);
+    const page = await openApp(run.context, run.example.appUrl);
+    await signInThroughPopup(page, run.example.emulator!.issuer, DENY_BUTTON);
     await waitForText(page, '#error', text => /denied/i.test(text));
 
-    await signInThroughPopup(page, example.emulator!.issuer, userButton('alice@example.com'));
+    await signInThroughPopup(page, run.example.emulator!.issuer, userButton('alice@example.com'));
 
     await waitForText(page, '#who', 'user:default/alice');
     expect(await fields(page, 'status', 'error')).toEqual({ status: 'Signed in', error: '' });
@@ -54,9 +34,9 @@ describe('when SpectroCloud denies the sign-in', () => {
 
 describe('when the catalog does not know the user', () => {
   it('shows a readable error naming the sign-in resolvers that were tried', async () => {
-    const page = await openApp(context, example.appUrl);
+    const page = await openApp(run.context, run.example.appUrl);
 
-    await signInThroughPopup(page, example.emulator!.issuer, userButton('carol@example.com'));
+    await signInThroughPopup(page, run.example.emulator!.issuer, userButton('carol@example.com'));
 
     const error = await waitForText(page, '#error', text => text !== '');
     expect(error).toContain('emailMatchingUserEntityProfileEmail');

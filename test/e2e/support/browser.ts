@@ -1,4 +1,6 @@
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { startExample, type RunningExample } from '../../../examples/legacy-backend/startExample';
 
 /** The Debian Chromium of this machine; the tests never download a browser. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -34,4 +36,37 @@ export async function closeQuietly(target: { close(): Promise<unknown> } | undef
   } catch (error) {
     if (!/closed|Target|disconnected/i.test(String((error as Error)?.message))) throw error;
   }
+}
+
+/**
+ * One running example and one browser per test file, a fresh context per
+ * test: registers the hooks and returns the file's handle on them.
+ */
+export function useExampleInBrowser(): { readonly example: RunningExample; readonly context: BrowserContext } {
+  let example: RunningExample | undefined;
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  beforeAll(async () => {
+    [example, browser] = await Promise.all([startExample({ backendPort: 0, appPort: 0, emulatorPort: 0 }), launchChromium()]);
+  });
+  afterAll(async () => {
+    await closeQuietly(browser);
+    await example?.close();
+  });
+  beforeEach(async () => {
+    context = await newContext(browser!);
+  });
+  afterEach(async () => {
+    await closeQuietly(context);
+  });
+  return {
+    get example() {
+      if (!example) throw new Error('the example has not started');
+      return example;
+    },
+    get context() {
+      if (!context) throw new Error('no browser context outside a test');
+      return context;
+    },
+  };
 }
