@@ -1,12 +1,11 @@
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import request from 'supertest';
 import jwt from 'jsonwebtoken';
 import type { JsonObject } from '@backstage/types';
 import { spectrocloud } from '../../src';
 import { startLegacyBackend, userEntity, type LegacyBackend } from '../support/legacyBackend';
 import { registerSecret } from '../support/secrets';
-import { CookieJar, readFrameMessage } from '../support/spectroFixture';
+import { callback, CookieJar, logout, refresh, startSignIn } from '../support/spectroFixture';
 import { startStandardOidcServer, type StandardOidcServer } from '../support/standardOidcServer';
 
 /**
@@ -97,26 +96,6 @@ async function startSetup(options: SetupOptions = {}): Promise<Setup> {
   };
 }
 
-async function startSignIn(setup: Setup, jar: CookieJar) {
-  const response = await request(setup.backend.url)
-    .get('/api/auth/spectrocloud/start')
-    .query({ env: 'development' })
-    .set('Cookie', jar.header());
-  jar.update(response.headers['set-cookie']);
-  return response;
-}
-
-async function callback(setup: Setup, jar: CookieJar, callbackUrl: string) {
-  const url = new URL(callbackUrl);
-  const response = await request(setup.backend.url).get(url.pathname + url.search).set('Cookie', jar.header());
-  jar.update(response.headers['set-cookie']);
-  const message = readFrameMessage(response.text);
-  registerSecret(message.response?.providerInfo?.idToken);
-  registerSecret(message.response?.providerInfo?.accessToken);
-  registerSecret(message.response?.backstageIdentity?.token);
-  return { status: response.status, message, html: response.text };
-}
-
 /** start -> oidc-provider (login and consent) -> handler/frame, as one browser. */
 async function signIn(setup: Setup, email = 'alice@example.com', jar = new CookieJar()) {
   const issuedBefore = setup.op.refreshTokens.length;
@@ -125,35 +104,6 @@ async function signIn(setup: Setup, email = 'alice@example.com', jar = new Cooki
   const callbackUrl = await setup.op.authorize(start.headers.location, email);
   const frame = await callback(setup, jar, callbackUrl);
   return { jar, frame, start, callbackUrl, issued: setup.op.refreshTokens.slice(issuedBefore) };
-}
-
-async function refresh(setup: Setup, jar: CookieJar, query: Record<string, string> = {}) {
-  const response = await request(setup.backend.url)
-    .get('/api/auth/spectrocloud/refresh')
-    .query({ env: 'development', ...query })
-    .set('X-Requested-With', 'XMLHttpRequest')
-    .set('Cookie', jar.header());
-  jar.update(response.headers['set-cookie']);
-  registerSecret(response.body?.providerInfo?.idToken);
-  registerSecret(response.body?.providerInfo?.accessToken);
-  registerSecret(response.body?.backstageIdentity?.token);
-  return response;
-}
-
-async function logout(setup: Setup, jar: CookieJar) {
-  const response = await request(setup.backend.url)
-    .post('/api/auth/spectrocloud/logout')
-    .query({ env: 'development' })
-    .set('X-Requested-With', 'XMLHttpRequest')
-    .set('Cookie', jar.header());
-  jar.update(response.headers['set-cookie']);
-  return response;
-}
-
-function copyJar(jar: CookieJar): CookieJar {
-  const copy = new CookieJar();
-  for (const [name, value] of jar.values) copy.values.set(name, value);
-  return copy;
 }
 
 /** Verifies an ID token independently of src/: keys from the issuer's discovered jwks_uri. */
@@ -335,7 +285,7 @@ describe('a standard OIDC issuer (oidc-provider), client_secret_post', () => {
 
   it('revokes the refresh token at the issuer on logout, so a copied session cookie stops working', async () => {
     const { jar, issued } = await signIn(setup, 'alice@example.com');
-    const copied = copyJar(jar);
+    const copied = jar.copy();
     expect((await logout(setup, jar)).status).toBe(200);
     expect((await refresh(setup, copied)).status).toBe(401);
     expect(setup.op.revokedGrants).toContain(issued[0].grantId);
@@ -369,7 +319,7 @@ describe('a standard OIDC issuer (oidc-provider) that rotates refresh tokens', (
 
   it('refuses a session cookie from before a rotation (oidc-provider sees the reuse)', async () => {
     const { jar } = await signIn(setup, 'alice@example.com');
-    const stale = copyJar(jar);
+    const stale = jar.copy();
     expect((await refresh(setup, jar)).status).toBe(200);
     const replay = await refresh(setup, stale);
     expect(replay.status).toBe(401);

@@ -84,6 +84,12 @@ export async function startFixture(options: {
 export class CookieJar {
   readonly values = new Map<string, string>();
 
+  copy(): CookieJar {
+    const copy = new CookieJar();
+    for (const [name, value] of this.values) copy.values.set(name, value);
+    return copy;
+  }
+
   update(setCookie: string[] | string | undefined) {
     for (const header of ([] as string[]).concat(setCookie ?? [])) {
       const [pair, ...attributes] = header.split(';');
@@ -101,6 +107,9 @@ export class CookieJar {
   }
 }
 
+/** Any legacy backend with the provider at /api/auth/spectrocloud. */
+export type WithBackend = { backend: { url: string } };
+
 export interface FrameResult {
   status: number;
   message: { type: string; response?: any; error?: { name: string; message: string } };
@@ -115,7 +124,7 @@ export function readFrameMessage(html: string): FrameResult['message'] {
 }
 
 /** GET /start; returns the redirect URL. */
-export async function startSignIn(fixture: Fixture, jar: CookieJar, query: Record<string, string> = {}) {
+export async function startSignIn(fixture: WithBackend, jar: CookieJar, query: Record<string, string> = {}) {
   const response = await request(fixture.backend.url)
     .get('/api/auth/spectrocloud/start')
     .query({ env: 'development', ...query })
@@ -136,7 +145,7 @@ export async function authorize(location: string, email: string): Promise<string
   return callback;
 }
 
-export async function callback(fixture: Fixture, jar: CookieJar, callbackUrl: string): Promise<FrameResult> {
+export async function callback(fixture: WithBackend, jar: CookieJar, callbackUrl: string): Promise<FrameResult> {
   const url = new URL(callbackUrl);
   const response = await request(fixture.backend.url).get(url.pathname + url.search).set('Cookie', jar.header());
   jar.update(response.headers['set-cookie']);
@@ -156,19 +165,20 @@ export async function signIn(fixture: Fixture, email = 'alice@example.com', jar 
   return { jar, frame, start, callbackUrl };
 }
 
-export async function refresh(fixture: Fixture, jar: CookieJar) {
+export async function refresh(fixture: WithBackend, jar: CookieJar, query: Record<string, string> = {}) {
   const response = await request(fixture.backend.url)
     .get('/api/auth/spectrocloud/refresh')
-    .query({ env: 'development' })
+    .query({ env: 'development', ...query })
     .set('X-Requested-With', 'XMLHttpRequest')
     .set('Cookie', jar.header());
   jar.update(response.headers['set-cookie']);
   registerSecret(response.body?.providerInfo?.idToken);
+  registerSecret(response.body?.providerInfo?.accessToken);
   registerSecret(response.body?.backstageIdentity?.token);
   return response;
 }
 
-export async function logout(fixture: Fixture, jar: CookieJar) {
+export async function logout(fixture: WithBackend, jar: CookieJar) {
   const response = await request(fixture.backend.url)
     .post('/api/auth/spectrocloud/logout')
     .query({ env: 'development' })
