@@ -1,4 +1,3 @@
-import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import jwt from 'jsonwebtoken';
 import type { JsonObject } from '@backstage/types';
@@ -6,7 +5,7 @@ import { spectrocloud } from '../../src';
 import { startLegacyBackend, userEntity, type LegacyBackend } from '../support/legacyBackend';
 import { registerSecret } from '../support/secrets';
 import { callback, CookieJar, logout, refresh, startSignIn } from '../support/spectroFixture';
-import { startStandardOidcServer, type StandardOidcServer } from '../support/standardOidcServer';
+import { startStandardOidcServer, verifyAtIssuer, type StandardOidcServer } from '../support/standardOidcServer';
 
 /**
  * The same legacy-backend sign-in as signIn.test.ts, against panva's
@@ -104,20 +103,6 @@ async function signIn(setup: Setup, email = 'alice@example.com', jar = new Cooki
   const callbackUrl = await setup.op.authorize(start.headers.location, email);
   const frame = await callback(setup, jar, callbackUrl);
   return { jar, frame, start, callbackUrl, issued: setup.op.refreshTokens.slice(issuedBefore) };
-}
-
-/** Verifies an ID token independently of src/: keys from the issuer's discovered jwks_uri. */
-async function verifyAtIssuer(op: StandardOidcServer, idToken: string, clientId: string): Promise<jwt.JwtPayload> {
-  const discovery = (await (await fetch(`${op.issuer}/.well-known/openid-configuration`)).json()) as { jwks_uri: string };
-  const { keys } = (await (await fetch(discovery.jwks_uri)).json()) as { keys: (JsonWebKey & { kid: string })[] };
-  const { header } = jwt.decode(idToken, { complete: true })!;
-  const key = keys.find(candidate => candidate.kid === header.kid);
-  if (!key) throw new Error('no issuer key for the ID token kid');
-  return jwt.verify(idToken, createPublicKey({ key, format: 'jwk' }), {
-    algorithms: ['RS256'],
-    issuer: op.issuer,
-    audience: clientId,
-  }) as jwt.JwtPayload;
 }
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));

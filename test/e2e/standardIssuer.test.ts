@@ -15,7 +15,6 @@
  * cannot route the redirected `/auth` request itself. Everything else is the
  * browser's own navigation and cookies.
  */
-import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import jwt from 'jsonwebtoken';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -23,7 +22,7 @@ import { spectrocloud } from '../../src';
 import { startLegacyBackend, userEntity, type LegacyBackend } from '../support/legacyBackend';
 import { registerSecret } from '../support/secrets';
 import { readFrameMessage, type FrameResult } from '../support/spectroFixture';
-import { startStandardOidcServer, type IssuedRefreshToken, type StandardOidcServer } from '../support/standardOidcServer';
+import { startStandardOidcServer, verifyAtIssuer, type IssuedRefreshToken, type StandardOidcServer } from '../support/standardOidcServer';
 import { closeQuietly, launchChromium, newContext } from './support/browser';
 import { registerMessageSecrets } from './support/pages';
 
@@ -181,20 +180,6 @@ async function fetchFromBackendOrigin(page: Page, method: 'GET' | 'POST', path: 
 const refresh = (page: Page) => fetchFromBackendOrigin(page, 'GET', '/api/auth/spectrocloud/refresh?env=development');
 const logout = (page: Page) => fetchFromBackendOrigin(page, 'POST', '/api/auth/spectrocloud/logout?env=development');
 
-/** Verifies an ID token independently of src/: RS256 with the key from the issuer's discovered jwks_uri. */
-async function verifyAtIssuer(idToken: string): Promise<jwt.JwtPayload> {
-  const discovery = (await (await fetch(`${op.issuer}/.well-known/openid-configuration`)).json()) as { jwks_uri: string };
-  const { keys } = (await (await fetch(discovery.jwks_uri)).json()) as { keys: (JsonWebKey & { kid: string })[] };
-  const decoded = jwt.decode(idToken, { complete: true });
-  const key = keys.find(candidate => candidate.kid === decoded?.header.kid);
-  if (!key) throw new Error('no issuer key for the ID token kid');
-  return jwt.verify(idToken, createPublicKey({ key, format: 'jwk' }), {
-    algorithms: ['RS256'],
-    issuer: op.issuer,
-    audience: CLIENT_ID,
-  }) as jwt.JwtPayload;
-}
-
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 describe('in Chromium, against a standard OIDC issuer (oidc-provider)', () => {
@@ -212,7 +197,7 @@ describe('in Chromium, against a standard OIDC issuer (oidc-provider)', () => {
     const { profile, providerInfo, backstageIdentity } = message.response;
     expect(profile.email).toBe(ALICE.email);
     expect(jwt.decode(providerInfo.idToken, { complete: true })?.header.alg).toBe('RS256');
-    const claims = await verifyAtIssuer(providerInfo.idToken);
+    const claims = await verifyAtIssuer(op, providerInfo.idToken, CLIENT_ID);
     expect(claims).toMatchObject({ sub: ALICE.sub, email: ALICE.email });
     expect(backstageIdentity.identity.userEntityRef).toBe('user:default/alice');
     expect((jwt.decode(backstageIdentity.token) as jwt.JwtPayload).sub).toBe('user:default/alice');
@@ -254,7 +239,7 @@ describe('in Chromium, against a standard OIDC issuer (oidc-provider)', () => {
     // the very ID token the refresh grant answered with, not the sign-in one
     expect(providerInfo.idToken).toBe(calls[0].idToken);
     expect(providerInfo.idToken).not.toBe(first);
-    const claims = await verifyAtIssuer(providerInfo.idToken);
+    const claims = await verifyAtIssuer(op, providerInfo.idToken, CLIENT_ID);
     expect(claims.sub).toBe(ALICE.sub);
     expect(claims.iat).toBeGreaterThan((jwt.decode(first) as jwt.JwtPayload).iat!);
     expect(providerInfo.refreshToken).toBeUndefined();

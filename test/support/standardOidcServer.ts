@@ -1,6 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomBytes, randomUUID, type JsonWebKey } from 'node:crypto';
+import jwt from 'jsonwebtoken';
 import { registerSecret } from './secrets';
 
 /**
@@ -501,3 +502,18 @@ export async function startStandardOidcServer(options: StandardOidcServerOptions
       }),
   };
 }
+
+/** Verifies an ID token independently of src/: keys from the issuer's discovered jwks_uri. */
+export async function verifyAtIssuer(op: StandardOidcServer, idToken: string, clientId: string): Promise<jwt.JwtPayload> {
+  const discovery = (await (await fetch(`${op.issuer}/.well-known/openid-configuration`)).json()) as { jwks_uri: string };
+  const { keys } = (await (await fetch(discovery.jwks_uri)).json()) as { keys: (JsonWebKey & { kid: string })[] };
+  const { header } = jwt.decode(idToken, { complete: true })!;
+  const key = keys.find(candidate => candidate.kid === header.kid);
+  if (!key) throw new Error('no issuer key for the ID token kid');
+  return jwt.verify(idToken, createPublicKey({ key, format: 'jwk' }), {
+    algorithms: ['RS256'],
+    issuer: op.issuer,
+    audience: clientId,
+  }) as jwt.JwtPayload;
+}
+
