@@ -1,0 +1,219 @@
+#!/usr/bin/env bash
+# Frontend compatibility: type-checks src/frontend/*.ts and runs the frontend
+# unit tests (test/frontend/*.test.ts, not test/frontend/browser) against
+# several @backstage/core-app-api lines, each in a throw-away project that pins
+# that line with the core-plugin-api, config and types it pairs with, plus
+# react 18, typescript 5 and vitest 4. The sources and tests are copied as they
+# are; the package's own tsconfig.json and vitest.config.ts are reused.
+#
+#   scripts/frontend-compat.sh               every line (1.8 and 1.20 as uncounted probes)
+#   scripts/frontend-compat.sh 1.9 1.16      the lines named
+#   scripts/frontend-compat.sh --keep ...    keep the fixture directories (printed)
+#
+# Needs: node >= 20, npm, network access to the npm registry. Installs run
+# in parallel; a full run takes well under a minute on a warm npm cache.
+# Prints a summary table and `frontend-compat: N passed, N failed`; exits 1 if
+# a counted line failed. Probe lines document where support ends: their
+# failures are reported, never counted.
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+TEMPLATE_DIR="$ROOT/scripts/frontend-compat"
+
+# line | core-app-api | core-plugin-api | config | types | role
+# core-plugin-api, config and types: the lowest version inside the range that
+# core-app-api release declares (`npm view @backstage/core-app-api@X dependencies`),
+# so the oldest pairing a user can have is what gets tested; they are installed
+# at the top level, so core-app-api shares that one copy (checked below).
+# 1.9.0 is the floor our peer range claims (1.9.1 only changes route analytics);
+# the other lines use their newest release. Probes: 1.8 below that floor,
+# 1.20 the newest release, for the `<2.0.0` end of the range.
+LINES=(
+  "1.8|1.8.0|1.5.1|1.0.7|1.0.2|probe"
+  "1.9|1.9.0|1.5.3|1.0.8|1.1.0|counted"
+  "1.12|1.12.5|1.9.2|1.2.0|1.1.1|counted"
+  "1.16|1.16.0|1.10.5|1.3.2|1.2.1|counted"
+  "1.20|1.20.5|1.12.10|1.3.9|1.2.2|probe"
+)
+
+# test/frontend/*.test.ts files that are not copied, and why. Every other
+# test file there is copied and must pass.
+declare -A SKIPPED_TESTS=(
+  [alpha.test.ts]="needs @backstage/frontend-plugin-api ~0.10 (a separate peer that itself pins core-plugin-api 1.10) and src/alpha"
+  [size.test.ts]="measures the esbuild bundle with Backstage and React external: independent of the installed line"
+  [kubernetes.test.ts]="needs @backstage/plugin-kubernetes-react 0.5, which requires core-plugin-api >=1.10.3 (plus core-components and Material UI): not installed, src/frontend/kubernetes not copied"
+)
+
+keep=0
+selected=()
+for arg in "$@"; do
+  case "$arg" in
+    --keep) keep=1 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    1.*) selected+=("$arg") ;;
+    *) echo "unknown argument: $arg" >&2; exit 2 ;;
+  esac
+done
+
+run_lines=()
+if [ ${#selected[@]} -gt 0 ]; then
+  for want in "${selected[@]}"; do
+    found=0
+    for entry in "${LINES[@]}"; do
+      if [ "${entry%%|*}" = "$want" ]; then run_lines+=("$entry"); found=1; fi
+    done
+    [ $found = 1 ] || { echo "no line $want in the matrix" >&2; exit 2; }
+  done
+else
+  run_lines=("${LINES[@]}")
+fi
+
+now() { date +%s; }
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/spectrocloud-frontend-compat.XXXXXX")"
+declare -a INSTALL_PIDS=()
+cleanup() {
+  # The installs this script started (npm, then their subshells), if still running.
+  for pid in "${INSTALL_PIDS[@]}"; do pkill -P "$pid" 2>/dev/null; kill "$pid" 2>/dev/null; done
+  [ $keep = 1 ] || rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# The copied tests, decided once for every line.
+tests=()
+for path in "$ROOT"/test/frontend/*.test.ts; do
+  name="$(basename "$path")"
+  if [ -n "${SKIPPED_TESTS[$name]:-}" ]; then
+    echo "   not copied: test/frontend/$name: ${SKIPPED_TESTS[$name]}"
+  else
+    tests+=("$name")
+  fi
+done
+[ ${#tests[@]} -gt 0 ] || { echo "no test/frontend/*.test.ts to run" >&2; exit 1; }
+echo "   copied: ${tests[*]/#/test/frontend/}"
+
+# A fixture: the pinned packages, the frontend sources (without kubernetes/),
+# the chosen tests with their support files, and the package's own configs.
+write_fixture() {
+  local dir="$1" app_api="$2" plugin_api="$3" config="$4" types="$5"
+  mkdir -p "$dir/src/frontend" "$dir/test/frontend" "$dir/test/support"
+  sed -e "s|@@CORE_APP_API@@|$app_api|" -e "s|@@CORE_PLUGIN_API@@|$plugin_api|" \
+      -e "s|@@CONFIG@@|$config|" -e "s|@@TYPES@@|$types|" \
+      "$TEMPLATE_DIR/package.json.tmpl" >"$dir/package.json"
+  sed -e "s|@@ROOT@@|$ROOT|" "$TEMPLATE_DIR/tsconfig.json.tmpl" >"$dir/tsconfig.json"
+  cp "$ROOT"/src/frontend/*.ts "$dir/src/frontend/"
+  for name in "${tests[@]}"; do cp "$ROOT/test/frontend/$name" "$dir/test/frontend/"; done
+  cp -r "$ROOT/test/frontend/support" "$dir/test/frontend/"
+  cp "$ROOT"/test/support/*.ts "$dir/test/support/"
+  cp "$ROOT/vitest.config.ts" "$dir/"
+}
+
+# Installs run in the background, all at once (mostly network time); the
+# checks then run one line after the other.
+for entry in "${run_lines[@]}"; do
+  IFS='|' read -r line app_api plugin_api config types role <<<"$entry"
+  dir="$WORK/line-$line"
+  write_fixture "$dir" "$app_api" "$plugin_api" "$config" "$types"
+  # --legacy-peer-deps: core-app-api before 1.11.1 declares react ^16 || ^17 as
+  # its peer; react 18 is what the package's tests use (reported per line below).
+  (
+    t0=$(now)
+    cd "$dir" && npm install --no-audit --no-fund --ignore-scripts --legacy-peer-deps --loglevel=error >"$dir/install.log" 2>&1
+    echo "$? $(( $(now) - t0 ))" >"$dir/install.rc"
+  ) &
+  INSTALL_PIDS+=($!)
+done
+echo "== installing ${#run_lines[@]} fixtures in $WORK"
+
+installed_version() { node -p "require('$1/node_modules/$2/package.json').version" 2>/dev/null || echo missing; }
+# Every copy of a package in the tree: more than one means core-app-api did
+# not share the pinned one, and the line would not test what it names.
+copies() { find "$1/node_modules" -path "*/node_modules/$2/package.json" 2>/dev/null | wc -l; }
+
+declare -a SUMMARY=()
+failures=0
+passes=0
+i=0
+for entry in "${run_lines[@]}"; do
+  IFS='|' read -r line app_api plugin_api config types role <<<"$entry"
+  dir="$WORK/line-$line"
+  wait "${INSTALL_PIDS[$i]}"
+  i=$((i + 1))
+  read -r install_status install_s <"$dir/install.rc"
+  echo
+  echo "== core-app-api $app_api (core-plugin-api $plugin_api, config $config, types $types)$([ "$role" = probe ] && echo ' [probe: reported, not counted]')"
+  notes=()
+  typecheck=FAIL
+  tests_result=FAIL
+  check_s=0
+  if [ "$install_status" != 0 ]; then
+    tail -30 "$dir/install.log"
+    notes+=("install failed (see install.log)")
+    typecheck=-
+    tests_result=-
+  else
+    t_check=$(now)
+    # (config and types may legitimately appear twice: @backstage/errors, a
+    # dependency of config, pulls the newest types.)
+    for pkg in @backstage/core-app-api @backstage/core-plugin-api react react-dom; do
+      n="$(copies "$dir" "$pkg")"
+      [ "$n" = 1 ] || notes+=("$n copies of $pkg installed")
+    done
+    react_peer="$(node -p "require('$dir/node_modules/@backstage/core-app-api/package.json').peerDependencies?.react ?? ''")"
+    case "$react_peer" in
+      *18*) ;;
+      *) notes+=("react 18 is outside core-app-api's react peer ($react_peer)") ;;
+    esac
+
+    (cd "$dir" && ./node_modules/.bin/tsc -p tsconfig.json >"$dir/typecheck.log" 2>&1)
+    if [ $? = 0 ]; then
+      typecheck=PASS
+      echo "   typecheck: PASS"
+    else
+      echo "   typecheck: FAIL"
+      sed 's/^/     /' "$dir/typecheck.log" | head -20
+      # In the table: where and which code, e.g. SpectroCloudAuth.ts(1,23) TS2724.
+      errors="$(grep -E 'error TS[0-9]+' "$dir/typecheck.log" | sed -E 's|^src/frontend/([^:]+): error (TS[0-9]+):.*|\1 \2|' | paste -sd' ' -)"
+      notes+=("tsc: ${errors:-see typecheck.log}")
+    fi
+
+    (cd "$dir" && CI=1 ./node_modules/.bin/vitest run --reporter=default >"$dir/tests.log" 2>&1)
+    test_status=$?
+    tests_line="$(sed 's/\x1b\[[0-9;]*m//g' "$dir/tests.log" | grep -m1 -E '^\s*Tests\s' | sed -E 's/^\s*Tests\s+//; s/\s+/ /g; s/ \| /, /g')"
+    if [ $test_status = 0 ]; then
+      tests_result="PASS ($tests_line)"
+      echo "   tests: PASS ($tests_line)"
+    else
+      tests_result="FAIL (${tests_line:-no summary})"
+      echo "   tests: FAIL (${tests_line:-no summary})"
+      sed 's/\x1b\[[0-9;]*m//g' "$dir/tests.log" | grep -E '^\s*(FAIL\s|\S*Error\b)' | head -20 | sed -E 's/^\s*/     /'
+      while IFS= read -r t; do notes+=("failed: $t"); done < <(sed 's/\x1b\[[0-9;]*m//g' "$dir/tests.log" | grep -E '^\s*FAIL\s' | sed -E 's/^\s*FAIL\s+test\/frontend\///; s/\s+/ /g' | cut -c1-140 | sort -u | head -3)
+    fi
+    check_s=$(( $(now) - t_check ))
+  fi
+
+  [ ${#notes[@]} -gt 0 ] && printf '   note: %s\n' "${notes[@]}"
+  if [ "$typecheck" = PASS ] && [ "${tests_result%% *}" = PASS ] && ! printf '%s\n' "${notes[@]}" | grep -q 'copies of'; then
+    result=PASS
+  else
+    result=FAIL
+  fi
+  if [ "$role" = counted ]; then
+    if [ $result = PASS ]; then passes=$((passes + 1)); else failures=$((failures + 1)); fi
+  else
+    result="$result (probe, not counted)"
+  fi
+  joined="$(IFS=';'; echo "${notes[*]:-}" | sed 's/;/; /g')"
+  SUMMARY+=("$line|$(installed_version "$dir" @backstage/core-app-api)|$(installed_version "$dir" @backstage/core-plugin-api)|$(installed_version "$dir" @backstage/config)|$(installed_version "$dir" @backstage/types)|$typecheck|$tests_result|$result|${install_s}s|${check_s}s|$joined")
+  [ $keep = 1 ] && echo "   fixture kept in $dir"
+done
+
+echo
+echo "== frontend compatibility summary"
+fmt='%-5s %-13s %-16s %-7s %-6s %-10s %-32s %-26s %-8s %-6s %s\n'
+printf "$fmt" line core-app-api core-plugin-api config types typecheck tests result install check notes
+for row in "${SUMMARY[@]}"; do
+  IFS='|' read -r l aa pa cf ty tc te r ins chk n <<<"$row"
+  printf "$fmt" "$l" "$aa" "$pa" "$cf" "$ty" "$tc" "$te" "$r" "$ins" "$chk" "$n"
+done
+echo "frontend-compat: $passes passed, $failures failed"
+[ $failures = 0 ]
