@@ -25,12 +25,14 @@ TEMPLATE_DIR="$ROOT/scripts/frontend-compat"
 # core-app-api release declares (`npm view @backstage/core-app-api@X dependencies`),
 # so the oldest pairing a user can have is what gets tested; they are installed
 # at the top level, so core-app-api shares that one copy (checked below).
-# 1.9.0 is the floor our peer range claims (1.9.1 only changes route analytics);
-# the other lines use their newest release. Probes: 1.8 below that floor,
-# 1.20 the newest release, for the `<2.0.0` end of the range.
+# 1.11.1 is the floor our peer range claims (the first to send the scopes on
+# /refresh); the other lines use their newest release. Probes below that floor:
+# 1.8 (no popupOptions) and 1.9 (refresh without scope); 1.20 is the newest
+# release, for the `<2.0.0` end of the range.
 LINES=(
   "1.8|1.8.0|1.5.1|1.0.7|1.0.2|probe"
-  "1.9|1.9.0|1.5.3|1.0.8|1.1.0|counted"
+  "1.9|1.9.0|1.5.3|1.0.8|1.1.0|probe"
+  "1.11|1.11.1|1.8.0|1.1.1|1.1.1|counted"
   "1.12|1.12.5|1.9.2|1.2.0|1.1.1|counted"
   "1.16|1.16.0|1.10.5|1.3.2|1.2.1|counted"
   "1.20|1.20.5|1.12.10|1.3.9|1.2.2|probe"

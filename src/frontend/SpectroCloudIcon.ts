@@ -1,7 +1,8 @@
 import { createElement } from 'react';
 import type { IconComponent } from '@backstage/core-plugin-api';
 
-const sizes = { small: '1.25rem', medium: '1.5rem', large: '2.1875rem', inherit: '1em' } as const;
+// `default` is what core-plugin-api before 1.10 calls `medium`.
+const sizes = { small: '1.25rem', medium: '1.5rem', default: '1.5rem', large: '2.1875rem', inherit: '1em' } as const;
 
 /**
  * A small cloud icon for the SpectroCloud sign-in button; the only React in
