@@ -9,7 +9,6 @@ export default defineConfig([
     format: ['cjs', 'esm'],
     dts: true,
     sourcemap: true,
-    clean: true,
     target: 'node18',
     external: peers,
   },
