@@ -1,11 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import jwt from 'jsonwebtoken';
-import type { JsonObject } from '@backstage/types';
-import { spectrocloud } from '../../src';
-import { startLegacyBackend, userEntity, type LegacyBackend } from '../support/legacyBackend';
-import { registerSecret } from '../support/secrets';
 import { callback, CookieJar, logout, refresh, startSignIn } from '../support/spectroFixture';
-import { startStandardOidcServer, verifyAtIssuer, type StandardOidcServer } from '../support/standardOidcServer';
+import { verifyAtIssuer } from '../support/standardOidcServer';
+import { CLIENT_ID, startStandardIssuerFixture as startSetup, type StandardIssuerFixture as Setup } from '../support/standardIssuerFixture';
 
 /**
  * The same legacy-backend sign-in as signIn.test.ts, against panva's
@@ -15,85 +12,6 @@ import { startStandardOidcServer, verifyAtIssuer, type StandardOidcServer } from
  * really used, a real refresh token is kept server-side and `/refresh`
  * performs a real `refresh_token` grant whose new ID token we verify.
  */
-
-const CLIENT_ID = 'backstage-standard-oidc';
-// Characters that must be form-encoded in a Basic header (RFC 6749 section 2.3.1).
-const CLIENT_SECRET = 'std:oidc/secret+with %special&chars=9f2c41';
-registerSecret(CLIENT_SECRET);
-
-const ACCOUNTS = [
-  { sub: 'acct-alice-0001', email: 'alice@example.com', given_name: 'Alice', family_name: 'Example' },
-  { sub: 'acct-bob-0002', email: 'bob@example.com', name: 'Bob Builder' },
-];
-const CATALOG = [userEntity('alice', 'alice@example.com'), userEntity('bobby', 'bob@example.com')];
-
-interface Setup {
-  op: StandardOidcServer;
-  backend: LegacyBackend;
-  clientId: string;
-  close(): Promise<void>;
-}
-
-interface SetupOptions {
-  /** use oidc-provider's client_secret_basic client */
-  basic?: boolean;
-  /**
-   * Default 'consent': OIDC Core 11 grants offline_access (and so a refresh
-   * token) only with prompt=consent, and oidc-provider enforces that.
-   */
-  prompt?: 'consent' | 'login' | null;
-  rotateRefreshTokens?: boolean;
-  /** short-lived ID tokens (seconds); our clock tolerance is then 0 so expiry is exact */
-  idTokenTtl?: number;
-}
-
-/** oidc-provider, and a legacy backend with our provider pointed at it by its authorization URL only. */
-async function startSetup(options: SetupOptions = {}): Promise<Setup> {
-  let op: StandardOidcServer | undefined;
-  const clientId = options.basic ? `${CLIENT_ID}-basic` : CLIENT_ID;
-  const prompt = options.prompt === undefined ? 'consent' : options.prompt;
-  const environment: JsonObject = {
-    ...(prompt ? { prompt } : {}),
-    ...(options.basic ? { tokenEndpointAuthMethod: 'client_secret_basic' } : {}),
-    ...(options.idTokenTtl ? { clockTolerance: 0 } : {}),
-  };
-  const backend = await startLegacyBackend({
-    providerFactories: { spectrocloud: spectrocloud.create() },
-    users: CATALOG,
-    providers: async backendUrl => {
-      op = await startStandardOidcServer({
-        redirectUris: [`${backendUrl}/api/auth/spectrocloud/handler/frame`],
-        clientId: CLIENT_ID,
-        clientSecret: CLIENT_SECRET,
-        accounts: ACCOUNTS,
-        rotateRefreshTokens: options.rotateRefreshTokens,
-        idTokenTtl: options.idTokenTtl,
-      });
-      return {
-        spectrocloud: {
-          development: {
-            clientId,
-            clientSecret: CLIENT_SECRET,
-            // Nothing but the authorization URL: token and JWKS endpoints must come from discovery.
-            authorizationUrl: op.authorizationUrl,
-            additionalScopes: ['offline_access'],
-            signIn: { resolvers: [{ resolver: 'emailMatchingUserEntityProfileEmail' }] },
-            ...environment,
-          },
-        },
-      };
-    },
-  });
-  return {
-    op: op!,
-    backend,
-    clientId,
-    async close() {
-      await backend.close();
-      await op?.close();
-    },
-  };
-}
 
 /** start -> oidc-provider (login and consent) -> handler/frame, as one browser. */
 async function signIn(setup: Setup, email = 'alice@example.com', jar = new CookieJar()) {

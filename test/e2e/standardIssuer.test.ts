@@ -18,23 +18,19 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import jwt from 'jsonwebtoken';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { spectrocloud } from '../../src';
-import { startLegacyBackend, userEntity, type LegacyBackend } from '../support/legacyBackend';
+import type { LegacyBackend } from '../support/legacyBackend';
 import { registerSecret } from '../support/secrets';
 import { readFrameMessage, type FrameResult } from '../support/spectroFixture';
-import { startStandardOidcServer, verifyAtIssuer, type IssuedRefreshToken, type StandardOidcServer } from '../support/standardOidcServer';
+import { verifyAtIssuer, type IssuedRefreshToken, type StandardOidcServer } from '../support/standardOidcServer';
+import { ACCOUNTS, CLIENT_ID, startStandardIssuerFixture, type StandardIssuerFixture } from '../support/standardIssuerFixture';
 import { closeQuietly, launchChromium, newContext } from './support/browser';
 import { registerMessageSecrets } from './support/pages';
 
-const CLIENT_ID = 'backstage-standard-issuer-e2e';
-const CLIENT_SECRET = 'e2e-standard-issuer-secret-4b7d1e90c2';
-registerSecret(CLIENT_SECRET);
-
-const ALICE = { sub: 'acct-alice-0001', email: 'alice@example.com', given_name: 'Alice', family_name: 'Example' };
-const CATALOG = [userEntity('alice', 'alice@example.com')];
+const ALICE = ACCOUNTS[0];
 
 const REFRESH_COOKIE = 'spectrocloud-refresh-token';
 
+let fixture: StandardIssuerFixture;
 let op: StandardOidcServer;
 let backend: LegacyBackend;
 let browser: Browser;
@@ -42,39 +38,14 @@ let context: BrowserContext;
 
 beforeAll(async () => {
   const launched = launchChromium();
-  backend = await startLegacyBackend({
-    providerFactories: { spectrocloud: spectrocloud.create() },
-    users: CATALOG,
-    providers: async backendUrl => {
-      op = await startStandardOidcServer({
-        redirectUris: [`${backendUrl}/api/auth/spectrocloud/handler/frame`],
-        clientId: CLIENT_ID,
-        clientSecret: CLIENT_SECRET,
-        accounts: [ALICE],
-      });
-      return {
-        spectrocloud: {
-          development: {
-            clientId: CLIENT_ID,
-            clientSecret: CLIENT_SECRET,
-            // Nothing but the authorization URL: token, JWKS and revocation endpoints come from discovery.
-            authorizationUrl: `${op.issuer}/auth`,
-            additionalScopes: ['offline_access'],
-            // OIDC Core 11: offline_access (and so a refresh token) only with prompt=consent.
-            prompt: 'consent',
-            signIn: { resolvers: [{ resolver: 'emailMatchingUserEntityProfileEmail' }] },
-          },
-        },
-      };
-    },
-  });
+  fixture = await startStandardIssuerFixture();
+  ({ op, backend } = fixture);
   browser = await launched;
 });
 
 afterAll(async () => {
   await closeQuietly(browser);
-  await backend?.close();
-  await op?.close();
+  await fixture?.close();
 });
 
 beforeEach(async () => {
