@@ -57,18 +57,8 @@ for arg in "$@"; do
   esac
 done
 
-run_lines=()
-if [ ${#selected[@]} -gt 0 ]; then
-  for want in "${selected[@]}"; do
-    found=0
-    for entry in "${LINES[@]}"; do
-      if [ "${entry%%|*}" = "$want" ]; then run_lines+=("$entry"); found=1; fi
-    done
-    [ $found = 1 ] || { echo "no line $want in the matrix" >&2; exit 2; }
-  done
-else
-  run_lines=("${LINES[@]}")
-fi
+source "$ROOT/scripts/lib/select-lines.sh"
+select_lines all
 
 now() { date +%s; }
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/spectrocloud-frontend-compat.XXXXXX")"

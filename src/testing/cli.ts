@@ -7,6 +7,9 @@
 import { parseCliArgs, USAGE } from './cliArgs';
 import { startSpectroCloudEmulator } from './emulator/startEmulator';
 
+/** This program's own output (not a log): addresses and usage, never a secret, code or token. */
+const print = (text: string) => process.stdout.write(`${text}\n`);
+
 async function main(): Promise<void> {
   let options;
   try {
@@ -16,12 +19,12 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   if (options === 'help') {
-    console.log(USAGE);
+    print(USAGE);
     return;
   }
-  const emulator = await startSpectroCloudEmulator({ ...options, logger: { info: msg => console.log(msg) } });
+  const emulator = await startSpectroCloudEmulator({ ...options, logger: { info: print } });
   // One write, so a process reading this output sees the whole block at once.
-  console.log(
+  print(
     [
       `issuer:            ${emulator.issuer}`,
       `authorization URL: ${emulator.authorizationUrl}`,
