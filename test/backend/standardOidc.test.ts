@@ -258,7 +258,7 @@ describe('a standard OIDC issuer (oidc-provider) that grants no refresh token', 
   let setup: Setup;
   beforeAll(async () => {
     // Without prompt=consent oidc-provider drops offline_access, and so issues no refresh token.
-    setup = await startSetup({ prompt: null, idTokenTtl: 3 });
+    setup = await startSetup({ prompt: null, idTokenTtl: 5 });
   });
   afterAll(() => setup?.close());
   afterEach(() => expect(setup.op.serverErrors).toEqual([]));
@@ -288,7 +288,7 @@ describe('a standard OIDC issuer (oidc-provider) that grants no refresh token', 
 describe('a standard OIDC issuer (oidc-provider) with short-lived ID tokens and a refresh token', () => {
   let setup: Setup;
   beforeAll(async () => {
-    setup = await startSetup({ idTokenTtl: 2 });
+    setup = await startSetup({ idTokenTtl: 4 });
   });
   afterAll(() => setup?.close());
   afterEach(() => expect(setup.op.serverErrors).toEqual([]));
@@ -301,7 +301,7 @@ describe('a standard OIDC issuer (oidc-provider) with short-lived ID tokens and 
     expect(response.status).toBe(200);
     const claims = await verifyAtIssuer(setup.op, response.body.providerInfo.idToken, CLIENT_ID);
     expect(claims.exp! * 1000).toBeGreaterThan(Date.now());
-    expect(response.body.providerInfo.expiresInSeconds).toBeLessThanOrEqual(2);
+    expect(response.body.providerInfo.expiresInSeconds).toBeLessThanOrEqual(4);
     expect(response.body.backstageIdentity.identity.userEntityRef).toBe('user:default/alice');
   });
 });
