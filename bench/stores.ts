@@ -1,10 +1,10 @@
 // Figure 4: session-token stores. MemoryTokenStore at many distinct users
 // (ops/s and resident memory), RedisTokenStore latency against a real
 // redis-server on loopback.
-import { MemoryTokenStore } from '../src/sessionToken/memoryStore';
-import { RedisTokenStore } from '../src/sessionToken/redisStore';
-import { SessionTokenCache } from '../src/sessionToken/sessionTokenCache';
-import type { SpectroCloudTokenStore } from '../src/sessionToken/types';
+import { MemoryTokenStore } from '../src/paletteTokens/memoryStore';
+import { RedisTokenStore } from '../src/paletteTokens/redisStore';
+import { SessionTokenCache } from '../src/paletteTokens/sessionTokenCache';
+import type { SpectroCloudTokenStore } from '../src/paletteTokens/types';
 import { CompactMemoryStore } from './compactStorePrototype';
 import { startSpectroCloudEmulator } from '../src/testing';
 import type { Settings } from './settings';

@@ -1,5 +1,10 @@
-export { spectrocloud, spectroCloudAuthMetrics, PROVIDER_LEVEL_KEYS, type SpectroCloudProviderOptions } from './provider';
-export { createSessionTokenCapture } from './handlers/sessionTokenCapture';
+// The main entry: what an auth-backend user needs. Everything else is internal.
+// SpectroCloud's API-token hand-off for backend plugins is `.../palette-tokens`.
+export { spectrocloud, type SpectroCloudProviderOptions, type SpectroCloudProviderFactory } from './provider';
+export type { SpectroCloudAuthHandler, SignInEvents } from './handlers/SpectroCloudAuthHandlers';
+export type { SpectroCloudAuthResult } from './profile';
+export type { IdTokenClaims } from './oidc/IdTokenVerifier';
+export { SpectroCloudAuthMetrics, type SpectroCloudAuthMetricsSnapshot } from './metrics';
 export { SpectroCloudStrategy } from './strategy/SpectroCloudStrategy';
 export type {
   SpectroCloudStrategyOptions,
@@ -9,17 +14,13 @@ export type {
   SpectroCloudCallbackOptions,
 } from './strategy/SpectroCloudStrategy';
 export {
-  SpectroCloudAuthHandlers,
-  type SpectroCloudAuthHandlersOptions,
-  type SpectroCloudAuthHandler,
-  type SessionTokenHooks,
-  type SignInEvents,
-} from './handlers/SpectroCloudAuthHandlers';
-export * from './sessionToken';
-export { IdTokenVerifier, type IdTokenClaims, type IdTokenVerifierOptions } from './oidc/IdTokenVerifier';
-export { EndpointResolver, type ResolvedEndpoints } from './oidc/EndpointResolver';
-export { deriveEndpoints, type DerivedEndpoints } from './config/deriveEndpoints';
-export { readEnvironmentConfig, type SpectroCloudEnvironmentConfig } from './config/readEnvironmentConfig';
-export { spectroCloudSignInResolvers, readSignInResolversFromConfig, DEFAULT_EMAIL_ANNOTATION } from './resolvers';
-export type { SpectroCloudAuthResult } from './profile';
-export * from './errors';
+  SpectroCloudAuthError,
+  SpectroCloudConfigError,
+  SpectroCloudIdpError,
+  SpectroCloudNetworkError,
+  SpectroCloudRequestError,
+  SpectroCloudTokenError,
+  SpectroCloudSignInError,
+  SpectroCloudRefreshSessionError,
+  type SpectroCloudErrorCode,
+} from './errors';

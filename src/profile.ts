@@ -1,5 +1,5 @@
 import type { PassportProfile, ProfileInfo } from '@backstage/plugin-auth-node';
-import { SpectroCloudAuthError } from './errors';
+import { SpectroCloudSignInError } from './errors';
 import type { IdTokenClaims } from './oidc/IdTokenVerifier';
 
 /** The auth result handed to `authHandler` and sign-in resolvers; built only from verified claims. */
@@ -13,7 +13,7 @@ export interface SpectroCloudAuthResult {
 
 export function readEmail(claims: IdTokenClaims): string {
   if (typeof claims.email !== 'string' || !claims.email.includes('@')) {
-    throw new SpectroCloudAuthError(
+    throw new SpectroCloudSignInError(
       'ERR_PROFILE_NO_EMAIL',
       'The SpectroCloud ID token has no "email" claim: request the "email" scope and make sure the user has an email address in SpectroCloud',
     );

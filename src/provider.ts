@@ -3,26 +3,26 @@ import {
   OAuthAdapter,
   OAuthEnvironmentHandler,
   createAuthProviderIntegration,
+  type AuthProviderRouteHandlers,
 } from '@backstage/plugin-auth-backend';
 import type { AuthProviderFactory, SignInResolver } from '@backstage/plugin-auth-node';
-import { createSessionTokenCapture } from './handlers/sessionTokenCapture';
-import { createTokenStore } from './sessionToken/createTokenStore';
-import { setDefaultSessionTokenCache } from './sessionToken/defaultCache';
-import { createAuthMetrics, type SpectroCloudAuthMetrics } from './sessionToken/metrics';
-import { SessionTokenCache } from './sessionToken/sessionTokenCache';
 import { readEnvironmentConfig } from './config/readEnvironmentConfig';
 import { SpectroCloudConfigError } from './errors';
 import {
   SpectroCloudAuthHandlers,
-  type SessionTokenHooks,
   type SignInEvents,
   type SpectroCloudAuthHandler,
 } from './handlers/SpectroCloudAuthHandlers';
+import { SpectroCloudAuthMetrics } from './metrics';
+import { createSessionTokenCapture, type SessionTokenHooks } from './paletteTokens/capture';
+import { createSessionTokenCache } from './paletteTokens/createTokenStore';
+import type { SessionTokenCache } from './paletteTokens/sessionTokenCache';
 import type { SpectroCloudAuthResult } from './profile';
+import type { CookieConfigurerLike } from './refreshSession/cookieSettings';
 import { readSignInResolversFromConfig, spectroCloudSignInResolvers } from './resolvers';
 
-/** Keys of `auth.providers.spectrocloud` that are settings, not environments. */
-export const PROVIDER_LEVEL_KEYS = ['tokenStore'];
+/** Keys of `auth.providers.<id>` that are settings, not environments. */
+const PROVIDER_LEVEL_KEYS = ['tokenStore'];
 
 export interface SpectroCloudProviderOptions {
   /** Shapes the profile from the verified result; defaults to email, name and picture from the ID token. */
@@ -30,51 +30,50 @@ export interface SpectroCloudProviderOptions {
   /** Maps the verified result to a Backstage identity; without it, `signIn.resolvers` from config is used. */
   signIn?: { resolver: SignInResolver<SpectroCloudAuthResult> };
   /**
-   * Where SpectroCloud's HS256 session tokens go. Default: a cache on the
-   * store configured in `auth.providers.spectrocloud.tokenStore` (memory
-   * unless set), also registered as the process default that
-   * `getDefaultSessionTokenCache()` and the hand-off middleware use.
+   * Where SpectroCloud's HS256 session tokens go. Build it with
+   * `createSessionTokenCache` (`.../palette-tokens`) and hand the same object
+   * to your backend plugins. Without it, the provider keeps the tokens in a
+   * cache of its own on `auth.providers.<id>.tokenStore`, which no plugin can reach.
    */
   sessionTokenCache?: SessionTokenCache;
   /** Replaces the default capture entirely (advanced). */
   sessionTokens?: SessionTokenHooks;
   /** API path the `spectrocloud-api-token` cookie is scoped to. Default `/api/spectrocloud`. */
   sessionCookiePath?: string;
-  /** Counters for sign-ins, failures and the token store. Default: {@link spectroCloudAuthMetrics}. */
+  /** Counters for sign-ins, failures and the token store. Default: the factory's own, see `factory.metrics`. */
   metrics?: SpectroCloudAuthMetrics;
   /** Counts sign-ins and failures (no user data). Default: `metrics`. */
   events?: SignInEvents;
 }
 
-/** The process-wide counters the provider reports to unless given others. */
-export const spectroCloudAuthMetrics = createAuthMetrics();
+/** What `spectrocloud.create()` returns: a provider factory that also hands out the counters it reports to. */
+export type SpectroCloudProviderFactory = AuthProviderFactory & {
+  /** The counters this factory's routers report to (sign-ins, failures by code, token store, hand-off). */
+  readonly metrics: SpectroCloudAuthMetrics;
+};
 
-function createSpectroCloudProvider(options?: SpectroCloudProviderOptions): AuthProviderFactory {
-  return ({ providerId, globalConfig, config, logger, resolverContext }) => {
+function createSpectroCloudProvider(options?: SpectroCloudProviderOptions): SpectroCloudProviderFactory {
+  const metrics = options?.metrics ?? new SpectroCloudAuthMetrics();
+  const factory: AuthProviderFactory = ({ providerId, globalConfig, config, logger, resolverContext }) => {
     const environments = config.keys().filter(key => !PROVIDER_LEVEL_KEYS.includes(key));
     if (environments.length === 0) {
       throw new SpectroCloudConfigError(
         `'auth.providers.${providerId}' has no environment block. Add one named after auth.environment, e.g. 'auth.providers.${providerId}.development' with clientId, clientSecret and authorizationUrl.`,
+        `auth.providers.${providerId}`,
       );
     }
-    const environmentsOnly = new ConfigReader(
-      Object.fromEntries(environments.map(env => [env, config.getConfig(env).get()])),
-      'auth.providers',
-    );
-    const metrics = options?.metrics ?? spectroCloudAuthMetrics;
-    const sessionTokens = options?.sessionTokens ?? createSessionTokenCapture({
-      cache: options?.sessionTokenCache ?? defaultCacheFromConfig(config, logger, metrics),
-      secure: globalConfig.baseUrl.startsWith('https:'),
-      cookiePath: options?.sessionCookiePath,
-      logger,
-    });
-    // mapConfig visits environmentsOnly.keys() in order; count along to know each block's name.
-    let visited = 0;
-    return OAuthEnvironmentHandler.mapConfig(environmentsOnly, (envConfig: Config) => {
-      const environment = environments[visited++];
+    const sessionTokens =
+      options?.sessionTokens ??
+      createSessionTokenCapture({
+        cache: options?.sessionTokenCache ?? createSessionTokenCache(tokenStoreRoot(config), { logger, metrics }),
+        secure: globalConfig.baseUrl.startsWith('https:'),
+        cookiePath: options?.sessionCookiePath,
+        logger,
+      });
+    const handlerFor = (environment: string): AuthProviderRouteHandlers => {
+      const envConfig = config.getConfig(environment);
       const path = `auth.providers.${providerId}.${environment}`;
       const settings = readEnvironmentConfig(envConfig, { path, authBaseUrl: globalConfig.baseUrl, providerId });
-      const signInResolver = options?.signIn?.resolver ?? readSignInResolversFromConfig(envConfig, path);
       const handlers = new SpectroCloudAuthHandlers({
         providerId,
         environment,
@@ -82,31 +81,27 @@ function createSpectroCloudProvider(options?: SpectroCloudProviderOptions): Auth
         appUrl: globalConfig.appUrl,
         authBaseUrl: globalConfig.baseUrl,
         isOriginAllowed: globalConfig.isOriginAllowed,
-        cookieConfigurer: (globalConfig as { cookieConfigurer?: SpectroCloudCookieConfigurer }).cookieConfigurer,
+        cookieConfigurer: (globalConfig as { cookieConfigurer?: CookieConfigurerLike }).cookieConfigurer,
         resolverContext,
         authHandler: options?.authHandler,
-        signInResolver,
+        signInResolver: options?.signIn?.resolver ?? readSignInResolversFromConfig(envConfig, path),
         logger: logger.child ? logger.child({ provider: providerId, env: environment }) : logger,
         sessionTokens,
         events: options?.events ?? metrics,
       });
       return OAuthAdapter.fromConfig(globalConfig, handlers, { providerId, callbackUrl: settings.callbackUrl });
-    });
+    };
+    // Each environment is built under its own name; the handler picks one per request by `?env=`.
+    return new OAuthEnvironmentHandler(new Map(environments.map(environment => [environment, handlerFor(environment)])));
   };
+  return Object.assign(factory, { metrics });
 }
 
-/** The cache on the configured store, shared with backend plugins in this process. */
-function defaultCacheFromConfig(config: Config, logger: FactoryLogger, metrics: SpectroCloudAuthMetrics): SessionTokenCache {
+/** `tokenStore` at the root path `readTokenStoreConfig` reads and its errors name. */
+function tokenStoreRoot(config: Config): Config {
   const tokenStore = config.getOptional('tokenStore');
-  // readTokenStoreConfig reads from the root, where its error messages point.
-  const root = new ConfigReader(tokenStore === undefined ? {} : { auth: { providers: { spectrocloud: { tokenStore } } } });
-  const cache = new SessionTokenCache({ store: createTokenStore(root, { logger, metrics }) });
-  setDefaultSessionTokenCache(cache);
-  return cache;
+  return new ConfigReader(tokenStore === undefined ? {} : { auth: { providers: { spectrocloud: { tokenStore } } } });
 }
-
-type FactoryLogger = Parameters<AuthProviderFactory>[0]['logger'];
-type SpectroCloudCookieConfigurer = ConstructorParameters<typeof SpectroCloudAuthHandlers>[0]['cookieConfigurer'];
 
 /**
  * The SpectroCloud Palette provider for the legacy auth backend's

@@ -1,6 +1,6 @@
 import type { Config } from '@backstage/config';
 import type { AuthResolverContext, SignInInfo, SignInResolver } from '@backstage/plugin-auth-node';
-import { SpectroCloudAuthError, SpectroCloudConfigError } from './errors';
+import { SpectroCloudConfigError, SpectroCloudSignInError } from './errors';
 import type { SpectroCloudAuthResult } from './profile';
 
 type Resolver = SignInResolver<SpectroCloudAuthResult>;
@@ -8,7 +8,7 @@ type Resolver = SignInResolver<SpectroCloudAuthResult>;
 function requireEmail(info: SignInInfo<SpectroCloudAuthResult>): string {
   const email = info.profile.email;
   if (!email) {
-    throw new SpectroCloudAuthError('ERR_PROFILE_NO_EMAIL', 'Sign-in failed: the SpectroCloud profile has no email address');
+    throw new SpectroCloudSignInError('ERR_PROFILE_NO_EMAIL', 'Sign-in failed: the SpectroCloud profile has no email address');
   }
   return email;
 }
@@ -47,7 +47,7 @@ export function firstMatchingResolver(resolvers: { name: string; resolve: Resolv
         if ((error as Error)?.name !== 'NotFoundError') throw error;
       }
     }
-    throw new SpectroCloudAuthError(
+    throw new SpectroCloudSignInError(
       'ERR_USER_NOT_FOUND',
       `Sign-in failed: no Backstage User entity matches this SpectroCloud user (tried ${resolvers.map(r => r.name).join(', ')}). ` +
         'Add the user to the catalog or change auth.providers.spectrocloud.<env>.signIn.resolvers.',

@@ -9,17 +9,28 @@ import { DatabaseManager, HostDiscovery, ServerTokenManager, errorHandler, getRo
 import { createRouter, defaultAuthProviderFactories } from '@backstage/plugin-auth-backend';
 import { DefaultIdentityClient } from '@backstage/plugin-auth-node';
 // In your own backend: import { ... } from 'backstage-plugin-spectrocloud-auth-legacy';
+// and { ... } from 'backstage-plugin-spectrocloud-auth-legacy/palette-tokens'.
+import { SpectroCloudAuthMetrics, spectrocloud } from '../../src';
 import {
+  createSessionTokenCache,
   createSpectroCloudTokenMiddleware,
-  getDefaultSessionTokenCache,
-  spectroCloudAuthMetrics,
-  spectrocloud,
+  type SessionTokenCache,
   type SpectroCloudRequest,
-} from '../../src';
+} from '../../src/paletteTokens';
+
+export interface ExampleBackend {
+  app: express.Express;
+  /** The cache the provider keeps SpectroCloud session tokens in, shared with the plugin below. */
+  sessionTokens: SessionTokenCache;
+  metrics: SpectroCloudAuthMetrics;
+}
 
 /** A minimal legacy Backstage backend: the auth router with SpectroCloud, and a plugin using the session token. */
-export async function createBackend(config: Config, catalogFile: string): Promise<express.Express> {
+export async function createBackend(config: Config, catalogFile: string): Promise<ExampleBackend> {
   const logger = getRootLogger();
+  // Built once, owned here, handed to the provider and to the plugin that needs it.
+  const metrics = new SpectroCloudAuthMetrics();
+  const sessionTokens = createSessionTokenCache(config, { logger, metrics });
   const discovery = HostDiscovery.fromConfig(config);
   const app = express();
   // Legacy backends got CORS from backend.cors in their service builder; the auth router has none of its own.
@@ -36,7 +47,7 @@ export async function createBackend(config: Config, catalogFile: string): Promis
     providerFactories: {
       ...defaultAuthProviderFactories,
       // signIn.resolvers come from app-config.yaml, exactly as the seed docs write them
-      spectrocloud: spectrocloud.create(),
+      spectrocloud: spectrocloud.create({ sessionTokenCache: sessionTokens, metrics }),
     },
   });
   app.use('/api/auth', authRouter);
@@ -45,7 +56,7 @@ export async function createBackend(config: Config, catalogFile: string): Promis
   const identity = DefaultIdentityClient.create({ discovery });
   const spectroCloudApi = express.Router();
   spectroCloudApi.use((req, res, next) =>
-    createSpectroCloudTokenMiddleware({ identity, cache: getDefaultSessionTokenCache() })(req, res, next),
+    createSpectroCloudTokenMiddleware({ identity, cache: sessionTokens })(req, res, next),
   );
   spectroCloudApi.get('/whoami', (req, res) => {
     const { userEntityRef, source } = (req as SpectroCloudRequest).spectroCloud!;
@@ -54,11 +65,11 @@ export async function createBackend(config: Config, catalogFile: string): Promis
   });
   app.use('/api/spectrocloud', spectroCloudApi);
   app.get('/metrics', (_req, res) => {
-    res.type('text/plain').send(spectroCloudAuthMetrics.toPrometheus());
+    res.type('text/plain').send(metrics.toPrometheus());
   });
   // What legacy backends got from their service builder: JSON errors with the right status (the app page reads them).
   app.use(errorHandler());
-  return app;
+  return { app, sessionTokens, metrics };
 }
 
 function readCatalog(file: string): Entity[] {

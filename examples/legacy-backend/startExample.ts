@@ -7,7 +7,7 @@ import express from 'express';
 import type { JsonObject } from '@backstage/types';
 import { startSpectroCloudEmulator, type SpectroCloudEmulator } from '../../src/testing';
 import { buildExampleApp } from './app/build';
-import { createBackend } from './createBackend';
+import { createBackend, type ExampleBackend } from './createBackend';
 import { loadExampleConfig } from './loadExampleConfig';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -32,6 +32,9 @@ export interface RunningExample {
   appUrl: string;
   /** undefined when a real SpectroCloud tenant is configured */
   emulator?: SpectroCloudEmulator;
+  /** the session-token cache and counters the backend's provider owns */
+  sessionTokens: ExampleBackend['sessionTokens'];
+  metrics: ExampleBackend['metrics'];
   close(): Promise<void>;
 }
 
@@ -64,7 +67,8 @@ export async function startExample(options: ExampleOptions = {}): Promise<Runnin
     backend: { baseUrl: backendUrl, listen: { port: port(backendServer) } },
     auth: { providers: { spectrocloud: { development: { callbackUrl, ...options.providerOverrides } } } },
   });
-  backendServer.on('request', await createBackend(config, join(here, 'catalog-users.yaml')));
+  const backend = await createBackend(config, join(here, 'catalog-users.yaml'));
+  backendServer.on('request', backend.app);
 
   const page = await buildExampleApp({ backendUrl });
   const app = express();
@@ -75,11 +79,14 @@ export async function startExample(options: ExampleOptions = {}): Promise<Runnin
     backendUrl,
     appUrl,
     emulator,
+    sessionTokens: backend.sessionTokens,
+    metrics: backend.metrics,
     async close() {
       for (const server of [backendServer, appServer]) {
         server.closeAllConnections();
         await new Promise(resolve => server.close(resolve));
       }
+      await backend.sessionTokens.close();
       await emulator?.close();
     },
   };

@@ -3,7 +3,6 @@ import jwt from 'jsonwebtoken';
 import type {
   AuthResolverContext,
   BackstageSignInResult,
-  OAuthState,
   ProfileInfo,
   SignInResolver,
 } from '@backstage/plugin-auth-node';
@@ -16,38 +15,29 @@ import type {
   OAuthStartRequest,
   OAuthStartResponse,
 } from '@backstage/plugin-auth-backend';
-import { deriveEndpoints } from '../config/deriveEndpoints';
 import type { SpectroCloudEnvironmentConfig } from '../config/readEnvironmentConfig';
-import { SpectroCloudAuthError, SpectroCloudSessionError } from '../errors';
+import { SpectroCloudAuthError, SpectroCloudRefreshSessionError, SpectroCloudRequestError } from '../errors';
 import { EndpointResolver } from '../oidc/EndpointResolver';
 import { withUserInfo } from '../oidc/fetchUserInfo';
 import { revokeRefreshToken } from '../oidc/revokeRefreshToken';
 import { IdTokenVerifier, type IdTokenClaims } from '../oidc/IdTokenVerifier';
 import { passportProfileFromClaims, profileFromClaims, readEmail, type SpectroCloudAuthResult } from '../profile';
-import { BrowserBinding } from '../session/BrowserBinding';
-import { adapterCookieOptions, defaultCookieConfigurer, type CookieConfigurerLike } from '../session/cookieSettings';
-import { MAX_CHUNKS, SealedSession, type SessionPayload } from '../session/SealedSession';
+import { BrowserBinding } from '../refreshSession/BrowserBinding';
+import type { CookieConfigurerLike } from '../refreshSession/cookieSettings';
+import { RefreshCookie } from '../refreshSession/RefreshCookie';
+import type { SessionPayload } from '../refreshSession/SealedSession';
 import { runStrategy } from '../strategy/runStrategy';
-import { SpectroCloudStrategy, type SpectroCloudTokenSet } from '../strategy/SpectroCloudStrategy';
-import { findSessionToken } from './findSessionToken';
+import type { SpectroCloudStrategy, SpectroCloudTokenSet } from '../strategy/SpectroCloudStrategy';
+import { strategyPerTokenUrl } from '../strategy/strategyPerTokenUrl';
+import { assertRedirectAllowed } from './assertRedirectAllowed';
+import { findSessionToken, type SessionTokenHooks } from '../paletteTokens/capture';
+
+export type { SessionTokenHooks };
 
 export type SpectroCloudAuthHandler = (
   result: SpectroCloudAuthResult,
   context: AuthResolverContext,
 ) => Promise<{ profile: ProfileInfo }>;
-
-/** Receives SpectroCloud's HS256 session token at sign-in; see the session-token store. */
-export interface SessionTokenHooks {
-  remember(input: {
-    req: Request;
-    userEntityRef?: string;
-    email: string;
-    sessionToken: string;
-    /** epoch ms: the earlier of the session token's and the ID token's expiry */
-    expiresAt: number;
-  }): Promise<void>;
-  forget(input: { req: Request; userEntityRef?: string; email?: string }): Promise<void>;
-}
 
 export interface SignInEvents {
   signIn(): void;
@@ -78,8 +68,6 @@ export interface SpectroCloudAuthHandlersOptions {
   clock?: () => number;
 }
 
-const THOUSAND_DAYS_MS = 1000 * 24 * 60 * 60 * 1000;
-
 /**
  * The OAuthHandlers behind `/start`, `/handler/frame`, `/refresh` and
  * `/logout`; the Backstage OAuthAdapter owns the nonce cookie, the state
@@ -89,11 +77,9 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
   private readonly endpoints: EndpointResolver;
   private readonly verifier: IdTokenVerifier;
   private readonly binding: BrowserBinding;
-  private readonly sealed: SealedSession;
-  private readonly strategies = new Map<string, SpectroCloudStrategy>();
-  private readonly startTokenUrl: string;
+  private readonly refreshCookie: RefreshCookie;
+  private readonly strategyFor: (tokenUrl: string) => SpectroCloudStrategy;
   private readonly clock: () => number;
-  private readonly cookieName: string;
 
   constructor(private readonly options: SpectroCloudAuthHandlersOptions) {
     const { config, providerId, environment } = options;
@@ -108,9 +94,16 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
       clock: this.clock,
     });
     this.binding = new BrowserBinding(config.clientSecret, providerId);
-    this.sealed = new SealedSession(config.clientSecret, `${providerId}:${environment}`);
-    this.startTokenUrl = config.tokenUrl ?? deriveEndpoints(config.authorizationUrl).tokenUrl;
-    this.cookieName = `${providerId}-refresh-token`;
+    this.refreshCookie = new RefreshCookie({
+      providerId,
+      environment,
+      clientSecret: config.clientSecret,
+      appUrl: options.appUrl,
+      authBaseUrl: options.authBaseUrl,
+      callbackUrl: config.callbackUrl,
+      cookieConfigurer: options.cookieConfigurer,
+    });
+    this.strategyFor = strategyPerTokenUrl(config, this.verifier, req => this.binding.forCallback(req).nonce);
     // Warm discovery so the first sign-in does not wait for it; failures fall back quietly.
     this.endpoints.resolve().catch(() => undefined);
   }
@@ -118,8 +111,9 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
   async start(req: OAuthStartRequest): Promise<OAuthStartResponse> {
     this.assertRedirectAllowed(req.state);
     const bound = this.binding.forStart(req.state.nonce);
+    const { tokenUrl } = await this.endpoints.resolve();
     const outcome = await runStrategy(
-      this.strategyFor(this.startTokenUrl),
+      this.strategyFor(tokenUrl),
       req,
       {
         state: encodeState(req.state),
@@ -129,7 +123,7 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
       },
       this.options.config.timeout,
     );
-    if (outcome.kind !== 'redirect') throw new SpectroCloudAuthError('ERR_IDP_ERROR', 'Could not build the SpectroCloud sign-in URL');
+    if (outcome.kind !== 'redirect') throw new SpectroCloudRequestError('ERR_AUTHORIZE_URL', 'Could not build the SpectroCloud sign-in URL');
     return { url: outcome.url, status: outcome.status };
   }
 
@@ -138,7 +132,7 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
       const query = req.query as Record<string, unknown>;
       const code = query.code ?? (req.body as Record<string, unknown> | undefined)?.code;
       if (!code && !query.error) {
-        throw new SpectroCloudAuthError('ERR_MISSING_CODE', 'The sign-in callback carried no authorization code; start the sign-in again');
+        throw new SpectroCloudRequestError('ERR_MISSING_CODE', 'The sign-in callback carried no authorization code; start the sign-in again');
       }
       const state = readState(String(query.state ?? ''));
       this.assertRedirectAllowed(state);
@@ -150,7 +144,7 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
         { codeVerifier: bound.codeVerifier },
         this.options.config.timeout,
       );
-      if (outcome.kind !== 'success') throw new SpectroCloudAuthError('ERR_MISSING_CODE', 'The sign-in callback carried no authorization code');
+      if (outcome.kind !== 'success') throw new SpectroCloudRequestError('ERR_CALLBACK_UNEXPECTED', 'The sign-in callback did not complete the code exchange; start the sign-in again');
       const tokens = outcome.user as SpectroCloudTokenSet;
       const claims = await withUserInfo(tokens.claims, userinfoUrl, tokens.accessToken, this.options.config.timeout);
 
@@ -171,20 +165,20 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
       const payload: SessionPayload = realRefreshToken
         ? { kind: 'refresh-token', refreshToken: realRefreshToken, idToken: tokens.idToken, accessToken: tokens.accessToken, userEntityRef, email }
         : { kind: 'id-token', idToken: tokens.idToken, accessToken: tokens.accessToken, userEntityRef, email };
-      const refreshCookie = this.writeSession(req, payload, state.origin);
+      const refreshCookie = this.refreshCookie.write(req, payload, state.origin);
       this.options.events?.signIn();
       this.options.logger.info(`SpectroCloud sign-in succeeded (provider ${this.options.providerId}, env ${this.options.environment})`);
       return { response, refreshToken: refreshCookie };
     } catch (error) {
-      const code = (error as SpectroCloudAuthError)?.code ?? 'ERR_UNKNOWN';
-      this.options.events?.signInFailure(code);
-      this.options.logger.warn(`SpectroCloud sign-in failed: ${code}: ${(error as Error)?.message}`);
-      throw error;
+      const failure = SpectroCloudAuthError.from(error);
+      this.options.events?.signInFailure(failure.code);
+      this.options.logger.warn(`SpectroCloud sign-in failed: ${failure.code}: ${failure.message}`);
+      throw failure;
     }
   }
 
   async refresh(req: OAuthRefreshRequest): Promise<{ response: OAuthResponse; refreshToken?: string }> {
-    const payload = this.readSession(req, req.refreshToken);
+    const payload = this.refreshCookie.read(req, req.refreshToken);
     if (payload.kind === 'id-token') {
       const claims = await this.reverify(payload.idToken);
       return { response: await this.respond(claims, payload.idToken, payload.accessToken ?? '', {}) };
@@ -195,7 +189,7 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
     const verified = await this.reverify(idToken);
     // OIDC Core 12.2: a refreshed ID token must be about the same user.
     if (verified.sub !== subjectOf(payload.idToken)) {
-      throw new SpectroCloudSessionError('ERR_SESSION_INVALID', 'The refreshed ID token is for another user; sign in again');
+      throw new SpectroCloudRefreshSessionError('ERR_SESSION_SUBJECT_CHANGED', 'The refreshed ID token is for another user; sign in again');
     }
     const claims = await withUserInfo(verified, userinfoUrl, refreshed.accessToken, this.options.config.timeout);
     const response = await this.respond(claims, idToken, refreshed.accessToken, refreshed.params);
@@ -205,18 +199,18 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
       idToken,
       accessToken: refreshed.accessToken,
     };
-    return { response, refreshToken: this.writeSession(req, next, req.get('origin')) };
+    return { response, refreshToken: this.refreshCookie.write(req, next, req.get('origin')) };
   }
 
   async logout(req: OAuthLogoutRequest): Promise<void> {
     let payload: SessionPayload | undefined;
     try {
-      payload = this.readSession(req, req.refreshToken);
+      payload = this.refreshCookie.read(req, req.refreshToken);
     } catch {
       payload = undefined; // nothing of ours to clean up
     }
     await this.options.sessionTokens?.forget({ req, userEntityRef: payload?.userEntityRef, email: payload?.email });
-    this.clearExtraPieces(req, req.get('origin'), 1);
+    this.refreshCookie.clear(req, req.get('origin'));
     if (payload?.kind === 'refresh-token') await this.revoke(payload.refreshToken);
   }
 
@@ -260,96 +254,15 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
       return await this.verifier.verify(idToken);
     } catch (error) {
       if ((error as SpectroCloudAuthError).code === 'ERR_ID_TOKEN_EXPIRED') {
-        throw new SpectroCloudSessionError('ERR_SESSION_EXPIRED', 'Your SpectroCloud session has expired; sign in again', { cause: error });
+        throw new SpectroCloudRefreshSessionError('ERR_SESSION_EXPIRED', 'Your SpectroCloud session has expired; sign in again', { cause: error });
       }
       if ((error as SpectroCloudAuthError).code === 'ERR_JWKS_UNAVAILABLE') throw error;
-      throw new SpectroCloudSessionError('ERR_SESSION_INVALID', 'The SpectroCloud session could not be verified; sign in again', { cause: error });
+      throw new SpectroCloudRefreshSessionError('ERR_SESSION_UNVERIFIABLE', 'The SpectroCloud session could not be verified; sign in again', { cause: error });
     }
   }
 
-  private readSession(req: Request, first: string | undefined): SessionPayload {
-    const cookies = (req.cookies ?? {}) as Record<string, string>;
-    return this.sealed.open(first, index => cookies[`${this.cookieName}-${index}`]);
-  }
-
-  /** Seals the session; returns the first piece for the adapter's cookie and writes the rest. */
-  private writeSession(req: Request, payload: SessionPayload, origin: string | undefined): string {
-    const [first, ...rest] = this.sealed.seal(payload);
-    const options = this.cookieOptions(origin);
-    rest.forEach((piece, index) => req.res?.cookie(`${this.cookieName}-${index + 1}`, piece, options));
-    this.clearExtraPieces(req, origin, rest.length + 1);
-    return first;
-  }
-
-  private clearExtraPieces(req: Request, origin: string | undefined, from: number) {
-    const cookies = (req.cookies ?? {}) as Record<string, string>;
-    const options = this.cookieOptions(origin);
-    for (let index = from; index < MAX_CHUNKS; index++) {
-      const name = `${this.cookieName}-${index}`;
-      if (cookies[name] !== undefined) req.res?.clearCookie(name, { ...options, maxAge: undefined });
-    }
-  }
-
-  private cookieOptions(origin: string | undefined) {
-    let appOrigin = new URL(this.options.appUrl).origin;
-    if (origin) {
-      try {
-        appOrigin = new URL(origin).origin;
-      } catch {
-        // keep the app origin; the adapter rejects unparsable origins itself
-      }
-    }
-    return adapterCookieOptions(
-      this.options.cookieConfigurer ?? defaultCookieConfigurer,
-      {
-        providerId: this.options.providerId,
-        baseUrl: this.options.authBaseUrl,
-        callbackUrl: this.options.config.callbackUrl,
-        appOrigin,
-      },
-      THOUSAND_DAYS_MS,
-    );
-  }
-
-  /** The adapter follows `redirectUrl` without checking it; only allowed origins pass here. */
-  private assertRedirectAllowed(state: Pick<OAuthState, 'flow' | 'redirectUrl'>) {
-    if (state.flow !== 'redirect') return;
-    const appOrigin = new URL(this.options.appUrl).origin;
-    let origin: string | undefined;
-    try {
-      origin = state.redirectUrl ? new URL(state.redirectUrl).origin : undefined;
-    } catch {
-      origin = undefined;
-    }
-    const allowed = origin !== undefined && (origin === appOrigin || this.options.isOriginAllowed?.(origin) === true);
-    if (!allowed) {
-      throw new SpectroCloudAuthError(
-        'ERR_REDIRECT_NOT_ALLOWED',
-        'redirectUrl must point at the Backstage app (app.baseUrl or auth.experimentalExtraAllowedOrigins)',
-        { statusCode: 403 },
-      );
-    }
-  }
-
-  private strategyFor(tokenUrl: string): SpectroCloudStrategy {
-    let strategy = this.strategies.get(tokenUrl);
-    if (!strategy) {
-      const { config } = this.options;
-      strategy = new SpectroCloudStrategy({
-        clientID: config.clientId,
-        clientSecret: config.clientSecret,
-        authorizationURL: config.authorizationUrl,
-        tokenURL: tokenUrl,
-        callbackURL: config.callbackUrl,
-        scope: config.scope,
-        prompt: config.prompt,
-        tokenEndpointAuthMethod: config.tokenEndpointAuthMethod,
-        verifier: this.verifier,
-        expectedNonce: req => this.binding.forCallback(req).nonce,
-      });
-      this.strategies.set(tokenUrl, strategy);
-    }
-    return strategy;
+  private assertRedirectAllowed(state: Parameters<typeof assertRedirectAllowed>[0]) {
+    assertRedirectAllowed(state, this.options.appUrl, this.options.isOriginAllowed);
   }
 }
 

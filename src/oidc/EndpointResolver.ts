@@ -1,4 +1,4 @@
-import { deriveEndpoints } from '../config/deriveEndpoints';
+import { deriveEndpoints } from './deriveEndpoints';
 import type { SpectroCloudEnvironmentConfig } from '../config/readEnvironmentConfig';
 
 export interface ResolvedEndpoints {

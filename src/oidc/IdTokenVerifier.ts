@@ -2,7 +2,7 @@ import { createPublicKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import jwt, { type JwtHeader, type JwtPayload, type SigningKeyCallback } from 'jsonwebtoken';
 import jwksRsa, { type JwksClient } from 'jwks-rsa';
 import { SpectroCloudTokenError } from '../errors';
-import { createFreshConnectionAgent } from '../strategy/keepAliveAgent';
+import { createFreshConnectionAgent } from '../http/agents';
 import { translateVerificationError } from './translateVerificationError';
 
 export interface IdTokenClaims extends JwtPayload {

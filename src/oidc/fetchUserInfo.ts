@@ -1,4 +1,4 @@
-import { SpectroCloudAuthError } from '../errors';
+import { SpectroCloudTokenError } from '../errors';
 import type { IdTokenClaims } from './IdTokenVerifier';
 
 const PROFILE_CLAIMS = ['email', 'email_verified', 'name', 'given_name', 'family_name', 'picture', 'groups'] as const;
@@ -28,7 +28,7 @@ export async function withUserInfo(
     return claims; // the missing email is reported by the profile step
   }
   if (body.sub !== claims.sub) {
-    throw new SpectroCloudAuthError('ERR_ID_TOKEN_CLAIM', 'The userinfo answer is for another subject than the ID token');
+    throw new SpectroCloudTokenError('ERR_ID_TOKEN_CLAIM', 'unexpected "sub" claim value: the userinfo answer is for another subject than the ID token', { claim: 'sub' });
   }
   const profile = Object.fromEntries(PROFILE_CLAIMS.filter(claim => body[claim] !== undefined).map(claim => [claim, body[claim]]));
   return { ...claims, ...profile };

@@ -1,5 +1,5 @@
 import type { Config } from '@backstage/config';
-import { SpectroCloudTokenStoreConfigError } from './errors';
+import { SpectroCloudConfigError } from '../errors';
 import { ENCRYPTION_KEY_CONFIG_PATH, PREVIOUS_ENCRYPTION_KEYS_CONFIG_PATH, parseEncryptionKey } from './encryptionKey';
 
 /** Config path of the token-store block. */
@@ -107,20 +107,20 @@ function rejectUnknownKeys(block: Record<string, unknown>, known: string[], path
       key === 'redis' || key === 'maxEntries'
         ? `${key} does not apply to type '${type}'; remove it or change ${TOKEN_STORE_CONFIG_PATH}.type.`
         : `Known settings here are: ${known.join(', ')}.`;
-    throw new SpectroCloudTokenStoreConfigError(`${path}.${key}`, `${path}.${key} is not a known setting. ${hint}`);
+    throw new SpectroCloudConfigError(`${path}.${key} is not a known setting. ${hint}`, `${path}.${key}`);
   }
 }
 
 function asObject(value: unknown, path: string, expected: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new SpectroCloudTokenStoreConfigError(path, `${path} must be ${expected}, got ${describe(value)}.`);
+    throw new SpectroCloudConfigError(`${path} must be ${expected}, got ${describe(value)}.`, path);
   }
   return value as Record<string, unknown>;
 }
 
 function fail(relativeKey: string, problem: string): never {
   const path = `${TOKEN_STORE_CONFIG_PATH}.${relativeKey}`;
-  throw new SpectroCloudTokenStoreConfigError(path, `${path} ${problem}`);
+  throw new SpectroCloudConfigError(`${path} ${problem}`, path);
 }
 
 function isRedisUrl(value: string): boolean {

@@ -2,8 +2,9 @@ import type { Config } from '@backstage/config';
 import { readTokenStoreConfig } from './config';
 import { EncryptedTokenStore } from './encryptedStore';
 import { MemoryTokenStore } from './memoryStore';
-import type { SpectroCloudAuthMetrics } from './metrics';
+import type { SpectroCloudAuthMetrics } from '../metrics';
 import { RedisTokenStore } from './redisStore';
+import { SessionTokenCache } from './sessionTokenCache';
 import type { SessionTokenLogger, SpectroCloudTokenStore } from './types';
 
 /** @public */
@@ -46,4 +47,15 @@ export function createTokenStore(config: Config | undefined, options: CreateToke
   return encryptionKey === undefined
     ? store
     : new EncryptedTokenStore(store, encryptionKey, { previousKeys: previousEncryptionKeys, metrics });
+}
+
+/**
+ * The session-token cache on the store `auth.providers.spectrocloud.tokenStore`
+ * configures. Build it once, pass it to `spectrocloud.create({ sessionTokenCache })`
+ * and to your backend plugins' middleware, and close it at shutdown.
+ *
+ * @public
+ */
+export function createSessionTokenCache(config: Config | undefined, options: CreateTokenStoreOptions = {}): SessionTokenCache {
+  return new SessionTokenCache({ store: createTokenStore(config, options) });
 }

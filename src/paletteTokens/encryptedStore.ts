@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { PREVIOUS_ENCRYPTION_KEYS_CONFIG_PATH, parseEncryptionKey } from './encryptionKey';
-import type { SpectroCloudAuthMetrics } from './metrics';
+import type { SpectroCloudAuthMetrics } from '../metrics';
 import type { SpectroCloudTokenStore } from './types';
 
 /** @public */

@@ -1,5 +1,5 @@
 /**
- * Errors raised by the session-token store and the backend-plugin hand-off.
+ * Errors raised by SpectroCloud's API-token store and the backend-plugin hand-off.
  *
  * Every error carries a stable `code` and an HTTP `statusCode`. Backstage's
  * legacy `errorHandler` (backend-common) reads `statusCode` first, so a plugin
@@ -9,32 +9,20 @@
 
 import { SpectroCloudAuthError } from '../errors';
 
-export type SpectroCloudSessionTokenErrorCode =
-  | 'ERR_CONFIG'
+type PaletteTokenErrorCode =
   | 'ERR_TOKEN_STORE_UNAVAILABLE'
   | 'ERR_BACKSTAGE_TOKEN_MISSING'
   | 'ERR_BACKSTAGE_TOKEN_INVALID'
   | 'ERR_USER_EMAIL_MISMATCH'
   | 'ERR_SPECTROCLOUD_REAUTH_REQUIRED';
 
-/** Base class of the errors in this module; part of the package's one error family. */
-export class SpectroCloudSessionTokenError extends SpectroCloudAuthError {
-  declare readonly code: SpectroCloudSessionTokenErrorCode;
+/** Base of the errors about SpectroCloud's API token: its store and its hand-off to backend plugins. */
+export class SpectroCloudPaletteTokenError extends SpectroCloudAuthError {
+  declare readonly code: PaletteTokenErrorCode;
   declare readonly statusCode: number;
 
-  constructor(code: SpectroCloudSessionTokenErrorCode, statusCode: number, message: string, options?: { cause?: unknown }) {
+  constructor(code: PaletteTokenErrorCode, statusCode: number, message: string, options?: { cause?: unknown }) {
     super(code, message, { ...options, statusCode });
-  }
-}
-
-/** A `tokenStore` setting is missing or wrong; the message names the config path and the fix. */
-export class SpectroCloudTokenStoreConfigError extends SpectroCloudSessionTokenError {
-  /** Full config path of the offending setting, e.g. `auth.providers.spectrocloud.tokenStore.type`. */
-  readonly configKey: string;
-
-  constructor(configKey: string, message: string) {
-    super('ERR_CONFIG', 500, message);
-    this.configKey = configKey;
   }
 }
 
@@ -42,21 +30,21 @@ export class SpectroCloudTokenStoreConfigError extends SpectroCloudSessionTokenE
  * The backing store (Redis) could not be reached or answered with an error.
  * HTTP 503: the user's session may well still exist, we just cannot read it now.
  */
-export class SpectroCloudTokenStoreError extends SpectroCloudSessionTokenError {
+export class SpectroCloudTokenStoreError extends SpectroCloudPaletteTokenError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('ERR_TOKEN_STORE_UNAVAILABLE', 503, message, options);
   }
 }
 
 /** The request has no Backstage token, or one that does not verify. HTTP 401. */
-export class SpectroCloudAuthenticationError extends SpectroCloudSessionTokenError {
+export class SpectroCloudAuthenticationError extends SpectroCloudPaletteTokenError {
   constructor(code: 'ERR_BACKSTAGE_TOKEN_MISSING' | 'ERR_BACKSTAGE_TOKEN_INVALID', message: string) {
     super(code, 401, message);
   }
 }
 
 /** The caller asked for a SpectroCloud identity other than its own. HTTP 403. */
-export class SpectroCloudNotAllowedError extends SpectroCloudSessionTokenError {
+export class SpectroCloudNotAllowedError extends SpectroCloudPaletteTokenError {
   constructor(message: string) {
     super('ERR_USER_EMAIL_MISMATCH', 403, message);
   }
@@ -67,7 +55,7 @@ export class SpectroCloudNotAllowedError extends SpectroCloudSessionTokenError {
  * session token for it (expired, evicted, or lost in a restart). HTTP 401; the
  * frontend recovers by signing in with SpectroCloud again.
  */
-export class SpectroCloudReAuthRequiredError extends SpectroCloudSessionTokenError {
+export class SpectroCloudReAuthRequiredError extends SpectroCloudPaletteTokenError {
   constructor(message: string) {
     super('ERR_SPECTROCLOUD_REAUTH_REQUIRED', 401, message);
   }

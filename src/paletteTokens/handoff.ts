@@ -5,7 +5,7 @@ import {
   SpectroCloudReAuthRequiredError,
   SpectroCloudTokenStoreError,
 } from './errors';
-import type { SpectroCloudAuthMetrics } from './metrics';
+import type { SpectroCloudAuthMetrics } from '../metrics';
 import type { SessionTokenCache } from './sessionTokenCache';
 
 /** Header the old frontend sends to name "its" user. Only ever checked, never used for lookup. */

@@ -1,4 +1,4 @@
-import type { SpectroCloudAuthMetrics } from './metrics';
+import type { SpectroCloudAuthMetrics } from '../metrics';
 import type { SpectroCloudTokenStore } from './types';
 
 /** @public */

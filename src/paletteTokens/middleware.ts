@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { SpectroCloudSessionTokenError, SpectroCloudTokenStoreError } from './errors';
+import { SpectroCloudPaletteTokenError, SpectroCloudTokenStoreError } from './errors';
 import { type SpectroCloudTokenGrant, type SpectroCloudTokenHandoffOptions, getSpectroCloudToken } from './handoff';
 
 /** Response header telling the frontend to sign in with SpectroCloud again. */
@@ -53,14 +53,14 @@ export function createSpectroCloudTokenMiddleware(options: SpectroCloudTokenMidd
         next();
       },
       error => {
-        if (error instanceof SpectroCloudSessionTokenError) sendError(res, error, options);
+        if (error instanceof SpectroCloudPaletteTokenError) sendError(res, error, options);
         else next(error);
       },
     );
   };
 }
 
-function sendError(res: Response, error: SpectroCloudSessionTokenError, options: SpectroCloudTokenMiddlewareOptions): void {
+function sendError(res: Response, error: SpectroCloudPaletteTokenError, options: SpectroCloudTokenMiddlewareOptions): void {
   const reAuth =
     error.code === 'ERR_SPECTROCLOUD_REAUTH_REQUIRED' ||
     (error instanceof SpectroCloudTokenStoreError && options.reAuthOnStoreUnavailable !== false);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis, RedisOptions } from 'ioredis';
 import { SpectroCloudTokenStoreError, sanitizeCause } from './errors';
-import type { SpectroCloudAuthMetrics } from './metrics';
+import type { SpectroCloudAuthMetrics } from '../metrics';
 import type { SessionTokenLogger, SpectroCloudTokenStore } from './types';
 
 /** @public */

@@ -1,4 +1,4 @@
-import { sessionTokenExpiry } from './sessionTokenDetection';
+import { sessionTokenExpiry } from './capture';
 import type { SpectroCloudTokenStore } from './types';
 
 /**

@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { Request } from 'express';
-import { SpectroCloudAuthError } from '../errors';
+import { SpectroCloudRequestError } from '../errors';
 import { deriveKey } from './deriveKey';
 
 export interface BoundValues {
@@ -35,7 +35,7 @@ export class BrowserBinding {
   forCallback(req: Request): BoundValues {
     const cookieNonce = (req.cookies as Record<string, string> | undefined)?.[`${this.providerId}-nonce`];
     if (!cookieNonce) {
-      throw new SpectroCloudAuthError(
+      throw new SpectroCloudRequestError(
         'ERR_BROWSER_BINDING',
         'The sign-in cookie is missing: start the sign-in again from the same browser (cookies must be enabled)',
       );

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { SpectroCloudSessionError } from '../errors';
+import { SpectroCloudRefreshSessionError } from '../errors';
 import { deriveKey } from './deriveKey';
 
 /** What the refresh cookie holds between sign-in and sign-out. */
@@ -47,7 +47,7 @@ export class SealedSession {
     const pieces: string[] = [];
     for (let offset = 0; offset < sealed.length; offset += CHUNK_SIZE) pieces.push(sealed.slice(offset, offset + CHUNK_SIZE));
     if (pieces.length > MAX_CHUNKS) {
-      throw new SpectroCloudSessionError('ERR_SESSION_INVALID', 'The SpectroCloud session is too large to keep in cookies (ID token over 30 KB)');
+      throw new SpectroCloudRefreshSessionError('ERR_SESSION_TOO_LARGE', 'The SpectroCloud session is too large to keep in cookies (ID token over 30 KB)');
     }
     pieces[0] = `${pieces.length}.${pieces[0]}`;
     return pieces;
@@ -56,8 +56,9 @@ export class SealedSession {
   /** `first`: the adapter's refresh cookie; `piece(i)`: reads the i-th extra cookie. */
   open(first: string | undefined, piece: (index: number) => string | undefined): SessionPayload {
     const invalid = () =>
-      new SpectroCloudSessionError('ERR_SESSION_INVALID', 'The SpectroCloud session cookie is invalid; sign in again');
-    const match = /^(\d)\.([A-Za-z0-9_-]+)$/.exec(first ?? '');
+      new SpectroCloudRefreshSessionError('ERR_SESSION_INVALID', 'The SpectroCloud session cookie is invalid; sign in again');
+    if (!first) throw new SpectroCloudRefreshSessionError('ERR_SESSION_MISSING', 'There is no SpectroCloud session in this browser; sign in');
+    const match = /^(\d)\.([A-Za-z0-9_-]+)$/.exec(first);
     if (!match) throw invalid();
     const count = Number(match[1]);
     if (count < 1 || count > MAX_CHUNKS) throw invalid();

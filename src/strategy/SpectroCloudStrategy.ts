@@ -4,7 +4,7 @@ import type { Prompt, TokenEndpointAuthMethod } from '../config/readEnvironmentC
 import { SpectroCloudIdpError } from '../errors';
 import type { IdTokenClaims, IdTokenVerifier } from '../oidc/IdTokenVerifier';
 import { BasicAuthOAuth2 } from './BasicAuthOAuth2';
-import { createKeepAliveAgent } from './keepAliveAgent';
+import { createKeepAliveAgent } from '../http/agents';
 import { sanitizeIdpText } from './sanitizeIdpText';
 import { translateStrategyError } from './translateStrategyError';
 
@@ -125,7 +125,7 @@ export class SpectroCloudStrategy extends OAuth2Strategy {
     if (typeof json?.error !== 'string') return null;
     const description = sanitizeIdpText(json.error_description);
     return new SpectroCloudIdpError(
-      'ERR_TOKEN_ENDPOINT',
+      'ERR_TOKEN_REJECTED',
       `SpectroCloud's token endpoint refused the request (HTTP ${status}, ${sanitizeIdpText(json.error)}${description ? `: ${description}` : ''})`,
       { error: json.error, errorDescription: description, status },
     );

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { SpectroCloudAuthError, SpectroCloudIdpError } from '../errors';
+import { SpectroCloudIdpError, SpectroCloudNetworkError, SpectroCloudRequestError } from '../errors';
 import { sanitizeIdpText } from './sanitizeIdpText';
 import { translateStrategyError } from './translateStrategyError';
 
@@ -36,7 +36,7 @@ export function runStrategy(
     const timer = setTimeout(
       () =>
         finish(() =>
-          reject(new SpectroCloudAuthError('ERR_TIMEOUT', `SpectroCloud did not answer within ${timeoutMs} ms (token endpoint or signing keys)`)),
+          reject(new SpectroCloudNetworkError('ERR_TIMEOUT', `SpectroCloud did not answer within ${timeoutMs} ms (token endpoint or signing keys)`)),
         ),
       timeoutMs,
     );
@@ -58,7 +58,8 @@ export function runStrategy(
       });
     run.error = (error: unknown) =>
       finish(() => reject(translateStrategyError(error, strategy.parseErrorResponse?.bind(strategy))));
-    run.pass = () => finish(() => reject(new SpectroCloudAuthError('ERR_MISSING_CODE', 'The sign-in callback carried no authorization code')));
+    run.pass = () =>
+      finish(() => reject(new SpectroCloudRequestError('ERR_CALLBACK_UNEXPECTED', 'The sign-in callback did not complete the code exchange')));
 
     try {
       run.authenticate(req, options);

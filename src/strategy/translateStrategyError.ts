@@ -27,18 +27,18 @@ export function translateStrategyError(error: unknown, parse?: ParseErrorRespons
   if (typeof named?.statusCode === 'number') {
     const parsed = typeof named.data === 'string' && parse ? safeParse(parse, named.data, named.statusCode) : null;
     if (parsed instanceof SpectroCloudAuthError) return parsed;
-    return new SpectroCloudIdpError('ERR_TOKEN_ENDPOINT', `SpectroCloud's token endpoint answered HTTP ${named.statusCode}`, {
+    return new SpectroCloudIdpError('ERR_TOKEN_ENDPOINT_STATUS', `SpectroCloud's token endpoint answered HTTP ${named.statusCode}`, {
       error: 'server_error',
       status: named.statusCode,
     });
   }
   if (typeof named?.code === 'string') {
-    return new SpectroCloudNetworkError('ERR_TOKEN_ENDPOINT', `Could not reach SpectroCloud's token endpoint (${named.code})`, { cause: error });
+    return new SpectroCloudNetworkError('ERR_TOKEN_ENDPOINT_UNREACHABLE', `Could not reach SpectroCloud's token endpoint (${named.code})`, { cause: error });
   }
   if (named?.message === 'Failed to obtain access token') {
-    return new SpectroCloudNetworkError('ERR_TOKEN_ENDPOINT', "SpectroCloud's token endpoint returned no access token", { cause: error });
+    return new SpectroCloudNetworkError('ERR_TOKEN_RESPONSE_INVALID', "SpectroCloud's token endpoint returned no access token", { cause: error });
   }
-  return new SpectroCloudNetworkError('ERR_TOKEN_ENDPOINT', 'The code exchange with SpectroCloud failed', { cause: error });
+  return SpectroCloudAuthError.from(error);
 }
 
 function safeParse(parse: ParseErrorResponse, body: string, status: number): Error | null {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigReader } from '@backstage/config';
-import { deriveEndpoints, readEnvironmentConfig, SpectroCloudConfigError } from '../../src';
+import { SpectroCloudConfigError } from '../../src';
+import { readEnvironmentConfig } from '../../src/config/readEnvironmentConfig';
+import { deriveEndpoints } from '../../src/oidc/deriveEndpoints';
 import { startFixture } from '../support/spectroFixture';
 
 const path = 'auth.providers.spectrocloud.development';

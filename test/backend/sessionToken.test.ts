@@ -3,13 +3,14 @@ import express from 'express';
 import request from 'supertest';
 import Redis from 'ioredis';
 import { DefaultIdentityClient } from '@backstage/plugin-auth-node';
+import { ConfigReader } from '@backstage/config';
 import {
+  createSessionTokenCache,
   createSpectroCloudTokenMiddleware,
-  getDefaultSessionTokenCache,
   MemoryTokenStore,
   SessionTokenCache,
   type SpectroCloudRequest,
-} from '../../src';
+} from '../../src/paletteTokens';
 import { startRedisServer } from '../support/redisServer';
 import { CookieJar, logout, signIn, startFixture, type Fixture } from '../support/spectroFixture';
 
@@ -148,9 +149,11 @@ describe('with the Redis token store from config', () => {
     await raw.quit();
 
     // a new backend process on the same Redis (the emulator keeps running so the keys still verify)
+    const shared = createSessionTokenCache(withTokenStore(tokenStore()));
     const second = await startFixture({
       providerConfig: emulator => ({ tokenStore: tokenStore(), development: devBlock(emulator.authorizationUrl) }),
-      routers: spectroCloudPlugin(() => getDefaultSessionTokenCache()),
+      provider: { sessionTokenCache: shared },
+      routers: spectroCloudPlugin(() => shared),
     });
     try {
       // the Backstage token of the first backend is signed by its own keys; sign in again only to get a token for this backend
@@ -158,18 +161,21 @@ describe('with the Redis token store from config', () => {
       const bobToken = again.message.response.backstageIdentity.token;
       const response = await request(second.backend.url).get('/api/spectrocloud/whoami').set('Authorization', `Bearer ${bobToken}`);
       expect(response.status).toBe(200);
-      const alice = await getDefaultSessionTokenCache().forUser('user:default/alice');
+      const alice = await shared.forUser('user:default/alice');
       expect(alice?.sessionToken).toBe(sessionToken);
     } finally {
       await second.close();
+      await shared.close();
       await first.emulator.close();
     }
   });
 
   it('still signs users in while Redis is down, and plugins answer 503 with the re-auth signal', async () => {
+    const unreachable = createSessionTokenCache(withTokenStore({ type: 'redis', redis: { url: 'redis://127.0.0.1:1' } }));
     const fixture = await startFixture({
-      providerConfig: emulator => ({ tokenStore: { type: 'redis', redis: { url: 'redis://127.0.0.1:1' } }, development: devBlock(emulator.authorizationUrl) }),
-      routers: spectroCloudPlugin(() => getDefaultSessionTokenCache()),
+      providerConfig: emulator => ({ development: devBlock(emulator.authorizationUrl) }),
+      provider: { sessionTokenCache: unreachable },
+      routers: spectroCloudPlugin(() => unreachable),
     });
     try {
       const { frame } = await signIn(fixture, 'alice@example.com');
@@ -182,9 +188,14 @@ describe('with the Redis token store from config', () => {
       expect(fixture.backend.logLines.join('\n')).toContain('Could not keep the SpectroCloud session token (ERR_TOKEN_STORE_UNAVAILABLE)');
     } finally {
       await fixture.close();
+      await unreachable.close();
     }
   });
 });
+
+function withTokenStore(tokenStore: object) {
+  return new ConfigReader({ auth: { providers: { spectrocloud: { tokenStore } } } });
+}
 
 function devBlock(authorizationUrl: string) {
   return {

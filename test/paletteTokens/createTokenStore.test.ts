@@ -5,10 +5,10 @@ import {
   EncryptedTokenStore,
   MemoryTokenStore,
   RedisTokenStore,
-  SpectroCloudTokenStoreConfigError,
-  createTokenStore,
-  readTokenStoreConfig,
-} from '../../src/sessionToken';
+} from '../../src/paletteTokens';
+import { SpectroCloudConfigError } from '../../src';
+import { readTokenStoreConfig } from '../../src/paletteTokens/config';
+import { createTokenStore } from '../../src/paletteTokens/createTokenStore';
 import { type RedisTestServer, startRedisServer } from '../support/redisServer';
 import { registerSecret } from '../support/secrets';
 
@@ -18,12 +18,12 @@ type JsonValue = NonNullable<ConstructorParameters<typeof ConfigReader>[0]>[stri
 const withTokenStore = (tokenStore: JsonValue) =>
   new ConfigReader({ auth: { providers: { spectrocloud: { development: { clientId: 'x' }, tokenStore } } } });
 
-function configError(tokenStore: JsonValue): SpectroCloudTokenStoreConfigError {
+function configError(tokenStore: JsonValue): SpectroCloudConfigError {
   try {
     readTokenStoreConfig(withTokenStore(tokenStore));
   } catch (error) {
-    expect(error).toBeInstanceOf(SpectroCloudTokenStoreConfigError);
-    return error as SpectroCloudTokenStoreConfigError;
+    expect(error).toBeInstanceOf(SpectroCloudConfigError);
+    return error as SpectroCloudConfigError;
   }
   throw new Error('expected a config error');
 }
@@ -155,7 +155,7 @@ describe('createTokenStore', () => {
 
   it('fails at creation, not at first use, when the config is wrong', () => {
     expect(() => createTokenStore(withTokenStore({ type: 'redis', redis: { url: 'localhost:6379' } }))).toThrow(
-      SpectroCloudTokenStoreConfigError,
+      SpectroCloudConfigError,
     );
   });
 });

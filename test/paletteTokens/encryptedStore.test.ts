@@ -1,3 +1,4 @@
+import { SpectroCloudAuthMetrics } from '../../src/metrics';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import jwt from 'jsonwebtoken';
@@ -7,9 +8,8 @@ import {
   MemoryTokenStore,
   RedisTokenStore,
   SessionTokenCache,
-  SpectroCloudTokenStoreConfigError,
-  createAuthMetrics,
-} from '../../src/sessionToken';
+} from '../../src/paletteTokens';
+import { SpectroCloudConfigError } from '../../src';
 import { type RedisTestServer, startRedisServer } from '../support/redisServer';
 import { registerSecret } from '../support/secrets';
 
@@ -37,7 +37,7 @@ describe('EncryptedTokenStore', () => {
   });
 
   it('treats a tampered value as missing and counts it', async () => {
-    const metrics = createAuthMetrics();
+    const metrics = new SpectroCloudAuthMetrics();
     const inner = new MemoryTokenStore({ sweepIntervalMs: 0 });
     const store = new EncryptedTokenStore(inner, newKey(), { metrics });
     await store.set('k', secret('tamper-me-'), Date.now() + HOUR);
@@ -88,10 +88,10 @@ describe('EncryptedTokenStore', () => {
       try {
         new EncryptedTokenStore(new MemoryTokenStore({ sweepIntervalMs: 0 }), short);
       } catch (e) {
-        return e as SpectroCloudTokenStoreConfigError;
+        return e as SpectroCloudConfigError;
       }
     })();
-    expect(error).toBeInstanceOf(SpectroCloudTokenStoreConfigError);
+    expect(error).toBeInstanceOf(SpectroCloudConfigError);
     expect(error).toMatchObject({ code: 'ERR_CONFIG', configKey: 'auth.providers.spectrocloud.tokenStore.encryptionKey' });
     expect(error!.message).toContain('auth.providers.spectrocloud.tokenStore.encryptionKey');
     expect(error!.message).toContain('got 16 bytes');

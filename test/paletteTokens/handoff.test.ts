@@ -1,3 +1,4 @@
+import { SpectroCloudAuthMetrics } from '../../src/metrics';
 import { createHash, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -13,10 +14,9 @@ import {
   SpectroCloudAuthenticationError,
   type SpectroCloudRequest,
   type SpectroCloudTokenMiddlewareOptions,
-  createAuthMetrics,
   createSpectroCloudTokenMiddleware,
   getSpectroCloudToken,
-} from '../../src/sessionToken';
+} from '../../src/paletteTokens';
 import { type RedisTestServer, startRedisServer } from '../support/redisServer';
 import { registerSecret } from '../support/secrets';
 
@@ -266,7 +266,7 @@ describe('SpectroCloud token hand-off to backend plugins', () => {
   });
 
   it('counts each outcome in the metrics', async () => {
-    const metrics = createAuthMetrics();
+    const metrics = new SpectroCloudAuthMetrics();
     const app = pluginApp({ identity, cache, metrics });
     await request(app).get('/api/spectrocloud/clusters').set('Authorization', `Bearer ${auth.tokenFor(ALICE)}`);
     await request(app).get('/api/spectrocloud/clusters');
@@ -326,7 +326,7 @@ describe('SpectroCloud token hand-off backed by Redis', () => {
   });
 
   it('answers 503 with Retry-After and the re-auth signal while Redis is down, unless turned off', async () => {
-    const metrics = createAuthMetrics();
+    const metrics = new SpectroCloudAuthMetrics();
     const cache = new SessionTokenCache({ store: new RedisTokenStore({ client: redis.url, metrics }) });
     await cache.remember({ userEntityRef: ALICE, email: 'alice@example.com', sessionToken: aliceSession, expiresAt: Date.now() + HOUR });
     await redis.stop();

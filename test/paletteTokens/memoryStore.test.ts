@@ -1,7 +1,8 @@
+import { SpectroCloudAuthMetrics } from '../../src/metrics';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MemoryTokenStore, createAuthMetrics } from '../../src/sessionToken';
+import { MemoryTokenStore, } from '../../src/paletteTokens';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -30,7 +31,7 @@ describe('MemoryTokenStore', () => {
 
   it('does not store a token whose expiry has already passed', async () => {
     const now = 1_000_000;
-    const metrics = createAuthMetrics();
+    const metrics = new SpectroCloudAuthMetrics();
     const store = make({ clock: () => now, metrics });
     await store.set('k', 'old', now - 1);
     expect(store.size).toBe(0);
@@ -39,7 +40,7 @@ describe('MemoryTokenStore', () => {
 
   it('removes an expired entry when it is read and counts it as expired', async () => {
     let now = 0;
-    const metrics = createAuthMetrics();
+    const metrics = new SpectroCloudAuthMetrics();
     const store = make({ clock: () => now, metrics });
     await store.set('k', 'v', 10);
     now = 10;
@@ -49,7 +50,7 @@ describe('MemoryTokenStore', () => {
   });
 
   it('never holds more than maxEntries under 100k distinct users, and counts the evictions', async () => {
-    const metrics = createAuthMetrics();
+    const metrics = new SpectroCloudAuthMetrics();
     const store = make({ maxEntries: 1_000, metrics });
     const expiresAt = Date.now() + HOUR;
     let largest = 0;
@@ -92,7 +93,7 @@ describe('MemoryTokenStore', () => {
 
   it('counts an expired eviction victim as expired, not as an eviction', async () => {
     let now = 0;
-    const metrics = createAuthMetrics();
+    const metrics = new SpectroCloudAuthMetrics();
     const store = make({ maxEntries: 1, clock: () => now, metrics });
     await store.set('a', '1', 5);
     now = 6;
@@ -102,7 +103,7 @@ describe('MemoryTokenStore', () => {
 
   it('purges every expired entry at once', async () => {
     let now = 0;
-    const metrics = createAuthMetrics();
+    const metrics = new SpectroCloudAuthMetrics();
     const store = make({ clock: () => now, metrics });
     for (let i = 0; i < 10; i++) await store.set(`k${i}`, 'v', i < 7 ? 100 : 1_000);
     now = 100;
@@ -129,7 +130,7 @@ describe('MemoryTokenStore', () => {
   });
 
   it('counts hits and misses', async () => {
-    const metrics = createAuthMetrics();
+    const metrics = new SpectroCloudAuthMetrics();
     const store = make({ metrics });
     await store.set('k', 'v', Date.now() + HOUR);
     await store.get('k');

@@ -1,9 +1,9 @@
+import { SpectroCloudAuthMetrics } from '../../src/metrics';
 import { describe, expect, it } from 'vitest';
-import { createAuthMetrics } from '../../src/sessionToken';
 
 describe('SpectroCloudAuthMetrics', () => {
   it('starts with every counter at zero', () => {
-    expect(createAuthMetrics().snapshot()).toEqual({
+    expect(new SpectroCloudAuthMetrics().snapshot()).toEqual({
       signIns: 0,
       signInFailures: {},
       tokenStore: { hits: 0, misses: 0, evictions: 0, expired: 0, errors: 0, undecryptable: 0 },
@@ -12,7 +12,7 @@ describe('SpectroCloudAuthMetrics', () => {
   });
 
   it('counts sign-ins and sign-in failures by error code', () => {
-    const metrics = createAuthMetrics();
+    const metrics = new SpectroCloudAuthMetrics();
     metrics.signIn();
     metrics.signIn();
     metrics.signInFailure('ERR_ID_TOKEN_EXPIRED');
@@ -25,13 +25,13 @@ describe('SpectroCloudAuthMetrics', () => {
   });
 
   it('folds a failure cause that is not an error code into OTHER, so no user data becomes a label', () => {
-    const metrics = createAuthMetrics();
+    const metrics = new SpectroCloudAuthMetrics();
     metrics.signInFailure('no user found for alice@example.com');
     expect(metrics.snapshot().signInFailures).toEqual({ OTHER: 1 });
   });
 
   it('returns a snapshot that is plain JSON and does not change afterwards', () => {
-    const metrics = createAuthMetrics();
+    const metrics = new SpectroCloudAuthMetrics();
     const snapshot = metrics.snapshot();
     metrics.recordTokenStore('hits');
     expect(snapshot.tokenStore.hits).toBe(0);
@@ -39,7 +39,7 @@ describe('SpectroCloudAuthMetrics', () => {
   });
 
   it('renders the Prometheus text exposition format', () => {
-    const metrics = createAuthMetrics();
+    const metrics = new SpectroCloudAuthMetrics();
     metrics.signIn();
     metrics.signInFailure('ERR_TOKEN_ENDPOINT');
     metrics.recordTokenStore('evictions', 3);

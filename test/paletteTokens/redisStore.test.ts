@@ -1,7 +1,8 @@
+import { SpectroCloudAuthMetrics } from '../../src/metrics';
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { RedisTokenStore, SpectroCloudTokenStoreError, createAuthMetrics } from '../../src/sessionToken';
+import { RedisTokenStore, SpectroCloudTokenStoreError, } from '../../src/paletteTokens';
 import { type RedisTestServer, getFreePort, startRedisServer } from '../support/redisServer';
 import { registerSecret } from '../support/secrets';
 
@@ -81,7 +82,7 @@ describe('RedisTokenStore on a real redis-server', () => {
   });
 
   it('counts hits and misses', async () => {
-    const metrics = createAuthMetrics();
+    const metrics = new SpectroCloudAuthMetrics();
     const store = make({ metrics });
     await store.set('k', secret('metrics-token-'), Date.now() + HOUR);
     await store.get('k');
@@ -100,7 +101,7 @@ describe('RedisTokenStore on a real redis-server', () => {
 
   it('fails fast with ERR_TOKEN_STORE_UNAVAILABLE when nothing listens on the port', async () => {
     const port = await getFreePort();
-    const metrics = createAuthMetrics();
+    const metrics = new SpectroCloudAuthMetrics();
     const store = make({ client: `redis://127.0.0.1:${port}`, metrics });
     const started = Date.now();
     const error = await store.get('ref:user:default/alice').catch(e => e);

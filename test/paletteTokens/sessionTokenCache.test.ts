@@ -1,14 +1,8 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  MemoryTokenStore,
-  SessionTokenCache,
-  getSessionTokenByEmail,
-  isSpectroCloudSessionToken,
-  setDefaultSessionTokenCache,
-  storeSessionToken,
-} from '../../src/sessionToken';
+import { MemoryTokenStore, SessionTokenCache, seedCompatibleApi } from '../../src/paletteTokens';
+import { isSpectroCloudSessionToken } from '../../src/paletteTokens/capture';
 import { registerSecret } from '../support/secrets';
 
 const HOUR = 60 * 60 * 1000;
@@ -135,18 +129,23 @@ describe('isSpectroCloudSessionToken', () => {
 });
 
 describe('seed compatibility: storeSessionToken / getSessionTokenByEmail', () => {
-  it('stores and reads a token by e-mail in the default cache (the caller is trusted)', async () => {
-    setDefaultSessionTokenCache(new SessionTokenCache({ store: new MemoryTokenStore({ sweepIntervalMs: 0 }) }));
+  it('stores and reads a token by e-mail in the cache it was given (the caller is trusted)', async () => {
+    const { storeSessionToken, getSessionTokenByEmail } = seedCompatibleApi(
+      new SessionTokenCache({ store: new MemoryTokenStore({ sweepIntervalMs: 0 }) }),
+    );
     const token = paletteToken();
     await storeSessionToken('Bob@Example.com', token, Date.now() + HOUR);
     expect(await getSessionTokenByEmail('bob@example.com')).toBe(token);
     expect(await getSessionTokenByEmail('mallory@example.com')).toBeUndefined();
   });
 
-  it('uses the cache installed with setDefaultSessionTokenCache', async () => {
+  it('works on the cache it was given, and only on that one', async () => {
     const store = new MemoryTokenStore({ sweepIntervalMs: 0 });
-    setDefaultSessionTokenCache(new SessionTokenCache({ store }));
+    const other = new MemoryTokenStore({ sweepIntervalMs: 0 });
+    const { storeSessionToken } = seedCompatibleApi(new SessionTokenCache({ store }));
+    seedCompatibleApi(new SessionTokenCache({ store: other }));
     await storeSessionToken('carol@example.com', paletteToken(), Date.now() + HOUR);
     expect(store.size).toBe(1);
+    expect(other.size).toBe(0);
   });
 });

@@ -4,7 +4,6 @@
  * ID token, never SpectroCloud's HS256 session token.
  */
 import { describe, expect, it } from 'vitest';
-import { getDefaultSessionTokenCache } from '../../../src';
 import { registerSecret } from '../../support/secrets';
 import {
   jwtHeader,
@@ -27,7 +26,7 @@ async function signedInPage(): Promise<TestPage> {
 
 /** The HS256 session token the backend keeps for Alice (it must never reach a cluster). */
 async function aliceSessionToken(): Promise<string> {
-  const session = await getDefaultSessionTokenCache().forUser(ALICE);
+  const session = await files.harness.example.sessionTokens.forUser(ALICE);
   if (!session) throw new Error('the backend holds no SpectroCloud session token for Alice after her sign-in');
   registerSecret(session.sessionToken);
   return session.sessionToken;

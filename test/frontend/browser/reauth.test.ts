@@ -6,7 +6,6 @@
  * cache, which the example (running in this process) uses.
  */
 import { describe, expect, it } from 'vitest';
-import { getDefaultSessionTokenCache } from '../../../src';
 import {
   UI_TIMEOUT_MS,
   clickAccount,
@@ -31,7 +30,7 @@ async function signedInPage(): Promise<{ page: TestPage; backstageToken: string 
 
 /** The server forgets Alice's SpectroCloud session token; the Backstage session stays valid. */
 async function loseSessionToken(): Promise<void> {
-  const cache = getDefaultSessionTokenCache();
+  const cache = files.harness.example.sessionTokens;
   expect(await cache.forUser(ALICE.userEntityRef), 'Alice has a session token before it is dropped').toBeDefined();
   await cache.forget(ALICE);
 }
@@ -69,7 +68,7 @@ describe('re-authenticating fetch in Chromium', () => {
     expect(await reauthEvents(page)).toEqual([`${files.harness.example.backendUrl}/api/spectrocloud/whoami`]);
     // The first sign-in and exactly one renewal.
     expect(page.popups).toHaveLength(2);
-    expect(await getDefaultSessionTokenCache().forUser(ALICE.userEntityRef), 'the renewal stored a new session token').toBeDefined();
+    expect(await files.harness.example.sessionTokens.forUser(ALICE.userEntityRef), 'the renewal stored a new session token').toBeDefined();
   }, TEST_TIMEOUT_MS);
 
   it('gives up cleanly with ERR_REAUTH_POPUP_CLOSED when the user closes the renewal popup', async () => {
@@ -96,7 +95,7 @@ describe('re-authenticating fetch in Chromium', () => {
     });
     expect(await reauthEvents(page)).toHaveLength(1);
     expect(page.popups).toHaveLength(2);
-    expect(await getDefaultSessionTokenCache().forUser(ALICE.userEntityRef)).toBeUndefined();
+    expect(await files.harness.example.sessionTokens.forUser(ALICE.userEntityRef)).toBeUndefined();
     // The wrapper ends the expired session before the popup opens (reauth.ts), so the app is signed out now.
     expect(dedupe(await page.page.evaluate(() => [...window.spectro.sessionStates]))).toEqual(['SignedOut', 'SignedIn', 'SignedOut']);
   }, TEST_TIMEOUT_MS);

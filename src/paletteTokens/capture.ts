@@ -1,0 +1,112 @@
+/**
+ * The capture path of SpectroCloud's HS256 session token, in one place:
+ * recognise it in the token response (detection), keep it server-side keyed
+ * by the verified identity (capture), never past its own `exp` (clamp).
+ */
+import type { Request } from 'express';
+import jwt from 'jsonwebtoken';
+import { clearSessionCookie, SESSION_COOKIE_NAME, sessionCookieOptions } from './cookie';
+import type { SessionTokenCache } from './sessionTokenCache';
+
+/** Receives SpectroCloud's HS256 session token at sign-in and drops it at sign-out. */
+export interface SessionTokenHooks {
+  remember(input: {
+    req: Request;
+    userEntityRef?: string;
+    email: string;
+    sessionToken: string;
+    /** epoch ms: the earlier of the session token's and the ID token's expiry */
+    expiresAt: number;
+  }): Promise<void>;
+  forget(input: { req: Request; userEntityRef?: string; email?: string }): Promise<void>;
+}
+
+/** Never handed a token, code, secret or email. */
+export interface CaptureLogger {
+  warn(message: string): void;
+}
+
+/**
+ * SpectroCloud hands out its HS256 session token as the `refresh_token`, and
+ * some tenants as the authorization code too; nothing else is sniffed for it.
+ */
+export function findSessionToken(...candidates: unknown[]): string | undefined {
+  return candidates.find(isSpectroCloudSessionToken) as string | undefined;
+}
+
+/**
+ * Keeps SpectroCloud's session token server-side at sign-in, keyed by the
+ * verified identity, and sets the seed's `spectrocloud-api-token` cookie
+ * the safe way (HttpOnly, SameSite=Lax, Secure over https, API path only,
+ * same lifetime as the token). A store outage never fails a sign-in: backend
+ * plugins answer with the re-authentication signal instead.
+ */
+export function createSessionTokenCapture(options: {
+  cache: SessionTokenCache;
+  /** true when the backend is served over https */
+  secure: boolean;
+  /** the backend plugin API path the cookie is scoped to */
+  cookiePath?: string;
+  logger: CaptureLogger;
+  clock?: () => number;
+}): SessionTokenHooks {
+  const { cache, secure, cookiePath, logger } = options;
+  const clock = options.clock ?? Date.now;
+  return {
+    async remember({ req, userEntityRef, email, sessionToken, expiresAt }) {
+      const until = Math.min(expiresAt, sessionTokenExpiry(sessionToken) ?? expiresAt);
+      try {
+        await cache.remember({ userEntityRef, email, sessionToken, expiresAt: until });
+      } catch (error) {
+        logger.warn(
+          `Could not keep the SpectroCloud session token (${(error as { code?: string }).code ?? 'ERR_TOKEN_STORE'}); backend plugins will ask the user to sign in again`,
+        );
+        return;
+      }
+      req.res?.cookie(SESSION_COOKIE_NAME, sessionToken, sessionCookieOptions({ secure, path: cookiePath, maxAgeMs: Math.max(0, until - clock()) }));
+    },
+    async forget({ req, userEntityRef, email }) {
+      if (req.res) clearSessionCookie(req.res, { secure, path: cookiePath });
+      if (!userEntityRef && !email) return;
+      try {
+        await cache.forget({ userEntityRef, email });
+      } catch (error) {
+        logger.warn(`Could not drop the SpectroCloud session token at sign-out (${(error as { code?: string }).code ?? 'ERR_TOKEN_STORE'})`);
+      }
+    },
+  };
+}
+
+/**
+ * True when `value` is shaped like SpectroCloud Palette's session token: a
+ * compact JWT whose header says `alg: HS256` (and `typ` JWT, or no `typ`) with
+ * a JSON object payload. Decoded only, never verified: we do not hold
+ * Palette's HMAC key. Use it to recognise the token in the token response, not
+ * to trust it.
+ *
+ * @public
+ */
+export function isSpectroCloudSessionToken(value: unknown): value is string {
+  if (typeof value !== 'string' || value.split('.').length !== 3) return false;
+  const decoded = decodeComplete(value);
+  if (!decoded || typeof decoded.payload !== 'object' || decoded.payload === null) return false;
+  const { alg, typ } = decoded.header;
+  return alg === 'HS256' && (typ === undefined || /^(application\/)?jwt$/i.test(typ));
+}
+
+/** The session token's own `exp` in epoch milliseconds, if it has one. */
+export function sessionTokenExpiry(token: string): number | undefined {
+  const payload = decodeComplete(token)?.payload;
+  const exp = typeof payload === 'object' && payload !== null ? payload.exp : undefined;
+  return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined;
+}
+
+// jsonwebtoken returns null for most malformed input but throws when the
+// header parses and the payload does not; both mean "not a JWT" here.
+function decodeComplete(value: string): jwt.Jwt | null {
+  try {
+    return jwt.decode(value, { complete: true });
+  } catch {
+    return null;
+  }
+}
