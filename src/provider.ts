@@ -118,4 +118,10 @@ function tokenStoreRoot(config: Config): Config {
 export const spectrocloud = createAuthProviderIntegration({
   create: createSpectroCloudProvider,
   resolvers: spectroCloudSignInResolvers,
-});
+}) as SpectroCloudIntegration;
+
+// createAuthProviderIntegration hands back our `create` unchanged but types it as a plain factory.
+type SpectroCloudIntegration = Readonly<{
+  create(options?: SpectroCloudProviderOptions): SpectroCloudProviderFactory;
+  resolvers: Readonly<typeof spectroCloudSignInResolvers>;
+}>;
