@@ -1,6 +1,6 @@
 // The main entry: what an auth-backend user needs. Everything else is internal.
 // SpectroCloud's API-token hand-off for backend plugins is `.../palette-tokens`.
-export { spectrocloud, type SpectroCloudProviderOptions, type SpectroCloudProviderFactory } from './provider';
+export { spectrocloud, type SpectroCloudIntegration, type SpectroCloudProviderOptions, type SpectroCloudProviderFactory } from './provider';
 export type { SpectroCloudAuthHandler, SignInEvents } from './handlers/SpectroCloudAuthHandlers';
 export type { SpectroCloudAuthResult } from './profile';
 export type { IdTokenClaims } from './oidc/IdTokenVerifier';

@@ -121,7 +121,8 @@ export const spectrocloud = createAuthProviderIntegration({
 }) as SpectroCloudIntegration;
 
 // createAuthProviderIntegration hands back our `create` unchanged but types it as a plain factory.
-type SpectroCloudIntegration = Readonly<{
+/** The type of {@link spectrocloud}. */
+export type SpectroCloudIntegration = Readonly<{
   create(options?: SpectroCloudProviderOptions): SpectroCloudProviderFactory;
   resolvers: Readonly<typeof spectroCloudSignInResolvers>;
 }>;

@@ -2,7 +2,8 @@ import type { Request } from 'express';
 import OAuth2Strategy from 'passport-oauth2';
 import type { Prompt, TokenEndpointAuthMethod } from '../config/readEnvironmentConfig';
 import { SpectroCloudIdpError } from '../errors';
-import type { IdTokenClaims, IdTokenVerifier } from '../oidc/IdTokenVerifier';
+import { IdTokenVerifier, type IdTokenClaims } from '../oidc/IdTokenVerifier';
+import { deriveEndpoints } from '../oidc/deriveEndpoints';
 import { BasicAuthOAuth2 } from './BasicAuthOAuth2';
 import { createKeepAliveAgent } from '../http/agents';
 import { sanitizeIdpText } from './sanitizeIdpText';
@@ -17,8 +18,26 @@ export interface SpectroCloudStrategyOptions {
   scope: string;
   prompt?: Prompt;
   tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
-  verifier: IdTokenVerifier;
-  /** The nonce this browser was given at sign-in start (see BrowserBinding). */
+  /**
+   * Expected `iss` of ID tokens. Default: the authorization URL without its
+   * last path segment (SpectroCloud's tenant issuer).
+   */
+  issuer?: string;
+  /** Where the signing keys are published. Default: `<issuer>/keys`. */
+  jwksUrl?: string;
+  /** Allowed ID-token algorithms (asymmetric only). Default `['RS256']`. */
+  algorithms?: string[];
+  /** Seconds of clock skew tolerated in `exp`/`iat`/`nbf`. Default 30. */
+  clockTolerance?: number;
+  /** Milliseconds allowed for a JWKS request. Default 10000. */
+  timeout?: number;
+  /** @internal The provider passes its own verifier (endpoints from discovery). */
+  verifier?: IdTokenVerifier;
+  /**
+   * The nonce this browser was given when its sign-in started (you passed it
+   * to `authenticate()` as `nonce` and kept it in the browser's session);
+   * every ID token must carry it.
+   */
   expectedNonce(req: Request): string;
 }
 
@@ -62,6 +81,7 @@ export class SpectroCloudStrategy extends OAuth2Strategy {
   private readonly prompt?: Prompt;
 
   constructor(options: SpectroCloudStrategyOptions, verify?: SpectroCloudVerifyCallback) {
+    const verifier = options.verifier ?? verifierFor(options);
     super(
       {
         clientID: options.clientID,
@@ -83,7 +103,7 @@ export class SpectroCloudStrategy extends OAuth2Strategy {
         verified: OAuth2Strategy.VerifyCallback,
       ) => {
         const done = verified as (error: unknown, user?: unknown, info?: unknown) => void;
-        options.verifier.verify(params.id_token, { nonce: options.expectedNonce(req) }).then(
+        verifier.verify(params.id_token, { nonce: options.expectedNonce(req) }).then(
           claims => {
             const tokens: SpectroCloudTokenSet = { accessToken, refreshToken: refreshToken || undefined, idToken: params.id_token, claims, params };
             if (verify) verify(req, tokens, done);
@@ -147,4 +167,18 @@ export class SpectroCloudStrategy extends OAuth2Strategy {
       );
     });
   }
+}
+
+/** For standalone use: endpoints from the options, else derived from the authorization URL. */
+function verifierFor(options: SpectroCloudStrategyOptions): IdTokenVerifier {
+  const derived = deriveEndpoints(options.authorizationURL);
+  const issuer = options.issuer ?? derived.issuer;
+  const jwksUrl = options.jwksUrl ?? (options.issuer ? `${issuer}/keys` : derived.jwksUrl);
+  return new IdTokenVerifier({
+    clientId: options.clientID,
+    algorithms: options.algorithms ?? ['RS256'],
+    clockTolerance: options.clockTolerance ?? 30,
+    timeout: options.timeout ?? 10_000,
+    endpoints: async () => ({ issuer, jwksUrl }),
+  });
 }
