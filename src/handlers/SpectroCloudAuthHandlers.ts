@@ -83,7 +83,8 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
 
   constructor(private readonly options: SpectroCloudAuthHandlersOptions) {
     const { config, providerId, environment } = options;
-    this.clock = options.clock ?? Date.now;
+    // Read per call, not captured: tests move time with vi.setSystemTime.
+    this.clock = options.clock ?? (() => Date.now());
     this.endpoints = new EndpointResolver(config, options.logger, this.clock);
     this.verifier = new IdTokenVerifier({
       clientId: config.clientId,
