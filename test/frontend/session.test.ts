@@ -51,7 +51,7 @@ function backendSession(user: string, providerInfo: Record<string, unknown> = {}
     backstageIdentity: {
       token: backstageToken,
       expiresInSeconds: 3600,
-      identity: { type: 'user', userEntityRef: `user:default/${user}`, ownershipEntityRefs: [`user:default/${user}`] },
+      identity: { type: 'user' as const, userEntityRef: `user:default/${user}`, ownershipEntityRefs: [`user:default/${user}`] },
     },
   };
 }
