@@ -23,6 +23,8 @@ const TEST_TIMEOUT_MS = 90_000;
 const ALICE = { userEntityRef: 'user:default/alice', email: 'alice@example.com' };
 
 const files = useBrowserHarness();
+/** The token store of the example backend (one place to change when the example hands its store on). */
+const sessionTokens = () => getDefaultSessionTokenCache();
 
 /** Signs Alice in and returns her Backstage token (registered as a secret). */
 async function signedInPage(): Promise<{ page: TestPage; backstageToken: string }> {
@@ -159,7 +161,7 @@ describe('re-authentication from a data-loading fetch in a Backstage-style page'
     expect(result).toMatchObject({ status: 200, ok: true, reauthRequired: false });
     expect('text' in result && JSON.parse(result.text)).toMatchObject({ userEntityRef: ALICE.userEntityRef, source: 'user-session' });
     expect(await page.page.evaluate(() => window.spectro.authRequests.at(-1))).toEqual([]);
-    expect(await getDefaultSessionTokenCache().forUser(ALICE.userEntityRef), 'the renewal stored a new session token').toBeDefined();
+    expect(await sessionTokens().forUser(ALICE.userEntityRef), 'the renewal stored a new session token').toBeDefined();
     // Never signed out on the way.
     expect(dedupe(await page.page.evaluate(() => [...window.spectro.sessionStates]))).toEqual(['SignedOut', 'SignedIn']);
     expect(page.popups).toHaveLength(2);
@@ -189,6 +191,6 @@ describe('re-authentication from a data-loading fetch in a Backstage-style page'
     expect(after?.token).toBe(before?.token);
     // No popup after the first sign-in, and no new session token without a sign-in.
     expect(page.popups).toHaveLength(1);
-    expect(await getDefaultSessionTokenCache().forUser(ALICE.userEntityRef)).toBeUndefined();
+    expect(await sessionTokens().forUser(ALICE.userEntityRef)).toBeUndefined();
   }, TEST_TIMEOUT_MS);
 });
