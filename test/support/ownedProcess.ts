@@ -73,6 +73,8 @@ export interface SpawnOwnedOptions {
    * vanishes without cleaning up. Normal cleanup stays with the caller.
    */
   orphanDir?: string;
+  /** Sees every chunk of stdout and stderr as it arrives (e.g. to read a "ready" line). */
+  onOutput?: (chunk: string) => void;
 }
 
 export function spawnOwned(command: string, args: string[], options: SpawnOwnedOptions = {}): Promise<OwnedProcess> {
@@ -86,7 +88,9 @@ export function spawnOwned(command: string, args: string[], options: SpawnOwnedO
   });
   let tail = '';
   const keep = (chunk: Buffer) => {
-    tail = (tail + chunk.toString('utf8')).slice(-OUTPUT_TAIL_BYTES);
+    const text = chunk.toString('utf8');
+    tail = (tail + text).slice(-OUTPUT_TAIL_BYTES);
+    options.onOutput?.(text);
   };
   guardian.stdout!.on('data', keep);
   guardian.stderr!.on('data', keep);
