@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { spawnOwned } from '../support/ownedProcess';
@@ -19,8 +19,10 @@ describe('spawnOwned', () => {
   it('reports the program pid, signals it directly and kill() waits for the exit', async () => {
     const program = await spawnOwned('sleep', ['600']);
     expect(isAlive(program.pid)).toBe(true);
-    program.signal('SIGSTOP');
-    program.signal('SIGCONT');
+    await program.freeze();
+    expect(readFileSync(`/proc/${program.pid}/stat`, 'utf8')).toMatch(/\) T /);
+    await program.thaw();
+    expect(readFileSync(`/proc/${program.pid}/stat`, 'utf8')).not.toMatch(/\) T /);
     expect(program.running).toBe(true);
     await program.kill();
     expect(program.running).toBe(false);

@@ -79,7 +79,7 @@ describe('startRedisServer', () => {
 
   it('freeze() stops the process so nothing answers, thaw() lets the queued command through', async () => {
     const server = await start();
-    server.freeze();
+    await server.freeze();
     expect(processState(server.pid)).toBe('T');
     const pending = pendingPing(server.port); // the kernel still accepts the connection
     await pending.sent;
@@ -87,7 +87,7 @@ describe('startRedisServer', () => {
     void pending.reply.then(() => (answered = true));
     expect(processState(server.pid)).toBe('T');
     expect(answered).toBe(false);
-    server.thaw();
+    await server.thaw();
     expect(await pending.reply).toBe('+PONG\r\n');
     expect(processState(server.pid)).not.toBe('T');
   });
@@ -119,7 +119,7 @@ describe('startRedisServer', () => {
 
   it('restart() can follow a frozen server and a stop() (what existing callers do)', async () => {
     const server = await start();
-    server.freeze();
+    await server.freeze();
     await server.restart();
     expect(await ping(server.port)).toBe(true);
     await server.stop();

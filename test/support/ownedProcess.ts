@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
 
@@ -29,6 +30,10 @@ export interface OwnedProcess {
   /** the last few KB of the program's stdout and stderr */
   output(): string;
   signal(signal: NodeJS.Signals): void;
+  /** SIGSTOP, resolved once the kernel reports the program stopped (signals are delivered asynchronously). */
+  freeze(): Promise<void>;
+  /** SIGCONT, resolved once the program runs again. */
+  thaw(): Promise<void>;
   /** SIGKILL (works on a frozen program too) and wait for the exit. Safe to call twice. */
   kill(): Promise<void>;
 }
@@ -139,6 +144,14 @@ function wrap(guardian: ChildProcess, pid: number, output: () => string): OwnedP
         // exited between the check and the signal
       }
     },
+    async freeze() {
+      program.signal('SIGSTOP');
+      await waitForState(pid, stopped => stopped, 'stopped');
+    },
+    async thaw() {
+      program.signal('SIGCONT');
+      await waitForState(pid, stopped => !stopped, 'running');
+    },
     async kill() {
       program.signal('SIGKILL');
       await exited;
@@ -146,4 +159,23 @@ function wrap(guardian: ChildProcess, pid: number, output: () => string): OwnedP
   };
   owned.add(program);
   return program;
+}
+
+const STATE_DEADLINE_MS = 5_000;
+
+/** Polls /proc/<pid>/stat (Linux) until the stopped state ('T') matches; a process that is gone counts as settled. */
+async function waitForState(pid: number, wanted: (stopped: boolean) => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + STATE_DEADLINE_MS;
+  for (;;) {
+    let state: string;
+    try {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+      state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    } catch {
+      return; // exited
+    }
+    if (wanted(state === 'T')) return;
+    if (Date.now() > deadline) throw new Error(`process ${pid} was not ${what} ${STATE_DEADLINE_MS} ms after the signal`);
+    await new Promise(resolve => setTimeout(resolve, 5));
+  }
 }

@@ -152,7 +152,7 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
     async failover({ how = 'kill', timeoutMs = DEFAULT_FAILOVER_WAIT_MS } = {}) {
       const old = await masterNode();
       if (how === 'kill') await old.kill();
-      else old.freeze();
+      else await old.freeze();
       return waitUntil(`sentinels to promote a new master after ${how === 'kill' ? 'killing' : 'freezing'} port ${old.port}`, timeoutMs, async () => {
         const named = new Set<number>();
         for (const sentinel of sentinels) {
@@ -168,7 +168,7 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
     async rejoin(node) {
       const current = await master();
       if (node.port === current.port) throw new Error(`port ${node.port} is the master; rejoin() takes a node failover() took down`);
-      node.thaw(); // no-op unless frozen
+      await node.thaw(); // no-op unless frozen
       if (!(await ping(node.port))) await node.restart();
       await redisCommand(node.port, 'REPLICAOF', current.host, current.port);
       await waitUntil(`port ${node.port} to sync with the master on port ${current.port}`, START_TIMEOUT_MS, async () => {

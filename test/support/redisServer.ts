@@ -38,10 +38,10 @@ export interface RedisTestServer {
   close(): Promise<void>;
   /** Kills it (if running) and starts it again on the same port and dir; see the header for what data survives. */
   restart(): Promise<void>;
-  /** SIGSTOP: the port still accepts connections (kernel backlog) but nothing answers. */
-  freeze(): void;
-  /** SIGCONT after freeze(). */
-  thaw(): void;
+  /** SIGSTOP, resolved once the process is stopped: the port still accepts connections (kernel backlog) but nothing answers. */
+  freeze(): Promise<void>;
+  /** SIGCONT after freeze(), resolved once it runs again. No-op if not frozen. */
+  thaw(): Promise<void>;
   /** SIGKILL and wait for the exit; nothing listens on the port until restart(). */
   kill(): Promise<void>;
 }
@@ -106,8 +106,8 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       trackTempDir(dir);
       current = await launchRedis(port, argsFor(port), dir);
     },
-    freeze: () => current.signal('SIGSTOP'),
-    thaw: () => current.signal('SIGCONT'),
+    freeze: () => current.freeze(),
+    thaw: () => current.thaw(),
     kill: () => current.kill(),
   };
 }
