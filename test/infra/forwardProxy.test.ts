@@ -2,9 +2,11 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ForwardProxy, startForwardProxy } from '../support/forwardProxy';
 import { getFreePort } from '../support/redisServer';
+import { registerSecret } from '../support/secrets';
 import { createTestCa, type TestCa } from '../support/testCa';
 
 function listen(server: http.Server): Promise<number> {
@@ -26,9 +28,9 @@ function readBody(res: http.IncomingMessage): Promise<{ status: number; body: st
 }
 
 /** A plain-http request through the proxy: absolute URI in the request line. */
-function getViaProxy(proxy: ForwardProxy, url: string, method = 'GET', body?: string) {
+function getViaProxy(proxy: ForwardProxy, url: string, method = 'GET', body?: string, headers: http.OutgoingHttpHeaders = {}) {
   return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: proxy.port, method, path: url, headers: { host: new URL(url).host }, timeout: 10_000 }, res =>
+    const req = http.request({ host: '127.0.0.1', port: proxy.port, method, path: url, headers: { host: new URL(url).host, ...headers }, timeout: 10_000 }, res =>
       readBody(res).then(resolve, reject),
     );
     req.once('error', reject);
@@ -37,10 +39,10 @@ function getViaProxy(proxy: ForwardProxy, url: string, method = 'GET', body?: st
 }
 
 /** CONNECT through the proxy, then TLS to the target inside the tunnel (what a proxy agent does). */
-function getHttpsViaProxy(proxy: ForwardProxy, url: string, ca: string) {
+function getHttpsViaProxy(proxy: ForwardProxy, url: string, ca: string, headers: http.OutgoingHttpHeaders = {}) {
   const target = new URL(url);
   return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const connect = http.request({ host: '127.0.0.1', port: proxy.port, method: 'CONNECT', path: target.host, timeout: 10_000 });
+    const connect = http.request({ host: '127.0.0.1', port: proxy.port, method: 'CONNECT', path: target.host, headers, timeout: 10_000 });
     connect.once('error', reject);
     connect.once('connect', (res, socket) => {
       if (res.statusCode !== 200) {
@@ -48,7 +50,7 @@ function getHttpsViaProxy(proxy: ForwardProxy, url: string, ca: string) {
         reject(new Error(`CONNECT answered ${res.statusCode}`));
         return;
       }
-      const req = https.request(url, { createConnection: () => tls.connect({ socket, ca, servername: target.hostname }) }, response =>
+      const req = https.request(url, { createConnection: () => tls.connect({ socket, ca, servername: net.isIP(target.hostname) ? undefined : target.hostname }) }, response =>
         readBody(response).then(resolve, reject),
       );
       req.once('error', reject);
@@ -89,13 +91,13 @@ describe('startForwardProxy', () => {
     await proxy.resetCounts();
     expect(await getViaProxy(proxy, `${plainUrl}/hello?x=1`)).toEqual({ status: 200, body: 'GET /hello?x=1 ' });
     expect(await getViaProxy(proxy, `${plainUrl}/token`, 'POST', 'grant_type=x')).toEqual({ status: 200, body: 'POST /token grant_type=x' });
-    expect(await proxy.countFor(new URL(plainUrl).host)).toEqual({ connect: 0, http: 2 });
+    expect(await proxy.countFor(new URL(plainUrl).host)).toEqual({ connect: 0, http: 2, authRejected: 0 });
   });
 
   it('opens CONNECT tunnels for https and counts them per target', async () => {
     await proxy.resetCounts();
     expect(await getHttpsViaProxy(proxy, `${secureUrl}/jwks`, ca.certPem)).toEqual({ status: 200, body: 'tls /jwks' });
-    expect(await proxy.counts()).toEqual({ [new URL(secureUrl).host]: { connect: 1, http: 0 } });
+    expect(await proxy.counts()).toEqual({ [new URL(secureUrl).host]: { connect: 1, http: 0, authRejected: 0 } });
   });
 
   it('counts nothing for a request that did not go through it', async () => {
@@ -103,14 +105,32 @@ describe('startForwardProxy', () => {
     const direct = await fetch(`${plainUrl}/direct`);
     expect(await direct.text()).toBe('GET /direct ');
     expect(await proxy.counts()).toEqual({});
-    expect(await proxy.countFor(new URL(plainUrl).host)).toEqual({ connect: 0, http: 0 });
+    expect(await proxy.countFor(new URL(plainUrl).host)).toEqual({ connect: 0, http: 0, authRejected: 0 });
   });
 
   it('answers a tunnel to a closed port with an error status, still counting the attempt', async () => {
     await proxy.resetCounts();
     const closedPort = await getFreePort();
     await expect(getHttpsViaProxy(proxy, `https://127.0.0.1:${closedPort}/`, ca.certPem)).rejects.toThrow(/CONNECT answered [45]\d\d/);
-    expect(await proxy.countFor(`127.0.0.1:${closedPort}`)).toEqual({ connect: 1, http: 0 });
+    expect(await proxy.countFor(`127.0.0.1:${closedPort}`)).toEqual({ connect: 1, http: 0, authRejected: 0 });
+  });
+
+  it('with basicAuth, demands the credentials (407) for tunnels and requests, and counts the refusals', async () => {
+    const password = 'proxy-password-4b9e1c7a';
+    registerSecret(password);
+    const guarded = await startForwardProxy({ basicAuth: { username: 'corp-user', password } });
+    try {
+      const authorization = { 'proxy-authorization': `Basic ${Buffer.from(`corp-user:${password}`).toString('base64')}` };
+      await expect(getHttpsViaProxy(guarded, `${secureUrl}/`, ca.certPem)).rejects.toThrow('CONNECT answered 407');
+      expect((await getViaProxy(guarded, `${plainUrl}/x`)).status).toBe(407);
+      expect(await getHttpsViaProxy(guarded, `${secureUrl}/ok`, ca.certPem, authorization)).toEqual({ status: 200, body: 'tls /ok' });
+      expect((await getViaProxy(guarded, `${plainUrl}/ok`, 'GET', undefined, authorization)).body).toBe('GET /ok ');
+      expect(await guarded.countFor(new URL(secureUrl).host)).toEqual({ connect: 2, http: 0, authRejected: 1 });
+      expect(await guarded.countFor(new URL(plainUrl).host)).toEqual({ connect: 0, http: 2, authRejected: 1 });
+      expect(readFileSync(`/proc/${guarded.pid}/cmdline`, 'utf8')).not.toContain(password); // env, not argv
+    } finally {
+      await guarded.close();
+    }
   });
 
   it('close() ends the proxy process', async () => {

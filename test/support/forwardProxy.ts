@@ -9,7 +9,8 @@ import { type OwnedProcess, spawnOwned } from './ownedProcess';
  * NO_PROXY, that it did not).
  *
  * Use `proxy.url` as HTTPS_PROXY / HTTP_PROXY or a per-provider proxy
- * setting. Starts in about 100-300 ms (a plain node process, no TS loader).
+ * setting; with `basicAuth` it demands credentials (put them in the proxy
+ * URL as `http://user:password@127.0.0.1:PORT`). Starts in about 100-300 ms (a plain node process, no TS loader).
  * The process is owned by the test process (killed by close(), and by its
  * guardian if the test process dies); it writes no files.
  */
@@ -18,12 +19,16 @@ export interface ProxyTargetCount {
   connect: number;
   /** absolute-URI requests forwarded to this target (plain http) */
   http: number;
+  /** of those, refused with 407 for missing or wrong credentials (with `basicAuth` only) */
+  authRejected: number;
 }
 
 export interface ForwardProxy {
   /** http://127.0.0.1:PORT */
   url: string;
   port: number;
+  /** pid of the proxy process */
+  pid: number;
   /** Counts per target `host:port` (e.g. `127.0.0.1:8443`) since the start or the last resetCounts(); counted on arrival, whether or not the target answered. */
   counts(): Promise<Record<string, ProxyTargetCount>>;
   /** The count for one target, zero if it never went through the proxy. */
@@ -36,10 +41,18 @@ const PROCESS_SCRIPT = fileURLToPath(new URL('./forwardProxyProcess.mjs', import
 const START_DEADLINE_MS = 15_000;
 const STATS_DEADLINE_MS = 5_000;
 
-export async function startForwardProxy(): Promise<ForwardProxy> {
+export interface ForwardProxyOptions {
+  /** Demand these Basic credentials (407 otherwise), as authenticating corporate proxies do. */
+  basicAuth?: { username: string; password: string };
+}
+
+export async function startForwardProxy(options: ForwardProxyOptions = {}): Promise<ForwardProxy> {
   let output = '';
   let onReady: (() => void) | undefined;
+  const { basicAuth } = options;
   const program = await spawnOwned(process.execPath, [PROCESS_SCRIPT], {
+    // Through the environment, not argv: no password in `ps` output.
+    env: basicAuth ? { FORWARD_PROXY_BASIC_AUTH: `${basicAuth.username}:${basicAuth.password}` } : {},
     onOutput: chunk => {
       output += chunk;
       if (output.includes('\n')) onReady?.();
@@ -56,8 +69,9 @@ export async function startForwardProxy(): Promise<ForwardProxy> {
   return {
     url,
     port: ports.proxyPort,
+    pid: program.pid,
     counts,
-    countFor: async target => (await counts())[target] ?? { connect: 0, http: 0 },
+    countFor: async target => (await counts())[target] ?? { connect: 0, http: 0, authRejected: 0 },
     async resetCounts() {
       const response = await fetch(`${stats}/reset`, { method: 'POST', signal: AbortSignal.timeout(STATS_DEADLINE_MS) });
       await response.arrayBuffer();

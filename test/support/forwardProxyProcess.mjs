@@ -4,8 +4,10 @@
 // The proxying itself (CONNECT tunnels, absolute-URI requests) is the `proxy`
 // package's; this file only counts what passed through, per target host:port,
 // and serves the counts on a second loopback port:
-//   GET  /stats  -> { "targets": { "host:port": { "connect": n, "http": n } } }
+//   GET  /stats  -> { "targets": { "host:port": { "connect": n, "http": n, "authRejected": n } } }
 //   POST /reset  -> zeroes the counts
+// With FORWARD_PROXY_BASIC_AUTH=user:password in the environment it demands
+// those Basic credentials (407 otherwise; the `proxy` package's own check).
 // On start it prints one line: {"proxyPort":N,"statsPort":M}
 import http from 'node:http';
 import { createProxy } from 'proxy';
@@ -13,21 +15,38 @@ import { createProxy } from 'proxy';
 const counts = new Map();
 
 function count(target, kind) {
-  const entry = counts.get(target) ?? { connect: 0, http: 0 };
+  const entry = counts.get(target) ?? { connect: 0, http: 0, authRejected: 0 };
   entry[kind]++;
   counts.set(target, entry);
 }
 
-const proxy = createProxy(http.createServer());
-proxy.on('connect', req => count(String(req.url), 'connect'));
-proxy.on('request', req => {
+function targetOf(req) {
+  if (req.method === 'CONNECT') return String(req.url);
   try {
     const url = new URL(String(req.url));
-    count(`${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`, 'http');
+    return `${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`;
   } catch {
-    // not an absolute URI: the proxy answers it with an error, nothing was carried
+    return undefined; // not an absolute URI: the proxy answers it with an error, nothing was carried
   }
+}
+
+const proxy = createProxy(http.createServer());
+proxy.on('connect', req => count(targetOf(req), 'connect'));
+proxy.on('request', req => {
+  const target = targetOf(req);
+  if (target) count(target, 'http');
 });
+
+const credentials = process.env.FORWARD_PROXY_BASIC_AUTH;
+if (credentials) {
+  const expected = `Basic ${Buffer.from(credentials).toString('base64')}`;
+  proxy.authenticate = req => {
+    const accepted = req.headers['proxy-authorization'] === expected;
+    const target = targetOf(req);
+    if (!accepted && target) count(target, 'authRejected');
+    return accepted;
+  };
+}
 
 const stats = http.createServer((req, res) => {
   if (req.method === 'GET' && req.url === '/stats') {

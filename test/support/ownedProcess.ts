@@ -73,6 +73,8 @@ process.once('exit', () => {
 
 export interface SpawnOwnedOptions {
   cwd?: string;
+  /** extra environment variables (on top of this process's) */
+  env?: Record<string, string>;
   /**
    * A temp dir (under os.tmpdir()) the guardian removes if the test process
    * vanishes without cleaning up. Normal cleanup stays with the caller.
@@ -89,6 +91,7 @@ export function spawnOwned(command: string, args: string[], options: SpawnOwnedO
   }
   const guardian = spawn('/bin/sh', ['-c', GUARDIAN, 'guardian', orphanDir, command, ...args], {
     cwd: options.cwd,
+    env: options.env ? { ...process.env, ...options.env } : process.env,
     stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
   });
   let tail = '';

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { redisCommand, waitUntil } from './redisCommand';
-import { getFreePort, type RedisTestServer, startRedisServer } from './redisServer';
+import { assertRedisInstalled, getFreePort, type RedisTestServer, startRedisServer } from './redisServer';
 
 /**
  * A Redis Cluster of `masters` masters and no replicas (a managed
@@ -45,6 +46,10 @@ const READY_TIMEOUT_MS = 30_000;
 const NODE_START_ATTEMPTS = 3;
 
 export async function startRedisCluster(options: RedisClusterOptions = {}): Promise<RedisClusterTopology> {
+  assertRedisInstalled();
+  if (!existsSync(REDIS_CLI)) {
+    throw new Error(`redis-cli not found at ${REDIS_CLI}. Install it with: apt-get install -y redis-tools (or set REDIS_CLI_BIN)`);
+  }
   const masters = options.masters ?? 3;
   if (masters < 3) throw new Error('a Redis Cluster needs at least 3 masters (redis-cli --cluster create refuses fewer)');
   const nodes: RedisTestServer[] = [];

@@ -13,7 +13,7 @@ import { createTempDir, removeTempDir } from './tempDir';
  * test process (see ownedProcess.ts).
  *
  * Sentinel settings for fast tests: quorum 2 (or 1 with a single sentinel),
- * down-after-milliseconds 1000, failover-timeout 5000. Nodes use diskless
+ * down-after-milliseconds 1000 (option `downAfterMs`), failover-timeout 5000. Nodes use diskless
  * replication without delay, so a replica syncs at once.
  *
  * Clients connect as deployments do, through the sentinels:
@@ -64,9 +64,11 @@ export interface RedisSentinelOptions {
   name?: string;
   /** Passed to every data node (see startRedisServer). */
   appendonly?: boolean;
+  /** Sentinel's down-after-milliseconds. Default 1000: fast failovers; raise it if a loaded machine makes sentinels fail over on their own. */
+  downAfterMs?: number;
 }
 
-const DOWN_AFTER_MS = 1_000;
+const DEFAULT_DOWN_AFTER_MS = 1_000;
 const FAILOVER_TIMEOUT_MS = 5_000;
 const START_TIMEOUT_MS = 30_000;
 const DEFAULT_FAILOVER_WAIT_MS = 30_000;
@@ -120,7 +122,7 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
     for (let i = 0; i < sentinelCount; i++) {
       const conf = join(dir, `sentinel-${i}.conf`);
       const { port, program } = await launchOnFreePort(async port => {
-        await writeFile(conf, sentinelConfig({ port, dir, name, masterPort: master.port, quorum }));
+        await writeFile(conf, sentinelConfig({ port, dir, name, masterPort: master.port, quorum, downAfterMs: options.downAfterMs ?? DEFAULT_DOWN_AFTER_MS }));
         return [conf, '--sentinel', '--loglevel', 'warning'];
       }, dir);
       sentinelProcesses.push(program);
@@ -182,13 +184,13 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
   };
 }
 
-function sentinelConfig(c: { port: number; dir: string; name: string; masterPort: number; quorum: number }): string {
+function sentinelConfig(c: { port: number; dir: string; name: string; masterPort: number; quorum: number; downAfterMs: number }): string {
   return [
     `port ${c.port}`,
     'bind 127.0.0.1',
     `dir ${c.dir}`,
     `sentinel monitor ${c.name} 127.0.0.1 ${c.masterPort} ${c.quorum}`,
-    `sentinel down-after-milliseconds ${c.name} ${DOWN_AFTER_MS}`,
+    `sentinel down-after-milliseconds ${c.name} ${c.downAfterMs}`,
     `sentinel failover-timeout ${c.name} ${FAILOVER_TIMEOUT_MS}`,
     `sentinel parallel-syncs ${c.name} 1`,
     '',
