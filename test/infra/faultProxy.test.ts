@@ -201,6 +201,22 @@ describe('startFaultProxy', () => {
     p.delay(0);
   });
 
+  it('keeps a whole HTTP exchange intact, with and without delay, when the server closes after replying', async () => {
+    const server = http.createServer((_req, res) => res.end('x'.repeat(100_000)));
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    const p = await startFaultProxy({ target: { port: (server.address() as net.AddressInfo).port } });
+    proxies.push(p);
+    const direct = await fetch(`${p.origin()}/`, { headers: { connection: 'close' } });
+    expect((await direct.text()).length).toBe(100_000);
+    p.delay(100);
+    const started = performance.now();
+    const response = await fetch(`${p.origin()}/`, { headers: { connection: 'close' } });
+    expect((await response.text()).length).toBe(100_000);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(2 * 100 - 5);
+    server.closeAllConnections();
+    await new Promise(resolve => server.close(resolve));
+  });
+
   it('a target that refuses shows up as a reset client and a counted target error', async () => {
     const closedTarget = await startEchoServer();
     await closedTarget.close();

@@ -96,7 +96,8 @@ export async function startFaultProxy(options: { target: { host?: string; port: 
   };
 
   const forward = (client: net.Socket, latencyMs: number) => {
-    const upstream = net.connect(target.port, target.host);
+    // Half-closes pass through as they come: the client's FIN does not end the reply.
+    const upstream = net.connect({ port: target.port, host: target.host, allowHalfOpen: true });
     upstreamOf.set(client, upstream);
     upstream.on('data', chunk => (stats.bytesFromTarget += chunk.length));
     upstream.once('error', () => {
@@ -107,10 +108,6 @@ export async function startFaultProxy(options: { target: { host?: string; port: 
       upstreamOf.delete(client);
       upstream.destroy();
     });
-    upstream.once('close', () => {
-      // An upstream that closed cleanly was ended by pipe/end; one that broke resets the client.
-      if (!client.destroyed && !client.writableEnded) client.resetAndDestroy();
-    });
     if (latencyMs <= 0) {
       client.pipe(upstream);
       upstream.pipe(client);
@@ -119,8 +116,9 @@ export async function startFaultProxy(options: { target: { host?: string; port: 
     // Same delay for every chunk: Node runs equal-duration timers in order, so order is kept.
     // No backpressure here: fine for test-sized traffic.
     const relay = (from: net.Socket, to: net.Socket) => {
-      from.on('data', chunk => setTimeout(() => to.destroyed || to.write(chunk), latencyMs));
-      from.once('end', () => setTimeout(() => to.destroyed || to.end(), latencyMs));
+      const writable = () => !to.destroyed && !to.writableEnded;
+      from.on('data', chunk => setTimeout(() => writable() && to.write(chunk), latencyMs));
+      from.once('end', () => setTimeout(() => writable() && to.end(), latencyMs));
     };
     relay(client, upstream);
     relay(upstream, client);

@@ -13,15 +13,24 @@ import { createTempDir, removeTempDir } from './tempDir';
  * test process (see ownedProcess.ts).
  *
  * Sentinel settings for fast tests: quorum 2 (or 1 with a single sentinel),
- * down-after-milliseconds 1000 (option `downAfterMs`), failover-timeout 5000. Nodes use diskless
- * replication without delay, so a replica syncs at once.
+ * down-after-milliseconds 1000 (option `downAfterMs`), failover-timeout
+ * 5000. Nodes use diskless replication without delay, so a replica syncs
+ * at once.
  *
  * Clients connect as deployments do, through the sentinels:
  *   new Redis({ sentinels: topology.sentinels, name: topology.name })
  *
  * failover() kills (or freezes) the current master and resolves once every
  * sentinel names the new master and that node reports role master. Writes
- * acknowledged by `WAIT 1 <ms>` (on the replica) survive it.
+ * acknowledged by `WAIT 1 <ms>` (on the replica) survive it. The node taken
+ * down stays in the sentinels' list; with one replica, call rejoin() on it
+ * before the next failover().
+ *
+ * Clients and a frozen master: its connections stay open and silent, so an
+ * ioredis client already connected to it gets command timeouts (a timeout
+ * does not make ioredis reconnect, seen with ioredis 5.11); a new client (or
+ * one that reconnects) asks the sentinels and reaches the new master. After a kill, ioredis
+ * reconnects through the sentinels on its own.
  *
  * Start: about 2-3 s (sentinels find each other through hello messages sent
  * every 2 s). failover(): about 3-6 s on an idle machine (1 s to mark the
@@ -101,6 +110,7 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
       return true;
     });
 
+  const downAfterMs = options.downAfterMs ?? DEFAULT_DOWN_AFTER_MS;
   try {
     const master = await startRedisServer({ appendonly: options.appendonly, args: FAST_REPLICATION });
     nodes.push(master);
@@ -122,7 +132,7 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
     for (let i = 0; i < sentinelCount; i++) {
       const conf = join(dir, `sentinel-${i}.conf`);
       const { port, program } = await launchOnFreePort(async port => {
-        await writeFile(conf, sentinelConfig({ port, dir, name, masterPort: master.port, quorum, downAfterMs: options.downAfterMs ?? DEFAULT_DOWN_AFTER_MS }));
+        await writeFile(conf, sentinelConfig({ port, dir, name, masterPort: master.port, quorum, downAfterMs }));
         return [conf, '--sentinel', '--loglevel', 'warning'];
       }, dir);
       sentinelProcesses.push(program);
