@@ -113,6 +113,22 @@ describe('startFaultProxy', () => {
     await vi.waitFor(() => expect(p.stats().open).toBe(0), { timeout: 5_000, interval: 10 });
   });
 
+  it('holds 150 blackholed connections, then dropAll() and pass serve new ones at once', async () => {
+    const p = await proxy('blackhole');
+    const stuck = await Promise.all(Array.from({ length: 150 }, () => connect(p.port)));
+    const endings = stuck.map(socket => ending(socket));
+    for (const socket of stuck) socket.write('request');
+    await vi.waitFor(() => expect(p.stats()).toMatchObject({ open: 150, bytesFromClients: 150 * 7 }), { timeout: 10_000, interval: 10 });
+    await p.setMode('pass');
+    p.dropAll();
+    expect(new Set(await Promise.all(endings))).toEqual(new Set(['ECONNRESET']));
+    const fresh = await Promise.all(Array.from({ length: 50 }, () => connect(p.port)));
+    const replies = await Promise.all(fresh.map(socket => echo(socket, Buffer.from('back'))));
+    expect(replies.map(String)).toEqual(Array(50).fill('back'));
+    for (const socket of fresh) socket.destroy();
+    expect(p.stats().acceptedByMode).toEqual({ pass: 50, blackhole: 150, reset: 0 });
+  });
+
   it('refuse: new connections get ECONNREFUSED; back to pass on the same port', async () => {
     const p = await proxy();
     await p.setMode('refuse');
