@@ -19,8 +19,6 @@ export interface ProxyTargetCount {
   connect: number;
   /** absolute-URI requests forwarded to this target (plain http) */
   http: number;
-  /** of those, refused with 407 for missing or wrong credentials (with `basicAuth` only) */
-  authRejected: number;
 }
 
 export interface ForwardProxy {
@@ -33,6 +31,8 @@ export interface ForwardProxy {
   counts(): Promise<Record<string, ProxyTargetCount>>;
   /** The count for one target, zero if it never went through the proxy. */
   countFor(target: string): Promise<ProxyTargetCount>;
+  /** Tunnels and requests to `target` refused with 407 for missing or wrong credentials (with `basicAuth`); also in countFor(). */
+  authRejectedFor(target: string): Promise<number>;
   resetCounts(): Promise<void>;
   close(): Promise<void>;
 }
@@ -62,16 +62,18 @@ export async function startForwardProxy(options: ForwardProxyOptions = {}): Prom
   const url = `http://127.0.0.1:${ports.proxyPort}`;
   const stats = `http://127.0.0.1:${ports.statsPort}`;
 
-  const counts = async () => {
+  const readStats = async () => {
     const response = await fetch(`${stats}/stats`, { signal: AbortSignal.timeout(STATS_DEADLINE_MS) });
-    return ((await response.json()) as { targets: Record<string, ProxyTargetCount> }).targets;
+    return (await response.json()) as { targets: Record<string, ProxyTargetCount>; authRejected: Record<string, number> };
   };
+  const counts = async () => (await readStats()).targets;
   return {
     url,
     port: ports.proxyPort,
     pid: program.pid,
     counts,
-    countFor: async target => (await counts())[target] ?? { connect: 0, http: 0, authRejected: 0 },
+    countFor: async target => (await counts())[target] ?? { connect: 0, http: 0 },
+    authRejectedFor: async target => (await readStats()).authRejected[target] ?? 0,
     async resetCounts() {
       const response = await fetch(`${stats}/reset`, { method: 'POST', signal: AbortSignal.timeout(STATS_DEADLINE_MS) });
       await response.arrayBuffer();

@@ -4,7 +4,7 @@
 // The proxying itself (CONNECT tunnels, absolute-URI requests) is the `proxy`
 // package's; this file only counts what passed through, per target host:port,
 // and serves the counts on a second loopback port:
-//   GET  /stats  -> { "targets": { "host:port": { "connect": n, "http": n, "authRejected": n } } }
+//   GET  /stats  -> { "targets": { "host:port": { "connect": n, "http": n } }, "authRejected": { "host:port": n } }
 //   POST /reset  -> zeroes the counts
 // With FORWARD_PROXY_BASIC_AUTH=user:password in the environment it demands
 // those Basic credentials (407 otherwise; the `proxy` package's own check).
@@ -13,9 +13,10 @@ import http from 'node:http';
 import { createProxy } from 'proxy';
 
 const counts = new Map();
+const authRejected = new Map();
 
 function count(target, kind) {
-  const entry = counts.get(target) ?? { connect: 0, http: 0, authRejected: 0 };
+  const entry = counts.get(target) ?? { connect: 0, http: 0 };
   entry[kind]++;
   counts.set(target, entry);
 }
@@ -43,7 +44,7 @@ if (credentials) {
   proxy.authenticate = req => {
     const accepted = req.headers['proxy-authorization'] === expected;
     const target = targetOf(req);
-    if (!accepted && target) count(target, 'authRejected');
+    if (!accepted && target) authRejected.set(target, (authRejected.get(target) ?? 0) + 1);
     return accepted;
   };
 }
@@ -51,9 +52,10 @@ if (credentials) {
 const stats = http.createServer((req, res) => {
   if (req.method === 'GET' && req.url === '/stats') {
     res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ targets: Object.fromEntries(counts) }));
+    res.end(JSON.stringify({ targets: Object.fromEntries(counts), authRejected: Object.fromEntries(authRejected) }));
   } else if (req.method === 'POST' && req.url === '/reset') {
     counts.clear();
+    authRejected.clear();
     res.statusCode = 204;
     res.end();
   } else {
