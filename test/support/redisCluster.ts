@@ -18,8 +18,8 @@ import { assertRedisInstalled, getFreePort, type RedisTestServer, startRedisServ
  * node down for longer than the cluster node timeout (2 s here) puts the
  * cluster in `cluster_state:fail`.
  *
- * Start: about 2-3 s on an idle machine (redis-cli polls the join once per
- * second), up to 10 s on a loaded 2-core one.
+ * Start: 2.5-8 s (redis-cli polls the join once per second), measured on a
+ * 2-core machine at load average 5-20; the waits allow 60 s + 30 s.
  */
 export interface RedisClusterTopology {
   nodes: RedisTestServer[];

@@ -32,9 +32,10 @@ import { createTempDir, removeTempDir } from './tempDir';
  * one that reconnects) asks the sentinels and reaches the new master. After a kill, ioredis
  * reconnects through the sentinels on its own.
  *
- * Start: about 2-3 s (sentinels find each other through hello messages sent
- * every 2 s). failover(): about 3-6 s on an idle machine (1 s to mark the
- * master down, agreement, election, promotion); allow 30 s on a loaded one.
+ * Start: 2.5-4.5 s (sentinels find each other through hello messages sent
+ * every 2 s). failover(): 2.5-3 s (1 s to mark the master down, agreement,
+ * election, promotion); rejoin(): 3-8 s. Measured on a 2-core machine at
+ * load average 5-20; the waits allow 30 s.
  */
 export interface RedisSentinelTopology {
   /** the monitored master's name, for `new Redis({ sentinels, name })` */
