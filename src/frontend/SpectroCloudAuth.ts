@@ -1,6 +1,21 @@
-import { OAuth2, type PopupOptions } from '@backstage/core-app-api';
-import type { ConfigApi, DiscoveryApi, OAuthRequestApi } from '@backstage/core-plugin-api';
-import type { SpectroCloudAuthApi } from './apiRef';
+import { OAuth2, OAuthRequestManager, type PopupOptions } from '@backstage/core-app-api';
+import {
+  SessionState,
+  type AuthRequestOptions,
+  type BackstageIdentityApi,
+  type BackstageIdentityResponse,
+  type ConfigApi,
+  type DiscoveryApi,
+  type OAuthRequestApi,
+  type OpenIdConnectApi,
+  type ProfileInfo,
+  type ProfileInfoApi,
+  type SessionApi,
+} from '@backstage/core-plugin-api';
+import type { SpectroCloudAuthApi, SpectroCloudReAuthenticateOptions } from './apiRef';
+import { readEndSessionUrl } from './endSession';
+import { SpectroCloudReAuthError } from './errors';
+import { FreshSignIn } from './freshSignIn';
 import { SpectroCloudIcon } from './SpectroCloudIcon';
 
 /**
@@ -13,34 +28,149 @@ export interface SpectroCloudAuthOptions {
   oauthRequestApi: OAuthRequestApi;
   /** Reads `auth.environment` and `enableExperimentalRedirectFlow`. */
   configApi?: ConfigApi;
+  /**
+   * The backend provider id: the client talks to `/api/auth/<providerId>/...`.
+   * Defaults to `spectrocloud`; a second tenant is e.g. `spectrocloud-eu`.
+   */
+  providerId?: string;
+  /** Shown in the login-request dialog; defaults to `SpectroCloud`. */
+  title?: string;
   /** Defaults to `auth.environment`, else `development`. */
   environment?: string;
   /** Defaults to `openid profile email`. */
   defaultScopes?: string[];
   /** Defaults to a fullscreen popup. */
   popupOptions?: PopupOptions;
+  /**
+   * Where sign-out sends the top window when the backend handed the session a
+   * SpectroCloud end-session URL. Defaults to `window.location.assign`.
+   */
+  navigate?: (url: string) => void;
 }
 
-/** The provider id must match the backend provider: `/api/auth/spectrocloud/...`. */
-const provider = { id: 'spectrocloud', title: 'SpectroCloud', icon: SpectroCloudIcon };
+/** The session engine: core-app-api's `OAuth2`, or anything with its public surface. */
+export type SpectroCloudSession = OpenIdConnectApi & ProfileInfoApi & BackstageIdentityApi & SessionApi;
 
 /**
- * Builds the SpectroCloud auth API on Backstage's own `OAuth2` client, so the
- * popup, the `/refresh` session recovery and the session state behave exactly
- * like the built-in providers.
+ * What {@link SpectroCloudAuth} is made of; {@link SpectroCloudAuth.create}
+ * wires the real ones.
+ *
+ * @public
+ */
+export interface SpectroCloudAuthParts {
+  /** Holds the signed-in session, recovers it through `/refresh`, signs out through `/logout`. */
+  session: SpectroCloudSession;
+  /** A real sign-in beside the session, for re-authentication. */
+  signInAgain: (options?: SpectroCloudReAuthenticateOptions) => Promise<BackstageIdentityResponse>;
+  /** The current session's SpectroCloud end-session URL, if the backend gives one. */
+  endSessionUrl: () => Promise<string | undefined>;
+  navigate: (url: string) => void;
+}
+
+/**
+ * The SpectroCloud auth API: Backstage's own `OAuth2` client (popup, `/refresh`
+ * recovery and session state behave exactly like the built-in providers) plus
+ * re-authentication that never strands the user, and sign-out that also ends
+ * the SpectroCloud session when the backend says how.
+ *
+ * @public
+ */
+export class SpectroCloudAuth implements SpectroCloudAuthApi {
+  static create(options: SpectroCloudAuthOptions): SpectroCloudAuth {
+    const { configApi, discoveryApi } = options;
+    const provider = {
+      id: options.providerId ?? 'spectrocloud',
+      title: options.title ?? 'SpectroCloud',
+      icon: SpectroCloudIcon,
+    };
+    const environment = options.environment ?? configApi?.getOptionalString('auth.environment') ?? 'development';
+    const defaultScopes = options.defaultScopes ?? ['openid', 'profile', 'email'];
+    const clientOptions = {
+      discoveryApi,
+      configApi,
+      provider,
+      environment,
+      defaultScopes,
+      popupOptions: options.popupOptions ?? { size: { fullscreen: true } },
+    };
+    const freshSignIn = new FreshSignIn({
+      provider,
+      oauthRequestApi: options.oauthRequestApi,
+      scopes: defaultScopes,
+      // Only ever asked with instantPopup, so its private request queue is never shown.
+      newSessionlessClient: () => OAuth2.create({ ...clientOptions, oauthRequestApi: new OAuthRequestManager() }),
+    });
+    return new SpectroCloudAuth({
+      session: OAuth2.create({ ...clientOptions, oauthRequestApi: options.oauthRequestApi }),
+      signInAgain: signInOptions => freshSignIn.signIn(signInOptions),
+      endSessionUrl: () => readEndSessionUrl({ discoveryApi, providerId: provider.id, environment, scopes: defaultScopes }),
+      navigate: options.navigate ?? (url => window.location.assign(url)),
+    });
+  }
+
+  private signedIn = false;
+
+  constructor(private readonly parts: SpectroCloudAuthParts) {
+    parts.session.sessionState$().subscribe(state => {
+      this.signedIn = state === SessionState.SignedIn;
+    });
+  }
+
+  signIn(): Promise<void> {
+    return this.parts.session.signIn();
+  }
+
+  /**
+   * Ends the Backstage session (`POST /logout`); then, when the backend gave
+   * the session a SpectroCloud end-session URL, sends the top window there so
+   * the next sign-in can pick another user.
+   */
+  async signOut(): Promise<void> {
+    // Read before /logout: afterwards the backend no longer knows the session.
+    const endSessionUrl = this.signedIn ? await this.parts.endSessionUrl() : undefined;
+    await this.parts.session.signOut();
+    if (endSessionUrl) this.parts.navigate(endSessionUrl);
+  }
+
+  sessionState$(): ReturnType<SessionApi['sessionState$']> {
+    return this.parts.session.sessionState$();
+  }
+
+  getIdToken(options?: AuthRequestOptions): Promise<string> {
+    return this.parts.session.getIdToken(options);
+  }
+
+  getProfile(options?: AuthRequestOptions): Promise<ProfileInfo | undefined> {
+    return this.parts.session.getProfile(options);
+  }
+
+  getBackstageIdentity(options?: AuthRequestOptions): Promise<BackstageIdentityResponse | undefined> {
+    return this.parts.session.getBackstageIdentity(options);
+  }
+
+  /**
+   * A real sign-in beside the current session: the session is kept until the
+   * new sign-in succeeded, so dismissing it leaves the user signed in.
+   */
+  async reAuthenticate(options?: SpectroCloudReAuthenticateOptions): Promise<BackstageIdentityResponse> {
+    // From the cache when signed in: no request, so an instant popup still has its click.
+    const before = await this.parts.session.getBackstageIdentity({ optional: true }).catch(() => undefined);
+    const after = await this.parts.signInAgain(options);
+    if (before && before.identity.userEntityRef !== after.identity.userEntityRef) {
+      throw new SpectroCloudReAuthError(
+        'ERR_REAUTH_USER_CHANGED',
+        'SpectroCloud re-authentication failed: the new sign-in is for another user; sign out and sign in again',
+      );
+    }
+    return after;
+  }
+}
+
+/**
+ * Builds the SpectroCloud auth API for one provider id (one SpectroCloud tenant).
  *
  * @public
  */
 export function createSpectroCloudAuth(options: SpectroCloudAuthOptions): SpectroCloudAuthApi {
-  const { configApi } = options;
-  return OAuth2.create({
-    discoveryApi: options.discoveryApi,
-    oauthRequestApi: options.oauthRequestApi,
-    configApi,
-    provider,
-    environment: options.environment ?? configApi?.getOptionalString('auth.environment') ?? 'development',
-    defaultScopes: options.defaultScopes ?? ['openid', 'profile', 'email'],
-    popupOptions: options.popupOptions ?? { size: { fullscreen: true } },
-  });
+  return SpectroCloudAuth.create(options);
 }
-

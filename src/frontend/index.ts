@@ -1,6 +1,25 @@
-export { spectroCloudAuthApiRef, type SpectroCloudAuthApi } from './apiRef';
-export { createSpectroCloudAuth, type SpectroCloudAuthOptions } from './SpectroCloudAuth';
-export { spectroCloudAuthApiFactory, spectroCloudSignInProvider } from './factory';
+export {
+  spectroCloudAuthApiRef,
+  type SpectroCloudAuthApi,
+  type SpectroCloudReAuthenticateOptions,
+  type SpectroCloudReAuthenticationApi,
+} from './apiRef';
+export {
+  SpectroCloudAuth,
+  createSpectroCloudAuth,
+  type SpectroCloudAuthOptions,
+  type SpectroCloudAuthParts,
+  type SpectroCloudSession,
+} from './SpectroCloudAuth';
+export {
+  createSpectroCloudAuthApiFactory,
+  createSpectroCloudSignInProvider,
+  spectroCloudAuthApiFactory,
+  spectroCloudSignInProvider,
+  type SpectroCloudAuthApiFactory,
+  type SpectroCloudAuthApiFactoryOptions,
+  type SpectroCloudSignInProviderConfig,
+} from './factory';
 export { SpectroCloudIcon } from './SpectroCloudIcon';
 export {
   SPECTROCLOUD_REAUTH_HEADER,

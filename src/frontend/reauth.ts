@@ -1,5 +1,5 @@
 import type { FetchMiddleware } from '@backstage/core-app-api';
-import type { BackstageIdentityApi, SessionApi } from '@backstage/core-plugin-api';
+import type { SpectroCloudReAuthenticationApi } from './apiRef';
 import { SpectroCloudReAuthError } from './errors';
 
 /**
@@ -11,11 +11,13 @@ import { SpectroCloudReAuthError } from './errors';
 export const SPECTROCLOUD_REAUTH_HEADER = 'X-SpectroCloud-ReAuth-Required';
 
 /**
- * The part of the SpectroCloud auth API that re-authentication needs.
+ * The part of the SpectroCloud auth API that re-authentication needs: the API
+ * of the provider (tenant) whose backend asked, e.g. the one behind
+ * `spectroCloudAuthApiRef` or a second tenant's own ref.
  *
  * @public
  */
-export type SpectroCloudReAuthApi = Pick<SessionApi, 'signOut'> & Pick<BackstageIdentityApi, 'getBackstageIdentity'>;
+export type SpectroCloudReAuthApi = Pick<SpectroCloudReAuthenticationApi, 'reAuthenticate'>;
 
 /**
  * Options shared by {@link createSpectroCloudReAuthFetch} and
@@ -27,9 +29,10 @@ export interface SpectroCloudReAuthOptions {
   /** Called once per renewal, just before the sign-in starts. */
   onReAuth?: (event: { url: string }) => void;
   /**
-   * `true` (default) opens the sign-in popup at once. Browsers may block a popup
-   * that no click opened; `false` queues the sign-in in the app's OAuth request
-   * dialog instead, where the user's click opens it.
+   * `true` (default) opens the sign-in popup at once when a click is behind the
+   * request, and queues the sign-in in the app's login-request dialog when the
+   * browser blocks that popup (a data-loading fetch). `false` always queues it.
+   * Either way the current session stays until the new sign-in succeeded.
    */
   instantPopup?: boolean;
 }
@@ -99,35 +102,21 @@ function createRenewal(authApi: SpectroCloudReAuthApi, options: SpectroCloudReAu
 
 /**
  * The backend stores a new SpectroCloud session token only after a real sign-in
- * through `/handler/frame`; a `/refresh` would not give it one. So: sign out
- * (drops the session and the refresh cookie), then sign in again.
+ * through `/handler/frame`; a `/refresh` would not give it one. The auth API
+ * runs that sign-in beside the current session, so a dismissed or blocked
+ * sign-in leaves the user signed in.
  */
 async function signInAgain(authApi: SpectroCloudReAuthApi, instantPopup: boolean): Promise<void> {
   try {
-    await authApi.signOut();
-  } catch (cause) {
-    throw new SpectroCloudReAuthError(
-      'ERR_REAUTH_SIGN_OUT_FAILED',
-      `SpectroCloud re-authentication failed: could not end the expired session (${messageOf(cause)})`,
-      { cause },
-    );
-  }
-  let identity;
-  try {
-    identity = await authApi.getBackstageIdentity({ instantPopup, optional: false });
+    await authApi.reAuthenticate({ instantPopup });
   } catch (cause) {
     throw signInError(cause);
-  }
-  if (!identity) {
-    throw new SpectroCloudReAuthError(
-      'ERR_REAUTH_FAILED',
-      'SpectroCloud re-authentication failed: the sign-in finished without a Backstage identity',
-    );
   }
 }
 
 /** Translates the errors of core-app-api's login popup and OAuth request dialog. */
 function signInError(cause: unknown): SpectroCloudReAuthError {
+  if (cause instanceof SpectroCloudReAuthError) return cause;
   const name = cause instanceof Error ? cause.name : '';
   if (name === 'PopupClosedError') {
     return new SpectroCloudReAuthError(

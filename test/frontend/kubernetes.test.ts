@@ -1,7 +1,24 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { OpenIdConnectApi } from '@backstage/core-plugin-api';
-import { SpectroCloudIdTokenError } from '../../src/frontend';
-import { createSpectroCloudKubernetesAuthProvider, spectroCloudKubernetesAuthProvidersApiFactory } from '../../src/frontend/kubernetes';
+import { ApiFactoryRegistry, ApiResolver } from '@backstage/core-app-api';
+import {
+  createApiFactory,
+  createApiRef,
+  gitlabAuthApiRef,
+  googleAuthApiRef,
+  microsoftAuthApiRef,
+  oktaAuthApiRef,
+  oneloginAuthApiRef,
+  type ApiRef,
+  type OpenIdConnectApi,
+} from '@backstage/core-plugin-api';
+import { KubernetesAuthProviders } from '@backstage/plugin-kubernetes-react';
+import { SpectroCloudIdTokenError, spectroCloudAuthApiRef } from '../../src/frontend';
+import {
+  createSpectroCloudKubernetesAuthProvider,
+  createSpectroCloudKubernetesAuthProvidersApiFactory,
+  spectroCloudKubernetesAuthProvidersApiFactory,
+  withSpectroCloudKubernetesAuthProviders,
+} from '../../src/frontend/kubernetes';
 import { jwtWithHeader } from './support/loopback';
 import { registerSecret } from '../support/secrets';
 
@@ -133,5 +150,87 @@ describe('spectroCloudKubernetesAuthProvidersApiFactory', () => {
     await expect(providers.getCredentials('oidc.gitlab')).resolves.toEqual({ token: 'gitlab' });
     await expect(providers.getCredentials('google')).resolves.toEqual({ token: 'google-access' });
     await expect(providers.getCredentials('serviceAccount')).resolves.toEqual({});
+  });
+});
+
+describe('createSpectroCloudKubernetesAuthProvidersApiFactory', () => {
+  const keycloakAuthApiRef = createApiRef<OpenIdConnectApi>({ id: 'app.auth.keycloak' });
+  const spectroCloudEuAuthApiRef = createApiRef<OpenIdConnectApi>({ id: 'core.auth.spectrocloud-eu' });
+  const euIdToken = jwtWithHeader({ alg: 'RS256', kid: 'palette-eu' });
+  registerSecret(euIdToken);
+
+  /** Resolves the factory the way a Backstage app does, from API refs. */
+  function resolve(factory: ReturnType<typeof createSpectroCloudKubernetesAuthProvidersApiFactory>, extra: [ApiRef<OpenIdConnectApi>, OpenIdConnectApi][]) {
+    const registry = new ApiFactoryRegistry();
+    const stock: [ApiRef<unknown>, unknown][] = [
+      [gitlabAuthApiRef, authApiReturning('gitlab')],
+      [googleAuthApiRef, { ...authApiReturning('google'), getAccessToken: async () => 'google-access' }],
+      [microsoftAuthApiRef, { ...authApiReturning('microsoft'), getAccessToken: async () => 'ms-access' }],
+      [oktaAuthApiRef, authApiReturning('okta')],
+      [oneloginAuthApiRef, authApiReturning('onelogin')],
+      [spectroCloudAuthApiRef, authApiReturning(idToken)],
+    ];
+    for (const [ref, impl] of [...stock, ...extra]) registry.register('default', createApiFactory(ref, impl));
+    registry.register('app', factory);
+    return new ApiResolver(registry).get(factory.api)!;
+  }
+
+  it("adds SpectroCloud to the app's own OIDC providers instead of replacing them", async () => {
+    const providers = resolve(createSpectroCloudKubernetesAuthProvidersApiFactory({ oidcProviders: { keycloak: keycloakAuthApiRef } }), [
+      [keycloakAuthApiRef, authApiReturning('keycloak')],
+    ]);
+    await expect(providers.getCredentials('oidc.keycloak')).resolves.toEqual({ token: 'keycloak' });
+    await expect(providers.decorateRequestBodyForAuth('oidc.keycloak', { entity })).resolves.toEqual({
+      entity,
+      auth: { oidc: { keycloak: 'keycloak' } },
+    });
+    await expect(providers.getCredentials('oidc.google')).resolves.toEqual({ token: 'google' });
+    await expect(providers.getCredentials('oidc.microsoft')).resolves.toEqual({ token: 'microsoft' });
+    await expect(providers.getCredentials('aks')).resolves.toEqual({ token: 'ms-access' });
+    await expect(providers.getCredentials('oidc.spectrocloud')).resolves.toEqual({ token: idToken });
+  });
+
+  it('serves several SpectroCloud tenants, each from its own API ref', async () => {
+    const providers = resolve(
+      createSpectroCloudKubernetesAuthProvidersApiFactory({
+        tenants: [
+          { providerName: 'spectrocloud', apiRef: spectroCloudAuthApiRef },
+          { providerName: 'spectrocloud-eu', apiRef: spectroCloudEuAuthApiRef },
+        ],
+      }),
+      [[spectroCloudEuAuthApiRef, authApiReturning(euIdToken)]],
+    );
+    await expect(providers.getCredentials('oidc.spectrocloud')).resolves.toEqual({ token: idToken });
+    await expect(providers.getCredentials('oidc.spectrocloud-eu')).resolves.toEqual({ token: euIdToken });
+    await expect(providers.decorateRequestBodyForAuth('oidc.spectrocloud-eu', { entity })).resolves.toEqual({
+      entity,
+      auth: { oidc: { 'spectrocloud-eu': euIdToken } },
+    });
+  });
+
+  it('leaves unknown providers to the stock error', async () => {
+    const providers = resolve(createSpectroCloudKubernetesAuthProvidersApiFactory(), []);
+    await expect(providers.getCredentials('oidc.nobody')).rejects.toThrow('KubernetesAuthProviders has no oidcProvider configured for oidc.nobody');
+  });
+});
+
+describe('withSpectroCloudKubernetesAuthProviders', () => {
+  it("delegates every other provider to the app's own KubernetesAuthProviders", async () => {
+    const base = new KubernetesAuthProviders({
+      googleAuthApi: { ...authApiReturning('google'), getAccessToken: async () => 'google-access' } as never,
+      microsoftAuthApi: { ...authApiReturning('microsoft'), getAccessToken: async () => 'ms-access' } as never,
+      oidcProviders: { pinniped: authApiReturning('pinniped') },
+    });
+    const providers = withSpectroCloudKubernetesAuthProviders(base, [{ providerName: 'spectrocloud', authApi: authApiReturning(idToken) }]);
+    await expect(providers.getCredentials('oidc.pinniped')).resolves.toEqual({ token: 'pinniped' });
+    await expect(providers.getCredentials('google')).resolves.toEqual({ token: 'google-access' });
+    await expect(providers.getCredentials('serviceAccount')).resolves.toEqual({});
+    await expect(providers.getCredentials('oidc.spectrocloud')).resolves.toEqual({ token: idToken });
+  });
+
+  it('still refuses the HS256 session token for its own provider', async () => {
+    const base = new KubernetesAuthProviders({ googleAuthApi: authApiReturning('g') as never, microsoftAuthApi: authApiReturning('m') as never });
+    const providers = withSpectroCloudKubernetesAuthProviders(base, [{ providerName: 'spectrocloud', authApi: authApiReturning(sessionToken) }]);
+    await expect(providers.getCredentials('oidc.spectrocloud')).rejects.toMatchObject({ code: 'ERR_ID_TOKEN_ALGORITHM' });
   });
 });

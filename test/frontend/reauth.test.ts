@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFetchApi } from '@backstage/core-app-api';
-import type { AuthRequestOptions, BackstageIdentityResponse } from '@backstage/core-plugin-api';
+import type { BackstageIdentityResponse } from '@backstage/core-plugin-api';
 import {
   SPECTROCLOUD_REAUTH_HEADER,
   SpectroCloudReAuthError,
   createSpectroCloudReAuthFetch,
+  type SpectroCloudReAuthenticateOptions,
   spectroCloudReAuthFetchMiddleware,
 } from '../../src/frontend';
 import { startLoopbackServer } from './support/loopback';
@@ -48,21 +49,18 @@ const identity: BackstageIdentityResponse = {
 };
 
 /**
- * Stands in for the SpectroCloud auth API (the collaborator): a sign-in
+ * Stands in for the SpectroCloud auth API (the collaborator): a re-authentication
  * "renews" the backend session after `signIn()` resolves.
  */
 function fakeAuthApi(signIn: () => Promise<void> = async () => {}) {
   const calls: string[] = [];
-  const signInOptions: (AuthRequestOptions | undefined)[] = [];
+  const signInOptions: (SpectroCloudReAuthenticateOptions | undefined)[] = [];
   return {
     calls,
     signInOptions,
     authApi: {
-      async signOut() {
-        calls.push('signOut');
-      },
-      async getBackstageIdentity(options?: AuthRequestOptions) {
-        calls.push('signIn');
+      async reAuthenticate(options?: SpectroCloudReAuthenticateOptions) {
+        calls.push('reAuthenticate');
         signInOptions.push(options);
         await signIn();
         renewed = true;
@@ -88,13 +86,13 @@ describe('createSpectroCloudReAuthFetch', () => {
     expect(server.requests).toHaveLength(1);
   });
 
-  it('signs out, signs in again with an instant popup, then retries the request once', async () => {
+  it('signs in again (instant popup, dialog when blocked), then retries the request once', async () => {
     const { authApi, calls, signInOptions } = fakeAuthApi();
     const response = await createSpectroCloudReAuthFetch({ authApi })(`${server.baseUrl}/api`);
     expect(response.status).toBe(200);
     expect(await response.text()).toBe('ok GET ');
-    expect(calls).toEqual(['signOut', 'signIn']);
-    expect(signInOptions).toEqual([{ instantPopup: true, optional: false }]);
+    expect(calls).toEqual(['reAuthenticate']);
+    expect(signInOptions).toEqual([{ instantPopup: true }]);
     expect(server.requests.map(r => r.url)).toEqual(['/api', '/api']);
   });
 
@@ -103,7 +101,7 @@ describe('createSpectroCloudReAuthFetch', () => {
     const response = await createSpectroCloudReAuthFetch({ authApi })(`${server.baseUrl}/always`);
     expect(response.status).toBe(401);
     expect(response.headers.get(SPECTROCLOUD_REAUTH_HEADER)).toBe('true');
-    expect(calls).toEqual(['signOut', 'signIn']);
+    expect(calls).toEqual(['reAuthenticate']);
     expect(server.requests).toHaveLength(2);
   });
 
@@ -117,7 +115,7 @@ describe('createSpectroCloudReAuthFetch', () => {
     allArrived();
     const texts = await Promise.all((await responses).map(r => r.text()));
     expect(texts.sort()).toEqual(['ok POST n=1', 'ok POST n=2', 'ok POST n=3']);
-    expect(calls).toEqual(['signOut', 'signIn']);
+    expect(calls).toEqual(['reAuthenticate']);
     expect(server.requests).toHaveLength(6);
   });
 
@@ -129,7 +127,7 @@ describe('createSpectroCloudReAuthFetch', () => {
     expect(fast.status).toBe(200);
     releaseSlow();
     expect((await slow).status).toBe(200);
-    expect(calls).toEqual(['signOut', 'signIn']);
+    expect(calls).toEqual(['reAuthenticate']);
   });
 
   it('resends a POST body given in init', async () => {
@@ -195,21 +193,19 @@ describe('createSpectroCloudReAuthFetch', () => {
       throw popupError('RejectedError', 'Login failed, rejected by user');
     });
     const error = await createSpectroCloudReAuthFetch({ authApi, instantPopup: false })(`${server.baseUrl}/api`).catch(e => e);
-    expect(signInOptions).toEqual([{ instantPopup: false, optional: false }]);
+    expect(signInOptions).toEqual([{ instantPopup: false }]);
     expect(error).toMatchObject({ code: 'ERR_REAUTH_REJECTED' });
     expect(error.message).toMatch(/sign-in request was dismissed/);
   });
 
-  it('does not sign in when signing out of the expired session fails', async () => {
-    const { authApi, calls } = fakeAuthApi();
-    authApi.signOut = async () => {
-      calls.push('signOut');
-      throw new Error('Logout request failed, Bad Gateway');
-    };
+  it("passes the auth API's own re-authentication error on unchanged, without retrying", async () => {
+    const changed = new SpectroCloudReAuthError('ERR_REAUTH_USER_CHANGED', 'SpectroCloud re-authentication failed: another user');
+    const { authApi } = fakeAuthApi(async () => {
+      throw changed;
+    });
     const error = await createSpectroCloudReAuthFetch({ authApi })(`${server.baseUrl}/api`).catch(e => e);
-    expect(error).toMatchObject({ code: 'ERR_REAUTH_SIGN_OUT_FAILED' });
-    expect(error.message).toMatch(/Logout request failed, Bad Gateway/);
-    expect(calls).toEqual(['signOut']);
+    expect(error).toBe(changed);
+    expect(server.requests).toHaveLength(1);
   });
 
   it('gives every concurrent request the same error when the shared renewal fails', async () => {
@@ -226,7 +222,7 @@ describe('createSpectroCloudReAuthFetch', () => {
     const [a, b] = await results;
     expect(a).toBe(b);
     expect(a).toMatchObject({ code: 'ERR_REAUTH_POPUP_CLOSED' });
-    expect(calls).toEqual(['signOut', 'signIn']);
+    expect(calls).toEqual(['reAuthenticate']);
   });
 
   it('starts a new renewal for a later request after a failed one', async () => {
@@ -238,7 +234,7 @@ describe('createSpectroCloudReAuthFetch', () => {
     const reAuthFetch = createSpectroCloudReAuthFetch({ authApi });
     await expect(reAuthFetch(`${server.baseUrl}/api`)).rejects.toMatchObject({ code: 'ERR_REAUTH_POPUP_CLOSED' });
     expect((await reAuthFetch(`${server.baseUrl}/api`)).status).toBe(200);
-    expect(calls).toEqual(['signOut', 'signIn', 'signOut', 'signIn']);
+    expect(calls).toEqual(['reAuthenticate', 'reAuthenticate']);
   });
 
   it('tells onReAuth which request triggered the renewal', async () => {
@@ -269,7 +265,7 @@ describe('spectroCloudReAuthFetchMiddleware', () => {
     const fetchApi = createFetchApi({ middleware: spectroCloudReAuthFetchMiddleware(authApi) });
     const response = await fetchApi.fetch(`${server.baseUrl}/api`, { method: 'POST', body: 'a=1' });
     expect(await response.text()).toBe('ok POST a=1');
-    expect(calls).toEqual(['signOut', 'signIn']);
+    expect(calls).toEqual(['reAuthenticate']);
   });
 
   it('shares one renewal across the fetches it wraps', async () => {
@@ -283,7 +279,7 @@ describe('spectroCloudReAuthFetchMiddleware', () => {
     await waitFor(() => server.requests.length === 2);
     allArrived();
     expect((await responses).map(r => r.status)).toEqual([200, 200]);
-    expect(calls).toEqual(['signOut', 'signIn']);
+    expect(calls).toEqual(['reAuthenticate']);
   });
 });
 
