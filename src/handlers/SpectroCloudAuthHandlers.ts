@@ -30,6 +30,7 @@ import { runStrategy } from '../strategy/runStrategy';
 import type { SpectroCloudStrategy, SpectroCloudTokenSet } from '../strategy/SpectroCloudStrategy';
 import { strategyPerTokenUrl } from '../strategy/strategyPerTokenUrl';
 import { assertRedirectAllowed } from './assertRedirectAllowed';
+import { readLoginHint } from './readLoginHint';
 import { findSessionToken, type SessionTokenHooks } from '../paletteTokens/capture';
 
 export type { SessionTokenHooks };
@@ -110,6 +111,7 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
 
   async start(req: OAuthStartRequest): Promise<OAuthStartResponse> {
     this.assertRedirectAllowed(req.state);
+    const loginHint = readLoginHint(req.query as Record<string, unknown>);
     const bound = this.binding.forStart(req.state.nonce);
     const { tokenUrl } = await this.endpoints.resolve();
     const outcome = await runStrategy(
@@ -120,6 +122,7 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
         scope: mergeScopes(this.options.config.scope, req.scope),
         nonce: bound.nonce,
         codeChallenge: bound.codeChallenge,
+        extraParams: { ...this.options.config.startUrlSearchParams, ...(loginHint ? { login_hint: loginHint } : {}) },
       },
       this.options.config.timeout,
     );

@@ -18,6 +18,8 @@ export interface SpectroCloudStrategyOptions {
   prompt?: Prompt;
   tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
   verifier: IdTokenVerifier;
+  /** `max_age` sent with every sign-in (seconds): the ID token's `auth_time` is checked against it. */
+  maxAge?: number;
   /** The nonce this browser was given at sign-in start (see BrowserBinding). */
   expectedNonce(req: Request): string;
 }
@@ -45,6 +47,8 @@ export interface SpectroCloudAuthorizeOptions {
   nonce: string;
   codeChallenge: string;
   prompt?: Prompt;
+  /** Further authorization parameters (configured `startUrlSearchParams`, `login_hint`); never the ones set here. */
+  extraParams?: Record<string, string>;
 }
 
 /** Per-request values passed to `authenticate()` on the callback. */
@@ -83,7 +87,7 @@ export class SpectroCloudStrategy extends OAuth2Strategy {
         verified: OAuth2Strategy.VerifyCallback,
       ) => {
         const done = verified as (error: unknown, user?: unknown, info?: unknown) => void;
-        options.verifier.verify(params.id_token, { nonce: options.expectedNonce(req) }).then(
+        options.verifier.verify(params.id_token, { nonce: options.expectedNonce(req), maxAge: options.maxAge }).then(
           claims => {
             const tokens: SpectroCloudTokenSet = { accessToken, refreshToken: refreshToken || undefined, idToken: params.id_token, claims, params };
             if (verify) verify(req, tokens, done);
@@ -104,6 +108,7 @@ export class SpectroCloudStrategy extends OAuth2Strategy {
   override authorizationParams(options: Partial<SpectroCloudAuthorizeOptions>): object {
     const prompt = options.prompt ?? this.prompt;
     return {
+      ...options.extraParams,
       nonce: options.nonce,
       code_challenge: options.codeChallenge,
       code_challenge_method: 'S256',
