@@ -20,6 +20,7 @@ import { SpectroCloudAuthError, SpectroCloudRefreshSessionError, SpectroCloudReq
 import { EndpointResolver } from '../oidc/EndpointResolver';
 import { withUserInfo } from '../oidc/fetchUserInfo';
 import { revokeRefreshToken } from '../oidc/revokeRefreshToken';
+import { endSessionUrl } from '../oidc/endSessionUrl';
 import { IdTokenVerifier, type IdTokenClaims } from '../oidc/IdTokenVerifier';
 import { passportProfileFromClaims, profileFromClaims, readEmail, type SpectroCloudAuthResult } from '../profile';
 import { BrowserBinding } from '../refreshSession/BrowserBinding';
@@ -81,6 +82,7 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
   private readonly refreshCookie: RefreshCookie;
   private readonly strategyFor: (tokenUrl: string) => SpectroCloudStrategy;
   private readonly clock: () => number;
+  private warnedNoEndSession = false;
 
   constructor(private readonly options: SpectroCloudAuthHandlersOptions) {
     const { config, providerId, environment } = options;
@@ -244,11 +246,28 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
     };
     const { profile } = authHandler ? await authHandler(result, resolverContext) : { profile: profileFromClaims(claims) };
     const backstageIdentity = signInResolver ? await signInResolver({ profile, result }, resolverContext) : undefined;
+    const endSession = await this.endSessionUrlFor(idToken);
     return {
       profile,
-      providerInfo: { accessToken, idToken, scope, expiresInSeconds: expiresIn },
+      providerInfo: { accessToken, idToken, scope, expiresInSeconds: expiresIn, ...(endSession ? { endSessionUrl: endSession } : {}) },
       ...(backstageIdentity ? { backstageIdentity } : {}),
     };
+  }
+
+  /** Only with `signOutOfSpectroCloud: true` and an issuer that advertises `end_session_endpoint`. */
+  private async endSessionUrlFor(idToken: string): Promise<string | undefined> {
+    if (!this.options.config.signOutOfSpectroCloud) return undefined;
+    const { endSessionUrl: endpoint } = await this.endpoints.resolve();
+    if (!endpoint) {
+      if (!this.warnedNoEndSession) {
+        this.warnedNoEndSession = true;
+        this.options.logger.warn(
+          `signOutOfSpectroCloud is on for provider ${this.options.providerId}, but SpectroCloud's discovery document names no end_session_endpoint; sign-out ends only the Backstage session`,
+        );
+      }
+      return undefined;
+    }
+    return endSessionUrl(endpoint, { idToken, clientId: this.options.config.clientId, postLogoutRedirectUri: this.options.appUrl });
   }
 
   /** A stored ID token is served again only after full verification; expiry ends the session. */

@@ -4,7 +4,7 @@ import jwt from 'jsonwebtoken';
 import { ConfigReader } from '@backstage/config';
 import { readEnvironmentConfig } from '../../src/config/readEnvironmentConfig';
 import { SpectroCloudAuthMetrics } from '../../src';
-import { authorize, callback, CookieJar, signIn, startFixture, startSignIn, type Fixture } from '../support/spectroFixture';
+import { callback, CookieJar, signIn, startFixture, startSignIn, type Fixture } from '../support/spectroFixture';
 
 /** Follows /start's redirect at the emulator as the browser would, without adding a hint of our own. */
 async function followToCallback(location: string): Promise<string> {
@@ -65,10 +65,7 @@ describe('startUrlSearchParams', () => {
       environment: { startUrlSearchParams: { acr_values: 'urn:spectrocloud:mfa', max_age: 300, ui_locales: 'de' } },
     });
   });
-  afterAll(() => {
-    fixture?.emulator.clearFaults?.();
-    return fixture?.close();
-  });
+  afterAll(() => fixture?.close());
 
   it('adds the configured parameters to the authorization URL, next to our own', async () => {
     const params = new URL((await startSignIn(fixture, new CookieJar(), { login_hint: 'bob@example.com' })).headers.location).searchParams;
