@@ -41,9 +41,10 @@ export type SpectroCloudAuthHandler = (
   context: AuthResolverContext,
 ) => Promise<{ profile: ProfileInfo }>;
 
+/** `provider`: the provider id (e.g. `spectrocloud-eu`), so one counter object can serve several tenants. */
 export interface SignInEvents {
-  signIn(): void;
-  signInFailure(code: string): void;
+  signIn(provider?: string): void;
+  signInFailure(code: string, provider?: string): void;
 }
 
 /** Never handed a token, code, secret or email. */
@@ -171,12 +172,12 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
         ? { kind: 'refresh-token', refreshToken: realRefreshToken, idToken: tokens.idToken, accessToken: tokens.accessToken, userEntityRef, email }
         : { kind: 'id-token', idToken: tokens.idToken, accessToken: tokens.accessToken, userEntityRef, email };
       const refreshCookie = this.refreshCookie.write(req, payload, state.origin);
-      this.options.events?.signIn();
+      this.options.events?.signIn(this.options.providerId);
       this.options.logger.info(`SpectroCloud sign-in succeeded (provider ${this.options.providerId}, env ${this.options.environment})`);
       return { response, refreshToken: refreshCookie };
     } catch (error) {
       const failure = SpectroCloudAuthError.from(error);
-      this.options.events?.signInFailure(failure.code);
+      this.options.events?.signInFailure(failure.code, this.options.providerId);
       this.options.logger.warn(`SpectroCloud sign-in failed: ${failure.code}: ${failure.message}`);
       throw failure;
     }
