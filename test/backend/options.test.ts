@@ -90,6 +90,8 @@ describe('provider options against the emulator', () => {
         signIn: { resolver: spectrocloud.resolvers.emailMatchingUserEntityAnnotation() },
       },
       users: [userEntity('alice-by-annotation', 'other@example.com', { 'spectrocloud.com/email': 'alice@example.com' })],
+      // The emulator, like SpectroCloud, sends groups only when asked.
+      environment: { additionalScopes: 'groups' },
     });
     try {
       const { frame } = await signIn(fixture);
