@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useExampleInBrowser } from './support/browser';
-import { fields, openApp, signInThroughPopup, userButton, waitForText } from './support/pages';
+import { fields, openApp, reloadApp, signInThroughPopup, userButton, waitForText } from './support/pages';
 
 /**
  * The example runs with `signOutOfSpectroCloud: true`: "Sign out" ends the
@@ -39,5 +39,32 @@ describe('signing out of SpectroCloud too, in a real browser', () => {
     await signInThroughPopup(page, emulator.issuer, userButton('bob@example.com'));
     await waitForText(page, '#who', 'user:default/bob');
     expect(await fields(page, 'status', 'email')).toEqual({ status: 'Signed in', email: 'bob@example.com' });
+  }, 90_000);
+
+  it('without the SpectroCloud step (Backstage sign-out only), the next sign-in comes straight back as Alice', async () => {
+    const emulator = run.example.emulator!;
+    const page = await openApp(run.context, run.example.appUrl);
+    await signInThroughPopup(page, emulator.issuer, userButton('alice@example.com'));
+    await waitForText(page, '#who', 'user:default/alice');
+
+    // What sign-out did before: only POST /logout, the emulator's SSO cookie stays.
+    const status = await page.evaluate(async backendUrl => {
+      const response = await fetch(`${backendUrl}/api/auth/spectrocloud/logout?env=development`, {
+        method: 'POST',
+        credentials: 'include',
+        headers: { 'X-Requested-With': 'XMLHttpRequest' },
+      });
+      return response.status;
+    }, run.example.backendUrl);
+    expect(status).toBe(200);
+    await reloadApp(page);
+    await waitForText(page, '#status', 'Signed out');
+
+    // The popup never stops at the login page: SpectroCloud still knows Alice.
+    const opened = page.waitForEvent('popup');
+    await page.click('#sign-in');
+    const popup = await opened;
+    await popup.waitForEvent('close', { timeout: 20_000 });
+    await waitForText(page, '#who', 'user:default/alice');
   }, 90_000);
 });
