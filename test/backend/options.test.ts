@@ -85,13 +85,13 @@ describe('provider options against the emulator', () => {
 
   it('lets authHandler shape the profile and a code resolver pick the user', async () => {
     const fixture = await startFixture({
+      // The emulator puts `groups` in the ID token only when the groups scope is requested.
+      environment: { additionalScopes: ['groups'] },
       provider: {
         authHandler: async ({ claims }) => ({ profile: { email: claims.email, displayName: `${claims.name} (${claims.groups?.length} groups)` } }),
         signIn: { resolver: spectrocloud.resolvers.emailMatchingUserEntityAnnotation() },
       },
       users: [userEntity('alice-by-annotation', 'other@example.com', { 'spectrocloud.com/email': 'alice@example.com' })],
-      // The emulator, like SpectroCloud, sends groups only when asked.
-      environment: { additionalScopes: 'groups' },
     });
     try {
       const { frame } = await signIn(fixture);
