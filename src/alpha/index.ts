@@ -1,2 +1,7 @@
-export { spectroCloudAuthApi, spectroCloudAuthPlugin, spectroCloudAuthPlugin as default } from './plugin';
+export {
+  createSpectroCloudAuthApiExtension,
+  spectroCloudAuthApi,
+  spectroCloudAuthPlugin,
+  spectroCloudAuthPlugin as default,
+} from './plugin';
 export { spectroCloudAuthApiRef } from '../frontend/apiRef';

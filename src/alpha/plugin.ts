@@ -1,5 +1,5 @@
 import { ApiBlueprint, createFrontendPlugin } from '@backstage/frontend-plugin-api';
-import { spectroCloudAuthApiFactory } from '../frontend/factory';
+import { createSpectroCloudAuthApiFactory, spectroCloudAuthApiFactory, type SpectroCloudAuthApiFactoryOptions } from '../frontend/factory';
 
 /**
  * The SpectroCloud auth API as an extension of the new frontend system
@@ -10,6 +10,20 @@ import { spectroCloudAuthApiFactory } from '../frontend/factory';
 export const spectroCloudAuthApi = ApiBlueprint.make({
   params: { factory: spectroCloudAuthApiFactory },
 });
+
+/**
+ * The auth API of another SpectroCloud provider id (a second tenant) as an
+ * extension named after it (`api:spectrocloud-auth/<providerId>`); add it to
+ * the app with `createFrontendModule` or your own plugin.
+ *
+ * @alpha
+ */
+export function createSpectroCloudAuthApiExtension(options: SpectroCloudAuthApiFactoryOptions & { providerId: string }) {
+  return ApiBlueprint.make({
+    name: options.providerId,
+    params: { factory: createSpectroCloudAuthApiFactory(options) },
+  });
+}
 
 /**
  * Frontend plugin that provides the SpectroCloud auth API; discovered by the

@@ -48,7 +48,12 @@ export interface SpectroCloudAuthOptions {
   navigate?: (url: string) => void;
 }
 
-/** The session engine: core-app-api's `OAuth2`, or anything with its public surface. */
+/**
+ * The session engine of {@link SpectroCloudAuth}: core-app-api's `OAuth2`, or
+ * anything with its public surface.
+ *
+ * @public
+ */
 export type SpectroCloudSession = OpenIdConnectApi & ProfileInfoApi & BackstageIdentityApi & SessionApi;
 
 /**

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ApiBlueprint } from '@backstage/frontend-plugin-api';
-import spectroCloudAuthPluginDefault, { spectroCloudAuthApi, spectroCloudAuthApiRef, spectroCloudAuthPlugin } from '../../src/alpha';
+import { createApiRef } from '@backstage/core-plugin-api';
+import spectroCloudAuthPluginDefault, {
+  createSpectroCloudAuthApiExtension,
+  spectroCloudAuthApi,
+  spectroCloudAuthApiRef,
+  spectroCloudAuthPlugin,
+} from '../../src/alpha';
+import type { SpectroCloudAuthApi } from '../../src/frontend';
 import { spectroCloudAuthApiFactory } from '../../src/frontend';
 
 describe('alpha: new frontend system', () => {
@@ -24,5 +31,14 @@ describe('alpha: new frontend system', () => {
     const outputs = [...factory({ node: {}, config: {}, inputs: {} })];
     expect(outputs).toEqual([{ $$type: expect.anything(), id: ApiBlueprint.dataRefs.factory.id, value: spectroCloudAuthApiFactory }]);
     expect(spectroCloudAuthApiFactory.api).toBe(spectroCloudAuthApiRef);
+  });
+
+  it('makes an api extension per extra provider id, providing that tenant\'s API ref', () => {
+    const euRef = createApiRef<SpectroCloudAuthApi>({ id: 'core.auth.spectrocloud-eu' });
+    const extension = createSpectroCloudAuthApiExtension({ apiRef: euRef, providerId: 'spectrocloud-eu' });
+    expect(extension).toMatchObject({ kind: 'api', name: 'spectrocloud-eu', attachTo: { id: 'root', input: 'apis' } });
+    const factory = (extension as unknown as { factory(ctx: unknown): Iterable<{ value: { api: unknown } }> }).factory;
+    const [output] = [...factory({ node: {}, config: {}, inputs: {} })];
+    expect(output.value.api).toBe(euRef);
   });
 });

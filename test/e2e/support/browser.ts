@@ -16,9 +16,18 @@ const CHROMIUM_ARGS = [
   '--disable-quic',
 ];
 
-/** One headless Chromium per test file; Playwright's own logging stays off. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, timeout: 30_000 });
+/**
+ * One headless Chromium per test file; Playwright's own logging stays off.
+ * `popupBlocker: true` keeps Chromium's popup blocker on (Playwright turns it
+ * off by default), so a `window.open` without a click is really blocked.
+ */
+export function launchChromium(options: { popupBlocker?: boolean } = {}): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+    timeout: 30_000,
+    ignoreDefaultArgs: options.popupBlocker ? ['--disable-popup-blocking'] : undefined,
+  });
 }
 
 /** A fresh profile per test: no cookies (ours or the emulator's) carry over. */

@@ -61,6 +61,15 @@ function page(config) {
     <input id="reauth-url" size="50" value="/api/spectrocloud/health" aria-label="Backend URL">
     <button id="reauth-fetch">Fetch with re-auth</button>
   </p>
+  <section id="app-page">
+    <h2>Cluster access (loads on open)</h2>
+    <p>whoami: <strong id="whoami">not loaded</strong> &middot; <a href="?load=whoami">reload with data</a></p>
+  </section>
+  <div id="login-requests" role="dialog" aria-label="Login Required" hidden>
+    <h2>Login Required</h2>
+    <ul></ul>
+    <button id="login-reject-all">Reject All</button>
+  </div>
   <pre id="output"></pre>
 </body>
 </html>

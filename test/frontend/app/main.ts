@@ -6,23 +6,47 @@
  * Backend base URL: `?backend=http://127.0.0.1:7007` or the build's default.
  */
 import {
+  ApiFactoryRegistry,
+  ApiResolver,
   GitlabAuth,
   GoogleAuth,
   MicrosoftAuth,
   OAuthRequestManager,
   OktaAuth,
   OneLoginAuth,
+  createFetchApi,
 } from '@backstage/core-app-api';
 import { ConfigReader } from '@backstage/config';
 import type { JsonValue } from '@backstage/types';
-import type { AuthRequestOptions, PendingOAuthRequest, SessionState } from '@backstage/core-plugin-api';
+import {
+  configApiRef,
+  createApiFactory,
+  createApiRef,
+  discoveryApiRef,
+  fetchApiRef,
+  gitlabAuthApiRef,
+  googleAuthApiRef,
+  microsoftAuthApiRef,
+  oauthRequestApiRef,
+  oktaAuthApiRef,
+  oneloginAuthApiRef,
+  type AnyApiFactory,
+  type ApiRef,
+  type AuthRequestOptions,
+  type PendingOAuthRequest,
+  type SessionState,
+} from '@backstage/core-plugin-api';
+import { kubernetesAuthProvidersApiRef } from '@backstage/plugin-kubernetes-react';
 import {
   SPECTROCLOUD_REAUTH_HEADER,
+  createSpectroCloudAuthApiFactory,
   createSpectroCloudReAuthFetch,
-  spectroCloudAuthApiFactory,
+  spectroCloudAuthApiRef,
+  spectroCloudReAuthFetchMiddleware,
+  type SpectroCloudAuthApi,
   type SpectroCloudFrontendErrorCode,
 } from '../../../src/frontend';
-import { spectroCloudKubernetesAuthProvidersApiFactory } from '../../../src/frontend/kubernetes';
+import { createSpectroCloudKubernetesAuthProvidersApiFactory } from '../../../src/frontend/kubernetes';
 
 declare global {
   interface Window {
@@ -35,24 +59,57 @@ const query = new URLSearchParams(window.location.search);
 const backendBaseUrl =
   query.get('backend') ?? window.__SPECTRO_TEST_CONFIG__?.backendBaseUrl ?? 'http://localhost:7007';
 const environment = query.get('env') ?? window.__SPECTRO_TEST_CONFIG__?.environment ?? 'development';
+/** More SpectroCloud provider ids (tenants) besides `spectrocloud`: `?tenants=spectrocloud-eu`. */
+const extraTenants = (query.get('tenants') ?? '').split(',').filter(Boolean);
 
 const discoveryApi = { getBaseUrl: async (pluginId: string) => `${backendBaseUrl}/api/${pluginId}` };
 const oauthRequestApi = new OAuthRequestManager();
 const configApi = new ConfigReader({ app: { baseUrl: window.location.origin }, auth: { environment } });
 
-// The legacy app's way: the API factory with its three dependencies.
-const api = spectroCloudAuthApiFactory.factory({ discoveryApi, oauthRequestApi, configApi });
+const reauthEvents: { url: string }[] = [];
 
-// The Kubernetes plugin's auth providers, with the stock providers built as a legacy app builds them.
-const stock = { discoveryApi, oauthRequestApi, configApi, environment };
-const kubernetesAuthProviders = spectroCloudKubernetesAuthProvidersApiFactory.factory({
-  spectroCloudAuthApi: api,
-  gitlabAuthApi: GitlabAuth.create(stock),
-  googleAuthApi: GoogleAuth.create(stock),
-  microsoftAuthApi: MicrosoftAuth.create(stock),
-  oktaAuthApi: OktaAuth.create(stock),
-  oneloginAuthApi: OneLoginAuth.create(stock),
-});
+// ---- The app's APIs, resolved from factories as a legacy Backstage app does (createApp's ApiResolver) ----
+const tenantApiRefs = new Map<string, ApiRef<SpectroCloudAuthApi>>([['spectrocloud', spectroCloudAuthApiRef]]);
+for (const providerId of extraTenants) {
+  tenantApiRefs.set(providerId, createApiRef<SpectroCloudAuthApi>({ id: `core.auth.${providerId}` }));
+}
+const stockAuth = { discoveryApi: discoveryApiRef, oauthRequestApi: oauthRequestApiRef, configApi: configApiRef };
+const factories: AnyApiFactory[] = [
+  createApiFactory(discoveryApiRef, discoveryApi),
+  createApiFactory(oauthRequestApiRef, oauthRequestApi),
+  createApiFactory(configApiRef, configApi),
+  // The stock auth APIs, built as core-app-api's default APIs build them.
+  createApiFactory({ api: gitlabAuthApiRef, deps: stockAuth, factory: deps => GitlabAuth.create({ ...deps, environment }) }),
+  createApiFactory({ api: googleAuthApiRef, deps: stockAuth, factory: deps => GoogleAuth.create({ ...deps, environment }) }),
+  createApiFactory({ api: microsoftAuthApiRef, deps: stockAuth, factory: deps => MicrosoftAuth.create({ ...deps, environment }) }),
+  createApiFactory({ api: oktaAuthApiRef, deps: stockAuth, factory: deps => OktaAuth.create({ ...deps, environment }) }),
+  createApiFactory({ api: oneloginAuthApiRef, deps: stockAuth, factory: deps => OneLoginAuth.create({ ...deps, environment }) }),
+  // Ours: one client per tenant, the Kubernetes providers, and the app's fetchApi with re-authentication.
+  ...[...tenantApiRefs].map(([providerId, apiRef]) =>
+    createSpectroCloudAuthApiFactory({ apiRef, providerId, title: providerId === 'spectrocloud' ? 'SpectroCloud' : providerId }),
+  ),
+  createSpectroCloudKubernetesAuthProvidersApiFactory({
+    tenants: [...tenantApiRefs].map(([providerName, apiRef]) => ({ providerName, apiRef })),
+  }),
+  createApiFactory({
+    api: fetchApiRef,
+    deps: { authApi: spectroCloudAuthApiRef },
+    factory: ({ authApi }) =>
+      createFetchApi({ middleware: spectroCloudReAuthFetchMiddleware(authApi, { onReAuth: event => reauthEvents.push(event) }) }),
+  }),
+];
+const registry = new ApiFactoryRegistry();
+for (const factory of factories) registry.register('app', factory);
+const apis = new ApiResolver(registry);
+const resolve = <T>(ref: ApiRef<T>): T => {
+  const api = apis.get(ref);
+  if (!api) throw new Error(`no API for ${ref.id}`);
+  return api;
+};
+
+const api = resolve(spectroCloudAuthApiRef);
+const kubernetesAuthProviders = resolve(kubernetesAuthProvidersApiRef);
+const fetchApi = resolve(fetchApiRef);
 
 const sessionStates: SessionState[] = [];
 api.sessionState$().subscribe(state => {
@@ -60,15 +117,20 @@ api.sessionState$().subscribe(state => {
   show('session-state', state);
 });
 
-// OAuth requests queued without instantPopup (what the app's login dialog would list).
+// OAuth requests queued without instantPopup: what the app's login-request dialog lists.
 let pendingAuthRequests: PendingOAuthRequest[] = [];
 const authRequests: string[][] = [];
 oauthRequestApi.authRequest$().subscribe(requests => {
   pendingAuthRequests = requests;
   authRequests.push(requests.map(r => r.provider.id));
+  renderLoginRequestDialog(requests);
+  // Tests wait for this line instead of polling the page: every Playwright evaluation
+  // lends the page a user activation, and a popup right after one would not be blocked.
+  if (requests.length > 0) console.info(`spectro:login-requests ${requests.map(r => r.provider.id).join(',')}`);
 });
 
-const reauthEvents: { url: string }[] = [];
+const loads: ReAuthFetchResult[] = [];
+
 const reAuthFetch = createSpectroCloudReAuthFetch({ authApi: api, onReAuth: event => reauthEvents.push(event) });
 
 export interface KubernetesCluster {
@@ -118,23 +180,84 @@ const spectro = {
     return { body, headers: token ? { Authorization: `Bearer ${token}` } : {} };
   },
   reauthEvents,
-  async reauthFetch(url: string, init?: RequestInit): Promise<ReAuthFetchResult> {
-    try {
-      const response = await reAuthFetch(url, { credentials: 'include', ...init });
-      return {
-        status: response.status,
-        ok: response.ok,
-        text: await response.text(),
-        reauthRequired: response.headers.get(SPECTROCLOUD_REAUTH_HEADER) === 'true',
-      };
-    } catch (e) {
-      const error = e as Error & { code?: SpectroCloudFrontendErrorCode };
-      return { error: { name: error.name, code: error.code, message: error.message } };
-    }
+  reauthFetch: (url: string, init?: RequestInit) => fetchResult(reAuthFetch, url, init),
+  /** The same through the app's `fetchApi` (createFetchApi with the re-auth middleware). */
+  appFetch: (url: string, init?: RequestInit) => fetchResult(fetchApi.fetch, url, init),
+  /** What the page loaded by itself (`?load=whoami`), with no click behind it. */
+  loads,
+  /** `?probe=popup`: whether a `window.open` on page load (no click) got a window. */
+  popupProbe: undefined as undefined | { opened: boolean },
+  /** The client of another provider id, registered with `?tenants=<id>`. */
+  tenant(providerId: string) {
+    const ref = tenantApiRefs.get(providerId);
+    if (!ref) throw new Error(`provider ${providerId} is not registered; open the page with ?tenants=${providerId}`);
+    const tenantApi = resolve(ref);
+    return {
+      signIn: (options: AuthRequestOptions = {}) => tenantApi.getBackstageIdentity({ instantPopup: true, ...options }),
+      restoreSession: () => tenantApi.getBackstageIdentity({ optional: true }),
+      signOut: () => tenantApi.signOut(),
+      getIdToken: (options?: AuthRequestOptions) => tenantApi.getIdToken(options),
+      getBackstageIdentity: (options?: AuthRequestOptions) => tenantApi.getBackstageIdentity(options),
+    };
   },
   ready: true,
 };
 window.spectro = spectro;
+
+async function fetchResult(send: typeof fetch, url: string, init?: RequestInit): Promise<ReAuthFetchResult> {
+  try {
+    const response = await send(url, { credentials: 'include', ...init });
+    return {
+      status: response.status,
+      ok: response.ok,
+      text: await response.text(),
+      reauthRequired: response.headers.get(SPECTROCLOUD_REAUTH_HEADER) === 'true',
+    };
+  } catch (e) {
+    const error = e as Error & { code?: SpectroCloudFrontendErrorCode };
+    return { error: { name: error.name, code: error.code, message: error.message } };
+  }
+}
+
+// ---- a Backstage-style page: data loaded on mount, a login-request dialog ----
+
+/**
+ * Like a plugin page that loads its data on mount: recovers the session, then
+ * calls the backend plugin through the app's fetchApi. No click is behind it.
+ */
+async function loadWhoami(): Promise<void> {
+  const identity = await api.getBackstageIdentity({ optional: true });
+  const result: ReAuthFetchResult = identity
+    ? await spectro.appFetch(`${backendBaseUrl}/api/spectrocloud/whoami`, { headers: { Authorization: `Bearer ${identity.token}` } })
+    : { error: { name: 'NotSignedIn', message: 'no session to load data with' } };
+  loads.push(result);
+  console.info('spectro:loaded');
+  show('whoami', 'error' in result ? `${result.error.code ?? result.error.name}` : `${result.status}`);
+}
+
+/**
+ * Backstage's OAuthRequestDialog in plain DOM: "Login Required", one "Log in"
+ * button per queued request, "Reject All".
+ */
+function renderLoginRequestDialog(requests: PendingOAuthRequest[]): void {
+  const dialog = document.getElementById('login-requests');
+  if (!dialog) return;
+  dialog.hidden = requests.length === 0;
+  const list = dialog.querySelector('ul')!;
+  list.replaceChildren(
+    ...requests.map(request => {
+      const item = document.createElement('li');
+      const button = document.createElement('button');
+      button.textContent = `Log in to ${request.provider.title}`;
+      button.dataset.loginProvider = request.provider.id;
+      // The dialog swallows popup errors: the request stays listed, as in Backstage.
+      button.addEventListener('click', () => request.trigger().catch(() => undefined));
+      item.append(button);
+      return item;
+    }),
+  );
+}
+document.getElementById('login-reject-all')?.addEventListener('click', () => pendingAuthRequests.forEach(r => r.reject()));
 
 // ---- for a person ---------------------------------------------------------
 
@@ -182,3 +305,10 @@ for (const [id, action] of Object.entries(actions)) {
   document.getElementById(id)?.addEventListener('click', () => run(id, action));
 }
 show('backend', backendBaseUrl);
+
+if (query.get('probe') === 'popup') {
+  const probe = window.open('about:blank', 'spectro-popup-probe', 'width=100,height=100');
+  spectro.popupProbe = { opened: probe !== null };
+  probe?.close();
+}
+if (query.get('load') === 'whoami') void loadWhoami();

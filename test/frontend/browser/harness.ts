@@ -60,6 +60,18 @@ export interface TestPage {
   popups: Page[];
   /** Reloads the test page and waits until `window.spectro` is ready again. */
   reload(): Promise<void>;
+  /**
+   * Opens the test page again with `search` (e.g. `?load=whoami`), as a
+   * navigation: no click is behind what the page then does on load.
+   */
+  open(search: string): Promise<void>;
+  /**
+   * Opens the test page with `search` and does not touch it afterwards: every
+   * Playwright evaluation (`evaluate`, locators, `waitForFunction`) runs as a
+   * user gesture, which would let a popup through the blocker. Wait for the
+   * page's `spectro:` console lines with {@link waitForConsole} instead.
+   */
+  openUntouched(search: string): Promise<void>;
   /** Forgets the emulator's SSO session, so the next popup shows the account list again. */
   forgetEmulatorSession(): Promise<void>;
   close(): Promise<void>;
@@ -85,7 +97,8 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
     const files = await serveDirectory(outdir, TEST_PAGE_PATH);
     cleanups.push(() => files.close());
 
-    const browser = await launchChromium();
+    // The popup blocker stays on: popups open only where a click is behind them, as for users.
+    const browser = await launchChromium({ popupBlocker: true });
     cleanups.push(() => browser.close());
 
     const appOrigin = new URL(example.appUrl).origin;
@@ -116,6 +129,13 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
           await page.reload({ waitUntil: 'load' });
           await waitUntilReady(page);
         },
+        async open(search) {
+          await page.goto(`${testPageUrl}${search}`, { waitUntil: 'load' });
+          await waitUntilReady(page);
+        },
+        async openUntouched(search) {
+          await page.goto(`${testPageUrl}${search}`, { waitUntil: 'load' });
+        },
         forgetEmulatorSession: () => context.clearCookies({ name: EMULATOR_SESSION_COOKIE }),
         async close() {
           pages.delete(testPage);
@@ -141,6 +161,11 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
     await cleanup();
     throw error;
   }
+}
+
+/** Waits for a console line the test page prints (`spectro:...`), without touching the page. */
+export function waitForConsole(page: Page, text: string): Promise<unknown> {
+  return page.waitForEvent('console', { predicate: message => message.text() === text, timeout: UI_TIMEOUT_MS });
 }
 
 async function waitUntilReady(page: Page): Promise<void> {

@@ -10,6 +10,7 @@ import {
   signInWithPopup,
   useBrowserHarness,
   verifyEmulatorIdToken,
+  waitForConsole,
   type TestPage,
 } from './harness';
 
@@ -64,5 +65,24 @@ describe('Kubernetes auth providers in Chromium', () => {
     const sent = JSON.stringify(request);
     expect(sent).not.toContain(idToken);
     expect(sent).not.toContain(sessionToken);
+  }, TEST_TIMEOUT_MS);
+
+  it('the page builds a client and a Kubernetes provider for a second provider id (?tenants=)', async () => {
+    const page = await files.openTestPage();
+    await page.open('?tenants=spectrocloud-eu');
+    const refresh = page.page.waitForRequest(request => new URL(request.url()).pathname === '/api/auth/spectrocloud-eu/refresh');
+    // This backend has no spectrocloud-eu provider: the session recovery finds nothing, and says so quietly.
+    expect(await page.page.evaluate(() => window.spectro.tenant('spectrocloud-eu').restoreSession())).toBeUndefined();
+    await refresh;
+    // Its Kubernetes provider asks that tenant's client, which (signed out) queues a sign-in for spectrocloud-eu.
+    const queued = waitForConsole(page.page, 'spectro:login-requests spectrocloud-eu');
+    const decorating = page.page.evaluate(() =>
+      window.spectro
+        .k8sDecorate({ name: 'eu', authProvider: 'oidc', oidcTokenProvider: 'spectrocloud-eu' })
+        .then(() => 'decorated', (e: Error) => e.name),
+    );
+    await queued;
+    await page.page.locator('#login-reject-all').click();
+    expect(await decorating).toBe('RejectedError');
   }, TEST_TIMEOUT_MS);
 });

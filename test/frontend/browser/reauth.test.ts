@@ -2,16 +2,18 @@
  * The re-authenticating fetch wrapper in real headless Chromium, against the
  * example's backend plugin (`/api/spectrocloud/whoami`, behind the session-token
  * middleware). The server "loses" Alice's SpectroCloud session token the way a
- * restart or an eviction would: the test drops it from the process-default
- * cache, which the example (running in this process) uses.
+ * restart or an eviction would: the test drops it from the cache the example
+ * builds and hands to its provider and plugin (`RunningExample.sessionTokens`).
  */
 import { describe, expect, it } from 'vitest';
 import {
   UI_TIMEOUT_MS,
+  backstageIdentity,
   clickAccount,
   dedupe,
   signInWithPopup,
   useBrowserHarness,
+  waitForConsole,
   waitForPopupClosed,
   type TestPage,
 } from './harness';
@@ -20,6 +22,8 @@ const TEST_TIMEOUT_MS = 90_000;
 const ALICE = { userEntityRef: 'user:default/alice', email: 'alice@example.com' };
 
 const files = useBrowserHarness();
+/** The token store of the example backend (one place to change when the example hands its store on). */
+const sessionTokens = () => files.harness.example.sessionTokens;
 
 /** Signs Alice in and returns her Backstage token (registered as a secret). */
 async function signedInPage(): Promise<{ page: TestPage; backstageToken: string }> {
@@ -30,7 +34,7 @@ async function signedInPage(): Promise<{ page: TestPage; backstageToken: string 
 
 /** The server forgets Alice's SpectroCloud session token; the Backstage session stays valid. */
 async function loseSessionToken(): Promise<void> {
-  const cache = files.harness.example.sessionTokens;
+  const cache = sessionTokens();
   expect(await cache.forUser(ALICE.userEntityRef), 'Alice has a session token before it is dropped').toBeDefined();
   await cache.forget(ALICE);
 }
@@ -68,7 +72,7 @@ describe('re-authenticating fetch in Chromium', () => {
     expect(await reauthEvents(page)).toEqual([`${files.harness.example.backendUrl}/api/spectrocloud/whoami`]);
     // The first sign-in and exactly one renewal.
     expect(page.popups).toHaveLength(2);
-    expect(await files.harness.example.sessionTokens.forUser(ALICE.userEntityRef), 'the renewal stored a new session token').toBeDefined();
+    expect(await sessionTokens().forUser(ALICE.userEntityRef), 'the renewal stored a new session token').toBeDefined();
   }, TEST_TIMEOUT_MS);
 
   it('gives up cleanly with ERR_REAUTH_POPUP_CLOSED when the user closes the renewal popup', async () => {
@@ -95,8 +99,97 @@ describe('re-authenticating fetch in Chromium', () => {
     });
     expect(await reauthEvents(page)).toHaveLength(1);
     expect(page.popups).toHaveLength(2);
-    expect(await files.harness.example.sessionTokens.forUser(ALICE.userEntityRef)).toBeUndefined();
-    // The wrapper ends the expired session before the popup opens (reauth.ts), so the app is signed out now.
-    expect(dedupe(await page.page.evaluate(() => [...window.spectro.sessionStates]))).toEqual(['SignedOut', 'SignedIn', 'SignedOut']);
+    expect(await sessionTokens().forUser(ALICE.userEntityRef)).toBeUndefined();
+    // The new sign-in ran beside the session: closing it left Alice signed in, with the same identity.
+    expect(dedupe(await page.page.evaluate(() => [...window.spectro.sessionStates]))).toEqual(['SignedOut', 'SignedIn']);
+    expect((await backstageIdentity(page))?.userEntityRef).toBe(ALICE.userEntityRef);
+  }, TEST_TIMEOUT_MS);
+});
+
+/**
+ * A Backstage-style page (APIs from factories via ApiResolver, the stock auth
+ * APIs, fetchApi with the re-auth middleware, a login-request dialog over the
+ * real OAuthRequestManager) that loads its data when opened: no click is
+ * behind that fetch, and Chromium's popup blocker is on.
+ */
+describe('re-authentication from a data-loading fetch in a Backstage-style page', () => {
+  const dialogButton = (page: TestPage) => page.page.locator('button[data-login-provider="spectrocloud"]');
+  const loads = (page: TestPage) => page.page.evaluate(() => [...window.spectro.loads]);
+
+  /**
+   * Alice signed in; the server lost her session token; the page is opened
+   * again and loads whoami by itself. Returns once the page queued the sign-in
+   * in its dialog, without having touched the page before (see openUntouched).
+   */
+  async function openWithLostSessionToken(): Promise<TestPage> {
+    const { page } = await signedInPage();
+    await loseSessionToken();
+    await page.forgetEmulatorSession();
+    const queued = waitForConsole(page.page, 'spectro:login-requests spectrocloud');
+    await page.openUntouched('?load=whoami');
+    await queued;
+    return page;
+  }
+
+  it('has the popup blocker on: a window.open with no click behind it gets no window', async () => {
+    const page = await files.openTestPage();
+    await page.openUntouched('?probe=popup');
+    await page.page.waitForFunction(() => window.spectro?.ready === true);
+    expect(await page.page.evaluate(() => window.spectro.popupProbe)).toEqual({ opened: false });
+    expect(page.popups).toHaveLength(0);
+  }, TEST_TIMEOUT_MS);
+
+  it("queues the sign-in in the login dialog; the dialog's sign-in renews the session and the load is retried", async () => {
+    const page = await openWithLostSessionToken();
+
+    // The instant popup was blocked: the request waits in the dialog, the load waits for it.
+    await dialogButton(page).waitFor({ state: 'visible' });
+    expect(page.popups).toHaveLength(1);
+    expect(await loads(page)).toEqual([]);
+    expect(await page.page.evaluate(() => window.spectro.authRequests.at(-1))).toEqual(['spectrocloud']);
+
+    // The user clicks "Log in" in the dialog, and signs in in the popup that click opened.
+    const popupEvent = page.page.waitForEvent('popup', { timeout: UI_TIMEOUT_MS });
+    await dialogButton(page).click();
+    const popup = await popupEvent;
+    expect(await clickAccount(popup, ALICE.email)).toBe(true);
+    await waitForPopupClosed(popup);
+    await page.page.waitForFunction(() => window.spectro.loads.length > 0, undefined, { timeout: UI_TIMEOUT_MS });
+
+    const [result] = await loads(page);
+    expect(result).toMatchObject({ status: 200, ok: true, reauthRequired: false });
+    expect('text' in result && JSON.parse(result.text)).toMatchObject({ userEntityRef: ALICE.userEntityRef, source: 'user-session' });
+    expect(await page.page.evaluate(() => window.spectro.authRequests.at(-1))).toEqual([]);
+    expect(await sessionTokens().forUser(ALICE.userEntityRef), 'the renewal stored a new session token').toBeDefined();
+    // Never signed out on the way.
+    expect(dedupe(await page.page.evaluate(() => [...window.spectro.sessionStates]))).toEqual(['SignedOut', 'SignedIn']);
+    expect(page.popups).toHaveLength(2);
+  }, TEST_TIMEOUT_MS);
+
+  it('keeps the user signed in as before when they dismiss the login dialog', async () => {
+    const page = await openWithLostSessionToken();
+    await dialogButton(page).waitFor({ state: 'visible' });
+    const before = await backstageIdentity(page);
+
+    await page.page.locator('#login-reject-all').click();
+    await page.page.waitForFunction(() => window.spectro.loads.length > 0, undefined, { timeout: UI_TIMEOUT_MS });
+
+    expect(await loads(page)).toEqual([
+      {
+        error: {
+          name: 'SpectroCloudReAuthError',
+          code: 'ERR_REAUTH_REJECTED',
+          message: 'SpectroCloud re-authentication failed: the sign-in request was dismissed',
+        },
+      },
+    ]);
+    expect(await page.page.locator('#login-requests').isHidden()).toBe(true);
+    expect(dedupe(await page.page.evaluate(() => [...window.spectro.sessionStates]))).toEqual(['SignedOut', 'SignedIn']);
+    const after = await backstageIdentity(page);
+    expect(after?.userEntityRef).toBe(ALICE.userEntityRef);
+    expect(after?.token).toBe(before?.token);
+    // No popup after the first sign-in, and no new session token without a sign-in.
+    expect(page.popups).toHaveLength(1);
+    expect(await sessionTokens().forUser(ALICE.userEntityRef)).toBeUndefined();
   }, TEST_TIMEOUT_MS);
 });
