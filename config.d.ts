@@ -57,12 +57,37 @@ export interface Config {
           tokenEndpointAuthMethod?: 'client_secret_post' | 'client_secret_basic';
           /** Allowed ID token signing algorithms (asymmetric only). Default `['RS256']`. */
           algorithms?: string[];
+          /**
+           * Extra authorization parameters on every sign-in, e.g. `{ acr_values: mfa, max_age: 300 }`
+           * (the name of Backstage's oidc provider). With `max_age`, the ID token's `auth_time` is checked.
+           * Not allowed: state, nonce, code_challenge(_method), redirect_uri, client_id, response_type, scope, prompt.
+           */
+          startUrlSearchParams?: { [name: string]: string | number };
+          /**
+           * Sign-out also ends the SpectroCloud session: the frontend client goes to the issuer's
+           * `end_session_endpoint` with `id_token_hint` and `post_logout_redirect_uri` = `app.baseUrl`
+           * (register it with the OAuth client). Default false.
+           */
+          signOutOfSpectroCloud?: boolean;
           signIn?: {
             /** Tried in order; the first resolver that finds a user wins. */
             resolvers: Array<{
               resolver: 'emailMatchingUserEntityProfileEmail' | 'emailLocalPartMatchingUserEntityName' | 'emailMatchingUserEntityAnnotation';
               /** For `emailMatchingUserEntityAnnotation`; default `spectrocloud.com/email`. */
               annotation?: string;
+              /** Email domains allowed to sign in, e.g. `[example.com]`; others are refused before any catalog lookup. */
+              allowedDomains?: string[];
+              /** Without a matching User entity, sign in as `user:default/<email local part>` (normalised). Default false. */
+              dangerouslyAllowSignInWithoutUserInCatalog?: boolean;
+              /** Adds SpectroCloud's `groups` claim as `group:<namespace>/<name>` to the token's ownership (`ent`). `true` = defaults. */
+              groupsAsOwnership?:
+                | boolean
+                | {
+                    /** Catalog namespace of the groups. Default `default`. */
+                    namespace?: string;
+                    /** Only groups that exist in the catalog. Default true. */
+                    onlyExisting?: boolean;
+                  };
             }>;
           };
         };

@@ -26,6 +26,7 @@ export type SpectroCloudErrorCode =
   | 'ERR_AUTHORIZE_URL'
   | 'ERR_BROWSER_BINDING'
   | 'ERR_REDIRECT_NOT_ALLOWED'
+  | 'ERR_LOGIN_HINT_INVALID'
   // we refused SpectroCloud's ID token
   | 'ERR_ID_TOKEN_MISSING'
   | 'ERR_ID_TOKEN_INVALID'
@@ -36,6 +37,8 @@ export type SpectroCloudErrorCode =
   // mapping the verified user to Backstage
   | 'ERR_PROFILE_NO_EMAIL'
   | 'ERR_USER_NOT_FOUND'
+  | 'ERR_USER_AMBIGUOUS'
+  | 'ERR_EMAIL_DOMAIN_NOT_ALLOWED'
   // the sealed refresh cookie
   | 'ERR_SESSION_MISSING'
   | 'ERR_SESSION_INVALID'
@@ -126,7 +129,8 @@ type CallbackErrorCode =
   | 'ERR_CALLBACK_UNEXPECTED'
   | 'ERR_AUTHORIZE_URL'
   | 'ERR_BROWSER_BINDING'
-  | 'ERR_REDIRECT_NOT_ALLOWED';
+  | 'ERR_REDIRECT_NOT_ALLOWED'
+  | 'ERR_LOGIN_HINT_INVALID';
 
 /** The browser's request to `/start` or `/handler/frame` cannot be honoured. */
 export class SpectroCloudRequestError extends SpectroCloudAuthError {
@@ -156,7 +160,7 @@ export class SpectroCloudTokenError extends SpectroCloudAuthError {
   }
 }
 
-type SignInErrorCode = 'ERR_PROFILE_NO_EMAIL' | 'ERR_USER_NOT_FOUND';
+type SignInErrorCode = 'ERR_PROFILE_NO_EMAIL' | 'ERR_USER_NOT_FOUND' | 'ERR_USER_AMBIGUOUS' | 'ERR_EMAIL_DOMAIN_NOT_ALLOWED';
 
 /** The verified SpectroCloud user cannot be signed in to Backstage. */
 export class SpectroCloudSignInError extends SpectroCloudAuthError {
@@ -201,6 +205,7 @@ export const ERROR_CLASS_OF_CODE: Readonly<Record<SpectroCloudErrorCode, string>
   ERR_AUTHORIZE_URL: 'SpectroCloudRequestError',
   ERR_BROWSER_BINDING: 'SpectroCloudRequestError',
   ERR_REDIRECT_NOT_ALLOWED: 'SpectroCloudRequestError',
+  ERR_LOGIN_HINT_INVALID: 'SpectroCloudRequestError',
   ERR_ID_TOKEN_MISSING: 'SpectroCloudTokenError',
   ERR_ID_TOKEN_INVALID: 'SpectroCloudTokenError',
   ERR_ID_TOKEN_SIGNATURE: 'SpectroCloudTokenError',
@@ -209,6 +214,8 @@ export const ERROR_CLASS_OF_CODE: Readonly<Record<SpectroCloudErrorCode, string>
   ERR_ID_TOKEN_EXPIRED: 'SpectroCloudTokenError',
   ERR_PROFILE_NO_EMAIL: 'SpectroCloudSignInError',
   ERR_USER_NOT_FOUND: 'SpectroCloudSignInError',
+  ERR_USER_AMBIGUOUS: 'SpectroCloudSignInError',
+  ERR_EMAIL_DOMAIN_NOT_ALLOWED: 'SpectroCloudSignInError',
   ERR_SESSION_MISSING: 'SpectroCloudRefreshSessionError',
   ERR_SESSION_INVALID: 'SpectroCloudRefreshSessionError',
   ERR_SESSION_TOO_LARGE: 'SpectroCloudRefreshSessionError',

@@ -15,7 +15,7 @@ import {
 } from './handlers/SpectroCloudAuthHandlers';
 import { SpectroCloudAuthMetrics } from './metrics';
 import { createSessionTokenCapture, type SessionTokenHooks } from './paletteTokens/capture';
-import { createSessionTokenCache } from './paletteTokens/createTokenStore';
+import { createProviderSessionTokenCache } from './paletteTokens/providerSessionTokenCache';
 import type { SessionTokenCache } from './paletteTokens/sessionTokenCache';
 import type { SpectroCloudAuthResult } from './profile';
 import type { CookieConfigurerLike } from './refreshSession/cookieSettings';
@@ -34,11 +34,13 @@ export interface SpectroCloudProviderOptions {
    * `createSessionTokenCache` (`.../palette-tokens`) and hand the same object
    * to your backend plugins. Without it, the provider keeps the tokens in a
    * cache of its own on `auth.providers.<id>.tokenStore`, which no plugin can reach.
+   * Register the factory under several provider ids (tenants)? Give each its
+   * own cache (`createProviderSessionTokenCache(config, { providerId })`).
    */
   sessionTokenCache?: SessionTokenCache;
   /** Replaces the default capture entirely (advanced). */
   sessionTokens?: SessionTokenHooks;
-  /** API path the `spectrocloud-api-token` cookie is scoped to. Default `/api/spectrocloud`. */
+  /** API path the `spectrocloud-api-token` cookie is scoped to. Default `/api/spectrocloud`, or `/api/<providerId>` for another provider id. */
   sessionCookiePath?: string;
   /** Counters for sign-ins, failures and the token store. Default: the factory's own, see `factory.metrics`. */
   metrics?: SpectroCloudAuthMetrics;
@@ -65,9 +67,9 @@ function createSpectroCloudProvider(options?: SpectroCloudProviderOptions): Spec
     const sessionTokens =
       options?.sessionTokens ??
       createSessionTokenCapture({
-        cache: options?.sessionTokenCache ?? createSessionTokenCache(tokenStoreRoot(config), { logger, metrics }),
+        cache: options?.sessionTokenCache ?? createProviderSessionTokenCache(tokenStoreRoot(config, providerId), { providerId, logger, metrics }),
         secure: globalConfig.baseUrl.startsWith('https:'),
-        cookiePath: options?.sessionCookiePath,
+        cookiePath: options?.sessionCookiePath ?? defaultSessionCookiePath(providerId),
         logger,
       });
     const handlerFor = (environment: string): AuthProviderRouteHandlers => {
@@ -97,10 +99,15 @@ function createSpectroCloudProvider(options?: SpectroCloudProviderOptions): Spec
   return Object.assign(factory, { metrics });
 }
 
-/** `tokenStore` at the root path `readTokenStoreConfig` reads and its errors name. */
-function tokenStoreRoot(config: Config): Config {
+/** This provider's `tokenStore` at its full path, which the token-store reader's errors name. */
+function tokenStoreRoot(config: Config, providerId: string): Config {
   const tokenStore = config.getOptional('tokenStore');
-  return new ConfigReader(tokenStore === undefined ? {} : { auth: { providers: { spectrocloud: { tokenStore } } } });
+  return new ConfigReader(tokenStore === undefined ? {} : { auth: { providers: { [providerId]: { tokenStore } } } });
+}
+
+/** `/api/spectrocloud` for the default provider id; a second tenant's cookie goes to its own plugin path. */
+function defaultSessionCookiePath(providerId: string): string {
+  return providerId === 'spectrocloud' ? '/api/spectrocloud' : `/api/${providerId}`;
 }
 
 /**

@@ -1,9 +1,25 @@
 import type { Config } from '@backstage/config';
-import type { AuthResolverContext, SignInInfo, SignInResolver } from '@backstage/plugin-auth-node';
+import type { AuthResolverCatalogUserQuery, AuthResolverContext, SignInInfo, SignInResolver } from '@backstage/plugin-auth-node';
 import { SpectroCloudConfigError, SpectroCloudSignInError } from './errors';
 import type { SpectroCloudAuthResult } from './profile';
+import { signInWithCatalogUser } from './signIn/catalogSignIn';
+import { emailDomain, entityNameFromEmail } from './signIn/entityNameFromEmail';
+import { contextWithExtraOwnership, groupOwnershipRefs, type GroupsAsOwnershipOptions } from './signIn/groupOwnership';
+import { readResolverPolicy } from './signIn/readResolverPolicy';
 
 type Resolver = SignInResolver<SpectroCloudAuthResult>;
+
+/** What every resolver accepts, in code and in `signIn.resolvers` entries; the first two are spelt as Backstage spells them. */
+export interface SpectroCloudResolverOptions {
+  /** Email domains allowed to sign in, e.g. `['example.com']`; others are refused before any catalog lookup. */
+  allowedDomains?: string[];
+  /** Without a matching User entity, sign in as `user:default/<local part>` (normalised). Off by default. */
+  dangerouslyAllowSignInWithoutUserInCatalog?: boolean;
+  /** Adds SpectroCloud's `groups` claim to the Backstage token's ownership (`ent`); `true` uses the defaults. */
+  groupsAsOwnership?: boolean | GroupsAsOwnershipOptions;
+}
+
+export const DEFAULT_EMAIL_ANNOTATION = 'spectrocloud.com/email';
 
 function requireEmail(info: SignInInfo<SpectroCloudAuthResult>): string {
   const email = info.profile.email;
@@ -13,32 +29,58 @@ function requireEmail(info: SignInInfo<SpectroCloudAuthResult>): string {
   return email;
 }
 
-export const DEFAULT_EMAIL_ANNOTATION = 'spectrocloud.com/email';
+/**
+ * One resolver: the domain check first (no catalog call for a refused
+ * domain), then the catalog lookup `queryFor` describes, with the optional
+ * catalog-less fallback and group ownership.
+ */
+function catalogResolver(
+  queryFor: (email: string) => AuthResolverCatalogUserQuery,
+  options: SpectroCloudResolverOptions = {},
+): Resolver {
+  const allowed = options.allowedDomains?.map(domain => domain.toLocaleLowerCase('en-US'));
+  const groups = options.groupsAsOwnership === true ? {} : options.groupsAsOwnership || undefined;
+  return async (info, ctx) => {
+    const email = requireEmail(info);
+    if (allowed && !allowed.includes(emailDomain(email))) {
+      throw new SpectroCloudSignInError(
+        'ERR_EMAIL_DOMAIN_NOT_ALLOWED',
+        `Sign-in failed: this SpectroCloud user's email domain is not allowed to sign in here (allowed: ${allowed.join(', ')}). ` +
+          'Sign in with an allowed account, or add the domain to signIn.resolvers[].allowedDomains.',
+      );
+    }
+    const context = groups
+      ? contextWithExtraOwnership(ctx, () => groupOwnershipRefs(info.result.claims.groups, ctx, groups))
+      : ctx;
+    return signInWithCatalogUser(context, queryFor(email), {
+      fallbackUserName: options.dangerouslyAllowSignInWithoutUserInCatalog ? entityNameFromEmail(email) : undefined,
+    });
+  };
+}
 
 /** The resolvers users can name in `signIn.resolvers` or call from code. */
 export const spectroCloudSignInResolvers = {
   /** Finds the User entity whose `spec.profile.email` equals the verified email. */
-  emailMatchingUserEntityProfileEmail: (): Resolver => async (info, ctx) =>
-    ctx.signInWithCatalogUser({ filter: { 'spec.profile.email': requireEmail(info) } }),
+  emailMatchingUserEntityProfileEmail: (options?: SpectroCloudResolverOptions): Resolver =>
+    catalogResolver(email => ({ filter: { 'spec.profile.email': email } }), options),
 
   /** Finds the User entity whose `metadata.name` equals the email's local part. */
-  emailLocalPartMatchingUserEntityName: (): Resolver => async (info, ctx) =>
-    ctx.signInWithCatalogUser({ entityRef: { name: requireEmail(info).split('@')[0] } }),
+  emailLocalPartMatchingUserEntityName: (options?: SpectroCloudResolverOptions): Resolver =>
+    catalogResolver(email => ({ entityRef: { name: email.split('@')[0] } }), options),
 
   /** Finds the User entity annotated with the verified email (`spectrocloud.com/email` by default). */
-  emailMatchingUserEntityAnnotation:
-    (options?: { annotation?: string }): Resolver =>
-    async (info, ctx) =>
-      ctx.signInWithCatalogUser({
-        annotations: { [options?.annotation ?? DEFAULT_EMAIL_ANNOTATION]: requireEmail(info) },
-      }),
+  emailMatchingUserEntityAnnotation: (options?: SpectroCloudResolverOptions & { annotation?: string }): Resolver =>
+    catalogResolver(email => ({ annotations: { [options?.annotation ?? DEFAULT_EMAIL_ANNOTATION]: email } }), options),
 };
 
 export type SpectroCloudResolverName = keyof typeof spectroCloudSignInResolvers;
 const RESOLVER_NAMES = Object.keys(spectroCloudSignInResolvers) as SpectroCloudResolverName[];
 
-/** Tries each resolver in order; a resolver that finds no user hands over to the next. */
-export function firstMatchingResolver(resolvers: { name: string; resolve: Resolver }[]): Resolver {
+/**
+ * Tries each resolver in order; only "no such user" (NotFoundError) hands over
+ * to the next. A refused domain or an ambiguous match stops the chain.
+ */
+export function firstMatchingResolver(resolvers: { name: string; resolve: Resolver }[], configPath = 'auth.providers.<id>.<env>'): Resolver {
   return async (info, ctx: AuthResolverContext) => {
     for (const { resolve } of resolvers) {
       try {
@@ -50,15 +92,15 @@ export function firstMatchingResolver(resolvers: { name: string; resolve: Resolv
     throw new SpectroCloudSignInError(
       'ERR_USER_NOT_FOUND',
       `Sign-in failed: no Backstage User entity matches this SpectroCloud user (tried ${resolvers.map(r => r.name).join(', ')}). ` +
-        'Add the user to the catalog or change auth.providers.spectrocloud.<env>.signIn.resolvers.',
+        `Add the user to the catalog or change ${configPath}.signIn.resolvers.`,
     );
   };
 }
 
 /**
  * Reads `signIn.resolvers` as the seed docs write it: an ordered list of
- * `{ resolver: <name> }`, the first one that finds a user wins. Unknown
- * names fail at startup with the valid ones.
+ * `{ resolver: <name>, ...options }`, the first one that finds a user wins.
+ * Unknown names and malformed options fail at startup naming the path.
  */
 export function readSignInResolversFromConfig(config: Config, path: string): Resolver | undefined {
   const entries = config.getOptionalConfigArray('signIn.resolvers');
@@ -68,18 +110,16 @@ export function readSignInResolversFromConfig(config: Config, path: string): Res
   }
   return firstMatchingResolver(
     entries.map((entry, index) => {
+      const at = `${path}.signIn.resolvers[${index}]`;
       const name = entry.getOptionalString('resolver');
       if (!name || !RESOLVER_NAMES.includes(name as SpectroCloudResolverName)) {
         throw new SpectroCloudConfigError(
-          `Unknown sign-in resolver '${name ?? ''}' at '${path}.signIn.resolvers[${index}].resolver'. Valid resolvers: ${RESOLVER_NAMES.join(', ')}.`,
+          `Unknown sign-in resolver '${name ?? ''}' at '${at}.resolver'. Valid resolvers: ${RESOLVER_NAMES.join(', ')}.`,
         );
       }
-      const annotation = entry.getOptionalString('annotation');
-      const resolve =
-        name === 'emailMatchingUserEntityAnnotation'
-          ? spectroCloudSignInResolvers.emailMatchingUserEntityAnnotation({ annotation })
-          : spectroCloudSignInResolvers[name as Exclude<SpectroCloudResolverName, 'emailMatchingUserEntityAnnotation'>]();
-      return { name, resolve };
+      const options = readResolverPolicy(entry, at, { annotation: name === 'emailMatchingUserEntityAnnotation' });
+      return { name, resolve: spectroCloudSignInResolvers[name as SpectroCloudResolverName](options) };
     }),
+    path,
   );
 }

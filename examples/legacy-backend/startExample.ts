@@ -55,7 +55,15 @@ export async function startExample(options: ExampleOptions = {}): Promise<Runnin
     env.SPECTROCLOUD_CLIENT_SECRET = randomBytes(24).toString('base64url');
     emulator = await startSpectroCloudEmulator({
       port: options.emulatorPort ?? 7010,
-      clients: [{ clientId: env.SPECTROCLOUD_CLIENT_ID, clientSecret: env.SPECTROCLOUD_CLIENT_SECRET, redirectUris: [callbackUrl] }],
+      clients: [
+        {
+          clientId: env.SPECTROCLOUD_CLIENT_ID,
+          clientSecret: env.SPECTROCLOUD_CLIENT_SECRET,
+          redirectUris: [callbackUrl],
+          // Where sign-out returns to after ending the emulator's session (signOutOfSpectroCloud).
+          postLogoutRedirectUris: [appUrl],
+        },
+      ],
       usersFile: join(here, '..', 'emulator-users.yaml'),
     });
     env.SPECTROCLOUD_AUTHORIZATION_URL = emulator.authorizationUrl;

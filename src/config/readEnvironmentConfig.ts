@@ -1,5 +1,6 @@
 import type { Config } from '@backstage/config';
 import { SpectroCloudConfigError } from '../errors';
+import { readStartUrlSearchParams } from './readStartUrlSearchParams';
 
 export type TokenEndpointAuthMethod = 'client_secret_post' | 'client_secret_basic';
 export type Prompt = 'login' | 'none' | 'consent' | 'select_account';
@@ -22,6 +23,12 @@ export interface SpectroCloudEnvironmentConfig {
   timeout: number;
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
   algorithms: string[];
+  /** Extra authorization parameters from `startUrlSearchParams` (e.g. acr_values, max_age). */
+  startUrlSearchParams: Record<string, string>;
+  /** `startUrlSearchParams.max_age` in seconds: the ID token's `auth_time` must be this recent. */
+  maxAge?: number;
+  /** Hand the frontend SpectroCloud's end-session URL so sign-out ends the SpectroCloud session too. */
+  signOutOfSpectroCloud: boolean;
 }
 
 const PROMPTS: Prompt[] = ['login', 'none', 'consent', 'select_account'];
@@ -31,7 +38,7 @@ const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS5
 const KNOWN_KEYS = [
   'clientId', 'clientSecret', 'authorizationUrl', 'callbackUrl', 'scope', 'additionalScopes', 'prompt',
   'tokenUrl', 'jwksUrl', 'metadataUrl', 'issuer', 'clockTolerance', 'timeout', 'tokenEndpointAuthMethod',
-  'algorithms', 'signIn',
+  'algorithms', 'signIn', 'startUrlSearchParams', 'signOutOfSpectroCloud',
 ];
 
 export const DEFAULT_SCOPE = 'openid profile email';
@@ -106,6 +113,10 @@ export function readEnvironmentConfig(
     }
   }
 
+  const startUrl = readStartUrlSearchParams(config, at);
+  const signOutOfSpectroCloud =
+    readOptional(() => config.getOptionalBoolean('signOutOfSpectroCloud'), at('signOutOfSpectroCloud'), 'true or false') ?? false;
+
   return {
     clientId,
     clientSecret,
@@ -124,6 +135,9 @@ export function readEnvironmentConfig(
     timeout: readNonNegativeNumber(config, 'timeout', at, DEFAULT_TIMEOUT_MS, 'milliseconds', 120_000),
     tokenEndpointAuthMethod,
     algorithms,
+    startUrlSearchParams: startUrl.params,
+    maxAge: startUrl.maxAge,
+    signOutOfSpectroCloud,
   };
 }
 

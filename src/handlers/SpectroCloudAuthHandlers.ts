@@ -20,6 +20,7 @@ import { SpectroCloudAuthError, SpectroCloudRefreshSessionError, SpectroCloudReq
 import { EndpointResolver } from '../oidc/EndpointResolver';
 import { withUserInfo } from '../oidc/fetchUserInfo';
 import { revokeRefreshToken } from '../oidc/revokeRefreshToken';
+import { endSessionUrl } from '../oidc/endSessionUrl';
 import { IdTokenVerifier, type IdTokenClaims } from '../oidc/IdTokenVerifier';
 import { passportProfileFromClaims, profileFromClaims, readEmail, type SpectroCloudAuthResult } from '../profile';
 import { BrowserBinding } from '../refreshSession/BrowserBinding';
@@ -30,6 +31,7 @@ import { runStrategy } from '../strategy/runStrategy';
 import type { SpectroCloudStrategy, SpectroCloudTokenSet } from '../strategy/SpectroCloudStrategy';
 import { strategyPerTokenUrl } from '../strategy/strategyPerTokenUrl';
 import { assertRedirectAllowed } from './assertRedirectAllowed';
+import { readLoginHint } from './readLoginHint';
 import { findSessionToken, type SessionTokenHooks } from '../paletteTokens/capture';
 
 export type { SessionTokenHooks };
@@ -39,9 +41,10 @@ export type SpectroCloudAuthHandler = (
   context: AuthResolverContext,
 ) => Promise<{ profile: ProfileInfo }>;
 
+/** `provider`: the provider id (e.g. `spectrocloud-eu`), so one counter object can serve several tenants. */
 export interface SignInEvents {
-  signIn(): void;
-  signInFailure(code: string): void;
+  signIn(provider?: string): void;
+  signInFailure(code: string, provider?: string): void;
 }
 
 /** Never handed a token, code, secret or email. */
@@ -80,6 +83,7 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
   private readonly refreshCookie: RefreshCookie;
   private readonly strategyFor: (tokenUrl: string) => SpectroCloudStrategy;
   private readonly clock: () => number;
+  private warnedNoEndSession = false;
 
   constructor(private readonly options: SpectroCloudAuthHandlersOptions) {
     const { config, providerId, environment } = options;
@@ -111,6 +115,7 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
 
   async start(req: OAuthStartRequest): Promise<OAuthStartResponse> {
     this.assertRedirectAllowed(req.state);
+    const loginHint = readLoginHint(req.query as Record<string, unknown>);
     const bound = this.binding.forStart(req.state.nonce);
     const { tokenUrl } = await this.endpoints.resolve();
     const outcome = await runStrategy(
@@ -121,6 +126,7 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
         scope: mergeScopes(this.options.config.scope, req.scope),
         nonce: bound.nonce,
         codeChallenge: bound.codeChallenge,
+        extraParams: { ...this.options.config.startUrlSearchParams, ...(loginHint ? { login_hint: loginHint } : {}) },
       },
       this.options.config.timeout,
     );
@@ -167,12 +173,12 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
         ? { kind: 'refresh-token', refreshToken: realRefreshToken, idToken: tokens.idToken, accessToken: tokens.accessToken, userEntityRef, email }
         : { kind: 'id-token', idToken: tokens.idToken, accessToken: tokens.accessToken, userEntityRef, email };
       const refreshCookie = this.refreshCookie.write(req, payload, state.origin);
-      this.options.events?.signIn();
+      this.options.events?.signIn(this.options.providerId);
       this.options.logger.info(`SpectroCloud sign-in succeeded (provider ${this.options.providerId}, env ${this.options.environment})`);
       return { response, refreshToken: refreshCookie };
     } catch (error) {
       const failure = SpectroCloudAuthError.from(error);
-      this.options.events?.signInFailure(failure.code);
+      this.options.events?.signInFailure(failure.code, this.options.providerId);
       this.options.logger.warn(`SpectroCloud sign-in failed: ${failure.code}: ${failure.message}`);
       throw failure;
     }
@@ -242,11 +248,28 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
     };
     const { profile } = authHandler ? await authHandler(result, resolverContext) : { profile: profileFromClaims(claims) };
     const backstageIdentity = signInResolver ? await signInResolver({ profile, result }, resolverContext) : undefined;
+    const endSession = await this.endSessionUrlFor(idToken);
     return {
       profile,
-      providerInfo: { accessToken, idToken, scope, expiresInSeconds: expiresIn },
+      providerInfo: { accessToken, idToken, scope, expiresInSeconds: expiresIn, ...(endSession ? { endSessionUrl: endSession } : {}) },
       ...(backstageIdentity ? { backstageIdentity } : {}),
     };
+  }
+
+  /** Only with `signOutOfSpectroCloud: true` and an issuer that advertises `end_session_endpoint`. */
+  private async endSessionUrlFor(idToken: string): Promise<string | undefined> {
+    if (!this.options.config.signOutOfSpectroCloud) return undefined;
+    const { endSessionUrl: endpoint } = await this.endpoints.resolve();
+    if (!endpoint) {
+      if (!this.warnedNoEndSession) {
+        this.warnedNoEndSession = true;
+        this.options.logger.warn(
+          `signOutOfSpectroCloud is on for provider ${this.options.providerId}, but SpectroCloud's discovery document names no end_session_endpoint; sign-out ends only the Backstage session`,
+        );
+      }
+      return undefined;
+    }
+    return endSessionUrl(endpoint, { idToken, clientId: this.options.config.clientId, postLogoutRedirectUri: this.options.appUrl });
   }
 
   /** A stored ID token is served again only after full verification; expiry ends the session. */

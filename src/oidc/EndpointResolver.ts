@@ -9,6 +9,8 @@ export interface ResolvedEndpoints {
   revocationUrl?: string;
   /** OIDC userinfo endpoint, when discovery names one */
   userinfoUrl?: string;
+  /** OIDC RP-initiated logout endpoint, when discovery names one */
+  endSessionUrl?: string;
   /** where the values came from, for diagnostics */
   source: 'config' | 'discovery' | 'derived';
 }
@@ -75,6 +77,7 @@ export class EndpointResolver {
         jwksUrl: explicit.jwksUrl ?? metadata.jwks_uri,
         revocationUrl: optionalUrl(metadata.revocation_endpoint),
         userinfoUrl: optionalUrl(metadata.userinfo_endpoint),
+        endSessionUrl: optionalUrl(metadata.end_session_endpoint),
         source: 'discovery',
       };
     }
@@ -118,6 +121,7 @@ interface DiscoveryDocument {
   jwks_uri: string;
   revocation_endpoint?: unknown;
   userinfo_endpoint?: unknown;
+  end_session_endpoint?: unknown;
 }
 
 function optionalUrl(value: unknown): string | undefined {

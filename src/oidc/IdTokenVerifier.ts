@@ -18,6 +18,9 @@ export interface IdTokenClaims extends JwtPayload {
   groups?: string[];
   nonce?: string;
   azp?: string;
+  /** when the user authenticated at SpectroCloud (seconds); checked when `max_age` was requested */
+  auth_time?: number;
+  acr?: string;
 }
 
 export interface IdTokenVerifierOptions {
@@ -52,8 +55,11 @@ export class IdTokenVerifier {
     this.clock = options.clock ?? Date.now;
   }
 
-  /** `nonce`: the value sent at sign-in; omit only when re-verifying a stored token on refresh. */
-  async verify(idToken: unknown, expected: { nonce?: string } = {}): Promise<IdTokenClaims> {
+  /**
+   * `nonce`: the value sent at sign-in; omit only when re-verifying a stored token on refresh.
+   * `maxAge`: the `max_age` sent at sign-in (seconds); `auth_time` must then be that recent.
+   */
+  async verify(idToken: unknown, expected: { nonce?: string; maxAge?: number } = {}): Promise<IdTokenClaims> {
     if (typeof idToken !== 'string' || idToken.length === 0) {
       throw new SpectroCloudTokenError('ERR_ID_TOKEN_MISSING', 'SpectroCloud returned no ID token; request the "openid" scope');
     }
@@ -85,6 +91,7 @@ export class IdTokenVerifier {
       throw translateVerificationError(keyError ?? error);
     }
     this.checkClaims(claims, nowSeconds, expected.nonce);
+    if (expected.maxAge !== undefined) this.checkAuthTime(claims, nowSeconds, expected.maxAge);
     return claims;
   }
 
@@ -110,6 +117,16 @@ export class IdTokenVerifier {
       if (!sameString(claims.nonce, expectedNonce)) {
         throw claimError('nonce', 'unexpected "nonce" claim value: the ID token was not issued for this sign-in');
       }
+    }
+  }
+
+  /** OIDC Core 3.1.2.1: with `max_age`, `auth_time` is required and must not be older than it allows. */
+  private checkAuthTime(claims: IdTokenClaims, nowSeconds: number, maxAge: number) {
+    if (typeof claims.auth_time !== 'number') {
+      throw claimError('auth_time', 'missing required "auth_time" claim (max_age was requested)');
+    }
+    if (nowSeconds - claims.auth_time > maxAge + this.options.clockTolerance) {
+      throw claimError('auth_time', '"auth_time" claim is older than max_age allows: SpectroCloud did not ask the user to sign in again');
     }
   }
 

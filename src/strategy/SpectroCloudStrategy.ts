@@ -31,6 +31,8 @@ export interface SpectroCloudStrategyOptions {
   clockTolerance?: number;
   /** Milliseconds allowed for a JWKS request. Default 10000. */
   timeout?: number;
+  /** `max_age` sent with every sign-in (seconds): the ID token's `auth_time` is checked against it. */
+  maxAge?: number;
   /** @internal The provider passes its own verifier (endpoints from discovery). */
   verifier?: IdTokenVerifier;
   /**
@@ -64,6 +66,8 @@ export interface SpectroCloudAuthorizeOptions {
   nonce: string;
   codeChallenge: string;
   prompt?: Prompt;
+  /** Further authorization parameters (configured `startUrlSearchParams`, `login_hint`); never the ones set here. */
+  extraParams?: Record<string, string>;
 }
 
 /** Per-request values passed to `authenticate()` on the callback. */
@@ -103,7 +107,7 @@ export class SpectroCloudStrategy extends OAuth2Strategy {
         verified: OAuth2Strategy.VerifyCallback,
       ) => {
         const done = verified as (error: unknown, user?: unknown, info?: unknown) => void;
-        verifier.verify(params.id_token, { nonce: options.expectedNonce(req) }).then(
+        verifier.verify(params.id_token, { nonce: options.expectedNonce(req), maxAge: options.maxAge }).then(
           claims => {
             const tokens: SpectroCloudTokenSet = { accessToken, refreshToken: refreshToken || undefined, idToken: params.id_token, claims, params };
             if (verify) verify(req, tokens, done);
@@ -124,6 +128,7 @@ export class SpectroCloudStrategy extends OAuth2Strategy {
   override authorizationParams(options: Partial<SpectroCloudAuthorizeOptions>): object {
     const prompt = options.prompt ?? this.prompt;
     return {
+      ...options.extraParams,
       nonce: options.nonce,
       code_challenge: options.codeChallenge,
       code_challenge_method: 'S256',

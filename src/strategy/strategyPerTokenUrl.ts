@@ -26,6 +26,7 @@ export function strategyPerTokenUrl(
         prompt: config.prompt,
         tokenEndpointAuthMethod: config.tokenEndpointAuthMethod,
         verifier,
+        maxAge: config.maxAge,
         expectedNonce,
       });
       strategies.set(tokenUrl, strategy);

@@ -8,6 +8,8 @@ import type { Entity } from '@backstage/catalog-model';
 
 export const CLIENT_ID = 'backstage-test-client';
 export const CLIENT_SECRET = 'test-client-secret-7f3a9c2e5b1d';
+/** legacyBackend's default app.baseUrl */
+export const DEFAULT_APP_URL = 'http://127.0.0.1:3000';
 registerSecret(CLIENT_SECRET);
 
 export const USERS = [
@@ -50,7 +52,14 @@ export async function startFixture(options: {
     routers: options.routers,
     providers: async backendUrl => {
       emulator = await startSpectroCloudEmulator({
-        clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [`${backendUrl}/api/auth/spectrocloud/handler/frame`] }],
+        clients: [
+          {
+            clientId: CLIENT_ID,
+            clientSecret: CLIENT_SECRET,
+            redirectUris: [`${backendUrl}/api/auth/spectrocloud/handler/frame`],
+            postLogoutRedirectUris: [options.appUrl ?? DEFAULT_APP_URL],
+          },
+        ],
         users: USERS,
         autoApprove: true,
         ...options.emulator,

@@ -2,8 +2,8 @@
  * The re-authenticating fetch wrapper in real headless Chromium, against the
  * example's backend plugin (`/api/spectrocloud/whoami`, behind the session-token
  * middleware). The server "loses" Alice's SpectroCloud session token the way a
- * restart or an eviction would: the test drops it from the process-default
- * cache, which the example (running in this process) uses.
+ * restart or an eviction would: the test drops it from the cache the example
+ * builds and hands to its provider and plugin (`RunningExample.sessionTokens`).
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -72,7 +72,7 @@ describe('re-authenticating fetch in Chromium', () => {
     expect(await reauthEvents(page)).toEqual([`${files.harness.example.backendUrl}/api/spectrocloud/whoami`]);
     // The first sign-in and exactly one renewal.
     expect(page.popups).toHaveLength(2);
-    expect(await files.harness.example.sessionTokens.forUser(ALICE.userEntityRef), 'the renewal stored a new session token').toBeDefined();
+    expect(await sessionTokens().forUser(ALICE.userEntityRef), 'the renewal stored a new session token').toBeDefined();
   }, TEST_TIMEOUT_MS);
 
   it('gives up cleanly with ERR_REAUTH_POPUP_CLOSED when the user closes the renewal popup', async () => {
