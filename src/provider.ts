@@ -17,6 +17,7 @@ import { SpectroCloudAuthMetrics } from './metrics';
 import { createSessionTokenCapture, type SessionTokenHooks } from './paletteTokens/capture';
 import { createSessionTokenCache } from './paletteTokens/createTokenStore';
 import type { SessionTokenCache } from './paletteTokens/sessionTokenCache';
+import type { BackstageCache } from './paletteTokens/backstageCacheStore';
 import type { SpectroCloudAuthResult } from './profile';
 import type { CookieConfigurerLike } from './refreshSession/cookieSettings';
 import { readSignInResolversFromConfig, spectroCloudSignInResolvers } from './resolvers';
@@ -36,6 +37,12 @@ export interface SpectroCloudProviderOptions {
    * cache of its own on `auth.providers.<id>.tokenStore`, which no plugin can reach.
    */
   sessionTokenCache?: SessionTokenCache;
+  /**
+   * The backend's cache (`env.cache` in a legacy backend) for the provider's
+   * own session-token cache when `sessionTokenCache` is not given: used with
+   * `tokenStore.type: backstage-cache`, and when there is no `tokenStore` block.
+   */
+  cache?: BackstageCache;
   /** Replaces the default capture entirely (advanced). */
   sessionTokens?: SessionTokenHooks;
   /** API path the `spectrocloud-api-token` cookie is scoped to. Default `/api/spectrocloud`. */
@@ -65,7 +72,7 @@ function createSpectroCloudProvider(options?: SpectroCloudProviderOptions): Spec
     const sessionTokens =
       options?.sessionTokens ??
       createSessionTokenCapture({
-        cache: options?.sessionTokenCache ?? createSessionTokenCache(tokenStoreRoot(config), { logger, metrics }),
+        cache: options?.sessionTokenCache ?? createSessionTokenCache(tokenStoreRoot(config), { logger, metrics, cache: options?.cache }),
         secure: globalConfig.baseUrl.startsWith('https:'),
         cookiePath: options?.sessionCookiePath,
         logger,
