@@ -188,8 +188,10 @@ export class RedisTokenStore implements SpectroCloudTokenStore {
   // With lazyConnect and no offline queue, the first command needs an explicit
   // connect; concurrent callers share it. Later outages fail fast in ioredis
   // itself ("Stream isn't writeable") while it reconnects in the background.
+  // A client of ours that gave up ('end': e.g. ioredis's failover detector
+  // disconnecting while a reconnect was under way) is connected again here.
   private async ensureConnected(client: RedisClient): Promise<void> {
-    if (client.status === 'wait') {
+    if (client.status === 'wait' || (client.status === 'end' && this.ownsClient)) {
       this.connecting ??= client.connect().finally(() => {
         this.connecting = undefined;
       });
