@@ -55,6 +55,9 @@ export class RedisTokenStore implements SpectroCloudTokenStore {
   private readonly ownsClient: boolean;
   private readonly connection: Promise<RedisConnection>;
   private connecting?: Promise<void>;
+  private nextReady?: Promise<void>;
+  /** How long a command that found the client between connections waits for it (a failover's reconnect). */
+  private readonly reconnectGraceMs: number;
   private lastConnectionError?: string;
   private outageLogged = false;
   private closed = false;
@@ -73,6 +76,7 @@ export class RedisTokenStore implements SpectroCloudTokenStore {
     this.logger = options.logger;
     this.clock = options.clock ?? Date.now;
     this.timeoutMs = timeoutMs;
+    this.reconnectGraceMs = Math.min(500, Math.floor(timeoutMs / 4));
     this.ownsClient = settings !== undefined;
     this.connection = settings
       ? connectRedis(settings, timeoutMs)
@@ -176,13 +180,35 @@ export class RedisTokenStore implements SpectroCloudTokenStore {
       return await withDeadline(this.timeoutMs, async () => {
         const connection = await this.connection;
         await this.ensureConnected(connection.client);
-        return command(connection.client, connection);
+        try {
+          return await command(connection.client, connection);
+        } catch (error) {
+          // Not sent at all because the client is between connections (a
+          // failover, a master switch): give it a short grace to be ready again,
+          // then send once more (SET, GET and DEL are safe to repeat).
+          if (!NOT_SENT.test(sanitizeCause(error).message) || !(await this.readyWithin(connection.client, this.reconnectGraceMs))) {
+            throw error;
+          }
+          return command(connection.client, connection);
+        }
       });
     } catch (error) {
       this.metrics?.recordTokenStore('errors');
       if (error instanceof SpectroCloudTokenStoreError) throw error;
       throw this.unavailable(operation, error);
     }
+  }
+
+  /** True when the client is (or becomes) ready within `ms`. One shared listener, however many callers wait. */
+  private readyWithin(client: RedisClient, ms: number): Promise<boolean> {
+    if (client.status === 'ready') return Promise.resolve(true);
+    this.nextReady ??= new Promise<void>(resolve =>
+      client.once('ready', () => {
+        this.nextReady = undefined;
+        resolve();
+      }),
+    );
+    return withDeadline(ms, () => this.nextReady!.then(() => true)).catch(() => false);
   }
 
   // With lazyConnect and no offline queue, the first command needs an explicit
@@ -226,6 +252,9 @@ export class RedisTokenStore implements SpectroCloudTokenStore {
     );
   }
 }
+
+// ioredis's words for "the command was never written to a socket".
+const NOT_SENT = /Stream isn't writeable|Connection is closed/;
 
 function isConnectionConfig(value: unknown): value is RedisConnectionConfig {
   // An ioredis client is an EventEmitter; a connection config is plain data.
