@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CacheManager } from '@backstage/backend-common';
 import { ConfigReader } from '@backstage/config';
+import type { JsonObject } from '@backstage/types';
 import { Redis } from 'ioredis';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +21,7 @@ function paletteToken(email: string): string {
 }
 
 /** The app-config of a legacy backend: backend.cache, and the provider's tokenStore. */
-function appConfig(cache: Record<string, string>, tokenStore?: Record<string, unknown>) {
+function appConfig(cache: Record<string, string>, tokenStore?: JsonObject) {
   return new ConfigReader({
     backend: { baseUrl: 'http://127.0.0.1', cache },
     auth: { providers: { spectrocloud: { development: { clientId: 'x' }, ...(tokenStore && { tokenStore }) } } },

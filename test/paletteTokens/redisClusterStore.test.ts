@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ConfigReader } from '@backstage/config';
+import type { JsonObject } from '@backstage/types';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SpectroCloudConfigError } from '../../src';
@@ -20,7 +21,7 @@ function paletteToken(n: number): string {
 }
 const ref = (n: number) => `user:default/user${n}`;
 
-const withRedis = (redis: Record<string, unknown>) =>
+const withRedis = (redis: JsonObject) =>
   new ConfigReader({ auth: { providers: { spectrocloud: { tokenStore: { type: 'redis', redis, encryptionKey: ENCRYPTION_KEY } } } } });
 
 /** A 3-master Redis Cluster of real processes, configured as app-config would (cluster.nodes). */
