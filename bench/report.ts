@@ -1,7 +1,7 @@
 // Turns one bench run into the console ratio table and BENCHMARKS.md.
 import { execSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { LABEL, PROVIDERS, type ProviderName } from './backend';
 import type { SizeRow } from './frontendSize';
@@ -332,7 +332,10 @@ export function spliceStoreSection(r: BenchResults, options: { write: boolean })
   const lines: string[] = [];
   const summary: string[] = [];
   storeSection(r, (line = '') => lines.push(line), summary);
-  const note = `Section 4 re-measured alone (\`pnpm bench --only stores\`) on ${r.startedAt}, commit ${r.machine.commit}, ${r.machine.cores} cores, Node ${r.machine.node}.`;
+  const load = loadavg()[0]!.toFixed(1);
+  const note =
+    `Section 4 re-measured alone (\`pnpm bench --only stores\`) on ${r.startedAt}, commit ${r.machine.commit}, ${r.machine.cores} cores, Node ${r.machine.node}, ` +
+    `load average ${load} at the end: the per-second columns move with the machine's load, the bytes-per-user columns do not.`;
   const section = ['## 4. Session-token stores', '', note, '', ...lines.slice(2)].join('\n');
   const current = readFileSync(BENCHMARKS_MD, 'utf8');
   const start = current.indexOf('## 4. Session-token stores');
