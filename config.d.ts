@@ -9,13 +9,37 @@ export interface Config {
       spectrocloud?: {
         /** Where SpectroCloud's HS256 session tokens are kept server-side. */
         tokenStore?: {
-          /** `memory` (default, bounded, per process) or `redis` (shared by replicas, survives restarts). */
-          type?: 'memory' | 'redis';
-          /** Upper bound of the memory store; least recently used entries are evicted. Default 10000. */
+          /**
+           * `memory` (default, bounded, per process), `redis` (shared by replicas, survives restarts; standalone,
+           * Sentinel or Cluster) or `backstage-cache` (the backend's `backend.cache`, handed over as `cache`).
+           */
+          type?: 'memory' | 'redis' | 'backstage-cache';
+          /** Upper bound of the memory store in users; least recently used are evicted. Default 10000. */
           maxEntries?: number;
+          /** One of `url`, `sentinels` + `name`, or `cluster.nodes`. */
           redis?: {
-            /** e.g. redis://redis.internal:6379/0 @visibility secret */
-            url: string;
+            /** Standalone Redis, e.g. redis://redis.internal:6379/0 @visibility secret */
+            url?: string;
+            /** Redis behind Sentinel: the sentinels to ask for the master. */
+            sentinels?: Array<{ host: string; port: number }>;
+            /** The master group name the sentinels monitor, e.g. `mymaster`. */
+            name?: string;
+            /** Redis Cluster: one or more nodes; the others are discovered. */
+            cluster?: { nodes: Array<{ host: string; port: number }> };
+            /** Redis ACL user. */
+            username?: string;
+            /** Redis password. @visibility secret */
+            password?: string;
+            /** ACL user of the sentinels, when they require auth. */
+            sentinelUsername?: string;
+            /** Password of the sentinels, when they require auth. @visibility secret */
+            sentinelPassword?: string;
+            /** Database index (not with a cluster). Default 0. */
+            db?: number;
+            /** TLS to Redis and the sentinels: `true`, or a private CA (PEM) and the server name to expect. */
+            tls?: true | { ca?: string; servername?: string };
+            /** Replicas that must confirm each write (Redis WAIT). Default 1 with sentinels, else 0. */
+            waitForReplicas?: number;
             /** Default `spectrocloud:session:`. */
             keyPrefix?: string;
           };

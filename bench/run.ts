@@ -10,10 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { startEmulatorBackend, startStandardBackend } from './backend';
 import { frontendSizeFigure } from './frontendSize';
 import { refreshFigure, startFigure, type LoadFigure } from './http';
-import { machineInfo, writeReport, type BenchResults } from './report';
+import { machineInfo, spliceStoreSection, writeReport, type BenchResults } from './report';
 import { readSettings } from './settings';
 import { signInFigure } from './signins';
-import { compactStoreFigure, memoryStoreFigure, redisStoreFigure, sessionCacheFigure } from './stores';
+import { memoryStoreFigure, redisStoreFigure, sessionCacheFigure } from './stores';
 import { verifyFigure } from './verify';
 
 const RESULTS_JSON = fileURLToPath(new URL('../.bench-out/results.json', import.meta.url));
@@ -34,6 +34,18 @@ if (typeof (globalThis as { gc?: unknown }).gc !== 'function' && !process.env.BE
 }
 
 const settings = readSettings(process.argv.slice(2));
+
+// `pnpm bench --only stores`: section 4 alone, spliced into the existing BENCHMARKS.md.
+if (process.argv.includes('--only') && process.argv[process.argv.indexOf('--only') + 1] === 'stores') {
+  const partial: BenchResults = { settings, machine: machineInfo(), load: [], startedAt: new Date().toISOString() };
+  console.log('== 4. session-token stores (alone)');
+  partial.redis = await redisStoreFigure(settings);
+  partial.memory = await memoryStoreFigure(settings);
+  partial.sessionCache = await sessionCacheFigure(settings);
+  const { summary } = spliceStoreSection(partial, { write: !settings.quick || process.argv.includes('--write') });
+  console.log(summary);
+  process.exit(0);
+}
 const write = !settings.quick || process.argv.includes('--write');
 const started = performance.now();
 const machine = machineInfo();
@@ -88,7 +100,6 @@ results.verify = await verifyFigure(settings);
 section('4. session-token stores');
 results.redis = await redisStoreFigure(settings);
 results.memory = await memoryStoreFigure(settings);
-results.compactStore = await compactStoreFigure(settings);
 results.sessionCache = await sessionCacheFigure(settings);
 
 section('5. frontend subpath size');

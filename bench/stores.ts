@@ -1,11 +1,11 @@
 // Figure 4: session-token stores. MemoryTokenStore at many distinct users
-// (ops/s and resident memory), RedisTokenStore latency against a real
-// redis-server on loopback.
+// (ops/s, memory per user against the raw data), the session cache as the
+// provider wires it, and RedisTokenStore against a real redis-server and a
+// real 3-master Redis Cluster on loopback.
 import { MemoryTokenStore } from '../src/paletteTokens/memoryStore';
 import { RedisTokenStore } from '../src/paletteTokens/redisStore';
 import { SessionTokenCache } from '../src/paletteTokens/sessionTokenCache';
 import type { SpectroCloudTokenStore } from '../src/paletteTokens/types';
-import { CompactMemoryStore } from './compactStorePrototype';
 import { startSpectroCloudEmulator } from '../src/testing';
 import type { Settings } from './settings';
 import { percentile } from './stats';
@@ -20,12 +20,16 @@ export interface MemoryStoreFigure {
   rssDeltaMb: number;
   heapDeltaMb: number;
   bytesPerEntry: number;
+  /** the data itself: token and key characters (one byte each) */
+  rawBytesPerUser: number;
   gcForced: boolean;
 }
 
-/** The store as the provider uses it: SessionTokenCache.remember writes a ref: and an email: entry per user. */
+/** The store as the provider uses it: one entry per user (ref:) and an e-mail pointer in an index of the same size. */
 export interface SessionCacheFigure {
   users: number;
+  /** token, entity ref and e-mail characters */
+  rawBytesPerUser: number;
   rememberPerSec: number;
   forUserPerSec: number;
   rssDeltaMb: number;
@@ -38,8 +42,11 @@ export interface RedisStoreFigure {
   set: { p50Ms: number; p99Ms: number; perSec: number };
   get: { p50Ms: number; p99Ms: number; perSec: number };
   concurrentGetPerSec: number;
+  concurrentSetPerSec?: number;
   concurrency: number;
   redisVersion?: string;
+  /** the same operations, `concurrency` in flight, on a 3-master Redis Cluster */
+  cluster?: { masters: number; concurrentGetPerSec: number; concurrentSetPerSec: number } | { skipped: string };
 }
 
 /** A real Palette-shaped session token (HS256 JWT) from the emulator, to size the test tokens by. */
@@ -89,11 +96,6 @@ export async function memoryStoreFigure(settings: Settings): Promise<MemoryStore
   return measureMemoryStore('MemoryTokenStore', settings, users => new MemoryTokenStore({ maxEntries: users, sweepIntervalMs: 0 }));
 }
 
-/** The saving proposed for MemoryTokenStore, prototyped in bench/compactStorePrototype.ts. */
-export async function compactStoreFigure(settings: Settings): Promise<MemoryStoreFigure> {
-  return measureMemoryStore('prototype compact store', settings, users => new CompactMemoryStore(users) as unknown as SpectroCloudTokenStore & { size: number });
-}
-
 async function measureMemoryStore(
   name: string,
   settings: Settings,
@@ -136,12 +138,13 @@ async function measureMemoryStore(
     rssDeltaMb: (after.rss - before.rss) / 2 ** 20,
     heapDeltaMb: (after.heap - before.heap) / 2 ** 20,
     bytesPerEntry: (after.heap - before.heap) / users,
+    rawBytesPerUser: token.length + keyTemplate.length,
     gcForced: typeof (globalThis as { gc?: unknown }).gc === 'function',
   };
   await store.close();
   console.log(
     `   ${name}, ${users.toLocaleString('en-US')} users (${token.length}-char tokens): set ${setPerSec.toFixed(0)}/s, get ${getPerSec.toFixed(0)}/s, ` +
-      `RSS +${result.rssDeltaMb.toFixed(0)} MB, heap +${result.heapDeltaMb.toFixed(0)} MB (${result.bytesPerEntry.toFixed(0)} B/entry)${result.gcForced ? '' : ' [no --expose-gc: figures include garbage]'}`,
+      `RSS +${result.rssDeltaMb.toFixed(0)} MB, heap +${result.heapDeltaMb.toFixed(0)} MB (${result.bytesPerEntry.toFixed(0)} B/entry, ${(result.bytesPerEntry / result.rawBytesPerUser).toFixed(2)}x the raw ${result.rawBytesPerUser} B)${result.gcForced ? '' : ' [no --expose-gc: figures include garbage]'}`,
   );
   return result;
 }
@@ -182,24 +185,65 @@ export async function redisStoreFigure(settings: Settings): Promise<RedisStoreFi
       if ((await store.get(distinct(keyTemplate, i))) === undefined) throw new Error('redis store lost an entry');
     });
 
-    const concurrency = 32;
-    let next = 0;
-    const t0 = performance.now();
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < n) await store.get(distinct(keyTemplate, next++ % n));
-      }),
-    );
-    const concurrentGetPerSec = n / ((performance.now() - t0) / 1000);
-    const result: RedisStoreFigure = { ops: n, set, get, concurrentGetPerSec, concurrency };
+    const concurrentSetPerSec = await inFlight(n, i => store.set(distinct(keyTemplate, i), distinct(tokenTemplate, i), expiresAt));
+    const concurrentGetPerSec = await inFlight(n, async i => {
+      if ((await store.get(distinct(keyTemplate, i))) === undefined) throw new Error('redis store lost an entry');
+    });
+    const result: RedisStoreFigure = { ops: n, set, get, concurrentGetPerSec, concurrentSetPerSec, concurrency: IN_FLIGHT };
     console.log(
       `   RedisTokenStore (loopback redis-server), ${n} sequential ops each: set p50 ${set.p50Ms.toFixed(3)} ms p99 ${set.p99Ms.toFixed(3)} ms; ` +
-        `get p50 ${get.p50Ms.toFixed(3)} ms p99 ${get.p99Ms.toFixed(3)} ms; ${concurrency} in flight: ${concurrentGetPerSec.toFixed(0)} get/s`,
+        `get p50 ${get.p50Ms.toFixed(3)} ms p99 ${get.p99Ms.toFixed(3)} ms; ${IN_FLIGHT} in flight: ${concurrentGetPerSec.toFixed(0)} get/s, ${concurrentSetPerSec.toFixed(0)} set/s`,
     );
+    result.cluster = await redisClusterFigure(n, tokenTemplate, keyTemplate, expiresAt);
     return result;
   } finally {
     await store.close();
     await redis.stop();
+  }
+}
+
+const IN_FLIGHT = 32;
+
+/** Runs `n` operations with IN_FLIGHT of them in flight at any time; returns operations per second. */
+async function inFlight(n: number, op: (i: number) => Promise<unknown>): Promise<number> {
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (next < n) await op(next++);
+    }),
+  );
+  return n / ((performance.now() - t0) / 1000);
+}
+
+/** The same store on a real 3-master Redis Cluster (keys spread over all slots), IN_FLIGHT operations in flight. */
+async function redisClusterFigure(
+  n: number,
+  tokenTemplate: Buffer,
+  keyTemplate: Buffer,
+  expiresAt: number,
+): Promise<NonNullable<RedisStoreFigure['cluster']>> {
+  let cluster: { startupNodes: Array<{ host: string; port: number }>; close(): Promise<void> };
+  try {
+    const { startRedisCluster } = await import('../test/support/redisCluster');
+    cluster = await startRedisCluster({ masters: 3 });
+  } catch (error) {
+    const skipped = (error as Error).message.split('\n')[0];
+    console.log(`   RedisTokenStore on a Redis Cluster: skipped (${skipped})`);
+    return { skipped };
+  }
+  const store = new RedisTokenStore({ client: { cluster: { nodes: cluster.startupNodes } }, timeoutMs: 5_000 });
+  try {
+    for (let i = 0; i < 500; i++) await store.set(distinct(keyTemplate, i), distinct(tokenTemplate, i), expiresAt); // warm-up: slot map, connections
+    const concurrentSetPerSec = await inFlight(n, i => store.set(distinct(keyTemplate, i), distinct(tokenTemplate, i), expiresAt));
+    const concurrentGetPerSec = await inFlight(n, async i => {
+      if ((await store.get(distinct(keyTemplate, i))) === undefined) throw new Error('redis cluster store lost an entry');
+    });
+    console.log(`   RedisTokenStore (3-master Redis Cluster on loopback), ${IN_FLIGHT} in flight: ${concurrentGetPerSec.toFixed(0)} get/s, ${concurrentSetPerSec.toFixed(0)} set/s`);
+    return { masters: 3, concurrentGetPerSec, concurrentSetPerSec };
+  } finally {
+    await store.close();
+    await cluster.close();
   }
 }
 
@@ -210,7 +254,11 @@ export async function sessionCacheFigure(settings: Settings): Promise<SessionCac
   const emailTemplate = Buffer.from('bench.user.00000000', 'latin1');
   const expiresAt = Date.now() + 3600_000;
   const before = await settle();
-  const cache = new SessionTokenCache({ store: new MemoryTokenStore({ maxEntries: 2 * users, sweepIntervalMs: 0 }) });
+  // As createSessionTokenCache wires the memory store: maxEntries counts users, the e-mail index has the same bound.
+  const cache = new SessionTokenCache({
+    store: new MemoryTokenStore({ maxEntries: users, sweepIntervalMs: 0 }),
+    index: new MemoryTokenStore({ maxEntries: users, sweepIntervalMs: 0 }),
+  });
   let t0 = performance.now();
   for (let i = 0; i < users; i++) {
     await cache.remember({
@@ -231,6 +279,7 @@ export async function sessionCacheFigure(settings: Settings): Promise<SessionCac
   await cache.close();
   const result: SessionCacheFigure = {
     users,
+    rawBytesPerUser: tokenTemplate.length + refTemplate.length + emailTemplate.length + '@example.com'.length,
     rememberPerSec,
     forUserPerSec,
     rssDeltaMb: (after.rss - before.rss) / 2 ** 20,
@@ -239,7 +288,7 @@ export async function sessionCacheFigure(settings: Settings): Promise<SessionCac
   };
   console.log(
     `   SessionTokenCache over MemoryTokenStore (as the provider wires it), ${users.toLocaleString('en-US')} users: remember ${rememberPerSec.toFixed(0)}/s, forUser ${forUserPerSec.toFixed(0)}/s, ` +
-      `RSS +${result.rssDeltaMb.toFixed(0)} MB, heap +${result.heapDeltaMb.toFixed(0)} MB (${result.bytesPerUser.toFixed(0)} B/user)`,
+      `RSS +${result.rssDeltaMb.toFixed(0)} MB, heap +${result.heapDeltaMb.toFixed(0)} MB (${result.bytesPerUser.toFixed(0)} B/user, ${(result.bytesPerUser / result.rawBytesPerUser).toFixed(2)}x the raw ${result.rawBytesPerUser} B)`,
   );
   return result;
 }

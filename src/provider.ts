@@ -17,6 +17,7 @@ import { SpectroCloudAuthMetrics } from './metrics';
 import { createSessionTokenCapture, type SessionTokenHooks } from './paletteTokens/capture';
 import { createProviderSessionTokenCache } from './paletteTokens/providerSessionTokenCache';
 import type { SessionTokenCache } from './paletteTokens/sessionTokenCache';
+import type { BackstageCache } from './paletteTokens/backstageCacheStore';
 import type { SpectroCloudAuthResult } from './profile';
 import type { CookieConfigurerLike } from './refreshSession/cookieSettings';
 import { readSignInResolversFromConfig, spectroCloudSignInResolvers } from './resolvers';
@@ -38,6 +39,12 @@ export interface SpectroCloudProviderOptions {
    * own cache (`createProviderSessionTokenCache(config, { providerId })`).
    */
   sessionTokenCache?: SessionTokenCache;
+  /**
+   * The backend's cache (`env.cache` in a legacy backend) for the provider's
+   * own session-token cache when `sessionTokenCache` is not given: used with
+   * `tokenStore.type: backstage-cache`, and when there is no `tokenStore` block.
+   */
+  cache?: BackstageCache;
   /** Replaces the default capture entirely (advanced). */
   sessionTokens?: SessionTokenHooks;
   /** API path the `spectrocloud-api-token` cookie is scoped to. Default `/api/spectrocloud`, or `/api/<providerId>` for another provider id. */
@@ -67,7 +74,7 @@ function createSpectroCloudProvider(options?: SpectroCloudProviderOptions): Spec
     const sessionTokens =
       options?.sessionTokens ??
       createSessionTokenCapture({
-        cache: options?.sessionTokenCache ?? createProviderSessionTokenCache(tokenStoreRoot(config, providerId), { providerId, logger, metrics }),
+        cache: options?.sessionTokenCache ?? createProviderSessionTokenCache(tokenStoreRoot(config, providerId), { providerId, logger, metrics, cache: options?.cache }),
         secure: globalConfig.baseUrl.startsWith('https:'),
         cookiePath: options?.sessionCookiePath ?? defaultSessionCookiePath(providerId),
         logger,

@@ -63,12 +63,44 @@ export class SpectroCloudReAuthRequiredError extends SpectroCloudPaletteTokenErr
 
 /**
  * Keep only the message and error code of a driver error: ioredis attaches the
- * command and its arguments (our keys and token values) to reply errors.
+ * command and its arguments (our keys and token values) to reply errors, and
+ * socket errors name the address they could not reach, which is redacted.
  */
 export function sanitizeCause(error: unknown): Error {
   const message = error instanceof Error ? error.message : String(error);
-  const sanitized = new Error(message);
+  const sanitized = new Error(redactAddresses(message));
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string') (sanitized as Error & { code?: string }).code = code;
   return sanitized;
+}
+
+const SOCKET_FAILURES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ETIMEDOUT: 'connection timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ENOTFOUND: 'host name not found',
+  EAI_AGAIN: 'host name lookup failed',
+  EPIPE: 'connection closed while writing',
+};
+
+/**
+ * What went wrong with a store connection, in words an operator can act on
+ * and without the host, port or URL (those are internal addresses): the
+ * socket error code when there is one, else the driver's message redacted.
+ */
+export function describeConnectionFailure(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && SOCKET_FAILURES[code]) return `${SOCKET_FAILURES[code]} (${code})`;
+  return sanitizeCause(error).message;
+}
+
+/** Replaces URLs, IP addresses and host:port pairs with a placeholder. */
+export function redactAddresses(text: string): string {
+  return text
+    .replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<address>')
+    .replace(/\[[0-9a-f:.]+\](:\d+)?/gi, '<address>')
+    .replace(/\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b/g, '<address>')
+    .replace(/\b[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*:\d{2,5}\b/gi, '<address>');
 }

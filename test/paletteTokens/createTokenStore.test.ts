@@ -45,11 +45,47 @@ describe('readTokenStoreConfig', () => {
     });
   });
 
+  it('reads Redis behind Sentinel: sentinels, name, auth and TLS as ioredis takes them', () => {
+    const redis = {
+      sentinels: [{ host: 'sentinel-1', port: 26379 }, { host: 'sentinel-2', port: 26379 }],
+      name: 'mymaster',
+      password: 'redis-password-1234',
+      sentinelPassword: 'sentinel-password-1234',
+      tls: { ca: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' },
+      waitForReplicas: 2,
+    };
+    expect(readTokenStoreConfig(withTokenStore({ type: 'redis', redis }))).toEqual({ type: 'redis', redis });
+  });
+
+  it('reads a Redis Cluster from its nodes', () => {
+    const redis = { cluster: { nodes: [{ host: 'redis-1', port: 6379 }] }, username: 'backstage', password: 'p', tls: true };
+    expect(readTokenStoreConfig(withTokenStore({ type: 'redis', redis }))).toEqual({ type: 'redis', redis });
+  });
+
+  it('names the exact path of a bad sentinel or cluster setting', () => {
+    expect(configError({ type: 'redis', redis: { sentinels: [{ host: 's', port: 26379 }] } }).configKey).toBe(
+      'auth.providers.spectrocloud.tokenStore.redis.name',
+    );
+    expect(configError({ type: 'redis', redis: { sentinels: [{ host: 's', port: 'x' }], name: 'm' } }).configKey).toBe(
+      'auth.providers.spectrocloud.tokenStore.redis.sentinels[0].port',
+    );
+    expect(configError({ type: 'redis', redis: { cluster: { nodes: [] } } }).message).toMatch(/redis\.cluster\.nodes must be a non-empty list/);
+    expect(configError({ type: 'redis', redis: { url: 'redis://r:6379', sentinelPassword: 'x' } }).message).toMatch(/only applies with redis\.sentinels/);
+    expect(configError({ type: 'redis', redis: { url: 'redis://r:6379', tls: { ca: 'not a pem' } } }).configKey).toBe(
+      'auth.providers.spectrocloud.tokenStore.redis.tls.ca',
+    );
+  });
+
+  it('reads backstage-cache, which takes only the encryption settings', () => {
+    expect(readTokenStoreConfig(withTokenStore({ type: 'backstage-cache' }))).toEqual({ type: 'backstage-cache' });
+    expect(configError({ type: 'backstage-cache', maxEntries: 5 }).message).toMatch(/maxEntries does not apply to type 'backstage-cache'/);
+  });
+
   it('rejects an unknown type, naming the config path and the allowed values', () => {
     const error = configError({ type: 'mongo' });
     expect(error.code).toBe('ERR_CONFIG');
     expect(error.configKey).toBe('auth.providers.spectrocloud.tokenStore.type');
-    expect(error.message).toMatch(/auth\.providers\.spectrocloud\.tokenStore\.type must be 'memory' or 'redis', got 'mongo'/);
+    expect(error.message).toMatch(/auth\.providers\.spectrocloud\.tokenStore\.type must be 'memory', 'redis' or 'backstage-cache', got 'mongo'/);
   });
 
   it('rejects an unknown setting, listing the known ones', () => {
@@ -69,10 +105,11 @@ describe('readTokenStoreConfig', () => {
     expect(configError({ maxEntries: 'lots' }).configKey).toBe('auth.providers.spectrocloud.tokenStore.maxEntries');
   });
 
-  it('requires redis.url when the type is redis', () => {
+  it('requires a redis connection when the type is redis, naming the three ways to give one', () => {
     const error = configError({ type: 'redis' });
-    expect(error.configKey).toBe('auth.providers.spectrocloud.tokenStore.redis.url');
-    expect(error.message).toMatch(/is required when type is 'redis'; set it to a redis:\/\/ or rediss:\/\/ URL/);
+    expect(error.configKey).toBe('auth.providers.spectrocloud.tokenStore.redis');
+    expect(error.message).toMatch(/is required when type is 'redis'; set one of redis\.url .*redis\.sentinels with redis\.name, or redis\.cluster\.nodes/);
+    expect(configError({ type: 'redis', redis: { keyPrefix: 'x:' } }).message).toMatch(/redis needs a connection/);
   });
 
   it('rejects a redis.url that is not a redis URL, without printing it', () => {

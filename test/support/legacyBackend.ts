@@ -38,6 +38,8 @@ export async function startLegacyBackend(options: {
   users?: Entity[];
   appUrl?: string;
   auth?: JsonObject;
+  /** `backend.database`; default an in-memory sqlite (replicas share one file, as they would share Postgres) */
+  database?: JsonObject;
   /** further routers of the same backend, e.g. a plugin using the hand-off middleware */
   routers?: (context: { discovery: HostDiscovery; config: ConfigReader }) => Promise<Record<string, express.Router>> | Record<string, express.Router>;
 }): Promise<LegacyBackend> {
@@ -51,7 +53,7 @@ export async function startLegacyBackend(options: {
     backend: {
       baseUrl: url,
       listen: { port },
-      database: { client: 'better-sqlite3', connection: ':memory:' },
+      database: options.database ?? { client: 'better-sqlite3', connection: ':memory:' },
     },
     auth: {
       environment: 'development',
