@@ -128,7 +128,7 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
         nonce: bound.nonce,
         codeChallenge: bound.codeChallenge,
       },
-      this.options.config.timeout,
+      strategyBackstopMs(this.options.config.timeout),
     );
     if (outcome.kind !== 'redirect') throw new SpectroCloudRequestError('ERR_AUTHORIZE_URL', 'Could not build the SpectroCloud sign-in URL');
     return { url: outcome.url, status: outcome.status };
@@ -149,7 +149,7 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
         this.strategyFor(tokenUrl),
         req,
         { codeVerifier: bound.codeVerifier },
-        this.options.config.timeout,
+        strategyBackstopMs(this.options.config.timeout),
       );
       if (outcome.kind !== 'success') throw new SpectroCloudRequestError('ERR_CALLBACK_UNEXPECTED', 'The sign-in callback did not complete the code exchange; start the sign-in again');
       const tokens = outcome.user as SpectroCloudTokenSet;
@@ -272,6 +272,15 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
   private assertRedirectAllowed(state: Parameters<typeof assertRedirectAllowed>[0]) {
     assertRedirectAllowed(state, this.options.appUrl, this.options.isOriginAllowed);
   }
+}
+
+/**
+ * Each request to SpectroCloud ends at its own deadline (OutboundClient) with
+ * an error naming the endpoint; a code exchange makes at most two (token,
+ * JWKS), so the whole run's timer is only a backstop behind them.
+ */
+function strategyBackstopMs(requestTimeoutMs: number): number {
+  return 2 * requestTimeoutMs + 1_000;
 }
 
 function mergeScopes(configured: string, requested: string | undefined): string {
