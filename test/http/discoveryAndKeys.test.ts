@@ -6,7 +6,7 @@ import { OutboundClient } from '../../src/http/OutboundClient';
 import { EndpointResolver } from '../../src/oidc/EndpointResolver';
 import { IdTokenVerifier } from '../../src/oidc/IdTokenVerifier';
 import { startSpectroCloudEmulator, type SpectroCloudEmulator } from '../../src/testing';
-import { signIn, startFixture } from '../support/spectroFixture';
+import { startFixture } from '../support/spectroFixture';
 
 const MINUTE = 60_000;
 
