@@ -2,9 +2,11 @@ export { startSpectroCloudEmulator } from './emulator/startEmulator';
 export { createSpectroCloudEmulatorApp } from './emulator/createApp';
 export type { CreateEmulatorAppOptions } from './emulator/createApp';
 export type {
+  AuthorizationRequestParams,
   EmulatorClient,
   EmulatorFaults,
   EmulatorStats,
+  EmulatorTls,
   EmulatorUser,
   IdTokenFaultContext,
   Jwks,

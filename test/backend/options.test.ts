@@ -85,6 +85,8 @@ describe('provider options against the emulator', () => {
 
   it('lets authHandler shape the profile and a code resolver pick the user', async () => {
     const fixture = await startFixture({
+      // The emulator puts `groups` in the ID token only when the groups scope is requested.
+      environment: { additionalScopes: ['groups'] },
       provider: {
         authHandler: async ({ claims }) => ({ profile: { email: claims.email, displayName: `${claims.name} (${claims.groups?.length} groups)` } }),
         signIn: { resolver: spectrocloud.resolvers.emailMatchingUserEntityAnnotation() },

@@ -130,6 +130,7 @@ describe('end_session_endpoint (RP-Initiated Logout)', () => {
       expect(res.headers.location).toBeUndefined();
       expect(res.headers['set-cookie']).toBeUndefined();
       expect(res.text).toMatch(fragment);
+      expect(res.text).not.toContain(idToken);
       expect(await hasSession(agent)).toBe(true);
     }
 
@@ -149,6 +150,9 @@ describe('end_session_endpoint (RP-Initiated Logout)', () => {
 
     it('an unsigned (alg none) id_token_hint', () =>
       expectRefused(() => ({ id_token_hint: forged(emu.idTokenClaims(ALICE.email), { alg: 'none' }), post_logout_redirect_uri: SIGNED_OUT }), /id_token_hint/));
+
+    it('an id_token_hint forged as HS256 keyed with the public key (algorithm confusion)', () =>
+      expectRefused(() => ({ id_token_hint: forged(emu.idTokenClaims(ALICE.email), { alg: 'HS256' }), post_logout_redirect_uri: SIGNED_OUT }), /id_token_hint/));
 
     it('an id_token_hint from another issuer', () =>
       expectRefused(() => ({ id_token_hint: forged(emu.idTokenClaims(ALICE.email, { iss: 'https://elsewhere.example' })) }), /id_token_hint/));

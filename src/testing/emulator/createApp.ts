@@ -1,8 +1,8 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { createControls } from './controls';
+import { dateHeader } from './dateHeader';
 import { adminRouter } from './routes/admin';
 import { authorizeRoute } from './routes/authorize';
-import { dateHeader } from './dateHeader';
 import { discoveryRoute } from './routes/discovery';
 import { endSessionRoute } from './routes/endSession';
 import { consentRoute, loginRoute } from './routes/interaction';
@@ -12,8 +12,8 @@ import { userinfoRoute } from './routes/userinfo';
 import { createEmulatorState, type EmulatorState } from './state';
 import type { SpectroCloudEmulatorControls, SpectroCloudEmulatorOptions } from './types';
 
-export interface CreateEmulatorAppOptions extends Omit<SpectroCloudEmulatorOptions, 'host' | 'port'> {
-  /** Where the app will be reachable, including any mount path: issuer URLs are built from it. */
+export interface CreateEmulatorAppOptions extends Omit<SpectroCloudEmulatorOptions, 'host' | 'port' | 'tls'> {
+  /** Where the app will be reachable, including any mount path: issuer URLs are built from it (https:// when your server does TLS). */
   baseUrl: string;
 }
 

@@ -133,7 +133,7 @@ export interface Jwks {
 
 /** The emulator as an in-process object, without its HTTP server. */
 export interface SpectroCloudEmulatorControls {
-  /** http://HOST:PORT */
+  /** http://HOST:PORT, or https:// with the `tls` option */
   readonly url: string;
   /** url + /v1/oidc/tenant/<tenantId> */
   readonly issuer: string;
