@@ -46,14 +46,18 @@ export class ConnectionPool {
 
   constructor(private readonly options: ConnectionPoolOptions) {}
 
-  /** The agent for `url`; `proxied` tells whether it goes through a proxy (for diagnostics). */
-  agentFor(url: URL): { agent: http.Agent; proxied: boolean } {
+  /**
+   * The agent for `url`; `proxied` tells whether it goes through a proxy (for diagnostics).
+   * `reuse: false` opens a fresh connection per request: for rare requests (discovery, JWKS)
+   * whose pooled socket would mostly be one the server closed meanwhile.
+   */
+  agentFor(url: URL, reuse = true): { agent: http.Agent; proxied: boolean } {
     const proxyUrl = this.proxyFor(url);
     const secure = url.protocol === 'https:';
-    const key = `${secure ? 'https' : 'http'} ${proxyUrl ?? 'direct'}`;
+    const key = `${secure ? 'https' : 'http'} ${proxyUrl ?? 'direct'} ${reuse ? 'keep-alive' : 'fresh'}`;
     let agent = this.agents.get(key);
     if (!agent) {
-      agent = this.createAgent(secure, proxyUrl);
+      agent = this.createAgent(secure, proxyUrl, reuse);
       this.agents.set(key, agent);
     }
     return { agent, proxied: proxyUrl !== undefined };
@@ -72,9 +76,9 @@ export class ConnectionPool {
     return proxy;
   }
 
-  private createAgent(secure: boolean, proxyUrl: string | undefined): http.Agent {
+  private createAgent(secure: boolean, proxyUrl: string | undefined, keepAlive: boolean): http.Agent {
     const pooling = {
-      keepAlive: true,
+      keepAlive,
       timeout: IDLE_SOCKET_TIMEOUT_MS,
       maxSockets: this.options.maxSockets,
       maxFreeSockets: MAX_FREE_SOCKETS,
