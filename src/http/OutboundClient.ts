@@ -76,7 +76,7 @@ export class OutboundClient {
 
   request(endpoint: SpectroCloudEndpoint, url: string, request: OutboundRequest = {}): Promise<OutboundResponse> {
     const target = new URL(url);
-    const { agent } = this.pool.agentFor(target, REUSES_CONNECTIONS[endpoint]);
+    const { agent, proxied } = this.pool.agentFor(target, REUSES_CONNECTIONS[endpoint]);
     const limit = this.options.maxResponseBytes;
     const body = request.body === undefined ? undefined : Buffer.from(request.body);
     const headers: Record<string, string | number> = { 'User-Agent': 'backstage-plugin-spectrocloud-auth-legacy', ...request.headers };
@@ -91,7 +91,7 @@ export class OutboundClient {
         clearTimeout(deadline);
         // Frees the socket (and its agent slot) whatever state the request is in.
         outgoing.destroy();
-        reject(translateTransportError(endpoint, error, this.options.timeoutMs));
+        reject(translateTransportError(endpoint, error, this.options.timeoutMs, proxied));
       };
       const deadline = setTimeout(() => fail(new DeadlinePassed()), this.options.timeoutMs);
       deadline.unref();

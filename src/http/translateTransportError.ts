@@ -21,6 +21,7 @@ const UNREACHABLE_CODE = {
 const TLS_CODE = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|HOSTNAME|ALTNAME/;
 /** Node and OpenSSL codes are upper-case words; anything else is not shown. */
 const SAFE_CODE = /^[A-Z][A-Z0-9_]{1,60}$/;
+const SAFE_NAME = /^[A-Za-z]{1,40}$/;
 
 export function responseTooLarge(endpoint: SpectroCloudEndpoint, limit: number): SpectroCloudNetworkError {
   return new SpectroCloudNetworkError(
@@ -40,6 +41,8 @@ export function translateTransportError(
   endpoint: SpectroCloudEndpoint,
   error: unknown,
   timeoutMs: number,
+  /** the request went through a proxy: the failure may be the proxy's */
+  proxied = false,
 ): SpectroCloudAuthError {
   if (error instanceof SpectroCloudAuthError) return error;
   const label = ENDPOINT_LABEL[endpoint];
@@ -58,7 +61,9 @@ export function translateTransportError(
       { endpoint, cause: error },
     );
   }
-  return new SpectroCloudNetworkError(UNREACHABLE_CODE[endpoint], `Could not reach ${label} (${code ?? named?.name ?? 'network error'})`, {
+  const through = proxied ? ' through the configured proxy (check proxy, HTTPS_PROXY and NO_PROXY)' : '';
+  const what = code ?? (typeof named?.name === 'string' && SAFE_NAME.test(named.name) ? named.name : 'network error');
+  return new SpectroCloudNetworkError(UNREACHABLE_CODE[endpoint], `Could not reach ${label}${through} (${what})`, {
     endpoint,
     cause: error,
   });

@@ -230,6 +230,17 @@ describe('OutboundClient through a forwarding proxy', () => {
     client.close();
   });
 
+  it('says when the proxy itself cannot be reached, naming neither it nor the target', async () => {
+    const spare = net.createServer();
+    const port = await listen(spare);
+    await close(spare);
+    const client = new OutboundClient({ timeoutMs: 5_000, maxResponseBytes: MiB, proxy: `http://127.0.0.1:${port}` });
+    const error = await failure(client.request('token', `http://${target}/f`));
+    expect(error.code).toBe('ERR_TOKEN_ENDPOINT_UNREACHABLE');
+    expect(error.message).toBe("Could not reach SpectroCloud's token endpoint through the configured proxy (check proxy, HTTPS_PROXY and NO_PROXY) (ECONNREFUSED)");
+    client.close();
+  });
+
   it('ignores the proxy variables with proxy: false', async () => {
     process.env.HTTP_PROXY = proxy.url;
     const client = new OutboundClient({ timeoutMs: 5_000, maxResponseBytes: MiB, proxy: false });
