@@ -34,9 +34,11 @@ describe('discovery (OIDC Discovery 1.0 section 4.3, re-read on a schedule)', ()
   let origin = '';
   let document: Record<string, unknown> = {};
   let reads = 0;
+  let down = false;
   beforeAll(async () => {
     server = http.createServer((_req, res) => {
       reads++;
+      if (down) return void res.writeHead(503).end();
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(document));
     });
@@ -81,6 +83,24 @@ describe('discovery (OIDC Discovery 1.0 section 4.3, re-read on a schedule)', ()
     clock.advance(2 * MINUTE);
     expect((await resolver.resolve()).tokenUrl).toBe(`${issuer()}/token-v2`);
     expect(reads - readsBefore).toBe(2);
+  });
+
+  it('keeps the endpoints read before when a later read fails, and tries again later', async () => {
+    const clock = manualClock();
+    document = documentFor(issuer(), 'token-good');
+    const resolver = resolverWith(clock.now);
+    expect(await resolver.resolve()).toMatchObject({ tokenUrl: `${issuer()}/token-good`, source: 'discovery' });
+    down = true;
+    try {
+      clock.advance(61 * MINUTE);
+      expect(await resolver.resolve()).toMatchObject({ tokenUrl: `${issuer()}/token-good`, source: 'discovery' });
+      down = false;
+      document = documentFor(issuer(), 'token-moved');
+      clock.advance(6 * MINUTE);
+      expect((await resolver.resolve()).tokenUrl).toBe(`${issuer()}/token-moved`);
+    } finally {
+      down = false;
+    }
   });
 
   it('shows the user ERR_DISCOVERY at sign-in when the tenant serves another issuer', async () => {
