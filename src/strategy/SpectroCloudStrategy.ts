@@ -4,7 +4,8 @@ import type { Prompt, TokenEndpointAuthMethod } from '../config/readEnvironmentC
 import { SpectroCloudIdpError } from '../errors';
 import type { IdTokenClaims, IdTokenVerifier } from '../oidc/IdTokenVerifier';
 import { BasicAuthOAuth2 } from './BasicAuthOAuth2';
-import type { OutboundClient } from '../http/OutboundClient';
+import { OutboundClient } from '../http/OutboundClient';
+import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS } from '../config/readEnvironmentConfig';
 import { OutboundOAuth2 } from './OutboundOAuth2';
 import { sanitizeIdpText } from './sanitizeIdpText';
 import { translateStrategyError } from './translateStrategyError';
@@ -19,8 +20,8 @@ export interface SpectroCloudStrategyOptions {
   prompt?: Prompt;
   tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
   verifier: IdTokenVerifier;
-  /** Every token request goes through it (deadline, size limit, proxy, CA). */
-  http: OutboundClient;
+  /** Every token request goes through it (deadline, size limit, proxy, CA). Default: 10 s deadline, 1 MiB answers, proxy from the environment. */
+  http?: OutboundClient;
   /** The nonce this browser was given at sign-in start (see BrowserBinding). */
   expectedNonce(req: Request): string;
 }
@@ -98,10 +99,11 @@ export class SpectroCloudStrategy extends OAuth2Strategy {
     );
     this.name = 'spectrocloud';
     this.prompt = options.prompt;
+    const http = options.http ?? new OutboundClient({ timeoutMs: DEFAULT_TIMEOUT_MS, maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES });
     this._oauth2 =
       options.tokenEndpointAuthMethod === 'client_secret_basic'
-        ? new BasicAuthOAuth2(options.http, options.clientID, options.clientSecret, options.authorizationURL, options.tokenURL)
-        : new OutboundOAuth2(options.http, options.clientID, options.clientSecret, options.authorizationURL, options.tokenURL);
+        ? new BasicAuthOAuth2(http, options.clientID, options.clientSecret, options.authorizationURL, options.tokenURL)
+        : new OutboundOAuth2(http, options.clientID, options.clientSecret, options.authorizationURL, options.tokenURL);
   }
 
   override authorizationParams(options: Partial<SpectroCloudAuthorizeOptions>): object {
