@@ -196,8 +196,8 @@ export function writeReport(r: BenchResults, options: { write: boolean }): { sum
       out('`ECONNRESET`. Every verification waiting on that one fetch fails with `ERR_JWKS_UNAVAILABLE` (in a backend: a');
       out('failed sign-in per waiting user); the next attempt fetches again and succeeds. A backend whose event loop is busy');
       out('for a few seconds meets the same race. Checked: with a global agent without keep-alive the failures disappear.');
-      out('Fixed in src since: jwks-rsa now gets a `requestAgent` without keep-alive (JWKS is fetched once per key set, reuse');
-      out('buys nothing), and the token endpoint\'s keep-alive agent drops idle sockets after 4 s, before common servers do.');
+      out('Fixed in src since: every request goes through one client (src/http) that fetches JWKS and discovery over fresh');
+      out('connections (they are fetched rarely, reuse buys nothing) and drops idle token-endpoint sockets after 4 s.');
       out();
     }
     summary.push(`${'ID-token verify'.padEnd(26)} ours ${fmt(v.oursPerSec).padStart(6)}/s vs bare crypto.verify ${fmt(v.barePerSec)}/s = ${ratio(v.oursPerSec, v.barePerSec)} (target >= ${VERIFY_TARGET}x: ${share >= VERIFY_TARGET ? 'met' : 'MISSED'})`);

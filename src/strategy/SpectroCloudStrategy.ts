@@ -5,7 +5,15 @@ import { SpectroCloudIdpError } from '../errors';
 import { IdTokenVerifier, type IdTokenClaims } from '../oidc/IdTokenVerifier';
 import { deriveEndpoints } from '../oidc/deriveEndpoints';
 import { BasicAuthOAuth2 } from './BasicAuthOAuth2';
-import { createKeepAliveAgent } from '../http/agents';
+import { OutboundClient } from '../http/OutboundClient';
+import {
+  DEFAULT_JWKS_CACHE_MAX_AGE_SECONDS,
+  DEFAULT_JWKS_REFETCH_INTERVAL_SECONDS,
+  DEFAULT_MAX_ID_TOKEN_BYTES,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_TIMEOUT_MS,
+} from '../config/readEnvironmentConfig';
+import { OutboundOAuth2 } from './OutboundOAuth2';
 import { sanitizeIdpText } from './sanitizeIdpText';
 import { translateStrategyError } from './translateStrategyError';
 
@@ -29,10 +37,12 @@ export interface SpectroCloudStrategyOptions {
   algorithms?: string[];
   /** Seconds of clock skew tolerated in `exp`/`iat`/`nbf`. Default 30. */
   clockTolerance?: number;
-  /** Milliseconds allowed for a JWKS request. Default 10000. */
+  /** Milliseconds allowed for each request to SpectroCloud (token endpoint, JWKS). Default 10000. */
   timeout?: number;
   /** `max_age` sent with every sign-in (seconds): the ID token's `auth_time` is checked against it. */
   maxAge?: number;
+  /** @internal Every token request goes through it (deadline, size limit, proxy, CA). Default: `timeout` deadline, 1 MiB answers, proxy from the environment. */
+  http?: OutboundClient;
   /** @internal The provider passes its own verifier (endpoints from discovery). */
   verifier?: IdTokenVerifier;
   /**
@@ -85,7 +95,8 @@ export class SpectroCloudStrategy extends OAuth2Strategy {
   private readonly prompt?: Prompt;
 
   constructor(options: SpectroCloudStrategyOptions, verify?: SpectroCloudVerifyCallback) {
-    const verifier = options.verifier ?? verifierFor(options);
+    const http = options.http ?? new OutboundClient({ timeoutMs: options.timeout ?? DEFAULT_TIMEOUT_MS, maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES });
+    const verifier = options.verifier ?? verifierFor(options, http);
     super(
       {
         clientID: options.clientID,
@@ -119,10 +130,10 @@ export class SpectroCloudStrategy extends OAuth2Strategy {
     );
     this.name = 'spectrocloud';
     this.prompt = options.prompt;
-    if (options.tokenEndpointAuthMethod === 'client_secret_basic') {
-      this._oauth2 = new BasicAuthOAuth2(options.clientID, options.clientSecret, options.authorizationURL, options.tokenURL);
-    }
-    this._oauth2.setAgent(createKeepAliveAgent(options.tokenURL));
+    this._oauth2 =
+      options.tokenEndpointAuthMethod === 'client_secret_basic'
+        ? new BasicAuthOAuth2(http, options.clientID, options.clientSecret, options.authorizationURL, options.tokenURL)
+        : new OutboundOAuth2(http, options.clientID, options.clientSecret, options.authorizationURL, options.tokenURL);
   }
 
   override authorizationParams(options: Partial<SpectroCloudAuthorizeOptions>): object {
@@ -175,7 +186,7 @@ export class SpectroCloudStrategy extends OAuth2Strategy {
 }
 
 /** For standalone use: endpoints from the options, else derived from the authorization URL. */
-function verifierFor(options: SpectroCloudStrategyOptions): IdTokenVerifier {
+function verifierFor(options: SpectroCloudStrategyOptions, http: OutboundClient): IdTokenVerifier {
   const derived = deriveEndpoints(options.authorizationURL);
   const issuer = options.issuer ?? derived.issuer;
   const jwksUrl = options.jwksUrl ?? (options.issuer ? `${issuer}/keys` : derived.jwksUrl);
@@ -183,7 +194,10 @@ function verifierFor(options: SpectroCloudStrategyOptions): IdTokenVerifier {
     clientId: options.clientID,
     algorithms: options.algorithms ?? ['RS256'],
     clockTolerance: options.clockTolerance ?? 30,
-    timeout: options.timeout ?? 10_000,
+    http,
+    maxIdTokenBytes: DEFAULT_MAX_ID_TOKEN_BYTES,
+    jwksCacheMaxAgeMs: DEFAULT_JWKS_CACHE_MAX_AGE_SECONDS * 1000,
+    jwksRefetchIntervalMs: DEFAULT_JWKS_REFETCH_INTERVAL_SECONDS * 1000,
     endpoints: async () => ({ issuer, jwksUrl }),
   });
 }
