@@ -57,6 +57,11 @@ export interface Config {
           tokenEndpointAuthMethod?: 'client_secret_post' | 'client_secret_basic';
           /** Allowed ID token signing algorithms (asymmetric only). Default `['RS256']`. */
           algorithms?: string[];
+          /**
+           * How long one sign-in may be refreshed, enforced by the server (Backstage's key and formats:
+           * `8h`, `7d`, `PT8H`, `{ hours: 8 }`). Default: until SpectroCloud's ID token expires.
+           */
+          sessionDuration?: string | { years?: number; months?: number; weeks?: number; days?: number; hours?: number; minutes?: number; seconds?: number; milliseconds?: number };
           signIn?: {
             /** Tried in order; the first resolver that finds a user wins. */
             resolvers: Array<{

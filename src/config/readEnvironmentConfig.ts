@@ -1,4 +1,4 @@
-import type { Config } from '@backstage/config';
+import { readDurationFromConfig, type Config } from '@backstage/config';
 import { SpectroCloudConfigError } from '../errors';
 
 export type TokenEndpointAuthMethod = 'client_secret_post' | 'client_secret_basic';
@@ -22,6 +22,8 @@ export interface SpectroCloudEnvironmentConfig {
   timeout: number;
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
   algorithms: string[];
+  /** milliseconds: how long one sign-in may be refreshed (Backstage's `sessionDuration`); undefined = until the ID token expires */
+  sessionDurationMs?: number;
 }
 
 const PROMPTS: Prompt[] = ['login', 'none', 'consent', 'select_account'];
@@ -31,7 +33,7 @@ const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS5
 const KNOWN_KEYS = [
   'clientId', 'clientSecret', 'authorizationUrl', 'callbackUrl', 'scope', 'additionalScopes', 'prompt',
   'tokenUrl', 'jwksUrl', 'metadataUrl', 'issuer', 'clockTolerance', 'timeout', 'tokenEndpointAuthMethod',
-  'algorithms', 'signIn',
+  'algorithms', 'signIn', 'sessionDuration',
 ];
 
 export const DEFAULT_SCOPE = 'openid profile email';
@@ -124,7 +126,40 @@ export function readEnvironmentConfig(
     timeout: readNonNegativeNumber(config, 'timeout', at, DEFAULT_TIMEOUT_MS, 'milliseconds', 120_000),
     tokenEndpointAuthMethod,
     algorithms,
+    sessionDurationMs: readSessionDuration(config, at('sessionDuration')),
   };
+}
+
+const MAX_SESSION_DURATION_MS = 400 * 24 * 60 * 60 * 1000;
+
+/**
+ * Backstage's `sessionDuration`, in Backstage's formats (`8h`, `PT8H`,
+ * `{ hours: 8 }`), read by Backstage's own `readDurationFromConfig`.
+ */
+function readSessionDuration(config: Config, path: string): number | undefined {
+  if (!config.has('sessionDuration')) return undefined;
+  let ms: number;
+  try {
+    ms = durationToMilliseconds(readDurationFromConfig(config, { key: 'sessionDuration' }));
+  } catch {
+    throw new SpectroCloudConfigError(
+      `Invalid '${path}'. Write a duration such as '8h', '7d', 'PT8H' or { hours: 8 }.`,
+      path,
+    );
+  }
+  if (!Number.isFinite(ms) || ms <= 0 || ms > MAX_SESSION_DURATION_MS) {
+    throw new SpectroCloudConfigError(
+      `Invalid '${path}': it must be longer than zero and at most 400 days, for example '8h' or { hours: 8 }.`,
+      path,
+    );
+  }
+  return ms;
+}
+
+// The arithmetic of @backstage/types' durationToMilliseconds (a month is 30 days, a year 365).
+function durationToMilliseconds(d: Partial<Record<'years' | 'months' | 'weeks' | 'days' | 'hours' | 'minutes' | 'seconds' | 'milliseconds', number>>): number {
+  const days = (d.years ?? 0) * 365 + (d.months ?? 0) * 30 + (d.weeks ?? 0) * 7 + (d.days ?? 0);
+  return (((days * 24 + (d.hours ?? 0)) * 60 + (d.minutes ?? 0)) * 60 + (d.seconds ?? 0)) * 1000 + (d.milliseconds ?? 0);
 }
 
 function readScope(config: Config, at: (key: string) => string): string {

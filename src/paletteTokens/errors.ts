@@ -61,12 +61,29 @@ export class SpectroCloudReAuthRequiredError extends SpectroCloudPaletteTokenErr
   }
 }
 
+// Network errno codes after which Node and ioredis name the peer ("connect ECONNREFUSED 10.0.0.5:6379").
+const NETWORK_ERRNO = /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE|ECONNABORTED)\b[^\s,;)]*(\s+[^\s,;)]+)?/g;
+
+/**
+ * Removes internal hosts and ports from a driver message, so no error, log
+ * line or 503 body tells a browser where Redis lives: the errno stays
+ * (`connect ECONNREFUSED`), the address goes.
+ */
+export function redactAddresses(text: string): string {
+  return text
+    .replace(NETWORK_ERRNO, '$1')
+    .replace(/\w+:\/\/\S+/g, '<url>')
+    .replace(/\[[0-9a-f:.]+\](:\d+)?/gi, '<address>')
+    .replace(/\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b/g, '<address>')
+    .replace(/\b[a-z0-9][a-z0-9.-]*:\d{2,5}\b/gi, '<address>');
+}
+
 /**
  * Keep only the message and error code of a driver error: ioredis attaches the
  * command and its arguments (our keys and token values) to reply errors.
  */
 export function sanitizeCause(error: unknown): Error {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = redactAddresses(error instanceof Error ? error.message : String(error));
   const sanitized = new Error(message);
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string') (sanitized as Error & { code?: string }).code = code;

@@ -51,7 +51,8 @@ interface StoredSession {
  * @public
  */
 export class SessionTokenCache {
-  private readonly store: SpectroCloudTokenStore;
+  /** The store underneath; sign-out records ended sessions in it too (own key namespace). */
+  readonly store: SpectroCloudTokenStore;
   private readonly clock: () => number;
 
   constructor(options: SessionTokenCacheOptions) {
