@@ -18,6 +18,7 @@ import { createSessionTokenCapture, type SessionTokenHooks } from './paletteToke
 import { createSessionTokenCache } from './paletteTokens/createTokenStore';
 import { PendingStoreWrites } from './paletteTokens/pendingWrites';
 import type { SessionTokenCache } from './paletteTokens/sessionTokenCache';
+import type { BackstageCache } from './paletteTokens/backstageCacheStore';
 import { RevokedSessions } from './refreshSession/RevokedSessions';
 import type { SpectroCloudAuthResult } from './profile';
 import type { CookieConfigurerLike } from './refreshSession/cookieSettings';
@@ -38,6 +39,12 @@ export interface SpectroCloudProviderOptions {
    * cache of its own on `auth.providers.<id>.tokenStore`, which no plugin can reach.
    */
   sessionTokenCache?: SessionTokenCache;
+  /**
+   * The backend's cache (`env.cache` in a legacy backend) for the provider's
+   * own session-token cache when `sessionTokenCache` is not given: used with
+   * `tokenStore.type: backstage-cache`, and when there is no `tokenStore` block.
+   */
+  cache?: BackstageCache;
   /** Replaces the default capture entirely (advanced). */
   sessionTokens?: SessionTokenHooks;
   /** API path the `spectrocloud-api-token` cookie is scoped to. Default `/api/spectrocloud`. */
@@ -66,7 +73,7 @@ function createSpectroCloudProvider(options?: SpectroCloudProviderOptions): Spec
         `auth.providers.${providerId}`,
       );
     }
-    const cache = options?.sessionTokenCache ?? createSessionTokenCache(tokenStoreRoot(config), { logger, metrics });
+    const cache = options?.sessionTokenCache ?? createSessionTokenCache(tokenStoreRoot(config), { logger, metrics, cache: options?.cache });
     const sessionTokens =
       options?.sessionTokens ??
       createSessionTokenCapture({

@@ -1,8 +1,10 @@
 import type { Config } from '@backstage/config';
-import { readTokenStoreConfig } from './config';
+import { SpectroCloudConfigError } from '../errors';
+import type { SpectroCloudAuthMetrics } from '../metrics';
+import { BackstageCacheTokenStore, type BackstageCache } from './backstageCacheStore';
+import { TOKEN_STORE_CONFIG_PATH, readTokenStoreConfig, type TokenStoreConfig } from './config';
 import { EncryptedTokenStore } from './encryptedStore';
 import { MemoryTokenStore } from './memoryStore';
-import type { SpectroCloudAuthMetrics } from '../metrics';
 import { RedisTokenStore } from './redisStore';
 import { SessionTokenCache } from './sessionTokenCache';
 import type { SessionTokenLogger, SpectroCloudTokenStore } from './types';
@@ -11,6 +13,12 @@ import type { SessionTokenLogger, SpectroCloudTokenStore } from './types';
 export interface CreateTokenStoreOptions {
   logger?: SessionTokenLogger;
   metrics?: SpectroCloudAuthMetrics;
+  /**
+   * Backstage's cache: a legacy backend's `PluginEnvironment.cache` (or a
+   * cache client). Used when `tokenStore.type` is `backstage-cache`, and by
+   * default when there is no `tokenStore` block at all.
+   */
+  cache?: BackstageCache;
 }
 
 /**
@@ -21,32 +29,8 @@ export interface CreateTokenStoreOptions {
  * @public
  */
 export function createTokenStore(config: Config | undefined, options: CreateTokenStoreOptions = {}): SpectroCloudTokenStore {
-  const { logger, metrics } = options;
-  const settings = readTokenStoreConfig(config);
-  const encrypted = settings.encryptionKey !== undefined;
-
-  let store: SpectroCloudTokenStore;
-  if (settings.type === 'redis') {
-    store = new RedisTokenStore({ client: settings.redis.url, keyPrefix: settings.redis.keyPrefix, metrics, logger });
-    // Never log the URL: it may carry a password.
-    logger?.info(`SpectroCloud session tokens are kept in Redis${encrypted ? ', encrypted' : ''}`);
-    if (!encrypted) {
-      logger?.warn(
-        'SpectroCloud session tokens are stored in Redis unencrypted; set auth.providers.spectrocloud.tokenStore.encryptionKey (openssl rand -base64 32)',
-      );
-    }
-  } else {
-    store = new MemoryTokenStore({ maxEntries: settings.maxEntries, metrics });
-    logger?.info(
-      'SpectroCloud session tokens are kept in this process only: they are lost on restart and not shared between replicas. ' +
-        "Set auth.providers.spectrocloud.tokenStore.type to 'redis' for either.",
-    );
-  }
-
-  const { encryptionKey, previousEncryptionKeys } = settings;
-  return encryptionKey === undefined
-    ? store
-    : new EncryptedTokenStore(store, encryptionKey, { previousKeys: previousEncryptionKeys, metrics });
+  const settings = readTokenStoreConfig(config, { backstageCacheAvailable: options.cache !== undefined });
+  return encrypted(settings, buildStore(settings, options), options);
 }
 
 /**
@@ -54,8 +38,59 @@ export function createTokenStore(config: Config | undefined, options: CreateToke
  * configures. Build it once, pass it to `spectrocloud.create({ sessionTokenCache })`
  * and to your backend plugins' middleware, and close it at shutdown.
  *
+ * The memory store gets an e-mail index of its own with the same bound, so
+ * `maxEntries` counts users; shared stores keep the index beside the entries.
+ *
  * @public
  */
 export function createSessionTokenCache(config: Config | undefined, options: CreateTokenStoreOptions = {}): SessionTokenCache {
-  return new SessionTokenCache({ store: createTokenStore(config, options) });
+  const settings = readTokenStoreConfig(config, { backstageCacheAvailable: options.cache !== undefined });
+  const store = encrypted(settings, buildStore(settings, options), options);
+  // Pointers hold an entity ref, never a token: no need to encrypt them in process memory.
+  const index = settings.type === 'memory' ? new MemoryTokenStore({ maxEntries: settings.maxEntries }) : undefined;
+  return new SessionTokenCache({ store, index });
+}
+
+function buildStore(settings: TokenStoreConfig, options: CreateTokenStoreOptions): SpectroCloudTokenStore {
+  const { logger, metrics } = options;
+  const isEncrypted = settings.encryptionKey !== undefined;
+  if (settings.type === 'redis') {
+    const store = new RedisTokenStore({ client: settings.redis, metrics, logger });
+    // Never log the URL or the nodes: they may carry a password and are internal addresses.
+    const kind = settings.redis.cluster ? 'a Redis Cluster' : settings.redis.sentinels ? 'Redis behind Sentinel' : 'Redis';
+    logger?.info(`SpectroCloud session tokens are kept in ${kind}${isEncrypted ? ', encrypted' : ''}`);
+    if (!isEncrypted) warnUnencrypted(logger, 'Redis');
+    return store;
+  }
+  if (settings.type === 'backstage-cache') {
+    if (!options.cache) {
+      throw new SpectroCloudConfigError(
+        `${TOKEN_STORE_CONFIG_PATH}.type is 'backstage-cache' but no cache was handed over: pass the backend's cache, ` +
+          'e.g. spectrocloud.create({ cache: env.cache }) and createSessionTokenCache(config, { cache: env.cache }), ' +
+          "or set the type to 'memory' or 'redis'.",
+        `${TOKEN_STORE_CONFIG_PATH}.type`,
+      );
+    }
+    logger?.info(`SpectroCloud session tokens are kept in Backstage's cache (backend.cache)${isEncrypted ? ', encrypted' : ''}`);
+    if (!isEncrypted) warnUnencrypted(logger, "Backstage's cache");
+    return new BackstageCacheTokenStore({ cache: options.cache, metrics });
+  }
+  logger?.info(
+    'SpectroCloud session tokens are kept in this process only: they are lost on restart and not shared between replicas. ' +
+      `Set ${TOKEN_STORE_CONFIG_PATH}.type to 'redis' or 'backstage-cache' for either.`,
+  );
+  return new MemoryTokenStore({ maxEntries: settings.maxEntries, metrics });
+}
+
+function encrypted(settings: TokenStoreConfig, store: SpectroCloudTokenStore, options: CreateTokenStoreOptions): SpectroCloudTokenStore {
+  const { encryptionKey, previousEncryptionKeys } = settings;
+  return encryptionKey === undefined
+    ? store
+    : new EncryptedTokenStore(store, encryptionKey, { previousKeys: previousEncryptionKeys, metrics: options.metrics });
+}
+
+function warnUnencrypted(logger: SessionTokenLogger | undefined, where: string): void {
+  logger?.warn(
+    `SpectroCloud session tokens are stored in ${where} unencrypted; set ${TOKEN_STORE_CONFIG_PATH}.encryptionKey (openssl rand -base64 32)`,
+  );
 }

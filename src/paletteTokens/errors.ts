@@ -61,31 +61,46 @@ export class SpectroCloudReAuthRequiredError extends SpectroCloudPaletteTokenErr
   }
 }
 
-// Network errno codes after which Node and ioredis name the peer ("connect ECONNREFUSED 10.0.0.5:6379").
-const NETWORK_ERRNO = /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE|ECONNABORTED)\b[^\s,;)]*(\s+[^\s,;)]+)?/g;
-
-/**
- * Removes internal hosts and ports from a driver message, so no error, log
- * line or 503 body tells a browser where Redis lives: the errno stays
- * (`connect ECONNREFUSED`), the address goes.
- */
-export function redactAddresses(text: string): string {
-  return text
-    .replace(NETWORK_ERRNO, '$1')
-    .replace(/\w+:\/\/\S+/g, '<url>')
-    .replace(/\[[0-9a-f:.]+\](:\d+)?/gi, '<address>')
-    .replace(/\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b/g, '<address>')
-    .replace(/\b[a-z0-9][a-z0-9.-]*:\d{2,5}\b/gi, '<address>');
-}
-
 /**
  * Keep only the message and error code of a driver error: ioredis attaches the
- * command and its arguments (our keys and token values) to reply errors.
+ * command and its arguments (our keys and token values) to reply errors, and
+ * socket errors name the address they could not reach, which is redacted.
  */
 export function sanitizeCause(error: unknown): Error {
-  const message = redactAddresses(error instanceof Error ? error.message : String(error));
-  const sanitized = new Error(message);
+  const message = error instanceof Error ? error.message : String(error);
+  const sanitized = new Error(redactAddresses(message));
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string') (sanitized as Error & { code?: string }).code = code;
   return sanitized;
+}
+
+const SOCKET_FAILURES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ETIMEDOUT: 'connection timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ENOTFOUND: 'host name not found',
+  EAI_AGAIN: 'host name lookup failed',
+  EPIPE: 'connection closed while writing',
+};
+
+/**
+ * What went wrong with a store connection, in words an operator can act on
+ * and without the host, port or URL (those are internal addresses): the
+ * socket error code when there is one, else the driver's message redacted.
+ */
+export function describeConnectionFailure(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && SOCKET_FAILURES[code]) return `${SOCKET_FAILURES[code]} (${code})`;
+  return sanitizeCause(error).message;
+}
+
+/** Replaces URLs, IP addresses and host:port pairs with a placeholder. */
+export function redactAddresses(text: string): string {
+  return text
+    .replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<address>')
+    .replace(/\[[0-9a-f:.]+\](:\d+)?/gi, '<address>')
+    .replace(/\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b/g, '<address>')
+    .replace(/\b[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*:\d{2,5}\b/gi, '<address>');
 }

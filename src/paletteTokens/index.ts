@@ -7,6 +7,13 @@ export { MemoryTokenStore, type MemoryTokenStoreOptions } from './memoryStore';
 export { RedisTokenStore, type RedisTokenStoreOptions } from './redisStore';
 export { EncryptedTokenStore, type EncryptedTokenStoreOptions } from './encryptedStore';
 export {
+  BackstageCacheTokenStore,
+  type BackstageCache,
+  type BackstageCacheClient,
+  type BackstageCacheTokenStoreOptions,
+} from './backstageCacheStore';
+export type { RedisConnectionConfig, RedisEndpoint, RedisTlsConfig } from './config';
+export {
   getSpectroCloudToken,
   type LegacyIdentityVerifier,
   type VerifiedBackstageIdentity,

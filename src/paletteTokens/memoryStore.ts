@@ -1,4 +1,5 @@
 import type { SpectroCloudAuthMetrics } from '../metrics';
+import { PackedEntryCodec } from './packedEntry';
 import type { SpectroCloudTokenStore } from './types';
 
 /** @public */
@@ -12,15 +13,6 @@ export interface MemoryTokenStoreOptions {
   metrics?: SpectroCloudAuthMetrics;
 }
 
-// A class (not a closure or tuple) so V8 gives every entry the same compact
-// shape: two in-object fields, nothing else retained per entry.
-class Entry {
-  constructor(
-    readonly token: string,
-    readonly expiresAt: number,
-  ) {}
-}
-
 /**
  * Bounded, process-local LRU store with per-entry expiry.
  *
@@ -29,13 +21,18 @@ class Entry {
  * the traffic; expired entries go on access, on eviction and in a periodic
  * sweep whose timer is unref'd so it never keeps the process alive.
  *
+ * Each entry is one packed string (expiry and value, a session token held as
+ * bytes, see {@link PackedEntryCodec}): no object per entry, so a user costs
+ * little more than the token and key themselves.
+ *
  * Tokens are lost on restart and not shared between replicas: use
  * {@link RedisTokenStore} when either matters.
  *
  * @public
  */
 export class MemoryTokenStore implements SpectroCloudTokenStore {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, string>();
+  private readonly codec = new PackedEntryCodec();
   private readonly maxEntries: number;
   private readonly clock: () => number;
   private readonly metrics?: SpectroCloudAuthMetrics;
@@ -65,24 +62,24 @@ export class MemoryTokenStore implements SpectroCloudTokenStore {
     if (!(expiresAt > this.clock())) return;
     // Make room first so the map never holds more than maxEntries, even briefly.
     while (this.entries.size >= this.maxEntries) this.evictOldest();
-    this.entries.set(key, new Entry(token, expiresAt));
+    this.entries.set(key, this.codec.pack(token, expiresAt));
   }
 
   async get(key: string): Promise<string | undefined> {
     const entry = this.entries.get(key);
-    if (!entry) {
+    if (entry === undefined) {
       this.metrics?.recordTokenStore('misses');
       return undefined;
     }
     this.entries.delete(key);
-    if (entry.expiresAt <= this.clock()) {
+    if (this.codec.expiresAt(entry) <= this.clock()) {
       this.metrics?.recordTokenStore('expired');
       this.metrics?.recordTokenStore('misses');
       return undefined;
     }
     this.entries.set(key, entry); // now the most recently used
     this.metrics?.recordTokenStore('hits');
-    return entry.token;
+    return this.codec.unpack(entry);
   }
 
   async delete(key: string): Promise<void> {
@@ -95,7 +92,7 @@ export class MemoryTokenStore implements SpectroCloudTokenStore {
     let purged = 0;
     // Deleting the current key while iterating a Map is safe in JavaScript.
     for (const [key, entry] of this.entries) {
-      if (entry.expiresAt <= now) {
+      if (this.codec.expiresAt(entry) <= now) {
         this.entries.delete(key);
         purged += 1;
       }
@@ -116,6 +113,6 @@ export class MemoryTokenStore implements SpectroCloudTokenStore {
     const [key, entry] = oldest.value;
     this.entries.delete(key);
     // An expired victim was due to go anyway: count it as such, not as pressure.
-    this.metrics?.recordTokenStore(entry.expiresAt <= this.clock() ? 'expired' : 'evictions');
+    this.metrics?.recordTokenStore(this.codec.expiresAt(entry) <= this.clock() ? 'expired' : 'evictions');
   }
 }

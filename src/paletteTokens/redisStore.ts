@@ -1,18 +1,21 @@
 import { createHash } from 'node:crypto';
-import type { Redis, RedisOptions } from 'ioredis';
-import { SpectroCloudTokenStoreError, sanitizeCause } from './errors';
+import type { RedisConnectionConfig } from './config';
+import { SpectroCloudTokenStoreError, describeConnectionFailure, sanitizeCause } from './errors';
 import type { SpectroCloudAuthMetrics } from '../metrics';
+import { connectRedis, type RedisClient, type RedisConnection } from './redisConnection';
 import type { SessionTokenLogger, SpectroCloudTokenStore } from './types';
 
 /** @public */
 export interface RedisTokenStoreOptions {
   /**
-   * An ioredis client, or a `redis://` / `rediss://` URL to create one from
-   * (default `redis://127.0.0.1:6379`). A client you pass in stays yours:
-   * `close()` does not disconnect it.
+   * How to reach Redis: an ioredis client (standalone, Sentinel or Cluster),
+   * a `redis://` / `rediss://` URL, or a {@link RedisConnectionConfig} with
+   * `url`, `sentinels` + `name`, or `cluster.nodes` (default
+   * `redis://127.0.0.1:6379`). A client you pass in stays yours: `close()`
+   * does not disconnect it.
    */
-  client?: Redis | string;
-  /** Prepended to every key. Default `spectrocloud:session:`. */
+  client?: RedisClient | string | RedisConnectionConfig;
+  /** Prepended to every key. Default `spectrocloud:session:` (or the connection config's `keyPrefix`). */
   keyPrefix?: string;
   metrics?: SpectroCloudAuthMetrics;
   logger?: SessionTokenLogger;
@@ -27,12 +30,19 @@ export interface RedisTokenStoreOptions {
  * restarts. Each entry expires in Redis itself (`SET ... PX`), and keys are
  * SHA-256 hashes so user identifiers cannot be read out of Redis.
  *
+ * Standalone, Sentinel and Cluster all work through ioredis's own support.
+ * Every operation touches one key, so keys spread over a cluster's slots.
+ * With `waitForReplicas` (default 1 behind Sentinel) a write counts only once
+ * that many replicas hold it (Redis `WAIT`, sent in the same round trip), so
+ * a failover that completes loses no session token.
+ *
  * Fails fast: when Redis is down a call rejects within `timeoutMs` with a
  * {@link SpectroCloudTokenStoreError} (`ERR_TOKEN_STORE_UNAVAILABLE`) instead
- * of queueing. The client reconnects in the background and later calls succeed
- * once Redis is back. ioredis `error` events are handled (logged once per outage).
+ * of queueing; its message never names a host or port. The client reconnects
+ * in the background and later calls succeed once Redis is back. ioredis
+ * `error` events are handled (logged once per outage).
  *
- * ioredis is an optional peer dependency, loaded only when a URL is given.
+ * ioredis is an optional peer dependency, loaded only when no client is given.
  *
  * @public
  */
@@ -43,7 +53,7 @@ export class RedisTokenStore implements SpectroCloudTokenStore {
   private readonly clock: () => number;
   private readonly timeoutMs: number;
   private readonly ownsClient: boolean;
-  private readonly client: Promise<Redis>;
+  private readonly connection: Promise<RedisConnection>;
   private connecting?: Promise<void>;
   private lastConnectionError?: string;
   private outageLogged = false;
@@ -56,18 +66,21 @@ export class RedisTokenStore implements SpectroCloudTokenStore {
   };
 
   constructor(options: RedisTokenStoreOptions = {}) {
-    const { client = 'redis://127.0.0.1:6379', keyPrefix = 'spectrocloud:session:', timeoutMs = 2_000 } = options;
-    this.keyPrefix = keyPrefix;
+    const { client = 'redis://127.0.0.1:6379', timeoutMs = 2_000 } = options;
+    const settings = typeof client === 'string' ? { url: client } : isConnectionConfig(client) ? client : undefined;
+    this.keyPrefix = options.keyPrefix ?? settings?.keyPrefix ?? 'spectrocloud:session:';
     this.metrics = options.metrics;
     this.logger = options.logger;
     this.clock = options.clock ?? Date.now;
     this.timeoutMs = timeoutMs;
-    this.ownsClient = typeof client === 'string';
-    this.client = typeof client === 'string' ? createClient(client, timeoutMs) : Promise.resolve(client);
+    this.ownsClient = settings !== undefined;
+    this.connection = settings
+      ? connectRedis(settings, timeoutMs)
+      : Promise.resolve({ client: client as RedisClient, kind: 'Redis', waitForReplicas: 0 });
     // Attach listeners as soon as the client exists; a rejected import is
     // reported by the first operation, so keep it from being "unhandled" here.
-    this.client.then(
-      c => {
+    this.connection.then(
+      ({ client: c }) => {
         c.on('error', this.onError);
         c.on('ready', this.onReady);
       },
@@ -79,9 +92,33 @@ export class RedisTokenStore implements SpectroCloudTokenStore {
     const redisKey = this.redisKey(key);
     // Floor: rounding up would keep the entry past expiresAt.
     const ttlMs = Math.floor(expiresAt - this.clock());
-    await this.run('store', async client => {
-      if (ttlMs >= 1) await client.set(redisKey, token, 'PX', ttlMs);
-      else await client.del(redisKey);
+    await this.run('store', async (client, connection) => {
+      if (ttlMs < 1) {
+        await client.del(redisKey);
+        return;
+      }
+      const replicas = connection.waitForReplicas;
+      if (replicas === 0) {
+        await client.set(redisKey, token, 'PX', ttlMs);
+        return;
+      }
+      // SET and WAIT in one round trip on the same connection: WAIT counts the
+      // replicas that hold this connection's writes. Half our deadline for WAIT
+      // leaves time to report its answer.
+      const results = await (client as Extract<RedisClient, { wait: unknown }>)
+        .pipeline()
+        .set(redisKey, token, 'PX', ttlMs)
+        .wait(replicas, Math.max(1, Math.floor(this.timeoutMs / 2)))
+        .exec();
+      const failed = results?.find(([error]) => error);
+      if (failed) throw failed[0];
+      const acknowledged = Number(results?.[1]?.[1] ?? 0);
+      if (acknowledged < replicas) {
+        throw new SpectroCloudTokenStoreError(
+          `Cannot store a SpectroCloud session token: ${acknowledged} of ${replicas} Redis replica(s) acknowledged the write in time, ` +
+            'so a failover could lose it. Check the replicas, or lower auth.providers.spectrocloud.tokenStore.redis.waitForReplicas.',
+        );
+      }
     });
   }
 
@@ -103,9 +140,9 @@ export class RedisTokenStore implements SpectroCloudTokenStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    let client: Redis;
+    let client: RedisClient;
     try {
-      client = await this.client;
+      ({ client } = await this.connection);
     } catch {
       return; // ioredis never loaded: nothing to close
     }
@@ -126,7 +163,10 @@ export class RedisTokenStore implements SpectroCloudTokenStore {
     return this.keyPrefix + createHash('sha256').update(key, 'utf8').digest('hex');
   }
 
-  private async run<T>(operation: 'store' | 'read' | 'delete', command: (client: Redis) => Promise<T>): Promise<T> {
+  private async run<T>(
+    operation: 'store' | 'read' | 'delete',
+    command: (client: RedisClient, connection: RedisConnection) => Promise<T>,
+  ): Promise<T> {
     if (this.closed) {
       throw new SpectroCloudTokenStoreError(`Cannot ${operation} a SpectroCloud session token: the Redis token store is closed`);
     }
@@ -134,9 +174,9 @@ export class RedisTokenStore implements SpectroCloudTokenStore {
       // Our own deadline too: a client passed in may queue commands for a long
       // time (ioredis defaults: offline queue on, 20 retries per request).
       return await withDeadline(this.timeoutMs, async () => {
-        const client = await this.client;
-        await this.ensureConnected(client);
-        return command(client);
+        const connection = await this.connection;
+        await this.ensureConnected(connection.client);
+        return command(connection.client, connection);
       });
     } catch (error) {
       this.metrics?.recordTokenStore('errors');
@@ -148,8 +188,10 @@ export class RedisTokenStore implements SpectroCloudTokenStore {
   // With lazyConnect and no offline queue, the first command needs an explicit
   // connect; concurrent callers share it. Later outages fail fast in ioredis
   // itself ("Stream isn't writeable") while it reconnects in the background.
-  private async ensureConnected(client: Redis): Promise<void> {
-    if (client.status === 'wait') {
+  // A client of ours that gave up ('end': e.g. ioredis's failover detector
+  // disconnecting while a reconnect was under way) is connected again here.
+  private async ensureConnected(client: RedisClient): Promise<void> {
+    if (client.status === 'wait' || (client.status === 'end' && this.ownsClient)) {
       this.connecting ??= client.connect().finally(() => {
         this.connecting = undefined;
       });
@@ -158,7 +200,7 @@ export class RedisTokenStore implements SpectroCloudTokenStore {
   }
 
   private handleClientError(error: unknown): void {
-    this.lastConnectionError = sanitizeCause(error).message;
+    this.lastConnectionError = describeConnectionFailure(error);
     if (this.outageLogged) return; // one line per outage, not one per retry
     this.outageLogged = true;
     this.logger?.warn(
@@ -170,39 +212,24 @@ export class RedisTokenStore implements SpectroCloudTokenStore {
     const cause = sanitizeCause(error);
     // ioredis's own wording for "not connected" means little to an operator;
     // the last connection error (e.g. ECONNREFUSED) says what is wrong.
-    const notConnected = /Stream isn't writeable|Connection is closed/.test(cause.message);
+    const notConnected = /Stream isn't writeable|Connection is closed|None of startup nodes is available|Failed to refresh slots cache/.test(
+      cause.message,
+    );
     const last = this.lastConnectionError;
     const reason = notConnected
       ? `not connected${last ? `: ${last}` : ''}`
-      : `${cause.message}${last ? `; last connection error: ${last}` : ''}`;
+      : `${describeConnectionFailure(error)}${last ? `; last connection error: ${last}` : ''}`;
     return new SpectroCloudTokenStoreError(
       `Cannot ${operation} a SpectroCloud session token: the Redis token store is unavailable (${reason}). ` +
-        'Check that Redis is running and that auth.providers.spectrocloud.tokenStore.redis.url points to it.',
+        'Check that Redis is running and that auth.providers.spectrocloud.tokenStore.redis points to it.',
       { cause },
     );
   }
 }
 
-async function createClient(url: string, timeoutMs: number): Promise<Redis> {
-  let mod: typeof import('ioredis');
-  try {
-    mod = await import('ioredis');
-  } catch (error) {
-    throw new SpectroCloudTokenStoreError(
-      'The Redis token store needs the "ioredis" package: add ioredis@5 to your backend\'s dependencies',
-      { cause: sanitizeCause(error) },
-    );
-  }
-  const RedisClass = (mod.Redis ?? (mod as unknown as { default: typeof mod.Redis }).default) as typeof mod.Redis;
-  const options: RedisOptions = {
-    lazyConnect: true,
-    // Fail fast instead of queueing commands while Redis is away.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: timeoutMs,
-    commandTimeout: timeoutMs,
-  };
-  return new RedisClass(url, options);
+function isConnectionConfig(value: unknown): value is RedisConnectionConfig {
+  // An ioredis client is an EventEmitter; a connection config is plain data.
+  return typeof value === 'object' && value !== null && typeof (value as { on?: unknown }).on !== 'function';
 }
 
 function withDeadline<T>(ms: number, operation: () => Promise<T>): Promise<T> {

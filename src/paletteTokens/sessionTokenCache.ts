@@ -31,11 +31,18 @@ export interface RememberSessionInput {
 /** @public */
 export interface SessionTokenCacheOptions {
   store: SpectroCloudTokenStore;
+  /**
+   * Where the small e-mail -> user pointers go. Default: `store` itself.
+   * `createSessionTokenCache` gives a memory store an index of its own of the
+   * same size, so its `maxEntries` counts users, not users plus pointers.
+   */
+  index?: SpectroCloudTokenStore;
   /** Epoch-milliseconds clock. Default `Date.now`. */
   clock?: () => number;
 }
 
-// Compact field names: this JSON is what sits in Redis (or memory) per user.
+// Compact field names: this JSON is what sits in the store per user. `r` is
+// only in entries written by earlier versions (the key names the user now).
 interface StoredSession {
   t: string;
   x: number;
@@ -45,25 +52,36 @@ interface StoredSession {
 
 /**
  * The facade the sign-in handler and the backend-plugin hand-off share.
- * Entries are stored under `ref:<userEntityRef>` and `email:<lower-cased email>`
- * in the given {@link SpectroCloudTokenStore}.
+ *
+ * One entry per user: under `ref:<userEntityRef>`, or `email:<e-mail>` for a
+ * session stored by e-mail alone (the seed-compatible API). A user with both
+ * also gets a small index entry `email-index:<e-mail>` whose value is just the
+ * `ref:` key. The index is a hint, never trusted: a lookup by e-mail follows it
+ * and accepts the entry only if that entry names the same e-mail, so a stale
+ * pointer (the user's e-mail changed, the entry expired or was evicted) reads
+ * as a miss and nothing on the sign-in path has to read before it writes.
+ *
+ * The hand-off looks users up by verified entity ref: one store read.
  *
  * @public
  */
 export class SessionTokenCache {
   /** The store underneath; sign-out records ended sessions in it too (own key namespace). */
   readonly store: SpectroCloudTokenStore;
+  private readonly index: SpectroCloudTokenStore;
   private readonly clock: () => number;
 
   constructor(options: SessionTokenCacheOptions) {
     this.store = options.store;
+    this.index = options.index ?? options.store;
     this.clock = options.clock ?? Date.now;
   }
 
   /**
    * Stores the session token for the user and/or e-mail. Never keeps it past
    * the token's own `exp`; an already expired session is not stored (and any
-   * older entry for the same user is dropped).
+   * older entry for the same user is dropped). Writes the entry and the
+   * e-mail pointer side by side, without reading first.
    */
   async remember(input: RememberSessionInput): Promise<void> {
     const userEntityRef = normalizeRef(input.userEntityRef);
@@ -75,26 +93,17 @@ export class SessionTokenCache {
     const ownExpiry = sessionTokenExpiry(input.sessionToken);
     const expiresAt = ownExpiry === undefined ? input.expiresAt : Math.min(input.expiresAt, ownExpiry);
 
-    // A user whose e-mail changed must not leave the old e-mail pointing at them.
-    if (userEntityRef) {
-      const previous = await this.read(refKey(userEntityRef));
-      if (previous?.e && previous.e !== email) {
-        // ...unless that e-mail has since been taken by someone else's session.
-        const byOldEmail = await this.read(emailKey(previous.e));
-        if (byOldEmail?.r === userEntityRef) await this.store.delete(emailKey(previous.e));
-      }
-    }
-
-    const record: StoredSession = { t: input.sessionToken, x: expiresAt, r: userEntityRef, e: email };
-    const value = JSON.stringify(record);
-    if (userEntityRef) await this.store.set(refKey(userEntityRef), value, expiresAt);
-    if (email) await this.store.set(emailKey(email), value, expiresAt);
+    const record: StoredSession = { t: input.sessionToken, x: expiresAt, ...(email !== undefined && { e: email }) };
+    const entryKey = userEntityRef ? refKey(userEntityRef) : emailKey(email!);
+    const writes = [this.store.set(entryKey, JSON.stringify(record), expiresAt)];
+    if (userEntityRef && email) writes.push(this.index.set(indexKey(email), entryKey, expiresAt));
+    await settleAll(writes);
   }
 
-  /** The session of a verified Backstage user; `undefined` when unknown or expired. */
+  /** The session of a verified Backstage user; `undefined` when unknown or expired. One store read. */
   async forUser(userEntityRef: string): Promise<SpectroCloudSession | undefined> {
     const ref = normalizeRef(userEntityRef);
-    return ref ? this.toSession(await this.read(refKey(ref))) : undefined;
+    return ref ? this.toSession(await this.read(refKey(ref)), ref) : undefined;
   }
 
   /**
@@ -103,19 +112,28 @@ export class SessionTokenCache {
    */
   async forEmail(email: string): Promise<SpectroCloudSession | undefined> {
     const normalized = normalizeEmail(email);
-    return normalized ? this.toSession(await this.read(emailKey(normalized))) : undefined;
+    if (!normalized) return undefined;
+    const pointer = await this.index.get(indexKey(normalized));
+    if (pointer?.startsWith(REF_PREFIX)) {
+      const record = await this.read(pointer);
+      // Only an entry that still names this e-mail counts: the pointer may be stale.
+      if (record?.e === normalized) return this.toSession(record, pointer.slice(REF_PREFIX.length));
+    }
+    return this.toSession(await this.read(emailKey(normalized)), undefined);
   }
 
-  /** Drops the session (sign-out). */
+  /** Drops the session (sign-out): the user's entry, the e-mail's entry and its pointer. */
   async forget(input: { userEntityRef?: string; email?: string }): Promise<void> {
     const ref = normalizeRef(input.userEntityRef);
     const email = normalizeEmail(input.email);
-    if (ref) await this.store.delete(refKey(ref));
-    if (email) await this.store.delete(emailKey(email));
+    const deletes: Array<Promise<void>> = [];
+    if (ref) deletes.push(this.store.delete(refKey(ref)));
+    if (email) deletes.push(this.store.delete(emailKey(email)), this.index.delete(indexKey(email)));
+    await settleAll(deletes);
   }
 
-  close(): Promise<void> {
-    return this.store.close();
+  async close(): Promise<void> {
+    await settleAll(this.index === this.store ? [this.store.close()] : [this.store.close(), this.index.close()]);
   }
 
   private async read(key: string): Promise<StoredSession | undefined> {
@@ -125,15 +143,23 @@ export class SessionTokenCache {
     return record && record.x > this.clock() ? record : undefined;
   }
 
-  private toSession(record: StoredSession | undefined): SpectroCloudSession | undefined {
+  private toSession(record: StoredSession | undefined, ref: string | undefined): SpectroCloudSession | undefined {
     if (!record) return undefined;
+    const userEntityRef = ref ?? record.r;
     return {
       sessionToken: record.t,
       expiresAt: record.x,
-      ...(record.r !== undefined && { userEntityRef: record.r }),
+      ...(userEntityRef !== undefined && { userEntityRef }),
       ...(record.e !== undefined && { email: record.e }),
     };
   }
+}
+
+/** Waits for every operation (none is left running unobserved), then rethrows the first failure. */
+async function settleAll(operations: Array<Promise<void>>): Promise<void> {
+  const results = await Promise.allSettled(operations);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 function parseRecord(value: string): StoredSession | undefined {
@@ -159,5 +185,7 @@ function normalizeEmail(email: string | undefined): string | undefined {
   return trimmed ? trimmed.toLowerCase() : undefined;
 }
 
-const refKey = (ref: string) => `ref:${ref}`;
+const REF_PREFIX = 'ref:';
+const refKey = (ref: string) => `${REF_PREFIX}${ref}`;
 const emailKey = (email: string) => `email:${email}`;
+const indexKey = (email: string) => `email-index:${email}`;

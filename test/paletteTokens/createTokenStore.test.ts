@@ -49,7 +49,7 @@ describe('readTokenStoreConfig', () => {
     const error = configError({ type: 'mongo' });
     expect(error.code).toBe('ERR_CONFIG');
     expect(error.configKey).toBe('auth.providers.spectrocloud.tokenStore.type');
-    expect(error.message).toMatch(/auth\.providers\.spectrocloud\.tokenStore\.type must be 'memory' or 'redis', got 'mongo'/);
+    expect(error.message).toMatch(/auth\.providers\.spectrocloud\.tokenStore\.type must be 'memory', 'redis' or 'backstage-cache', got 'mongo'/);
   });
 
   it('rejects an unknown setting, listing the known ones', () => {
@@ -69,10 +69,11 @@ describe('readTokenStoreConfig', () => {
     expect(configError({ maxEntries: 'lots' }).configKey).toBe('auth.providers.spectrocloud.tokenStore.maxEntries');
   });
 
-  it('requires redis.url when the type is redis', () => {
+  it('requires a redis connection when the type is redis, naming the three ways to give one', () => {
     const error = configError({ type: 'redis' });
-    expect(error.configKey).toBe('auth.providers.spectrocloud.tokenStore.redis.url');
-    expect(error.message).toMatch(/is required when type is 'redis'; set it to a redis:\/\/ or rediss:\/\/ URL/);
+    expect(error.configKey).toBe('auth.providers.spectrocloud.tokenStore.redis');
+    expect(error.message).toMatch(/is required when type is 'redis'; set one of redis\.url .*redis\.sentinels with redis\.name, or redis\.cluster\.nodes/);
+    expect(configError({ type: 'redis', redis: { keyPrefix: 'x:' } }).message).toMatch(/redis needs a connection/);
   });
 
   it('rejects a redis.url that is not a redis URL, without printing it', () => {

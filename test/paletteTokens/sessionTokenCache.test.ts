@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryTokenStore, SessionTokenCache, seedCompatibleApi } from '../../src/paletteTokens';
+import { MemoryTokenStore, SessionTokenCache, seedCompatibleApi, type SpectroCloudTokenStore } from '../../src/paletteTokens';
 import { isSpectroCloudSessionToken } from '../../src/paletteTokens/capture';
 import { registerSecret } from '../support/secrets';
 
@@ -99,6 +99,82 @@ describe('SessionTokenCache', () => {
     const sessionToken = paletteToken();
     await cache.remember({ req: {}, userEntityRef: 'user:default/alice', email: 'alice@example.com', sessionToken, expiresAt: now + HOUR } as Parameters<SessionTokenCache['remember']>[0]);
     expect((await cache.forUser('user:default/alice'))?.sessionToken).toBe(sessionToken);
+  });
+});
+
+describe('SessionTokenCache: one entry per user, a pointer per e-mail', () => {
+  /** A real MemoryTokenStore that counts the calls made to it. */
+  function countingStore() {
+    const inner = new MemoryTokenStore({ sweepIntervalMs: 0 });
+    const calls = { get: 0, set: 0, delete: 0 };
+    const store: SpectroCloudTokenStore & { calls: typeof calls; size: number } = {
+      calls,
+      get size() {
+        return inner.size;
+      },
+      get: key => ((calls.get += 1), inner.get(key)),
+      set: (key, value, expiresAt) => ((calls.set += 1), inner.set(key, value, expiresAt)),
+      delete: key => ((calls.delete += 1), inner.delete(key)),
+      close: () => inner.close(),
+    };
+    return store;
+  }
+  const HOUR_AHEAD = () => Date.now() + HOUR;
+
+  it('keeps one entry per user in the store and the e-mail pointer in the index', async () => {
+    const store = countingStore();
+    const index = countingStore();
+    const cache = new SessionTokenCache({ store, index });
+    await cache.remember({ userEntityRef: 'user:default/alice', email: 'alice@example.com', sessionToken: paletteToken(), expiresAt: HOUR_AHEAD() });
+    await cache.remember({ userEntityRef: 'user:default/bob', sessionToken: paletteToken(), expiresAt: HOUR_AHEAD() });
+    await cache.remember({ email: 'carol@example.com', sessionToken: paletteToken(), expiresAt: HOUR_AHEAD() });
+    expect(store.size).toBe(3);
+    expect(index.size).toBe(1);
+    expect(await index.get('email-index:alice@example.com')).toBe('ref:user:default/alice');
+  });
+
+  it('remembers without reading, and finds a verified user with exactly one store read', async () => {
+    const store = countingStore();
+    const cache = new SessionTokenCache({ store });
+    await cache.remember({ userEntityRef: 'user:default/alice', email: 'old@example.com', sessionToken: paletteToken(), expiresAt: HOUR_AHEAD() });
+    await cache.remember({ userEntityRef: 'user:default/alice', email: 'new@example.com', sessionToken: paletteToken(), expiresAt: HOUR_AHEAD() });
+    expect(store.calls.get).toBe(0);
+    expect(await cache.forUser('user:default/alice')).toMatchObject({ email: 'new@example.com', userEntityRef: 'user:default/alice' });
+    expect(store.calls.get).toBe(1);
+  });
+
+  it('reads a stale pointer as a miss: the entry it points to names another e-mail', async () => {
+    const cache = new SessionTokenCache({ store: countingStore() });
+    await cache.remember({ userEntityRef: 'user:default/alice', email: 'old@example.com', sessionToken: paletteToken(), expiresAt: HOUR_AHEAD() });
+    await cache.remember({ userEntityRef: 'user:default/alice', email: 'new@example.com', sessionToken: paletteToken(), expiresAt: HOUR_AHEAD() });
+    expect(await cache.forEmail('old@example.com')).toBeUndefined();
+    expect(await cache.forEmail('new@example.com')).toMatchObject({ userEntityRef: 'user:default/alice' });
+  });
+
+  it('hands an e-mail taken over by another user to that user only', async () => {
+    const cache = new SessionTokenCache({ store: countingStore() });
+    await cache.remember({ userEntityRef: 'user:default/alice', email: 'shared@example.com', sessionToken: paletteToken(), expiresAt: HOUR_AHEAD() });
+    const bobs = paletteToken();
+    await cache.remember({ userEntityRef: 'user:default/bob', email: 'shared@example.com', sessionToken: bobs, expiresAt: HOUR_AHEAD() });
+    expect(await cache.forEmail('shared@example.com')).toMatchObject({ userEntityRef: 'user:default/bob', sessionToken: bobs });
+  });
+
+  it('still reads entries written by the two-entry layout (JSON with r)', async () => {
+    const store = countingStore();
+    const cache = new SessionTokenCache({ store });
+    const token = paletteToken();
+    await store.set('ref:user:default/alice', JSON.stringify({ t: token, x: HOUR_AHEAD(), r: 'user:default/alice', e: 'alice@example.com' }), HOUR_AHEAD());
+    expect(await cache.forUser('user:default/alice')).toMatchObject({ sessionToken: token, email: 'alice@example.com' });
+  });
+
+  it('waits for both writes and reports a failed one', async () => {
+    const store = countingStore();
+    const broken: SpectroCloudTokenStore = { ...store, set: async () => Promise.reject(new Error('index down')) };
+    const cache = new SessionTokenCache({ store, index: broken });
+    await expect(
+      cache.remember({ userEntityRef: 'user:default/alice', email: 'alice@example.com', sessionToken: paletteToken(), expiresAt: HOUR_AHEAD() }),
+    ).rejects.toThrow('index down');
+    expect(store.size).toBe(1);
   });
 });
 

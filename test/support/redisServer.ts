@@ -77,23 +77,15 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     '--loglevel', 'warning',
     ...(options.args ?? []),
   ];
-  let port = 0;
-  let program: OwnedProcess | undefined;
+  let started: { port: number; program: OwnedProcess };
   try {
-    // Another process can take the free port before redis-server binds it: try another one.
-    for (let attempt = 1; !program; attempt++) {
-      port = await getFreePort();
-      try {
-        program = await launchRedis(port, argsFor(port), dir);
-      } catch (error) {
-        if (attempt >= START_ATTEMPTS || !/already in use/i.test(String(error))) throw error;
-      }
-    }
+    started = await launchOnFreePort(argsFor, dir);
   } catch (error) {
     await removeTempDir(dir);
     throw error;
   }
-  let current: OwnedProcess = program;
+  const { port } = started;
+  let current: OwnedProcess = started.program;
   const stop = async () => {
     await current.kill();
     await removeTempDir(dir);
@@ -130,6 +122,25 @@ export function getFreePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Starts redis-server on a free port, taking another one if something else
+ * took it before redis-server could bind it. `argsFor` builds the arguments
+ * for a given port (and may write a config file for it).
+ */
+export async function launchOnFreePort(
+  argsFor: (port: number) => string[] | Promise<string[]>,
+  orphanDir?: string,
+): Promise<{ port: number; program: OwnedProcess }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await getFreePort();
+    try {
+      return { port, program: await launchRedis(port, await argsFor(port), orphanDir) };
+    } catch (error) {
+      if (attempt >= START_ATTEMPTS || !/already in use/i.test(String(error))) throw error;
+    }
+  }
 }
 
 /**
