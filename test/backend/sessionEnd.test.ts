@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spectrocloud } from '../../src';
 import { startSpectroCloudEmulator, type SpectroCloudEmulator } from '../../src/testing';
-import { startLegacyBackend, type LegacyBackend } from '../support/legacyBackend';
+import { startLegacyBackendProcess, type LegacyBackendProcess } from '../support/legacyBackendProcess';
 import { getFreePort, startRedisServer, type RedisTestServer } from '../support/redisServer';
 import {
-  CATALOG,
   CLIENT_ID,
   CLIENT_SECRET,
   CookieJar,
@@ -103,12 +101,12 @@ describe('sign-out ends the session (memory token store, one backend)', () => {
   });
 });
 
-/** Two legacy backends (replicas) with one emulator and one Redis, as an operator runs them. */
-describe('sign-out ends the session on every replica (two backends, one Redis)', () => {
+/** Two legacy backends (replicas, each its own process) with one emulator and one Redis, as an operator runs them. */
+describe('sign-out ends the session on every replica (two backend processes, one Redis)', () => {
   let redis: RedisTestServer;
   let emulator: SpectroCloudEmulator;
-  let replicas: LegacyBackend[];
-  const at = (backend: LegacyBackend) => ({ backend });
+  let replicas: LegacyBackendProcess[];
+  const at = (backend: LegacyBackendProcess) => ({ backend });
 
   beforeAll(async () => {
     redis = await startRedisServer();
@@ -126,10 +124,8 @@ describe('sign-out ends the session on every replica (two backends, one Redis)',
     });
     replicas = await Promise.all(
       ports.map(port =>
-        startLegacyBackend({
+        startLegacyBackendProcess({
           port,
-          providerFactories: { spectrocloud: spectrocloud.create() },
-          users: CATALOG,
           providers: {
             spectrocloud: {
               tokenStore: { type: 'redis', redis: { url: redis.url } },
@@ -144,14 +140,15 @@ describe('sign-out ends the session on every replica (two backends, one Redis)',
         }),
       ),
     );
-  });
+    // Two Node processes loading Backstage through tsx: slow on a loaded 2-core machine.
+  }, 120_000);
   afterAll(async () => {
     await Promise.all((replicas ?? []).map(r => r.close()));
     await emulator?.close();
     await redis?.stop();
   });
 
-  async function signInAt(backend: LegacyBackend): Promise<CookieJar> {
+  async function signInAt(backend: LegacyBackendProcess): Promise<CookieJar> {
     const { jar, frame } = await signIn({ ...at(backend), emulator } as unknown as Fixture, 'alice@example.com');
     expect(frame.message.error).toBeUndefined();
     return jar;
@@ -185,7 +182,7 @@ describe('sign-out ends the session on every replica (two backends, one Redis)',
       expect(unchecked.status).toBe(401);
       expect(unchecked.body.error.message).toContain('SpectroCloudTokenStoreError: Cannot read a SpectroCloud session token: the Redis token store is unavailable');
       expect(JSON.stringify(unchecked.body)).not.toMatch(new RegExp(`127\\.0\\.0\\.1|${redis.port}`));
-      expect(a.logLines.join('\n')).toContain('SpectroCloud sign-out not stored yet (ERR_TOKEN_STORE_UNAVAILABLE)');
+      expect(a.output()).toContain('SpectroCloud sign-out not stored yet (ERR_TOKEN_STORE_UNAVAILABLE)');
     } finally {
       await redis.restart(); // empty: the revocation must come from A's background retry
     }
