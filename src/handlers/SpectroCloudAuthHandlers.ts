@@ -162,10 +162,10 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
 
       const sessionToken = findSessionToken(tokens.refreshToken, code);
       const realRefreshToken = tokens.refreshToken && tokens.refreshToken !== sessionToken ? tokens.refreshToken : undefined;
-      const response = await this.respond(claims, tokens.idToken, tokens.accessToken, tokens.params);
+      const session = { sessionId: newSessionId(), signedInAt: this.clock() };
+      const response = await this.respond(claims, tokens.idToken, tokens.accessToken, tokens.params, this.durationEndsAt(session));
       const userEntityRef = userEntityRefOf(response.backstageIdentity);
       const email = readEmail(claims);
-      const session = { sessionId: newSessionId(), signedInAt: this.clock() };
       if (sessionToken && this.options.sessionTokens) {
         await this.options.sessionTokens.remember({
           req,
@@ -196,7 +196,7 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
     await this.assertSessionLive(payload);
     if (payload.kind === 'id-token') {
       const claims = await this.reverify(payload.idToken);
-      return { response: await this.respond(claims, payload.idToken, payload.accessToken ?? '', {}) };
+      return { response: await this.respond(claims, payload.idToken, payload.accessToken ?? '', {}, this.durationEndsAt(payload)) };
     }
     const { tokenUrl, userinfoUrl } = await this.endpoints.resolve();
     const refreshed = await this.strategyFor(tokenUrl).refreshTokens(payload.refreshToken, req.scope || undefined);
@@ -207,7 +207,7 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
       throw new SpectroCloudRefreshSessionError('ERR_SESSION_SUBJECT_CHANGED', 'The refreshed ID token is for another user; sign in again');
     }
     const claims = await withUserInfo(verified, userinfoUrl, refreshed.accessToken, this.options.config.timeout);
-    const response = await this.respond(claims, idToken, refreshed.accessToken, refreshed.params);
+    const response = await this.respond(claims, idToken, refreshed.accessToken, refreshed.params, this.durationEndsAt(payload));
     const next: SessionPayload = {
       ...payload,
       refreshToken: refreshed.refreshToken ?? payload.refreshToken,
@@ -279,9 +279,13 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
     idToken: string,
     accessToken: string,
     params: Record<string, unknown>,
+    /** epoch ms when `sessionDuration` ends this sign-in */
+    sessionEndsAt: number,
   ): Promise<OAuthResponse> {
     const { resolverContext, authHandler, signInResolver } = this.options;
-    const secondsLeft = Math.max(0, claims.exp - Math.floor(this.clock() / 1000));
+    // The app refreshes before expiresInSeconds runs out: never later than the session may live.
+    const now = this.clock();
+    const secondsLeft = Math.max(0, Math.min(claims.exp - Math.floor(now / 1000), Math.floor((sessionEndsAt - now) / 1000)));
     const expiresIn = typeof params.expires_in === 'number' ? Math.min(params.expires_in, secondsLeft) : secondsLeft;
     const scope = typeof params.scope === 'string' ? params.scope : this.options.config.scope;
     const result: SpectroCloudAuthResult = {

@@ -53,6 +53,9 @@ describe('sessionDuration (Backstage key and formats)', () => {
       const within = await refresh(fixture, jar);
       expect(within.status).toBe(200);
       expect(within.body.backstageIdentity.identity.userEntityRef).toBe('user:default/alice');
+      // The app is told to come back no later than the session's end.
+      expect(within.body.providerInfo.expiresInSeconds).toBeLessThanOrEqual(60);
+      expect(within.body.providerInfo.expiresInSeconds).toBeGreaterThan(50);
 
       offset = 61 * MINUTE;
       const after = await refresh(fixture, jar);
