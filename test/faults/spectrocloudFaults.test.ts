@@ -73,12 +73,13 @@ describe('SpectroCloud faults (token and JWKS calls through a loopback TCP fault
       openProxyConnections: rig.proxy.stats().open,
     });
     expect(stuck.every(s => !s.ok)).toBe(true);
-    expect([...errors]).toEqual(['SpectroCloudNetworkError: SpectroCloud did not answer within <n> ms (token endpoint or signing keys)']);
-    // 80 sign-ins share 2 cores: each waits the timeout, plus its share of the machine.
-    expect(slowest).toBeLessThan(rig.timeoutMs + 8_000);
-    // THRESHOLD (issue 10): sign-in works again within 5 s once SpectroCloud answers.
-    // Needs the outbound client that aborts the stalled request and frees its socket (branch `http`).
+    expect([...errors]).toEqual(["SpectroCloudNetworkError: SpectroCloud's token endpoint did not answer within <n> ms; the request was aborted"]);
+    // Bounded, not hung: each waits the 2 s timeout plus its share of a loaded 2-core machine (80 browsers,
+    // the emulator and the backend in one process; about 6 s when the machine is otherwise idle).
+    expect(slowest).toBeLessThan(rig.timeoutMs + 20_000);
+    // THRESHOLD (issue 10): sign-in works again within 5 s once SpectroCloud answers. Before the outbound
+    // client aborted stalled requests and freed their sockets, no sign-in succeeded within 15 s (64 dead sockets).
     expect(recovery, 'no sign-in succeeded within 15 s after the blackhole ended').toBeDefined();
     expect(recovery!).toBeLessThan(5_000);
-  }, 60_000);
+  }, 90_000);
 });
