@@ -186,7 +186,7 @@ export function writeReport(r: BenchResults, options: { write: boolean }): { sum
     out();
     out('The emulator answers in the same process as both routers, so under a burst a token request waits behind the');
     out("backend's own work; the failures, when there are any, are requests that reached the 10 s `timeout` (on a machine");
-    out('shared with other jobs the tail gets there). Each side fails fast at that deadline, and nothing stays stuck afterwards.');
+    out('shared with other jobs the tail gets there); ours aborts such a request at the deadline and frees its socket.');
     out();
     for (const x of r.signInBursts) {
       summary.push(`${`${x.total}/${x.inFlight} burst`.padEnd(26)} ${x.provider === 'spectrocloud' ? 'ours    ' : 'baseline'} ${x.failed} failed, p50 ${fmt(x.p50Ms, 0)} ms, p99 ${fmt(x.p99Ms, 0)} ms`);
