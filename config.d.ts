@@ -93,6 +93,11 @@ export interface Config {
            * (register it with the OAuth client). Default false.
            */
           signOutOfSpectroCloud?: boolean;
+          /**
+           * How long one sign-in may be refreshed, enforced by the server (Backstage's key and formats:
+           * `8h`, `7d`, `PT8H`, `{ hours: 8 }`). Default: until SpectroCloud's ID token expires.
+           */
+          sessionDuration?: string | { years?: number; months?: number; weeks?: number; days?: number; hours?: number; minutes?: number; seconds?: number; milliseconds?: number };
           /** Largest answer read from any SpectroCloud endpoint, in bytes; larger ones are cut off while streaming. Default 1048576 (1 MiB). */
           maxResponseBytes?: number;
           /** Largest ID token accepted, in bytes, checked before parsing. Default 16384. */

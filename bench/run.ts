@@ -12,7 +12,7 @@ import { frontendSizeFigure } from './frontendSize';
 import { refreshFigure, startFigure, type LoadFigure } from './http';
 import { machineInfo, spliceStoreSection, writeReport, type BenchResults } from './report';
 import { readSettings } from './settings';
-import { signInFigure } from './signins';
+import { signInBurstFigure, signInFigure } from './signins';
 import { memoryStoreFigure, redisStoreFigure, sessionCacheFigure } from './stores';
 import { verifyFigure } from './verify';
 
@@ -90,6 +90,9 @@ try {
 
   section(`2. whole sign-ins (start, authorize, callback, frame), ${settings.virtualUsers} virtual users, ${settings.signInSeconds}s each`);
   results.signIns = await signInFigure(emulatorBackend, settings);
+
+  section(`2b. sign-in bursts: ${settings.bursts.map(b => `${b.total} with ${b.inFlight} in flight`).join('; ')}`);
+  results.signInBursts = await signInBurstFigure(emulatorBackend, settings);
 } finally {
   await emulatorBackend.close();
 }

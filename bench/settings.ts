@@ -18,11 +18,13 @@ export interface Settings {
   memoryUsers: number;
   /** sequential operations per Redis measurement */
   redisOps: number;
+  /** sign-in bursts: `total` whole sign-ins with at most `inFlight` at once */
+  bursts: Array<{ total: number; inFlight: number }>;
 }
 
 export function readSettings(argv: string[]): Settings {
   const quick = argv.includes('--quick');
   return quick
-    ? { quick, warmupSeconds: 1, loadSeconds: 1, connections: 32, rounds: 1, virtualUsers: 20, signInSeconds: 1, verifySeconds: 0.5, jwksVerifications: 2_000, memoryUsers: 100_000, redisOps: 2_000 }
-    : { quick, warmupSeconds: 1, loadSeconds: 5, connections: 32, rounds: 2, virtualUsers: 20, signInSeconds: 5, verifySeconds: 3, jwksVerifications: 10_000, memoryUsers: 1_000_000, redisOps: 20_000 };
+    ? { quick, warmupSeconds: 1, loadSeconds: 1, connections: 32, rounds: 1, virtualUsers: 20, signInSeconds: 1, verifySeconds: 0.5, jwksVerifications: 2_000, memoryUsers: 100_000, redisOps: 2_000, bursts: [{ total: 20, inFlight: 20 }, { total: 100, inFlight: 10 }] }
+    : { quick, warmupSeconds: 1, loadSeconds: 5, connections: 32, rounds: 2, virtualUsers: 20, signInSeconds: 5, verifySeconds: 3, jwksVerifications: 10_000, memoryUsers: 1_000_000, redisOps: 20_000, bursts: [{ total: 200, inFlight: 200 }, { total: 2_000, inFlight: 50 }] };
 }

@@ -17,7 +17,7 @@ export interface SignInFigureResult {
   idpRequests?: { token: number; jwks: number; discovery: number; userinfo?: number };
 }
 
-function runWorker(data: Record<string, unknown>): Promise<SignInLoadResult> {
+export function runWorker(data: Record<string, unknown>): Promise<SignInLoadResult> {
   return new Promise((resolve, reject) => {
     // Workers do not inherit `--import tsx`: register tsx in the worker, then load the TypeScript file.
     const file = new URL('./signinWorker.ts', import.meta.url).href;
@@ -67,4 +67,55 @@ export async function signInFigure(backend: BenchBackend, settings: Settings): P
     }
   }
   return results;
+}
+
+export interface SignInBurstResult {
+  provider: ProviderName;
+  /** sign-ins in the burst and how many were in flight at once */
+  total: number;
+  inFlight: number;
+  completed: number;
+  failed: number;
+  seconds: number;
+  p50Ms: number;
+  p99Ms: number;
+  firstError?: string;
+}
+
+/**
+ * Figure 2b: bursts of whole sign-ins, each provider in turn on the same
+ * backend: `total` sign-ins with at most `inFlight` at once (200 started at
+ * once; 2,000 at 50 in flight). Fresh browsers, no warm-up beyond the figures before.
+ */
+export async function signInBurstFigure(backend: BenchBackend, settings: Settings): Promise<SignInBurstResult[]> {
+  const rows: SignInBurstResult[] = [];
+  for (const shape of settings.bursts) {
+    for (const provider of PROVIDERS) {
+      const r = await runWorker({
+        authUrl: backend.authUrl,
+        provider,
+        emails: BENCH_USERS.map(u => u.email),
+        virtualUsers: shape.inFlight,
+        warmupSeconds: 0,
+        seconds: 0,
+        burst: shape,
+      });
+      const sorted = [...r.latenciesMs].sort((a, b) => a - b);
+      const row: SignInBurstResult = {
+        provider,
+        ...shape,
+        completed: r.completed,
+        failed: r.failed,
+        seconds: r.seconds,
+        p50Ms: percentile(sorted, 50),
+        p99Ms: percentile(sorted, 99),
+        firstError: r.firstError,
+      };
+      console.log(
+        `   ${`${shape.total} sign-ins, ${shape.inFlight} in flight`.padEnd(30)} ${LABEL[provider].padEnd(26)} ${row.seconds.toFixed(1).padStart(6)} s    p50 ${row.p50Ms.toFixed(1).padStart(7)} ms  p99 ${row.p99Ms.toFixed(1).padStart(7)} ms  [${row.completed} ok, ${row.failed} failed${row.firstError ? `: ${row.firstError}` : ''}]`,
+      );
+      rows.push(row);
+    }
+  }
+  return rows;
 }

@@ -51,6 +51,8 @@ export type SpectroCloudErrorCode =
   | 'ERR_SESSION_EXPIRED'
   | 'ERR_SESSION_UNVERIFIABLE'
   | 'ERR_SESSION_SUBJECT_CHANGED'
+  | 'ERR_SESSION_DURATION_EXCEEDED'
+  | 'ERR_SESSION_REVOKED'
   // SpectroCloud's API token (store and hand-off to backend plugins)
   | 'ERR_TOKEN_STORE_UNAVAILABLE'
   | 'ERR_BACKSTAGE_TOKEN_MISSING'
@@ -193,7 +195,9 @@ type RefreshSessionErrorCode =
   | 'ERR_SESSION_TOO_LARGE'
   | 'ERR_SESSION_EXPIRED'
   | 'ERR_SESSION_UNVERIFIABLE'
-  | 'ERR_SESSION_SUBJECT_CHANGED';
+  | 'ERR_SESSION_SUBJECT_CHANGED'
+  | 'ERR_SESSION_DURATION_EXCEEDED'
+  | 'ERR_SESSION_REVOKED';
 
 /** The Backstage sign-in session (the sealed refresh cookie) cannot be used any more: sign in again. */
 export class SpectroCloudRefreshSessionError extends SpectroCloudAuthError {
@@ -243,6 +247,8 @@ export const ERROR_CLASS_OF_CODE: Readonly<Record<SpectroCloudErrorCode, string>
   ERR_SESSION_EXPIRED: 'SpectroCloudRefreshSessionError',
   ERR_SESSION_UNVERIFIABLE: 'SpectroCloudRefreshSessionError',
   ERR_SESSION_SUBJECT_CHANGED: 'SpectroCloudRefreshSessionError',
+  ERR_SESSION_DURATION_EXCEEDED: 'SpectroCloudRefreshSessionError',
+  ERR_SESSION_REVOKED: 'SpectroCloudRefreshSessionError',
   ERR_TOKEN_STORE_UNAVAILABLE: 'SpectroCloudTokenStoreError',
   ERR_BACKSTAGE_TOKEN_MISSING: 'SpectroCloudAuthenticationError',
   ERR_BACKSTAGE_TOKEN_INVALID: 'SpectroCloudAuthenticationError',

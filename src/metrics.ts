@@ -5,7 +5,18 @@
  */
 
 /** @public */
-export type TokenStoreEvent = 'hits' | 'misses' | 'evictions' | 'expired' | 'errors' | 'undecryptable';
+export type TokenStoreEvent =
+  | 'hits'
+  | 'misses'
+  | 'evictions'
+  | 'expired'
+  | 'errors'
+  | 'undecryptable'
+  /** writes kept for the background retry while the store was unavailable */
+  | 'writesQueued'
+  | 'writesRecovered'
+  /** writes given up (store down too long, or too many waiting) */
+  | 'writesLost';
 
 /** @public */
 export type HandoffEvent =
@@ -28,7 +39,17 @@ export interface SpectroCloudAuthMetricsSnapshot {
   handoff: Record<HandoffEvent, number>;
 }
 
-const TOKEN_STORE_EVENTS: readonly TokenStoreEvent[] = ['hits', 'misses', 'evictions', 'expired', 'errors', 'undecryptable'];
+const TOKEN_STORE_EVENTS: readonly TokenStoreEvent[] = [
+  'hits',
+  'misses',
+  'evictions',
+  'expired',
+  'errors',
+  'undecryptable',
+  'writesQueued',
+  'writesRecovered',
+  'writesLost',
+];
 const HANDOFF_EVENTS: readonly HandoffEvent[] = [
   'granted',
   'serviceTokenFallbacks',

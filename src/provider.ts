@@ -16,8 +16,10 @@ import {
 import { SpectroCloudAuthMetrics } from './metrics';
 import { createSessionTokenCapture, type SessionTokenHooks } from './paletteTokens/capture';
 import { createProviderSessionTokenCache } from './paletteTokens/providerSessionTokenCache';
+import { PendingStoreWrites } from './paletteTokens/pendingWrites';
 import type { SessionTokenCache } from './paletteTokens/sessionTokenCache';
 import type { BackstageCache } from './paletteTokens/backstageCacheStore';
+import { RevokedSessions } from './refreshSession/RevokedSessions';
 import type { SpectroCloudAuthResult } from './profile';
 import type { CookieConfigurerLike } from './refreshSession/cookieSettings';
 import { readSignInResolversFromConfig, spectroCloudSignInResolvers } from './resolvers';
@@ -53,6 +55,8 @@ export interface SpectroCloudProviderOptions {
   metrics?: SpectroCloudAuthMetrics;
   /** Counts sign-ins and failures (no user data). Default: `metrics`. */
   events?: SignInEvents;
+  /** Epoch-milliseconds clock for token checks and `sessionDuration`. Default `Date.now`; tests inject one. */
+  clock?: () => number;
 }
 
 /** What `spectrocloud.create()` returns: a provider factory that also hands out the counters it reports to. */
@@ -71,14 +75,23 @@ function createSpectroCloudProvider(options?: SpectroCloudProviderOptions): Spec
         `auth.providers.${providerId}`,
       );
     }
+    const cache =
+      options?.sessionTokenCache ??
+      createProviderSessionTokenCache(tokenStoreRoot(config, providerId), { providerId, logger, metrics, cache: options?.cache });
     const sessionTokens =
       options?.sessionTokens ??
       createSessionTokenCapture({
-        cache: options?.sessionTokenCache ?? createProviderSessionTokenCache(tokenStoreRoot(config, providerId), { providerId, logger, metrics, cache: options?.cache }),
+        cache,
         secure: globalConfig.baseUrl.startsWith('https:'),
         cookiePath: options?.sessionCookiePath ?? defaultSessionCookiePath(providerId),
         logger,
+        pendingWrites: new PendingStoreWrites({ what: 'SpectroCloud session token', logger, metrics }),
       });
+    // Sign-outs go to the same store as the session tokens, so every replica sharing it refuses the ended session.
+    const revokedSessions = new RevokedSessions(
+      cache.store,
+      new PendingStoreWrites({ what: 'SpectroCloud sign-out', logger, metrics }),
+    );
     const handlerFor = (environment: string): AuthProviderRouteHandlers => {
       const envConfig = config.getConfig(environment);
       const path = `auth.providers.${providerId}.${environment}`;
@@ -96,7 +109,9 @@ function createSpectroCloudProvider(options?: SpectroCloudProviderOptions): Spec
         signInResolver: options?.signIn?.resolver ?? readSignInResolversFromConfig(envConfig, path),
         logger: logger.child ? logger.child({ provider: providerId, env: environment }) : logger,
         sessionTokens,
+        revokedSessions,
         events: options?.events ?? metrics,
+        clock: options?.clock,
       });
       return OAuthAdapter.fromConfig(globalConfig, handlers, { providerId, callbackUrl: settings.callbackUrl });
     };

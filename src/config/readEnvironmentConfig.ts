@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Config } from '@backstage/config';
+import { readDurationFromConfig, type Config } from '@backstage/config';
 import { SpectroCloudConfigError } from '../errors';
 import { readStartUrlSearchParams } from './readStartUrlSearchParams';
 import type { ProxySetting } from '../http/connectionPool';
@@ -31,6 +31,8 @@ export interface SpectroCloudEnvironmentConfig {
   maxAge?: number;
   /** Hand the frontend SpectroCloud's end-session URL so sign-out ends the SpectroCloud session too. */
   signOutOfSpectroCloud: boolean;
+  /** milliseconds: how long one sign-in may be refreshed (Backstage's `sessionDuration`); undefined = until the ID token expires */
+  sessionDurationMs?: number;
   /** bytes: the largest answer read from any SpectroCloud endpoint */
   maxResponseBytes: number;
   /** bytes: the largest ID token accepted, checked before it is parsed */
@@ -54,7 +56,7 @@ const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS5
 const KNOWN_KEYS = [
   'clientId', 'clientSecret', 'authorizationUrl', 'callbackUrl', 'scope', 'additionalScopes', 'prompt',
   'tokenUrl', 'jwksUrl', 'metadataUrl', 'issuer', 'clockTolerance', 'timeout', 'tokenEndpointAuthMethod',
-  'algorithms', 'signIn', 'startUrlSearchParams', 'signOutOfSpectroCloud', 'maxResponseBytes', 'maxIdTokenBytes', 'proxy', 'ca', 'caFile',
+  'algorithms', 'signIn', 'startUrlSearchParams', 'signOutOfSpectroCloud', 'sessionDuration', 'maxResponseBytes', 'maxIdTokenBytes', 'proxy', 'ca', 'caFile',
   'discoveryRefreshInterval', 'jwksCacheMaxAge', 'jwksRefetchInterval',
 ];
 
@@ -167,7 +169,40 @@ export function readEnvironmentConfig(
     discoveryRefreshInterval: readNonNegativeNumber(config, 'discoveryRefreshInterval', at, DEFAULT_DISCOVERY_REFRESH_SECONDS, 'seconds', 7 * 86_400, 1),
     jwksCacheMaxAge: readNonNegativeNumber(config, 'jwksCacheMaxAge', at, DEFAULT_JWKS_CACHE_MAX_AGE_SECONDS, 'seconds', 86_400, 1),
     jwksRefetchInterval: readNonNegativeNumber(config, 'jwksRefetchInterval', at, DEFAULT_JWKS_REFETCH_INTERVAL_SECONDS, 'seconds', 3_600),
+    sessionDurationMs: readSessionDuration(config, at('sessionDuration')),
   };
+}
+
+const MAX_SESSION_DURATION_MS = 400 * 24 * 60 * 60 * 1000;
+
+/**
+ * Backstage's `sessionDuration`, in Backstage's formats (`8h`, `PT8H`,
+ * `{ hours: 8 }`), read by Backstage's own `readDurationFromConfig`.
+ */
+function readSessionDuration(config: Config, path: string): number | undefined {
+  if (!config.has('sessionDuration')) return undefined;
+  let ms: number;
+  try {
+    ms = durationToMilliseconds(readDurationFromConfig(config, { key: 'sessionDuration' }));
+  } catch {
+    throw new SpectroCloudConfigError(
+      `Invalid '${path}'. Write a duration such as '8h', '7d', 'PT8H' or { hours: 8 }.`,
+      path,
+    );
+  }
+  if (!Number.isFinite(ms) || ms <= 0 || ms > MAX_SESSION_DURATION_MS) {
+    throw new SpectroCloudConfigError(
+      `Invalid '${path}': it must be longer than zero and at most 400 days, for example '8h' or { hours: 8 }.`,
+      path,
+    );
+  }
+  return ms;
+}
+
+// The arithmetic of @backstage/types' durationToMilliseconds (a month is 30 days, a year 365).
+function durationToMilliseconds(d: Partial<Record<'years' | 'months' | 'weeks' | 'days' | 'hours' | 'minutes' | 'seconds' | 'milliseconds', number>>): number {
+  const days = (d.years ?? 0) * 365 + (d.months ?? 0) * 30 + (d.weeks ?? 0) * 7 + (d.days ?? 0);
+  return (((days * 24 + (d.hours ?? 0)) * 60 + (d.minutes ?? 0)) * 60 + (d.seconds ?? 0)) * 1000 + (d.milliseconds ?? 0);
 }
 
 /** `proxy: http://proxy.example.com:3128`, or `proxy: false` to ignore HTTPS_PROXY for this provider. */

@@ -29,6 +29,9 @@ import { BrowserBinding } from '../refreshSession/BrowserBinding';
 import type { CookieConfigurerLike } from '../refreshSession/cookieSettings';
 import { RefreshCookie } from '../refreshSession/RefreshCookie';
 import type { SessionPayload } from '../refreshSession/SealedSession';
+import { newSessionId, RevokedSessions } from '../refreshSession/RevokedSessions';
+import { MemoryTokenStore } from '../paletteTokens/memoryStore';
+import { PendingStoreWrites } from '../paletteTokens/pendingWrites';
 import { runStrategy } from '../strategy/runStrategy';
 import type { SpectroCloudStrategy, SpectroCloudTokenSet } from '../strategy/SpectroCloudStrategy';
 import { strategyPerTokenUrl } from '../strategy/strategyPerTokenUrl';
@@ -69,6 +72,11 @@ export interface SpectroCloudAuthHandlersOptions {
   signInResolver?: SignInResolver<SpectroCloudAuthResult>;
   logger: HandlerLogger;
   sessionTokens?: SessionTokenHooks;
+  /**
+   * Where sign-out records ended sessions; give every replica the same store
+   * (the session-token store). Default: this process's memory only.
+   */
+  revokedSessions?: RevokedSessions;
   events?: SignInEvents;
   clock?: () => number;
 }
@@ -87,6 +95,7 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
   private readonly strategyFor: (tokenUrl: string) => SpectroCloudStrategy;
   private readonly clock: () => number;
   private warnedNoEndSession = false;
+  private readonly revokedSessions: RevokedSessions;
 
   constructor(private readonly options: SpectroCloudAuthHandlersOptions) {
     const { config, providerId, environment } = options;
@@ -115,6 +124,9 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
       callbackUrl: config.callbackUrl,
       cookieConfigurer: options.cookieConfigurer,
     });
+    this.revokedSessions =
+      options.revokedSessions ??
+      new RevokedSessions(new MemoryTokenStore(), new PendingStoreWrites({ what: 'SpectroCloud sign-out', logger: options.logger }));
     this.strategyFor = strategyPerTokenUrl(config, this.verifier, req => this.binding.forCallback(req).nonce, this.http);
     // Warm discovery so the first sign-in does not wait for it; failures fall back quietly.
     this.endpoints.resolve().catch(() => undefined);
@@ -164,7 +176,8 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
 
       const sessionToken = findSessionToken(tokens.refreshToken, code);
       const realRefreshToken = tokens.refreshToken && tokens.refreshToken !== sessionToken ? tokens.refreshToken : undefined;
-      const response = await this.respond(claims, tokens.idToken, tokens.accessToken, tokens.params);
+      const session = { sessionId: newSessionId(), signedInAt: this.clock() };
+      const response = await this.respond(claims, tokens.idToken, tokens.accessToken, tokens.params, this.durationEndsAt(session));
       const userEntityRef = userEntityRefOf(response.backstageIdentity);
       const email = readEmail(claims);
       if (sessionToken && this.options.sessionTokens) {
@@ -173,12 +186,13 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
           userEntityRef,
           email,
           sessionToken,
-          expiresAt: claims.exp * 1000,
+          expiresAt: Math.min(claims.exp * 1000, this.durationEndsAt(session)),
         });
       }
+      const identity = { ...session, idToken: tokens.idToken, accessToken: tokens.accessToken, userEntityRef, email };
       const payload: SessionPayload = realRefreshToken
-        ? { kind: 'refresh-token', refreshToken: realRefreshToken, idToken: tokens.idToken, accessToken: tokens.accessToken, userEntityRef, email }
-        : { kind: 'id-token', idToken: tokens.idToken, accessToken: tokens.accessToken, userEntityRef, email };
+        ? { kind: 'refresh-token', refreshToken: realRefreshToken, ...identity }
+        : { kind: 'id-token', ...identity };
       const refreshCookie = this.refreshCookie.write(req, payload, state.origin);
       this.options.events?.signIn(this.options.providerId);
       this.options.logger.info(`SpectroCloud sign-in succeeded (provider ${this.options.providerId}, env ${this.options.environment})`);
@@ -193,9 +207,10 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
 
   async refresh(req: OAuthRefreshRequest): Promise<{ response: OAuthResponse; refreshToken?: string }> {
     const payload = this.refreshCookie.read(req, req.refreshToken);
+    await this.assertSessionLive(payload);
     if (payload.kind === 'id-token') {
       const claims = await this.reverify(payload.idToken);
-      return { response: await this.respond(claims, payload.idToken, payload.accessToken ?? '', {}) };
+      return { response: await this.respond(claims, payload.idToken, payload.accessToken ?? '', {}, this.durationEndsAt(payload)) };
     }
     const { tokenUrl, userinfoUrl } = await this.endpoints.resolve();
     const refreshed = await this.strategyFor(tokenUrl).refreshTokens(payload.refreshToken, req.scope || undefined);
@@ -206,7 +221,7 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
       throw new SpectroCloudRefreshSessionError('ERR_SESSION_SUBJECT_CHANGED', 'The refreshed ID token is for another user; sign in again');
     }
     const claims = await withUserInfo(verified, userinfoUrl, refreshed.accessToken, this.http);
-    const response = await this.respond(claims, idToken, refreshed.accessToken, refreshed.params);
+    const response = await this.respond(claims, idToken, refreshed.accessToken, refreshed.params, this.durationEndsAt(payload));
     const next: SessionPayload = {
       ...payload,
       refreshToken: refreshed.refreshToken ?? payload.refreshToken,
@@ -223,9 +238,45 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
     } catch {
       payload = undefined; // nothing of ours to clean up
     }
+    if (payload) await this.endSession(payload);
     await this.options.sessionTokens?.forget({ req, userEntityRef: payload?.userEntityRef, email: payload?.email });
     this.refreshCookie.clear(req, req.get('origin'));
     if (payload?.kind === 'refresh-token') await this.revoke(payload.refreshToken);
+  }
+
+  /** `sessionDuration` and sign-out, checked before anything is served from the cookie. */
+  private async assertSessionLive(payload: SessionPayload): Promise<void> {
+    if (this.clock() >= this.durationEndsAt(payload)) {
+      throw new SpectroCloudRefreshSessionError(
+        'ERR_SESSION_DURATION_EXCEEDED',
+        'This sign-in is older than the configured sessionDuration; sign in again',
+      );
+    }
+    // A store outage propagates (503 ERR_TOKEN_STORE_UNAVAILABLE): never serve a possibly revoked session.
+    if (await this.revokedSessions.isRevoked(payload.sessionId)) {
+      throw new SpectroCloudRefreshSessionError('ERR_SESSION_REVOKED', 'This session was signed out; sign in again');
+    }
+  }
+
+  /** Records the sign-out for every replica, kept as long as the session could otherwise live. */
+  private async endSession(payload: SessionPayload): Promise<void> {
+    const idTokenEnd = payload.kind === 'id-token' ? expiryOf(payload.idToken) : undefined;
+    const until = Math.min(
+      this.durationEndsAt(payload),
+      idTokenEnd === undefined ? this.clock() + REVOCATION_KEPT_WITHOUT_END_MS : idTokenEnd + this.options.config.clockTolerance * 1000,
+    );
+    if (until <= this.clock()) return; // the session has ended anyway
+    try {
+      await this.revokedSessions.revoke(payload.sessionId, until);
+    } catch (error) {
+      // Not a store outage (those are retried): sign-out goes on, the operator is told.
+      this.options.logger.warn(`Could not record the sign-out for other replicas (${SpectroCloudAuthError.from(error).code})`);
+    }
+  }
+
+  private durationEndsAt(session: { signedInAt: number }): number {
+    const { sessionDurationMs } = this.options.config;
+    return sessionDurationMs === undefined ? Number.POSITIVE_INFINITY : session.signedInAt + sessionDurationMs;
   }
 
   /** Ends a real refresh token at the issuer; sign-out goes on if the issuer cannot be reached. */
@@ -242,9 +293,13 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
     idToken: string,
     accessToken: string,
     params: Record<string, unknown>,
+    /** epoch ms when `sessionDuration` ends this sign-in */
+    sessionEndsAt: number,
   ): Promise<OAuthResponse> {
     const { resolverContext, authHandler, signInResolver } = this.options;
-    const secondsLeft = Math.max(0, claims.exp - Math.floor(this.clock() / 1000));
+    // The app refreshes before expiresInSeconds runs out: never later than the session may live.
+    const now = this.clock();
+    const secondsLeft = Math.max(0, Math.min(claims.exp - Math.floor(now / 1000), Math.floor((sessionEndsAt - now) / 1000)));
     const expiresIn = typeof params.expires_in === 'number' ? Math.min(params.expires_in, secondsLeft) : secondsLeft;
     const scope = typeof params.scope === 'string' ? params.scope : this.options.config.scope;
     const result: SpectroCloudAuthResult = {
@@ -309,6 +364,19 @@ function strategyBackstopMs(requestTimeoutMs: number): number {
 
 function mergeScopes(configured: string, requested: string | undefined): string {
   return [...new Set([...configured.split(' '), ...(requested ?? '').split(/[\s,]+/)].filter(Boolean))].join(' ');
+}
+
+/**
+ * How long a sign-out is remembered for a session that has no end of its
+ * own (a real refresh token and no `sessionDuration`); its refresh token is
+ * also revoked at the issuer where the issuer allows it.
+ */
+const REVOCATION_KEPT_WITHOUT_END_MS = 90 * 24 * 60 * 60 * 1000;
+
+/** `exp` in epoch ms of an ID token this backend verified and sealed itself. */
+function expiryOf(idToken: string): number | undefined {
+  const decoded = jwt.decode(idToken);
+  return typeof decoded === 'object' && typeof decoded?.exp === 'number' ? decoded.exp * 1000 : undefined;
 }
 
 /** The subject of an ID token this backend verified and sealed itself. */

@@ -6,6 +6,7 @@
 import type { Request } from 'express';
 import jwt from 'jsonwebtoken';
 import { clearSessionCookie, SESSION_COOKIE_NAME, sessionCookieOptions } from './cookie';
+import { DEFAULT_RETRY_FOR_MS, PendingStoreWrites } from './pendingWrites';
 import type { SessionTokenCache } from './sessionTokenCache';
 
 /** Receives SpectroCloud's HS256 session token at sign-in and drops it at sign-out. */
@@ -23,6 +24,7 @@ export interface SessionTokenHooks {
 
 /** Never handed a token, code, secret or email. */
 export interface CaptureLogger {
+  info(message: string): void;
   warn(message: string): void;
 }
 
@@ -38,8 +40,15 @@ export function findSessionToken(...candidates: unknown[]): string | undefined {
  * Keeps SpectroCloud's session token server-side at sign-in, keyed by the
  * verified identity, and sets the seed's `spectrocloud-api-token` cookie
  * the safe way (HttpOnly, SameSite=Lax, Secure over https, API path only,
- * same lifetime as the token). A store outage never fails a sign-in: backend
- * plugins answer with the re-authentication signal instead.
+ * same lifetime as the token).
+ *
+ * A store outage never fails a sign-in: the write waits in `pendingWrites`
+ * and is retried in the background (30 s by default) until the store is back.
+ * Meanwhile backend plugins answer 503 + `Retry-After` (the store is down for
+ * them too); if the store stays down longer, the write is given up with a log
+ * line and the `tokenStore.writesLost` counter, and plugins later ask that
+ * user to sign in again (401 + `X-SpectroCloud-ReAuth-Required`). A sign-out
+ * during the outage replaces the user's pending write.
  */
 export function createSessionTokenCapture(options: {
   cache: SessionTokenCache;
@@ -49,18 +58,19 @@ export function createSessionTokenCapture(options: {
   cookiePath?: string;
   logger: CaptureLogger;
   clock?: () => number;
+  /** Retry of writes that met a store outage. Default: 30 s, at most 1000 waiting. */
+  pendingWrites?: PendingStoreWrites;
 }): SessionTokenHooks {
   const { cache, secure, cookiePath, logger } = options;
   const clock = options.clock ?? Date.now;
+  const pending = options.pendingWrites ?? new PendingStoreWrites({ what: 'SpectroCloud session token', logger, clock });
   return {
     async remember({ req, userEntityRef, email, sessionToken, expiresAt }) {
       const until = Math.min(expiresAt, sessionTokenExpiry(sessionToken) ?? expiresAt);
       try {
-        await cache.remember({ userEntityRef, email, sessionToken, expiresAt: until });
+        await pending.write(userKey(userEntityRef, email), () => cache.remember({ userEntityRef, email, sessionToken, expiresAt: until }), until);
       } catch (error) {
-        logger.warn(
-          `Could not keep the SpectroCloud session token (${(error as { code?: string }).code ?? 'ERR_TOKEN_STORE'}); backend plugins will ask the user to sign in again`,
-        );
+        logger.warn(`Could not keep the SpectroCloud session token (${errorCode(error)}); backend plugins will ask the user to sign in again`);
         return;
       }
       req.res?.cookie(SESSION_COOKIE_NAME, sessionToken, sessionCookieOptions({ secure, path: cookiePath, maxAgeMs: Math.max(0, until - clock()) }));
@@ -68,13 +78,25 @@ export function createSessionTokenCapture(options: {
     async forget({ req, userEntityRef, email }) {
       if (req.res) clearSessionCookie(req.res, { secure, path: cookiePath });
       if (!userEntityRef && !email) return;
+      // Keep the forget as long as a session token could still be stored for the user.
+      const until = clock() + DEFAULT_RETRY_FOR_MS * 2;
       try {
-        await cache.forget({ userEntityRef, email });
+        await pending.write(userKey(userEntityRef, email), () => cache.forget({ userEntityRef, email }), until);
       } catch (error) {
-        logger.warn(`Could not drop the SpectroCloud session token at sign-out (${(error as { code?: string }).code ?? 'ERR_TOKEN_STORE'})`);
+        logger.warn(`Could not drop the SpectroCloud session token at sign-out (${errorCode(error)})`);
       }
     },
   };
+}
+
+/** One pending write per user: the newest sign-in or sign-out wins. */
+function userKey(userEntityRef: string | undefined, email: string | undefined): string {
+  return userEntityRef ? `ref:${userEntityRef.toLowerCase()}` : `email:${(email ?? '').toLowerCase()}`;
+}
+
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(code) ? code : 'ERR_INTERNAL';
 }
 
 /**

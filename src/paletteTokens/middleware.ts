@@ -12,15 +12,7 @@ export type SpectroCloudRequestContext = SpectroCloudTokenGrant;
 export type SpectroCloudRequest = Request & { spectroCloud?: SpectroCloudRequestContext };
 
 /** @public */
-export interface SpectroCloudTokenMiddlewareOptions extends SpectroCloudTokenHandoffOptions {
-  /**
-   * Send `X-SpectroCloud-ReAuth-Required: true` with the 503 answered while
-   * the token store is unreachable. Default true: the user learns what to do,
-   * and the frontend's fetch wrapper renews once and never loops. Set false to
-   * rely on `Retry-After` alone.
-   */
-  reAuthOnStoreUnavailable?: boolean;
-}
+export type SpectroCloudTokenMiddlewareOptions = SpectroCloudTokenHandoffOptions;
 
 /**
  * Express middleware for backend plugins that call SpectroCloud's API on the
@@ -33,7 +25,9 @@ export interface SpectroCloudTokenMiddlewareOptions extends SpectroCloudTokenHan
  *   SpectroCloud session here (expired, evicted, lost in a restart), unless the
  *   service-token fallback is enabled and configured;
  * - 403 when `X-SpectroCloud-User-Email` names another user;
- * - 503 + `Retry-After` when the token store is unavailable.
+ * - 503 + `Retry-After` when the token store is unavailable, without the
+ *   re-authentication header: signing in again cannot help until the store is
+ *   back, and a sign-in made meanwhile is stored once it is.
  *
  * @public
  */
@@ -53,18 +47,15 @@ export function createSpectroCloudTokenMiddleware(options: SpectroCloudTokenMidd
         next();
       },
       error => {
-        if (error instanceof SpectroCloudPaletteTokenError) sendError(res, error, options);
+        if (error instanceof SpectroCloudPaletteTokenError) sendError(res, error);
         else next(error);
       },
     );
   };
 }
 
-function sendError(res: Response, error: SpectroCloudPaletteTokenError, options: SpectroCloudTokenMiddlewareOptions): void {
-  const reAuth =
-    error.code === 'ERR_SPECTROCLOUD_REAUTH_REQUIRED' ||
-    (error instanceof SpectroCloudTokenStoreError && options.reAuthOnStoreUnavailable !== false);
-  if (reAuth) {
+function sendError(res: Response, error: SpectroCloudPaletteTokenError): void {
+  if (error.code === 'ERR_SPECTROCLOUD_REAUTH_REQUIRED') {
     res.setHeader(REAUTH_REQUIRED_HEADER, 'true');
     // The app usually runs on another origin: let its fetch() read the header.
     res.append('Access-Control-Expose-Headers', REAUTH_REQUIRED_HEADER);

@@ -66,7 +66,8 @@ interface StoredSession {
  * @public
  */
 export class SessionTokenCache {
-  private readonly store: SpectroCloudTokenStore;
+  /** The store underneath; sign-out records ended sessions in it too (own key namespace). */
+  readonly store: SpectroCloudTokenStore;
   private readonly index: SpectroCloudTokenStore;
   private readonly clock: () => number;
 

@@ -13,6 +13,10 @@ export type SessionPayload = SessionIdentity &
   );
 
 interface SessionIdentity {
+  /** random id of this sign-in: sign-out records it as revoked, for every replica */
+  sessionId: string;
+  /** epoch ms of the sign-in; `sessionDuration` counts from here, refreshes keep it */
+  signedInAt: number;
   idToken: string;
   accessToken?: string;
   /** who signed in, so sign-out can drop their SpectroCloud session token */
@@ -75,7 +79,10 @@ export class SealedSession {
       decipher.setAuthTag(raw.subarray(12, 28));
       const plain = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]);
       const payload = JSON.parse(inflateRawSync(plain).toString('utf8')) as SessionPayload;
-      if (typeof payload?.idToken !== 'string') throw invalid();
+      // Cookies sealed before sessions had an id cannot be revoked: refuse them.
+      if (typeof payload?.idToken !== 'string' || typeof payload.sessionId !== 'string' || typeof payload.signedInAt !== 'number') {
+        throw invalid();
+      }
       return payload;
     } catch {
       throw invalid();

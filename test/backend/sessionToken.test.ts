@@ -170,7 +170,7 @@ describe('with the Redis token store from config', () => {
     }
   });
 
-  it('still signs users in while Redis is down, and plugins answer 503 with the re-auth signal', async () => {
+  it('still signs users in while Redis is down; plugins answer 503 + Retry-After without the re-auth signal', async () => {
     const unreachable = createSessionTokenCache(withTokenStore({ type: 'redis', redis: { url: 'redis://127.0.0.1:1' } }));
     const fixture = await startFixture({
       providerConfig: emulator => ({ development: devBlock(emulator.authorizationUrl) }),
@@ -184,8 +184,12 @@ describe('with the Redis token store from config', () => {
         .get('/api/spectrocloud/whoami')
         .set('Authorization', `Bearer ${frame.message.response.backstageIdentity.token}`);
       expect(response.status).toBe(503);
-      expect(response.headers['x-spectrocloud-reauth-required']).toBe('true');
-      expect(fixture.backend.logLines.join('\n')).toContain('Could not keep the SpectroCloud session token (ERR_TOKEN_STORE_UNAVAILABLE)');
+      expect(response.headers['retry-after']).toBe('5');
+      expect(response.headers['x-spectrocloud-reauth-required']).toBeUndefined();
+      expect(response.text).not.toMatch(/127\.0\.0\.1|:1\b/);
+      expect(fixture.backend.logLines.join('\n')).toContain(
+        'SpectroCloud session token not stored yet (ERR_TOKEN_STORE_UNAVAILABLE)',
+      );
     } finally {
       await fixture.close();
       await unreachable.close();

@@ -37,6 +37,8 @@ export async function startLegacyBackend(options: {
   providers: JsonObject | ((backendUrl: string) => JsonObject | Promise<JsonObject>);
   users?: Entity[];
   appUrl?: string;
+  /** listen on this port (e.g. one promised to an OAuth client's redirect URI); default a random one */
+  port?: number;
   auth?: JsonObject;
   /** `backend.database`; default an in-memory sqlite (replicas share one file, as they would share Postgres) */
   database?: JsonObject;
@@ -45,7 +47,7 @@ export async function startLegacyBackend(options: {
 }): Promise<LegacyBackend> {
   const app = express();
   const server = http.createServer(app);
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>(resolve => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   const config = new ConfigReader({
