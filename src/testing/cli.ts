@@ -29,6 +29,7 @@ async function main(): Promise<void> {
       `issuer:            ${emulator.issuer}`,
       `authorization URL: ${emulator.authorizationUrl}`,
       `client id:         ${options.clients[0].clientId} (secret not shown)`,
+      `end session URL:   ${emulator.endSessionUrl}`,
       `faults:            POST/DELETE ${emulator.url}/__emulator/faults`,
     ].join('\n'),
   );

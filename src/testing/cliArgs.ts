@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { SpectroCloudEmulatorOptions } from './emulator/types';
 
@@ -6,6 +7,8 @@ export const USAGE = `Usage: spectrocloud-emulator --client-id ID --client-secre
   --client-id ID            OAuth client id (required)
   --client-secret SECRET    client secret (required; or env SPECTROCLOUD_EMULATOR_CLIENT_SECRET)
   --redirect-uri URL        registered redirect URI (required, repeatable)
+  --post-logout-redirect-uri URL
+                            registered post_logout_redirect_uri (repeatable; default none)
   --users FILE              YAML or JSON users file ({ users: [...] })
   --port N                  default 7010 (0 picks a free port)
   --host HOST               default 127.0.0.1
@@ -15,12 +18,18 @@ export const USAGE = `Usage: spectrocloud-emulator --client-id ID --client-secre
   --no-discovery            answer 404 at .well-known/openid-configuration
   --require-pkce            refuse authorization requests without S256 PKCE
   --auto-approve            approve login_hint=<email> without a page
+  --tls-key FILE            serve HTTPS with this PEM private key (needs --tls-cert)
+  --tls-cert FILE           serve HTTPS with this PEM certificate (needs --tls-key)
   --help`;
 
 const SECRET_ENV = 'SPECTROCLOUD_EMULATOR_CLIENT_SECRET';
 
 /** Turns command-line flags into emulator options; throws naming the flag that is wrong. */
-export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): SpectroCloudEmulatorOptions | 'help' {
+export function parseCliArgs(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  readText: (path: string) => string = path => readFileSync(path, 'utf8'),
+): SpectroCloudEmulatorOptions | 'help' {
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -28,6 +37,9 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
       'client-id': { type: 'string' },
       'client-secret': { type: 'string' },
       'redirect-uri': { type: 'string', multiple: true },
+      'post-logout-redirect-uri': { type: 'string', multiple: true },
+      'tls-key': { type: 'string' },
+      'tls-cert': { type: 'string' },
       users: { type: 'string' },
       port: { type: 'string', default: '7010' },
       host: { type: 'string', default: '127.0.0.1' },
@@ -47,18 +59,36 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (!clientId) throw new Error('--client-id is required');
   if (!clientSecret) throw new Error(`--client-secret (or ${SECRET_ENV}) is required`);
   if (redirectUris.length === 0) throw new Error('--redirect-uri is required');
+  const postLogoutRedirectUris = values['post-logout-redirect-uri'];
   return {
     host: values.host,
     port: integer('--port', values.port),
     tenantId: values.tenant,
-    clients: [{ clientId, clientSecret, redirectUris }],
+    clients: [{ clientId, clientSecret, redirectUris, ...(postLogoutRedirectUris ? { postLogoutRedirectUris } : {}) }],
     usersFile: values.users,
     idTokenTtlSeconds: values['id-token-ttl'] === undefined ? undefined : integer('--id-token-ttl', values['id-token-ttl']),
     sessionTokenAsCode: values['session-token-as-code'],
     discovery: !values['no-discovery'],
     requirePkce: values['require-pkce'],
     autoApprove: values['auto-approve'],
+    tls: readTls(values['tls-key'], values['tls-cert'], readText),
   };
+}
+
+function readTls(keyFile: string | undefined, certFile: string | undefined, readText: (path: string) => string) {
+  if (keyFile === undefined && certFile === undefined) return undefined;
+  if (keyFile === undefined) throw new Error('--tls-cert needs --tls-key');
+  if (certFile === undefined) throw new Error('--tls-key needs --tls-cert');
+  return { key: readFile('--tls-key', keyFile, readText), cert: readFile('--tls-cert', certFile, readText) };
+}
+
+// The message names the flag and the path, never the file's content (a private key).
+function readFile(flag: string, path: string, readText: (path: string) => string): string {
+  try {
+    return readText(path);
+  } catch {
+    throw new Error(`${flag}: cannot read "${path}"`);
+  }
 }
 
 function integer(flag: string, value: string | undefined): number {

@@ -46,6 +46,31 @@ describe('CLI arguments', () => {
     expect(() => parseCliArgs([...REQUIRED, '--port', 'abc'], {})).toThrow(/--port/);
   });
 
+  it('registers post-logout redirect URIs, none unless given', () => {
+    expect(parseCliArgs(REQUIRED, {})).toMatchObject({ clients: [{ clientId: 'backstage' }] });
+    expect((parseCliArgs(REQUIRED, {}) as { clients: object[] }).clients[0]).not.toHaveProperty('postLogoutRedirectUris');
+    const options = parseCliArgs([...REQUIRED, '--post-logout-redirect-uri', 'http://localhost:3000/bye', '--post-logout-redirect-uri', 'http://localhost:3000/'], {});
+    expect(options).toMatchObject({ clients: [{ postLogoutRedirectUris: ['http://localhost:3000/bye', 'http://localhost:3000/'] }] });
+  });
+
+  it('reads --tls-key and --tls-cert files into the tls option', () => {
+    const files: Record<string, string> = { 'k.pem': 'KEY PEM', 'c.pem': 'CERT PEM' };
+    const options = parseCliArgs([...REQUIRED, '--tls-key', 'k.pem', '--tls-cert', 'c.pem'], {}, path => files[path]);
+    expect(options).toMatchObject({ tls: { key: 'KEY PEM', cert: 'CERT PEM' } });
+  });
+
+  it('needs --tls-key and --tls-cert together', () => {
+    expect(() => parseCliArgs([...REQUIRED, '--tls-key', 'k.pem'], {}, () => 'x')).toThrow('--tls-key needs --tls-cert');
+    expect(() => parseCliArgs([...REQUIRED, '--tls-cert', 'c.pem'], {}, () => 'x')).toThrow('--tls-cert needs --tls-key');
+  });
+
+  it('names the flag and path of an unreadable TLS file, never its content', () => {
+    const unreadable = () => {
+      throw new Error('ENOENT');
+    };
+    expect(() => parseCliArgs([...REQUIRED, '--tls-key', '/no/such/key.pem', '--tls-cert', 'c.pem'], {}, unreadable)).toThrow('--tls-key: cannot read "/no/such/key.pem"');
+  });
+
   it('refuses unknown flags', () => {
     expect(() => parseCliArgs([...REQUIRED, '--bogus'], {})).toThrow(/bogus/);
   });

@@ -119,3 +119,12 @@ export function formAction(html: string, kind: 'login' | 'consent'): string {
   if (!match) throw new Error(`no ${kind} form on the page`);
   return pathOf(match[1].replace(/&amp;/g, '&'));
 }
+
+/** Polls a condition the emulator reaches on its own (no fixed sleep); fails after `timeoutMs`. */
+export async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise(resolve => setTimeout(resolve, 10));
+  }
+}

@@ -4,40 +4,46 @@ import type { AuthorizationRequest } from './authorizationRequest';
 import { renderConsentPage } from './consentPage';
 import { renderLoginPage } from './loginPage';
 import { redirectBack, redirectError } from './redirects';
+import type { BrowserSession } from './sessions';
 import type { EmulatorState } from './state';
 import type { DirectoryUser } from './users';
+
+/** A user and when they authenticated: what an approval needs. */
+interface Authenticated {
+  user: DirectoryUser;
+  session: BrowserSession;
+}
 
 /**
  * Decides what a checked authorization request leads to, like a tenant would:
  * silent SSO, the account list, the consent page, or an error redirect.
  */
 export function continueAuthorization(req: Request, res: Response, state: EmulatorState, request: AuthorizationRequest): void {
-  const sessionUser = state.users.find(state.sessions.email(req));
+  const sso = usableSession(req, state, request);
   // prompt=none forbids any UI, so even automation cannot "log in" here.
   if (request.prompts.includes('none')) {
-    if (sessionUser) return approve(res, state, request, sessionUser);
-    return redirectError(res, request, 'login_required', 'no SpectroCloud session: the user must sign in');
+    if (sso) return approve(res, state, request, sso.user, sso.session);
+    return redirectError(res, request, 'login_required', 'no usable SpectroCloud session: the user must sign in');
   }
-  const hinted = request.auto ? state.users.find(request.loginHint) : undefined;
-  if (hinted) {
-    state.sessions.start(res, hinted.email);
-    return approve(res, state, request, hinted);
-  }
-  if (!sessionUser || request.prompts.includes('login') || request.prompts.includes('select_account')) {
+  const hinted = state.users.find(request.loginHint);
+  if (hinted && request.auto) return afterLogin(res, state, request, hinted);
+  // A hint naming someone else than the signed-in user is an account switch.
+  const otherUserHinted = hinted && sso && hinted.email !== sso.user.email;
+  if (!sso || otherUserHinted || request.prompts.includes('login') || request.prompts.includes('select_account')) {
     return showLogin(res, state, request);
   }
-  if (request.prompts.includes('consent')) return showConsent(res, state, request, sessionUser);
-  approve(res, state, request, sessionUser);
+  if (request.prompts.includes('consent')) return showConsent(res, state, request, sso.user, sso.session);
+  approve(res, state, request, sso.user, sso.session);
 }
 
-/** After the user picked an account at the login page. */
+/** After the user picked an account at the login page (or automation did): a fresh authentication. */
 export function afterLogin(res: Response, state: EmulatorState, request: AuthorizationRequest, user: DirectoryUser): void {
-  state.sessions.start(res, user.email);
-  if (request.prompts.includes('consent')) return showConsent(res, state, request, user);
-  approve(res, state, request, user);
+  const session = state.sessions.start(res, user.email);
+  if (request.prompts.includes('consent')) return showConsent(res, state, request, user, session);
+  approve(res, state, request, user, session);
 }
 
-export function approve(res: Response, state: EmulatorState, request: AuthorizationRequest, user: DirectoryUser): void {
+export function approve(res: Response, state: EmulatorState, request: AuthorizationRequest, user: DirectoryUser, session: BrowserSession): void {
   const code = state.codes.issue(
     {
       clientId: request.clientId,
@@ -46,6 +52,8 @@ export function approve(res: Response, state: EmulatorState, request: Authorizat
       scope: request.scope,
       nonce: request.nonce,
       codeChallenge: request.codeChallenge,
+      authTime: session.authTime,
+      acr: request.acr,
     },
     user,
   );
@@ -57,6 +65,17 @@ export function deny(res: Response, request: AuthorizationRequest): void {
   redirectError(res, request, 'access_denied', 'The user denied the request');
 }
 
+/** The browser's session, unless it is missing, names a removed user, or is older than `max_age` allows. */
+function usableSession(req: Request, state: EmulatorState, request: AuthorizationRequest): Authenticated | undefined {
+  const session = state.sessions.current(req);
+  const user = state.users.find(session?.email);
+  if (!session || !user) return undefined;
+  const ageSeconds = Math.floor(state.options.clock() / 1000) - session.authTime;
+  // max_age=0 means "authenticate now", whatever the session's age.
+  if (request.maxAge !== undefined && (request.maxAge === 0 || ageSeconds > request.maxAge)) return undefined;
+  return { user, session };
+}
+
 function showLogin(res: Response, state: EmulatorState, request: AuthorizationRequest): void {
   const id = newInteraction(state, request);
   const page = renderLoginPage({
@@ -64,12 +83,13 @@ function showLogin(res: Response, state: EmulatorState, request: AuthorizationRe
     clientId: request.clientId,
     action: `${state.urls.issuer}/interaction/${id}/login`,
     users: state.users.list(),
+    hintedEmail: state.users.find(request.loginHint)?.email,
   });
   res.set('Cache-Control', 'no-store').type('html').send(page);
 }
 
-function showConsent(res: Response, state: EmulatorState, request: AuthorizationRequest, user: DirectoryUser): void {
-  const id = newInteraction(state, request, user.email);
+function showConsent(res: Response, state: EmulatorState, request: AuthorizationRequest, user: DirectoryUser, session: BrowserSession): void {
+  const id = newInteraction(state, request, session);
   const page = renderConsentPage({
     clientId: request.clientId,
     userName: user.name,
@@ -79,8 +99,8 @@ function showConsent(res: Response, state: EmulatorState, request: Authorization
   res.set('Cache-Control', 'no-store').type('html').send(page);
 }
 
-function newInteraction(state: EmulatorState, request: AuthorizationRequest, email?: string): string {
+function newInteraction(state: EmulatorState, request: AuthorizationRequest, session?: BrowserSession): string {
   const id = randomBytes(16).toString('base64url');
-  state.interactions.set(id, { request, email });
+  state.interactions.set(id, { request, session });
   return id;
 }

@@ -1,7 +1,11 @@
 import type { DirectoryUser } from './users';
 
-/** The profile claims Palette puts in both the ID token and the userinfo answer. */
-export function profileClaims(user: DirectoryUser): Record<string, unknown> {
+/**
+ * The profile claims Palette puts in both the ID token and the userinfo answer.
+ * `groups` only when the `groups` scope was granted, as OIDC servers do for
+ * claims behind an optional scope.
+ */
+export function profileClaims(user: DirectoryUser, scope: string): Record<string, unknown> {
   return {
     sub: user.id,
     email: user.email,
@@ -9,7 +13,7 @@ export function profileClaims(user: DirectoryUser): Record<string, unknown> {
     given_name: user.given_name,
     family_name: user.family_name,
     name: user.name,
-    groups: [...user.groups],
+    ...(scope.split(' ').includes('groups') ? { groups: [...user.groups] } : {}),
     ...(user.picture ? { picture: user.picture } : {}),
   };
 }
@@ -18,18 +22,28 @@ export interface IdTokenContext {
   issuer: string;
   clientId: string;
   ttlSeconds: number;
+  /** Seconds since the epoch: becomes `iat`. */
+  now: number;
+  /** When the user authenticated, seconds since the epoch. */
+  authTime: number;
+  scope: string;
   nonce?: string;
+  acr?: string;
+  /** Length of an extra `emulator_padding` claim (the idTokenPadBytes fault). */
+  padBytes?: number;
 }
 
 export function idTokenClaims(user: DirectoryUser, ctx: IdTokenContext): Record<string, unknown> {
-  const iat = Math.floor(Date.now() / 1000);
   return {
     iss: ctx.issuer,
-    ...profileClaims(user),
+    ...profileClaims(user, ctx.scope),
     aud: ctx.clientId,
     azp: ctx.clientId,
-    iat,
-    exp: iat + ctx.ttlSeconds,
+    iat: ctx.now,
+    exp: ctx.now + ctx.ttlSeconds,
+    auth_time: ctx.authTime,
     ...(ctx.nonce !== undefined ? { nonce: ctx.nonce } : {}),
+    ...(ctx.acr !== undefined ? { acr: ctx.acr } : {}),
+    ...(ctx.padBytes ? { emulator_padding: 'x'.repeat(ctx.padBytes) } : {}),
   };
 }

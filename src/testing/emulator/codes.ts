@@ -11,6 +11,10 @@ export interface AuthorizationGrant {
   scope: string;
   nonce?: string;
   codeChallenge?: string;
+  /** When the user authenticated (seconds since the epoch): the ID token's `auth_time`. */
+  authTime: number;
+  /** The first requested `acr_values` entry, if any. */
+  acr?: string;
   /** Set when the code itself is the session token (sessionTokenAsCode). */
   sessionToken?: string;
 }
@@ -19,17 +23,20 @@ const CODE_LIFETIME_MS = 60_000;
 
 /** One-time authorization codes that expire after 60 seconds, like Palette's. */
 export class AuthorizationCodes {
-  readonly #store = new ExpiringStore<AuthorizationGrant>(CODE_LIFETIME_MS);
+  readonly #store: ExpiringStore<AuthorizationGrant>;
 
   constructor(
     private readonly sessionTokens: SessionTokens,
     private readonly sessionTokenAsCode: boolean,
     private readonly ttlSeconds: number,
-  ) {}
+    private readonly clock: () => number,
+  ) {
+    this.#store = new ExpiringStore(CODE_LIFETIME_MS, clock);
+  }
 
   issue(grant: Omit<AuthorizationGrant, 'sessionToken'>, user: DirectoryUser): string {
     if (this.sessionTokenAsCode) {
-      const sessionToken = this.sessionTokens.issue(user, this.ttlSeconds, Math.floor(Date.now() / 1000));
+      const sessionToken = this.sessionTokens.issue(user, this.ttlSeconds, Math.floor(this.clock() / 1000));
       this.#store.set(sessionToken, { ...grant, sessionToken });
       return sessionToken;
     }

@@ -2,7 +2,9 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import { createControls } from './controls';
 import { adminRouter } from './routes/admin';
 import { authorizeRoute } from './routes/authorize';
+import { dateHeader } from './dateHeader';
 import { discoveryRoute } from './routes/discovery';
+import { endSessionRoute } from './routes/endSession';
 import { consentRoute, loginRoute } from './routes/interaction';
 import { jwksRoute } from './routes/jwks';
 import { tokenRoute } from './routes/token';
@@ -37,9 +39,12 @@ export function buildEmulatorApp(state: EmulatorState): Express {
   tenant.post('/token', tokenRoute(state));
   tenant.get('/userinfo', userinfoRoute(state));
   tenant.post('/userinfo', userinfoRoute(state));
+  tenant.get('/logout', endSessionRoute(state));
+  tenant.post('/logout', endSessionRoute(state));
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(dateHeader(state.faults, state.options.clock));
   app.use(state.urls.tenantPath, tenant);
   app.use('/__emulator', adminRouter(state));
   app.use(quietErrors(state.options.logger));

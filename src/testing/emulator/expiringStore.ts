@@ -5,17 +5,20 @@
 export class ExpiringStore<T> {
   readonly #entries = new Map<string, { value: T; expiresAt: number }>();
 
-  constructor(private readonly lifetimeMs: number) {}
+  constructor(
+    private readonly lifetimeMs: number,
+    private readonly clock: () => number = () => Date.now(),
+  ) {}
 
   set(key: string, value: T): void {
     this.#sweep();
-    this.#entries.set(key, { value, expiresAt: Date.now() + this.lifetimeMs });
+    this.#entries.set(key, { value, expiresAt: this.clock() + this.lifetimeMs });
   }
 
   get(key: string): T | undefined {
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
-    if (entry.expiresAt <= Date.now()) {
+    if (entry.expiresAt <= this.clock()) {
       this.#entries.delete(key);
       return undefined;
     }
@@ -34,7 +37,7 @@ export class ExpiringStore<T> {
   }
 
   #sweep(): void {
-    const now = Date.now();
+    const now = this.clock();
     for (const [key, entry] of this.#entries) {
       if (entry.expiresAt <= now) this.#entries.delete(key);
     }

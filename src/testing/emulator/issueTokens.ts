@@ -17,16 +17,27 @@ export interface TokenResponse {
 
 export function issueTokens(state: EmulatorState, grant: AuthorizationGrant, user: DirectoryUser): TokenResponse {
   const ttl = state.options.idTokenTtlSeconds;
-  const claims = idTokenClaims(user, { issuer: state.urls.issuer, clientId: grant.clientId, ttlSeconds: ttl, nonce: grant.nonce });
+  const now = Math.floor(state.options.clock() / 1000);
+  const claims = idTokenClaims(user, {
+    issuer: state.urls.issuer,
+    clientId: grant.clientId,
+    ttlSeconds: ttl,
+    now,
+    authTime: grant.authTime,
+    scope: grant.scope,
+    nonce: grant.nonce,
+    acr: grant.acr,
+    padBytes: state.faults.idTokenPadBytes,
+  });
   const accessToken = randomBytes(32).toString('base64url');
-  state.accessTokens.set(accessToken, { email: user.email, clientId: grant.clientId });
+  state.accessTokens.set(accessToken, { email: user.email, clientId: grant.clientId, scope: grant.scope });
   return {
     access_token: accessToken,
     token_type: 'Bearer',
     expires_in: ttl,
     id_token: buildIdToken(state, claims),
     // Where the code was the session token, the tenant hands the same one back.
-    refresh_token: grant.sessionToken ?? state.sessionTokens.issue(user, ttl, Math.floor(Date.now() / 1000)),
+    refresh_token: grant.sessionToken ?? state.sessionTokens.issue(user, ttl, now),
     scope: grant.scope,
   };
 }

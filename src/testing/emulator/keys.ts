@@ -1,4 +1,4 @@
-import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { Jwks } from './types';
 
 export interface SigningKey {
@@ -24,6 +24,19 @@ export class SigningKeys {
     const next = generateSigningKey();
     this.#keys = keepOld ? [...this.#keys, next] : [next];
     return next.kid;
+  }
+
+  /** The end of a rollover: an older key leaves the JWKS, and tokens it signed no longer verify. */
+  withdraw(kid: string): void {
+    if (kid === this.current.kid) throw new Error('SpectroCloud emulator: the current signing key cannot be withdrawn; rotate first');
+    if (!this.#keys.some(k => k.kid === kid)) throw new Error('SpectroCloud emulator: no published key has that kid');
+    this.#keys = this.#keys.filter(k => k.kid !== kid);
+  }
+
+  /** The public half of a published key, for checking tokens this emulator signed. */
+  publicKey(kid: unknown): KeyObject | undefined {
+    const key = this.#keys.find(k => k.kid === kid);
+    return key ? createPublicKey(key.privateKey) : undefined;
   }
 }
 

@@ -12,6 +12,8 @@ export interface ResolvedOptions {
   requirePkce: boolean;
   autoApprove: boolean;
   logger: { info(msg: string): void };
+  /** Milliseconds since the epoch: the one time source of every route and store. */
+  clock: () => number;
 }
 
 const silent = { info() {} };
@@ -26,6 +28,9 @@ export function resolveOptions(options: SpectroCloudEmulatorOptions): ResolvedOp
   if (!Number.isInteger(ttl) || ttl <= 0) {
     throw new Error('SpectroCloud emulator: option "idTokenTtlSeconds" must be a positive integer');
   }
+  if (options.clock !== undefined && typeof options.clock !== 'function') {
+    throw new Error('SpectroCloud emulator: option "clock" must be a function returning milliseconds since the epoch');
+  }
   const tenantId = options.tenantId ?? 'tenant-local';
   if (!/^[A-Za-z0-9._-]+$/.test(tenantId)) {
     throw new Error('SpectroCloud emulator: option "tenantId" may only contain letters, digits, ".", "_" and "-"');
@@ -34,13 +39,19 @@ export function resolveOptions(options: SpectroCloudEmulatorOptions): ResolvedOp
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 0,
     tenantId,
-    clients: options.clients.map(c => ({ ...c, redirectUris: [...c.redirectUris] })),
+    clients: options.clients.map(c => ({
+      ...c,
+      redirectUris: [...c.redirectUris],
+      postLogoutRedirectUris: [...(c.postLogoutRedirectUris ?? [])],
+    })),
     idTokenTtlSeconds: ttl,
     sessionTokenAsCode: options.sessionTokenAsCode ?? false,
     discovery: options.discovery ?? true,
     requirePkce: options.requirePkce ?? false,
     autoApprove: options.autoApprove ?? false,
     logger: options.logger ?? silent,
+    // Looked up at each call, so fake timers (vi.setSystemTime) move the emulator too.
+    clock: options.clock ?? (() => Date.now()),
   };
 }
 
@@ -53,6 +64,12 @@ function checkClient(client: EmulatorClient, index: number): void {
   }
   for (const uri of client.redirectUris) {
     if (!isAbsoluteUrl(uri)) throw new Error(`${where}.redirectUris" contains "${uri}", which is not an absolute URL`);
+  }
+  const postLogout = client.postLogoutRedirectUris;
+  if (postLogout === undefined) return;
+  if (!Array.isArray(postLogout)) throw new Error(`${where}.postLogoutRedirectUris" must be a list of absolute URLs`);
+  for (const uri of postLogout) {
+    if (!isAbsoluteUrl(uri)) throw new Error(`${where}.postLogoutRedirectUris" contains "${uri}", which is not an absolute URL`);
   }
 }
 

@@ -5,25 +5,52 @@ import { ExpiringStore } from './expiringStore';
 const COOKIE = 'spectrocloud_emulator_session';
 const SESSION_LIFETIME_MS = 12 * 60 * 60 * 1000;
 
+/** Who is signed in at the emulator, and since when. */
+export interface BrowserSession {
+  email: string;
+  /** When the user last authenticated, in seconds since the epoch: the ID token's `auth_time`. */
+  authTime: number;
+}
+
+export interface BrowserSessionOptions {
+  cookiePath: string;
+  /** Over HTTPS the cookie is `Secure`, as a real tenant's is. */
+  secure: boolean;
+  clock: () => number;
+}
+
 /**
  * The emulator's own sign-in session, a cookie on the emulator's origin, so
- * that SSO and `prompt=none` behave as they do against a real tenant.
+ * that SSO, `prompt=none`, `max_age` and sign-out behave as they do against a
+ * real tenant.
  */
 export class BrowserSessions {
-  readonly #store = new ExpiringStore<string>(SESSION_LIFETIME_MS);
+  readonly #store: ExpiringStore<BrowserSession>;
 
-  constructor(private readonly cookiePath: string) {}
-
-  start(res: Response, email: string): void {
-    const id = randomBytes(24).toString('base64url');
-    this.#store.set(id, email);
-    res.cookie(COOKIE, id, { httpOnly: true, sameSite: 'lax', path: this.cookiePath });
+  constructor(private readonly options: BrowserSessionOptions) {
+    this.#store = new ExpiringStore(SESSION_LIFETIME_MS, options.clock);
   }
 
-  /** The signed-in email, if the browser has a live session. */
-  email(req: Request): string | undefined {
+  /** A fresh authentication: a new session id, so a fixed one can never be reused. */
+  start(res: Response, email: string): BrowserSession {
+    const id = randomBytes(24).toString('base64url');
+    const session = { email, authTime: Math.floor(this.options.clock() / 1000) };
+    this.#store.set(id, session);
+    res.cookie(COOKIE, id, { httpOnly: true, sameSite: 'lax', secure: this.options.secure, path: this.options.cookiePath });
+    return session;
+  }
+
+  /** The browser's live session, if it has one. */
+  current(req: Request): BrowserSession | undefined {
     const id = readCookie(req.headers.cookie, COOKIE);
     return id ? this.#store.get(id) : undefined;
+  }
+
+  /** Forgets the session server-side (a replayed cookie is worthless) and clears the cookie. */
+  end(req: Request, res: Response): void {
+    const id = readCookie(req.headers.cookie, COOKIE);
+    if (id) this.#store.delete(id);
+    res.clearCookie(COOKIE, { httpOnly: true, sameSite: 'lax', secure: this.options.secure, path: this.options.cookiePath });
   }
 }
 

@@ -4,8 +4,9 @@ import { ExpiringStore } from './expiringStore';
 import { SigningKeys } from './keys';
 import { resolveOptions, type ResolvedOptions } from './options';
 import { SessionTokens } from './sessionTokens';
-import { BrowserSessions } from './sessions';
-import type { EmulatorFaults, EmulatorStats, SpectroCloudEmulatorOptions } from './types';
+import { BrowserSessions, type BrowserSession } from './sessions';
+import { StalledRequests } from './stalledRequests';
+import type { AuthorizationRequestParams, EmulatorFaults, EmulatorStats, SpectroCloudEmulatorOptions } from './types';
 import { emulatorUrls, type EmulatorUrls } from './urls';
 import { loadUsersFile, UserDirectory } from './users';
 
@@ -13,13 +14,14 @@ import { loadUsersFile, UserDirectory } from './users';
 export interface AccessGrant {
   email: string;
   clientId: string;
+  scope: string;
 }
 
 /** An authorization request waiting for the user at the login or consent page. */
 export interface Interaction {
   request: AuthorizationRequest;
-  /** Set once the user picked an account and only consent is left. */
-  email?: string;
+  /** Set once the user signed in and only consent is left. */
+  session?: BrowserSession;
 }
 
 /** Everything the routes share. One per emulator instance; nothing global. */
@@ -34,26 +36,33 @@ export interface EmulatorState {
   interactions: ExpiringStore<Interaction>;
   sessions: BrowserSessions;
   faults: EmulatorFaults;
+  /** Token requests held by the tokenStall fault. */
+  stalledTokenRequests: StalledRequests;
   stats: EmulatorStats;
+  /** What the last authorization request carried, for tests to assert on. */
+  lastAuthorizationRequest?: AuthorizationRequestParams;
 }
 
 const INTERACTION_LIFETIME_MS = 10 * 60 * 1000;
 
 export function createEmulatorState(options: SpectroCloudEmulatorOptions, baseUrl: string): EmulatorState {
   const resolved = resolveOptions(options);
+  const { clock } = resolved;
   const urls = emulatorUrls(baseUrl, resolved.tenantId);
-  const sessionTokens = new SessionTokens();
+  const sessionTokens = new SessionTokens(clock);
+  const faults: EmulatorFaults = {};
   return {
     options: resolved,
     urls,
     keys: new SigningKeys(),
     sessionTokens,
     users: new UserDirectory([...(options.users ?? []), ...(options.usersFile ? loadUsersFile(options.usersFile) : [])]),
-    codes: new AuthorizationCodes(sessionTokens, resolved.sessionTokenAsCode, resolved.idTokenTtlSeconds),
-    accessTokens: new ExpiringStore(resolved.idTokenTtlSeconds * 1000),
-    interactions: new ExpiringStore(INTERACTION_LIFETIME_MS),
-    sessions: new BrowserSessions(new URL(urls.issuer).pathname),
-    faults: {},
-    stats: { jwksRequests: 0, tokenRequests: 0, discoveryRequests: 0, authorizationRequests: 0 },
+    codes: new AuthorizationCodes(sessionTokens, resolved.sessionTokenAsCode, resolved.idTokenTtlSeconds, clock),
+    accessTokens: new ExpiringStore(resolved.idTokenTtlSeconds * 1000, clock),
+    interactions: new ExpiringStore(INTERACTION_LIFETIME_MS, clock),
+    sessions: new BrowserSessions({ cookiePath: new URL(urls.issuer).pathname, secure: urls.url.startsWith('https:'), clock }),
+    faults,
+    stalledTokenRequests: new StalledRequests(() => faults.tokenStall === true),
+    stats: { jwksRequests: 0, tokenRequests: 0, discoveryRequests: 0, authorizationRequests: 0, endSessionRequests: 0 },
   };
 }

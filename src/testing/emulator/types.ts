@@ -20,6 +20,18 @@ export interface EmulatorClient {
   clientSecret: string;
   /** Compared exactly, like Palette does. */
   redirectUris: string[];
+  /**
+   * Where the end-session endpoint may send the browser after sign-out
+   * (`post_logout_redirect_uri`), compared exactly. Default: none, so every
+   * `post_logout_redirect_uri` is refused until it is registered here.
+   */
+  postLogoutRedirectUris?: string[];
+}
+
+/** PEM texts for serving over HTTPS. */
+export interface EmulatorTls {
+  key: string;
+  cert: string;
 }
 
 export interface SpectroCloudEmulatorOptions {
@@ -45,6 +57,14 @@ export interface SpectroCloudEmulatorOptions {
   autoApprove?: boolean;
   /** Default: silent. Never receives tokens, codes or secrets. */
   logger?: { info(msg: string): void };
+  /** Serve over HTTPS with this key and certificate; every URL then starts with https://. */
+  tls?: EmulatorTls;
+  /**
+   * Milliseconds since the epoch, default `Date.now`. Inject one to move the
+   * emulator's time (token `iat`/`exp`, `auth_time`, `max_age`, code and session
+   * lifetimes) without waiting.
+   */
+  clock?: () => number;
 }
 
 /** How `signIdToken` (and the `idToken` fault) signs; every field is optional. */
@@ -80,6 +100,20 @@ export interface EmulatorFaults {
   discoveryDown?: boolean;
   /** Replaces the id_token of every token response while set (JS API only). */
   idToken?: (ctx: IdTokenFaultContext) => string;
+  /**
+   * The token endpoint reads the request and never answers while set. Once
+   * cleared, waiting requests are answered normally; a request whose client
+   * hung up is dropped at once, so no socket stays open on the emulator side.
+   */
+  tokenStall?: boolean;
+  /** The token endpoint's JSON answer is padded (member `emulator_padding`) to exactly this many bytes. */
+  tokenBodyBytes?: number;
+  /** ID tokens carry an extra claim `emulator_padding` of this many characters. */
+  idTokenPadBytes?: number;
+  /** The discovery document names this issuer instead of the real one. */
+  discoveryIssuer?: string;
+  /** Every HTTP `Date` header is shifted by this many seconds (negative: in the past). */
+  dateSkewSeconds?: number;
 }
 
 export interface EmulatorStats {
@@ -87,7 +121,11 @@ export interface EmulatorStats {
   tokenRequests: number;
   discoveryRequests: number;
   authorizationRequests: number;
+  endSessionRequests: number;
 }
+
+/** The parameters of an authorization request exactly as they arrived (string values only). */
+export type AuthorizationRequestParams = Record<string, string | string[]>;
 
 export interface Jwks {
   keys: Array<Record<string, unknown>>;
@@ -104,6 +142,8 @@ export interface SpectroCloudEmulatorControls {
   readonly jwksUrl: string;
   readonly userinfoUrl: string;
   readonly discoveryUrl: string;
+  /** RP-Initiated Logout: url + /v1/oidc/tenant/<tenantId>/logout */
+  readonly endSessionUrl: string;
   /** Live counters; read them before and after to measure caching. */
   readonly stats: EmulatorStats;
   /** The JWKS document as currently published. */
@@ -114,8 +154,14 @@ export interface SpectroCloudEmulatorControls {
   faults: EmulatorFaults;
   setFaults(f: Partial<EmulatorFaults>): void;
   resetFaults(): void;
-  /** New RSA key with a new kid; signs all new tokens. Returns the new kid. */
+  /** New RSA key with a new kid; signs all new tokens. `keepOld: false` withdraws every older key. Returns the new kid. */
   rotateKeys(opts?: { keepOld?: boolean }): string;
+  /** Removes an older key from the JWKS (tokens it signed stop verifying). The current key cannot be withdrawn. */
+  withdrawKey(kid: string): void;
+  /** The parameters of the last request that reached the authorization endpoint (a copy), or undefined before the first. */
+  readonly lastAuthorizationRequest: AuthorizationRequestParams | undefined;
+  /** Token requests held by the `tokenStall` fault right now. */
+  readonly stalledTokenRequests: number;
   /** Signs exactly the given claims (nothing is added), RS256 with the current key by default. */
   signIdToken(claims: Record<string, unknown>, opts?: SignOptions): string;
   /** The claims the token endpoint would put in an ID token for this user; `overrides` win. */

@@ -9,6 +9,7 @@ export interface EmulatorUrls {
   jwksUrl: string;
   userinfoUrl: string;
   discoveryUrl: string;
+  endSessionUrl: string;
 }
 
 export function emulatorUrls(baseUrl: string, tenantId: string): EmulatorUrls {
@@ -24,5 +25,6 @@ export function emulatorUrls(baseUrl: string, tenantId: string): EmulatorUrls {
     jwksUrl: `${issuer}/keys`,
     userinfoUrl: `${issuer}/userinfo`,
     discoveryUrl: `${issuer}/.well-known/openid-configuration`,
+    endSessionUrl: `${issuer}/logout`,
   };
 }

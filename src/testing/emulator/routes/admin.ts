@@ -1,10 +1,12 @@
 import express, { type Router } from 'express';
 import { applyFaults, clearFaults, faultsJson, parseFaultsJson } from '../faults';
 import type { EmulatorState } from '../state';
+import { adminKeysRouter } from './adminKeys';
 
 /**
  * Test controls over HTTP, for an emulator running in another process (the
- * CLI): faults to switch on and off, and the request counters.
+ * CLI): faults to switch on and off, key rollover, the request counters and
+ * the last authorization request.
  */
 export function adminRouter(state: EmulatorState): Router {
   const router = express.Router();
@@ -31,6 +33,13 @@ export function adminRouter(state: EmulatorState): Router {
   });
 
   router.get('/stats', (_req, res) => void res.json(state.stats));
+
+  router.get('/authorization-request', (_req, res) => {
+    if (!state.lastAuthorizationRequest) return void res.status(404).json({ error: 'not_found', error_description: 'no authorization request yet' });
+    res.json(state.lastAuthorizationRequest);
+  });
+
+  router.use('/keys', adminKeysRouter(state));
 
   return router;
 }

@@ -3,6 +3,7 @@ import { parseAuthorizationRequest } from '../authorizationRequest';
 import { continueAuthorization, deny } from '../authorizationFlow';
 import { sendErrorPage } from '../errorPage';
 import { redirectError } from '../redirects';
+import { snapshotParams } from '../requestParams';
 import type { EmulatorState } from '../state';
 
 /** The authorization endpoint, GET or POST as OpenID Connect Core requires. */
@@ -10,6 +11,7 @@ export function authorizeRoute(state: EmulatorState): RequestHandler {
   return (req, res) => {
     state.stats.authorizationRequests++;
     const params = req.method === 'POST' ? (req.body ?? {}) : req.query;
+    state.lastAuthorizationRequest = snapshotParams(params);
     const parsed = parseAuthorizationRequest(params, state.options);
     if (parsed.kind === 'page') return sendErrorPage(res, 400, parsed.message);
     if (parsed.kind === 'redirect') return redirectError(res, parsed.target, parsed.error, parsed.description);

@@ -10,11 +10,13 @@ export function discoveryRoute(state: EmulatorState): RequestHandler {
     if (state.faults.discoveryDown) return void res.status(503).json({ error: 'temporarily_unavailable' });
     const { urls } = state;
     res.json({
-      issuer: urls.issuer,
+      // The discoveryIssuer fault: a document that names another issuer, which clients must refuse.
+      issuer: state.faults.discoveryIssuer ?? urls.issuer,
       authorization_endpoint: urls.authorizationUrl,
       token_endpoint: urls.tokenUrl,
       jwks_uri: urls.jwksUrl,
       userinfo_endpoint: urls.userinfoUrl,
+      end_session_endpoint: urls.endSessionUrl,
       response_types_supported: ['code'],
       grant_types_supported: ['authorization_code'],
       subject_types_supported: ['public'],
@@ -22,7 +24,7 @@ export function discoveryRoute(state: EmulatorState): RequestHandler {
       code_challenge_methods_supported: ['S256'],
       token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
       scopes_supported: ['openid', 'profile', 'email', 'groups'],
-      claims_supported: ['iss', 'sub', 'aud', 'azp', 'exp', 'iat', 'nonce', 'email', 'email_verified', 'given_name', 'family_name', 'name', 'groups', 'picture'],
+      claims_supported: ['iss', 'sub', 'aud', 'azp', 'exp', 'iat', 'auth_time', 'nonce', 'acr', 'email', 'email_verified', 'given_name', 'family_name', 'name', 'groups', 'picture'],
       prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
     });
   };

@@ -21,9 +21,10 @@ export function loginRoute(state: EmulatorState): RequestHandler {
 export function consentRoute(state: EmulatorState): RequestHandler {
   return (req, res) => {
     const interaction = state.interactions.take(req.params.id);
-    const user = state.users.find(interaction?.email);
-    if (!interaction || !user) return sendErrorPage(res, 400, EXPIRED);
+    const session = interaction?.session;
+    const user = state.users.find(session?.email);
+    if (!interaction || !session || !user) return sendErrorPage(res, 400, EXPIRED);
     if (req.body?.action !== 'allow') return deny(res, interaction.request);
-    approve(res, state, interaction.request, user);
+    approve(res, state, interaction.request, user, session);
   };
 }

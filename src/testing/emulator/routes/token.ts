@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import { authenticateClient } from '../clientAuth';
 import { issueTokens } from '../issueTokens';
 import { OAuthError, sendOAuthError } from '../oauthError';
+import { paddedJson } from '../paddedJson';
 import { redeemCode } from '../redeemCode';
 import type { EmulatorState } from '../state';
 
@@ -9,6 +10,8 @@ import type { EmulatorState } from '../state';
 export function tokenRoute(state: EmulatorState): RequestHandler {
   return async (req, res, next) => {
     state.stats.tokenRequests++;
+    // Held until the fault is cleared; nothing to answer when the client gave up meanwhile.
+    if (state.faults.tokenStall && !(await state.stalledTokenRequests.hold(res))) return;
     if (state.faults.tokenDelayMs) await delay(state.faults.tokenDelayMs);
     try {
       if (state.faults.tokenStatus) throw faultError(state.faults.tokenStatus);
@@ -22,7 +25,10 @@ export function tokenRoute(state: EmulatorState): RequestHandler {
       const { grant, user } = redeemCode(state, client, body);
       const tokens = issueTokens(state, grant, user);
       state.options.logger.info(`token: issued tokens to client "${client.clientId}"`);
-      res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' }).json(tokens);
+      res
+        .set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' })
+        .type('json')
+        .send(paddedJson({ ...tokens }, state.faults.tokenBodyBytes));
     } catch (err) {
       if (!(err instanceof OAuthError)) return next(err);
       state.options.logger.info(`token: refused (${err.error})`);

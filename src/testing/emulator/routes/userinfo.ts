@@ -8,12 +8,12 @@ export function userinfoRoute(state: EmulatorState): RequestHandler {
     const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     const grant = token ? state.accessTokens.get(token) : undefined;
     const user = state.users.find(grant?.email);
-    if (!user) {
+    if (!grant || !user) {
       return void res
         .status(401)
         .set('WWW-Authenticate', 'Bearer error="invalid_token"')
         .json({ error: 'invalid_token', error_description: 'the access token is invalid or expired' });
     }
-    res.set('Cache-Control', 'no-store').json(profileClaims(user));
+    res.set('Cache-Control', 'no-store').json(profileClaims(user, grant.scope));
   };
 }
