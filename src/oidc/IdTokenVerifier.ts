@@ -88,6 +88,28 @@ export class IdTokenVerifier {
     return claims;
   }
 
+  /**
+   * The signing keys SpectroCloud publishes, read as verify() reads them, and
+   * whether this verifier could check a token with each one (an allowed
+   * algorithm, a matching key type). For diagnostics (the doctor).
+   */
+  async publishedSigningKeys(): Promise<Array<{ kid?: string; alg?: string; keyType?: string; usable: boolean }>> {
+    const { jwksUrl } = await this.options.endpoints();
+    try {
+      const keys = await this.jwksFor(jwksUrl).client.getSigningKeys();
+      return keys.map(key => {
+        const keyType = createPublicKey(key.getPublicKey()).asymmetricKeyType;
+        const family = keyType === 'rsa' ? /^(RS|PS)/ : keyType === 'ec' ? /^ES/ : undefined;
+        const usable = key.alg
+          ? this.options.algorithms.includes(key.alg) && (family?.test(key.alg) ?? false)
+          : this.options.algorithms.some(alg => family?.test(alg));
+        return { kid: key.kid, alg: key.alg, keyType, usable };
+      });
+    } catch (error) {
+      throw translateVerificationError(error);
+    }
+  }
+
   private checkClaims(claims: IdTokenClaims, nowSeconds: number, expectedNonce: string | undefined) {
     for (const claim of ['sub', 'exp', 'iat'] as const) {
       if (claims[claim] === undefined) throw claimError(claim, `missing required "${claim}" claim`);

@@ -1,0 +1,42 @@
+import type { ResolvedEndpoints } from '../../oidc/EndpointResolver';
+import { failed, passed, type CheckResult } from '../DoctorCheck';
+import { FIXES } from '../fixes';
+import type { DeploymentSettings } from './configCheck';
+
+/** The HTTP Date header counts whole seconds. */
+const DATE_RESOLUTION_SECONDS = 1;
+
+/**
+ * `clock-skew`: this machine's clock against the tenant's HTTP `Date`
+ * header. ID tokens carry `iat`/`exp` from the tenant's clock; a skew beyond
+ * clockTolerance makes every sign-in fail with "iat is in the future" or
+ * "expired". The request's own duration is taken out (mid-point).
+ */
+export async function checkClockSkew(
+  { settings }: DeploymentSettings,
+  endpoints: ResolvedEndpoints,
+  clock: () => number = Date.now,
+): Promise<CheckResult> {
+  const fail = (problem: string) => failed('clock-skew', problem, FIXES.clockSkew);
+  let serverDate: number;
+  let midpoint: number;
+  try {
+    const sent = clock();
+    const response = await fetch(endpoints.jwksUrl, { method: 'GET', signal: AbortSignal.timeout(settings.timeout) });
+    const received = clock();
+    await response.body?.cancel();
+    const header = response.headers.get('date');
+    serverDate = header ? Date.parse(header) : Number.NaN;
+    if (Number.isNaN(serverDate)) return fail('the tenant sent no usable HTTP Date header; cannot compare clocks');
+    midpoint = (sent + received) / 2;
+  } catch (error) {
+    return fail(`could not reach the tenant to read its clock (${(error as Error).name})`);
+  }
+  const skewSeconds = Math.round((serverDate - midpoint) / 1000);
+  const direction = skewSeconds > 0 ? 'behind' : 'ahead of';
+  const detail = skewSeconds === 0 ? 'this machine and the tenant agree' : `this machine is ${Math.abs(skewSeconds)}s ${direction} the tenant`;
+  if (Math.abs(skewSeconds) > settings.clockTolerance + DATE_RESOLUTION_SECONDS) {
+    return fail(`${detail}, more than clockTolerance (${settings.clockTolerance}s): ID tokens would be refused`);
+  }
+  return passed('clock-skew', `${detail} (within clockTolerance ${settings.clockTolerance}s)`);
+}
