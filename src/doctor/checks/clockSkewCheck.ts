@@ -26,7 +26,8 @@ export async function checkClockSkew(
     const received = clock();
     await response.body?.cancel();
     const header = response.headers.get('date');
-    serverDate = header ? Date.parse(header) : Number.NaN;
+    // The header drops the milliseconds: the middle of that second is the best estimate.
+    serverDate = header ? Date.parse(header) + 500 : Number.NaN;
     if (Number.isNaN(serverDate)) return fail('the tenant sent no usable HTTP Date header; cannot compare clocks');
     midpoint = (sent + received) / 2;
   } catch (error) {
