@@ -57,6 +57,26 @@ export interface Config {
           tokenEndpointAuthMethod?: 'client_secret_post' | 'client_secret_basic';
           /** Allowed ID token signing algorithms (asymmetric only). Default `['RS256']`. */
           algorithms?: string[];
+          /** Largest answer read from any SpectroCloud endpoint, in bytes; larger ones are cut off while streaming. Default 1048576 (1 MiB). */
+          maxResponseBytes?: number;
+          /** Largest ID token accepted, in bytes, checked before parsing. Default 16384. */
+          maxIdTokenBytes?: number;
+          /**
+           * Proxy for every call to SpectroCloud, e.g. `http://proxy.example.com:3128`; `false` ignores
+           * HTTPS_PROXY / HTTP_PROXY. Default: HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment.
+           * @visibility secret
+           */
+          proxy?: string | false;
+          /** Extra trusted CA certificate(s), PEM text, for a private CA in front of SpectroCloud. */
+          ca?: string | string[];
+          /** Path of a PEM file with extra trusted CA certificate(s); read at startup. */
+          caFile?: string;
+          /** Seconds between two reads of the discovery document (endpoints and keys are followed without restart). Default 3600. */
+          discoveryRefreshInterval?: number;
+          /** Seconds a fetched JWKS is used; a key SpectroCloud withdrew stops working within this. Default 600. */
+          jwksCacheMaxAge?: number;
+          /** Seconds: an unknown `kid` refetches the JWKS at most once per this interval. Default 60. */
+          jwksRefetchInterval?: number;
           signIn?: {
             /** Tried in order; the first resolver that finds a user wins. */
             resolvers: Array<{

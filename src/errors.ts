@@ -20,6 +20,10 @@ export type SpectroCloudErrorCode =
   | 'ERR_TIMEOUT'
   | 'ERR_DISCOVERY'
   | 'ERR_JWKS_UNAVAILABLE'
+  | 'ERR_JWKS_RATE_LIMITED'
+  | 'ERR_ENDPOINT_UNREACHABLE'
+  | 'ERR_RESPONSE_TOO_LARGE'
+  | 'ERR_TLS'
   // the callback request itself
   | 'ERR_MISSING_CODE'
   | 'ERR_CALLBACK_UNEXPECTED'
@@ -33,6 +37,7 @@ export type SpectroCloudErrorCode =
   | 'ERR_ID_TOKEN_ALGORITHM'
   | 'ERR_ID_TOKEN_CLAIM'
   | 'ERR_ID_TOKEN_EXPIRED'
+  | 'ERR_ID_TOKEN_TOO_LARGE'
   // mapping the verified user to Backstage
   | 'ERR_PROFILE_NO_EMAIL'
   | 'ERR_USER_NOT_FOUND'
@@ -110,14 +115,24 @@ type NetworkErrorCode =
   | 'ERR_TOKEN_RESPONSE_INVALID'
   | 'ERR_TIMEOUT'
   | 'ERR_DISCOVERY'
-  | 'ERR_JWKS_UNAVAILABLE';
+  | 'ERR_JWKS_UNAVAILABLE'
+  | 'ERR_JWKS_RATE_LIMITED'
+  | 'ERR_ENDPOINT_UNREACHABLE'
+  | 'ERR_RESPONSE_TOO_LARGE'
+  | 'ERR_TLS';
+
+/** Which of SpectroCloud's endpoints a request went to (see src/http/OutboundClient). */
+export type SpectroCloudEndpoint = 'discovery' | 'token' | 'jwks' | 'userinfo' | 'revocation';
 
 /** We could not reach SpectroCloud, or what it sent could not be used. */
 export class SpectroCloudNetworkError extends SpectroCloudAuthError {
   declare readonly code: NetworkErrorCode;
+  /** The endpoint the failed request went to, when one request failed. */
+  readonly endpoint?: SpectroCloudEndpoint;
 
-  constructor(code: NetworkErrorCode, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
+  constructor(code: NetworkErrorCode, message: string, options?: { cause?: unknown; endpoint?: SpectroCloudEndpoint }) {
+    super(code, message, { cause: options?.cause });
+    if (options?.endpoint) this.endpoint = options.endpoint;
   }
 }
 
@@ -143,7 +158,8 @@ type TokenErrorCode =
   | 'ERR_ID_TOKEN_SIGNATURE'
   | 'ERR_ID_TOKEN_ALGORITHM'
   | 'ERR_ID_TOKEN_CLAIM'
-  | 'ERR_ID_TOKEN_EXPIRED';
+  | 'ERR_ID_TOKEN_EXPIRED'
+  | 'ERR_ID_TOKEN_TOO_LARGE';
 
 /** SpectroCloud answered, but we refused its ID token. `claim` names the offending claim. */
 export class SpectroCloudTokenError extends SpectroCloudAuthError {
@@ -196,6 +212,10 @@ export const ERROR_CLASS_OF_CODE: Readonly<Record<SpectroCloudErrorCode, string>
   ERR_TIMEOUT: 'SpectroCloudNetworkError',
   ERR_DISCOVERY: 'SpectroCloudNetworkError',
   ERR_JWKS_UNAVAILABLE: 'SpectroCloudNetworkError',
+  ERR_JWKS_RATE_LIMITED: 'SpectroCloudNetworkError',
+  ERR_ENDPOINT_UNREACHABLE: 'SpectroCloudNetworkError',
+  ERR_RESPONSE_TOO_LARGE: 'SpectroCloudNetworkError',
+  ERR_TLS: 'SpectroCloudNetworkError',
   ERR_MISSING_CODE: 'SpectroCloudRequestError',
   ERR_CALLBACK_UNEXPECTED: 'SpectroCloudRequestError',
   ERR_AUTHORIZE_URL: 'SpectroCloudRequestError',
@@ -207,6 +227,7 @@ export const ERROR_CLASS_OF_CODE: Readonly<Record<SpectroCloudErrorCode, string>
   ERR_ID_TOKEN_ALGORITHM: 'SpectroCloudTokenError',
   ERR_ID_TOKEN_CLAIM: 'SpectroCloudTokenError',
   ERR_ID_TOKEN_EXPIRED: 'SpectroCloudTokenError',
+  ERR_ID_TOKEN_TOO_LARGE: 'SpectroCloudTokenError',
   ERR_PROFILE_NO_EMAIL: 'SpectroCloudSignInError',
   ERR_USER_NOT_FOUND: 'SpectroCloudSignInError',
   ERR_SESSION_MISSING: 'SpectroCloudRefreshSessionError',

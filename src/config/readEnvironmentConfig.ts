@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import type { Config } from '@backstage/config';
 import { SpectroCloudConfigError } from '../errors';
+import type { ProxySetting } from '../http/connectionPool';
 
 export type TokenEndpointAuthMethod = 'client_secret_post' | 'client_secret_basic';
 export type Prompt = 'login' | 'none' | 'consent' | 'select_account';
@@ -22,6 +24,20 @@ export interface SpectroCloudEnvironmentConfig {
   timeout: number;
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
   algorithms: string[];
+  /** bytes: the largest answer read from any SpectroCloud endpoint */
+  maxResponseBytes: number;
+  /** bytes: the largest ID token accepted, checked before it is parsed */
+  maxIdTokenBytes: number;
+  /** `'environment'` unless `proxy` is set: a proxy URL, or false for none */
+  proxy: ProxySetting;
+  /** extra trusted CA certificates (PEM), from `ca` and `caFile` */
+  ca: string[];
+  /** seconds between two reads of the discovery document */
+  discoveryRefreshInterval: number;
+  /** seconds a fetched JWKS is used before it is fetched again (a withdrawn key stops working by then) */
+  jwksCacheMaxAge: number;
+  /** seconds: an unknown `kid` refetches the JWKS at most once per this interval */
+  jwksRefetchInterval: number;
 }
 
 const PROMPTS: Prompt[] = ['login', 'none', 'consent', 'select_account'];
@@ -31,12 +47,18 @@ const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS5
 const KNOWN_KEYS = [
   'clientId', 'clientSecret', 'authorizationUrl', 'callbackUrl', 'scope', 'additionalScopes', 'prompt',
   'tokenUrl', 'jwksUrl', 'metadataUrl', 'issuer', 'clockTolerance', 'timeout', 'tokenEndpointAuthMethod',
-  'algorithms', 'signIn',
+  'algorithms', 'signIn', 'maxResponseBytes', 'maxIdTokenBytes', 'proxy', 'ca', 'caFile',
+  'discoveryRefreshInterval', 'jwksCacheMaxAge', 'jwksRefetchInterval',
 ];
 
 export const DEFAULT_SCOPE = 'openid profile email';
 export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
 export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+export const DEFAULT_MAX_ID_TOKEN_BYTES = 16 * 1024;
+export const DEFAULT_DISCOVERY_REFRESH_SECONDS = 3600;
+export const DEFAULT_JWKS_CACHE_MAX_AGE_SECONDS = 600;
+export const DEFAULT_JWKS_REFETCH_INTERVAL_SECONDS = 60;
 
 /**
  * Reads and validates one environment block. Every problem names the full
@@ -124,7 +146,68 @@ export function readEnvironmentConfig(
     timeout: readNonNegativeNumber(config, 'timeout', at, DEFAULT_TIMEOUT_MS, 'milliseconds', 120_000),
     tokenEndpointAuthMethod,
     algorithms,
+    maxResponseBytes: readNonNegativeNumber(config, 'maxResponseBytes', at, DEFAULT_MAX_RESPONSE_BYTES, 'bytes', 64 * 1024 * 1024, 1024),
+    maxIdTokenBytes: readNonNegativeNumber(config, 'maxIdTokenBytes', at, DEFAULT_MAX_ID_TOKEN_BYTES, 'bytes', 1024 * 1024, 512),
+    proxy: readProxy(config, at),
+    ca: readCertificates(config, at),
+    discoveryRefreshInterval: readNonNegativeNumber(config, 'discoveryRefreshInterval', at, DEFAULT_DISCOVERY_REFRESH_SECONDS, 'seconds', 7 * 86_400, 1),
+    jwksCacheMaxAge: readNonNegativeNumber(config, 'jwksCacheMaxAge', at, DEFAULT_JWKS_CACHE_MAX_AGE_SECONDS, 'seconds', 86_400, 1),
+    jwksRefetchInterval: readNonNegativeNumber(config, 'jwksRefetchInterval', at, DEFAULT_JWKS_REFETCH_INTERVAL_SECONDS, 'seconds', 3_600),
   };
+}
+
+/** `proxy: http://proxy.example.com:3128`, or `proxy: false` to ignore HTTPS_PROXY for this provider. */
+function readProxy(config: Config, at: (key: string) => string): ProxySetting {
+  if (!config.has('proxy')) return 'environment';
+  const value = config.getOptional('proxy');
+  if (value === false) return false;
+  const example = "write a URL such as 'http://proxy.example.com:3128', or false to ignore HTTPS_PROXY and HTTP_PROXY";
+  if (typeof value !== 'string' || !value.trim()) {
+    throw new SpectroCloudConfigError(`Invalid '${at('proxy')}': ${example}.`, at('proxy'));
+  }
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    // The value may carry proxy credentials: never echo it.
+    throw new SpectroCloudConfigError(`Invalid URL in '${at('proxy')}': ${example}.`, at('proxy'));
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new SpectroCloudConfigError(`'${at('proxy')}' must be an http:// or https:// proxy URL (${url.protocol} is not supported).`, at('proxy'));
+  }
+  return url.toString();
+}
+
+/** `ca` (PEM text, or a list of them) and `caFile` (a PEM file, read now so a wrong path fails at startup). */
+function readCertificates(config: Config, at: (key: string) => string): string[] {
+  const inline = readOptional(
+    () => {
+      const raw = config.getOptional('ca');
+      return typeof raw === 'string' ? [raw] : config.getOptionalStringArray('ca');
+    },
+    at('ca'),
+    'a PEM certificate text or a list of them',
+  ) ?? [];
+  const file = readOptional(() => config.getOptionalString('caFile'), at('caFile'), 'a file path')?.trim();
+  const fromFile: string[] = [];
+  if (file) {
+    try {
+      fromFile.push(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new SpectroCloudConfigError(
+        `Cannot read '${at('caFile')}' (${(error as NodeJS.ErrnoException).code ?? 'unreadable'}). Point it at a PEM file with your CA certificate(s).`,
+        at('caFile'),
+      );
+    }
+  }
+  const pems = [...inline, ...fromFile];
+  pems.forEach((pem, index) => {
+    if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+      const key = index < inline.length ? 'ca' : 'caFile';
+      throw new SpectroCloudConfigError(`'${at(key)}' holds no PEM certificate (expected '-----BEGIN CERTIFICATE-----').`, at(key));
+    }
+  });
+  return pems;
 }
 
 function readScope(config: Config, at: (key: string) => string): string {
@@ -153,11 +236,12 @@ function readNonNegativeNumber(
   fallback: number,
   unit: string,
   max: number,
+  min = 0,
 ): number {
   const value = readOptional(() => config.getOptionalNumber(key), at(key), `a number of ${unit}`);
   if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value < 0 || value > max) {
-    throw new SpectroCloudConfigError(`Invalid '${at(key)}' value ${value}. Use a number of ${unit} between 0 and ${max}.`);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new SpectroCloudConfigError(`Invalid '${at(key)}' value ${value}. Use a number of ${unit} between ${min} and ${max}.`);
   }
   return value;
 }

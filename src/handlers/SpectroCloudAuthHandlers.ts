@@ -16,7 +16,9 @@ import type {
   OAuthStartResponse,
 } from '@backstage/plugin-auth-backend';
 import type { SpectroCloudEnvironmentConfig } from '../config/readEnvironmentConfig';
-import { SpectroCloudAuthError, SpectroCloudRefreshSessionError, SpectroCloudRequestError } from '../errors';
+import { SpectroCloudAuthError, SpectroCloudNetworkError, SpectroCloudRefreshSessionError, SpectroCloudRequestError } from '../errors';
+import { createOutboundClient } from '../http/createOutboundClient';
+import type { OutboundClient } from '../http/OutboundClient';
 import { EndpointResolver } from '../oidc/EndpointResolver';
 import { withUserInfo } from '../oidc/fetchUserInfo';
 import { revokeRefreshToken } from '../oidc/revokeRefreshToken';
@@ -74,6 +76,7 @@ export interface SpectroCloudAuthHandlersOptions {
  * and the refresh cookie around them.
  */
 export class SpectroCloudAuthHandlers implements OAuthHandlers {
+  private readonly http: OutboundClient;
   private readonly endpoints: EndpointResolver;
   private readonly verifier: IdTokenVerifier;
   private readonly binding: BrowserBinding;
@@ -84,12 +87,16 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
   constructor(private readonly options: SpectroCloudAuthHandlersOptions) {
     const { config, providerId, environment } = options;
     this.clock = options.clock ?? Date.now;
-    this.endpoints = new EndpointResolver(config, options.logger, this.clock);
+    this.http = createOutboundClient(config);
+    this.endpoints = new EndpointResolver(config, this.http, options.logger, this.clock);
     this.verifier = new IdTokenVerifier({
       clientId: config.clientId,
       algorithms: config.algorithms,
       clockTolerance: config.clockTolerance,
-      timeout: config.timeout,
+      http: this.http,
+      maxIdTokenBytes: config.maxIdTokenBytes,
+      jwksCacheMaxAgeMs: config.jwksCacheMaxAge * 1000,
+      jwksRefetchIntervalMs: config.jwksRefetchInterval * 1000,
       endpoints: () => this.endpoints.resolve(),
       clock: this.clock,
     });
@@ -103,7 +110,7 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
       callbackUrl: config.callbackUrl,
       cookieConfigurer: options.cookieConfigurer,
     });
-    this.strategyFor = strategyPerTokenUrl(config, this.verifier, req => this.binding.forCallback(req).nonce);
+    this.strategyFor = strategyPerTokenUrl(config, this.verifier, req => this.binding.forCallback(req).nonce, this.http);
     // Warm discovery so the first sign-in does not wait for it; failures fall back quietly.
     this.endpoints.resolve().catch(() => undefined);
   }
@@ -121,7 +128,7 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
         nonce: bound.nonce,
         codeChallenge: bound.codeChallenge,
       },
-      this.options.config.timeout,
+      strategyBackstopMs(this.options.config.timeout),
     );
     if (outcome.kind !== 'redirect') throw new SpectroCloudRequestError('ERR_AUTHORIZE_URL', 'Could not build the SpectroCloud sign-in URL');
     return { url: outcome.url, status: outcome.status };
@@ -142,11 +149,11 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
         this.strategyFor(tokenUrl),
         req,
         { codeVerifier: bound.codeVerifier },
-        this.options.config.timeout,
+        strategyBackstopMs(this.options.config.timeout),
       );
       if (outcome.kind !== 'success') throw new SpectroCloudRequestError('ERR_CALLBACK_UNEXPECTED', 'The sign-in callback did not complete the code exchange; start the sign-in again');
       const tokens = outcome.user as SpectroCloudTokenSet;
-      const claims = await withUserInfo(tokens.claims, userinfoUrl, tokens.accessToken, this.options.config.timeout);
+      const claims = await withUserInfo(tokens.claims, userinfoUrl, tokens.accessToken, this.http);
 
       const sessionToken = findSessionToken(tokens.refreshToken, code);
       const realRefreshToken = tokens.refreshToken && tokens.refreshToken !== sessionToken ? tokens.refreshToken : undefined;
@@ -191,7 +198,7 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
     if (verified.sub !== subjectOf(payload.idToken)) {
       throw new SpectroCloudRefreshSessionError('ERR_SESSION_SUBJECT_CHANGED', 'The refreshed ID token is for another user; sign in again');
     }
-    const claims = await withUserInfo(verified, userinfoUrl, refreshed.accessToken, this.options.config.timeout);
+    const claims = await withUserInfo(verified, userinfoUrl, refreshed.accessToken, this.http);
     const response = await this.respond(claims, idToken, refreshed.accessToken, refreshed.params);
     const next: SessionPayload = {
       ...payload,
@@ -218,7 +225,7 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
   private async revoke(refreshToken: string) {
     const { revocationUrl } = await this.endpoints.resolve();
     if (!revocationUrl) return;
-    const outcome = await revokeRefreshToken(revocationUrl, refreshToken, this.options.config);
+    const outcome = await revokeRefreshToken(revocationUrl, refreshToken, this.options.config, this.http);
     if (!outcome.ok) this.options.logger.warn(`Could not revoke the refresh token at sign-out (${outcome.reason})`);
   }
 
@@ -256,7 +263,8 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
       if ((error as SpectroCloudAuthError).code === 'ERR_ID_TOKEN_EXPIRED') {
         throw new SpectroCloudRefreshSessionError('ERR_SESSION_EXPIRED', 'Your SpectroCloud session has expired; sign in again', { cause: error });
       }
-      if ((error as SpectroCloudAuthError).code === 'ERR_JWKS_UNAVAILABLE') throw error;
+      // SpectroCloud or its keys are out of reach for now: the session itself may be fine.
+      if (error instanceof SpectroCloudNetworkError) throw error;
       throw new SpectroCloudRefreshSessionError('ERR_SESSION_UNVERIFIABLE', 'The SpectroCloud session could not be verified; sign in again', { cause: error });
     }
   }
@@ -264,6 +272,15 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
   private assertRedirectAllowed(state: Parameters<typeof assertRedirectAllowed>[0]) {
     assertRedirectAllowed(state, this.options.appUrl, this.options.isOriginAllowed);
   }
+}
+
+/**
+ * Each request to SpectroCloud ends at its own deadline (OutboundClient) with
+ * an error naming the endpoint; a code exchange makes at most two (token,
+ * JWKS), so the whole run's timer is only a backstop behind them.
+ */
+function strategyBackstopMs(requestTimeoutMs: number): number {
+  return 2 * requestTimeoutMs + 1_000;
 }
 
 function mergeScopes(configured: string, requested: string | undefined): string {

@@ -1,5 +1,7 @@
 import { deriveEndpoints } from './deriveEndpoints';
+import { readDiscoveryDocument } from './readDiscoveryDocument';
 import type { SpectroCloudEnvironmentConfig } from '../config/readEnvironmentConfig';
+import type { OutboundClient } from '../http/OutboundClient';
 
 export interface ResolvedEndpoints {
   issuer: string;
@@ -17,109 +19,98 @@ export interface EndpointResolverLogger {
   warn(message: string): void;
 }
 
-/** How long a failed discovery is trusted before it is tried again. */
+/** How long derived endpoints (discovery unreachable) are used before discovery is tried again. */
 const RETRY_AFTER_FAILURE_MS = 5 * 60_000;
+/** A refused document is read again after this long (the tenant may have fixed it), not at every sign-in. */
+const REREAD_REFUSED_AFTER_MS = 30_000;
+
+type ResolverConfig = Pick<
+  SpectroCloudEnvironmentConfig,
+  'authorizationUrl' | 'tokenUrl' | 'jwksUrl' | 'metadataUrl' | 'issuer' | 'discoveryRefreshInterval'
+>;
 
 /**
- * Resolves the issuer, token and JWKS endpoints once: explicit config wins,
+ * Resolves the issuer, token and JWKS endpoints: explicit config wins,
  * then `.well-known/openid-configuration`, then derivation from the
- * authorization URL. One discovery request is in flight at a time; a
- * failed discovery falls back to derived endpoints and is retried later.
+ * authorization URL. The discovery document is read again every
+ * `discoveryRefreshInterval` (by the injected clock, on the next call), so a
+ * tenant that moves endpoints or keys is followed without a restart; one
+ * read is in flight at a time. A document naming another issuer is refused
+ * (ERR_DISCOVERY, OIDC Discovery 1.0 section 4.3); an unreachable one falls
+ * back to the last good document, else to derived endpoints, and is retried.
  */
 export class EndpointResolver {
+  private current?: { endpoints: ResolvedEndpoints; until: number };
   private pending?: Promise<ResolvedEndpoints>;
-  private resolvedAt = 0;
+  private refusal?: { error: Error; until: number };
 
   constructor(
-    private readonly config: Pick<
-      SpectroCloudEnvironmentConfig,
-      'authorizationUrl' | 'tokenUrl' | 'jwksUrl' | 'metadataUrl' | 'issuer' | 'timeout'
-    >,
+    private readonly config: ResolverConfig,
+    private readonly http: OutboundClient,
     private readonly logger?: EndpointResolverLogger,
     private readonly clock: () => number = Date.now,
   ) {}
 
   resolve(): Promise<ResolvedEndpoints> {
-    if (this.pending) return this.pending;
-    this.pending = this.discover().then(endpoints => {
-      this.resolvedAt = this.clock();
-      if (endpoints.source === 'derived') {
-        // Let a later call try discovery again instead of caching a fallback forever.
-        setTimeout(() => this.expireFallback(), RETRY_AFTER_FAILURE_MS).unref();
-      }
-      return endpoints;
-    });
+    if (this.refusal && this.clock() < this.refusal.until) return Promise.reject(this.refusal.error);
+    if (this.current && this.clock() < this.current.until) return Promise.resolve(this.current.endpoints);
+    if (!this.pending) {
+      this.pending = this.discover().finally(() => (this.pending = undefined));
+    }
     return this.pending;
-  }
-
-  private expireFallback() {
-    if (this.clock() - this.resolvedAt >= RETRY_AFTER_FAILURE_MS) this.pending = undefined;
   }
 
   private async discover(): Promise<ResolvedEndpoints> {
     const derived = deriveEndpoints(this.config.authorizationUrl);
-    const explicit = {
-      issuer: this.config.issuer,
-      tokenUrl: this.config.tokenUrl,
-      jwksUrl: this.config.jwksUrl,
-    };
-    if (explicit.issuer && explicit.tokenUrl && explicit.jwksUrl && !this.config.metadataUrl) {
-      return { issuer: explicit.issuer, tokenUrl: explicit.tokenUrl, jwksUrl: explicit.jwksUrl, source: 'config' };
+    const { issuer, tokenUrl, jwksUrl, metadataUrl } = this.config;
+    if (issuer && tokenUrl && jwksUrl && !metadataUrl) {
+      return this.keep({ issuer, tokenUrl, jwksUrl, source: 'config' }, Number.POSITIVE_INFINITY);
     }
-    const metadataUrl = this.config.metadataUrl ?? `${explicit.issuer ?? derived.issuer}/.well-known/openid-configuration`;
-    const metadata = await this.fetchMetadata(metadataUrl);
-    if (metadata) {
-      return {
-        issuer: explicit.issuer ?? metadata.issuer,
-        tokenUrl: explicit.tokenUrl ?? metadata.token_endpoint,
-        jwksUrl: explicit.jwksUrl ?? metadata.jwks_uri,
-        revocationUrl: optionalUrl(metadata.revocation_endpoint),
-        userinfoUrl: optionalUrl(metadata.userinfo_endpoint),
+    const expectedIssuer = issuer ?? (metadataUrl ? issuerOfMetadataUrl(metadataUrl) : undefined) ?? derived.issuer;
+    const documentUrl = metadataUrl ?? `${issuer ?? derived.issuer}/.well-known/openid-configuration`;
+    this.refusal = undefined;
+    const outcome = await readDiscoveryDocument(this.http, documentUrl, expectedIssuer);
+    if (outcome.kind === 'refused') {
+      // A document for another issuer is an attack or a misconfiguration: never fall back from it.
+      this.current = undefined;
+      this.refusal = { error: outcome.error, until: this.clock() + REREAD_REFUSED_AFTER_MS };
+      throw outcome.error;
+    }
+    if (outcome.kind === 'unavailable') {
+      if (this.current?.endpoints.source === 'discovery') {
+        this.logger?.warn(`SpectroCloud discovery could not be read again (${outcome.error.code}); keeping the endpoints read before`);
+        return this.keep(this.current.endpoints, RETRY_AFTER_FAILURE_MS);
+      }
+      this.logger?.warn(`SpectroCloud discovery failed (${outcome.error.code}); deriving endpoints from authorizationUrl`);
+      return this.keep(
+        { issuer: issuer ?? derived.issuer, tokenUrl: tokenUrl ?? derived.tokenUrl, jwksUrl: jwksUrl ?? derived.jwksUrl, source: 'derived' },
+        RETRY_AFTER_FAILURE_MS,
+      );
+    }
+    const { document } = outcome;
+    return this.keep(
+      {
+        issuer: issuer ?? document.issuer,
+        tokenUrl: tokenUrl ?? document.tokenEndpoint,
+        jwksUrl: jwksUrl ?? document.jwksUri,
+        revocationUrl: document.revocationEndpoint,
+        userinfoUrl: document.userinfoEndpoint,
         source: 'discovery',
-      };
-    }
-    return {
-      issuer: explicit.issuer ?? derived.issuer,
-      tokenUrl: explicit.tokenUrl ?? derived.tokenUrl,
-      jwksUrl: explicit.jwksUrl ?? derived.jwksUrl,
-      source: 'derived',
-    };
+      },
+      this.config.discoveryRefreshInterval * 1000,
+    );
   }
 
-  private async fetchMetadata(
-    url: string,
-  ): Promise<DiscoveryDocument | undefined> {
-    try {
-      const response = await fetch(url, {
-        headers: { accept: 'application/json' },
-        signal: AbortSignal.timeout(this.config.timeout),
-      });
-      if (!response.ok) {
-        this.logger?.warn(`SpectroCloud discovery answered HTTP ${response.status}; deriving endpoints from authorizationUrl`);
-        return undefined;
-      }
-      const body = (await response.json()) as Record<string, unknown>;
-      const fields = ['issuer', 'token_endpoint', 'jwks_uri'] as const;
-      if (fields.some(field => typeof body[field] !== 'string')) {
-        this.logger?.warn('SpectroCloud discovery document lacks issuer, token_endpoint or jwks_uri; deriving endpoints');
-        return undefined;
-      }
-      return body as unknown as DiscoveryDocument;
-    } catch (error) {
-      this.logger?.warn(`SpectroCloud discovery failed (${(error as Error).name}); deriving endpoints from authorizationUrl`);
-      return undefined;
-    }
+  private keep(endpoints: ResolvedEndpoints, forMs: number): ResolvedEndpoints {
+    this.current = { endpoints, until: this.clock() + forMs };
+    return endpoints;
   }
 }
 
-interface DiscoveryDocument {
-  issuer: string;
-  token_endpoint: string;
-  jwks_uri: string;
-  revocation_endpoint?: unknown;
-  userinfo_endpoint?: unknown;
-}
-
-function optionalUrl(value: unknown): string | undefined {
-  return typeof value === 'string' && /^https?:\/\//.test(value) ? value : undefined;
+/** `https://host/x/.well-known/openid-configuration` is the document of issuer `https://host/x` (Discovery 1.0 section 4). */
+function issuerOfMetadataUrl(metadataUrl: string): string | undefined {
+  const suffix = '/.well-known/openid-configuration';
+  const url = new URL(metadataUrl);
+  if (!url.pathname.endsWith(suffix) || url.search) return undefined;
+  return `${url.origin}${url.pathname.slice(0, -suffix.length)}`;
 }

@@ -1,8 +1,8 @@
-import { createPublicKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import jwt, { type JwtHeader, type JwtPayload, type SigningKeyCallback } from 'jsonwebtoken';
-import jwksRsa, { type JwksClient } from 'jwks-rsa';
 import { SpectroCloudTokenError } from '../errors';
-import { createFreshConnectionAgent } from '../http/agents';
+import type { OutboundClient } from '../http/OutboundClient';
+import { SigningKeys } from './SigningKeys';
 import { translateVerificationError } from './translateVerificationError';
 
 export interface IdTokenClaims extends JwtPayload {
@@ -26,8 +26,14 @@ export interface IdTokenVerifierOptions {
   algorithms: string[];
   /** seconds */
   clockTolerance: number;
-  /** milliseconds, for JWKS requests */
-  timeout: number;
+  /** JWKS requests go through it */
+  http: OutboundClient;
+  /** bytes; a longer ID token is refused before it is parsed */
+  maxIdTokenBytes: number;
+  /** milliseconds a fetched JWKS is used (a withdrawn key stops working by then) */
+  jwksCacheMaxAgeMs: number;
+  /** milliseconds: an unknown `kid` refetches the JWKS at most once per this interval */
+  jwksRefetchIntervalMs: number;
   /** resolves the expected issuer and the JWKS URL (discovery may still be running) */
   endpoints: () => Promise<{ issuer: string; jwksUrl: string }>;
   /** milliseconds since epoch; injectable for tests */
@@ -35,17 +41,12 @@ export interface IdTokenVerifierOptions {
 }
 
 /**
- * Verifies SpectroCloud ID tokens before anything reads them: signature
- * through the published JWKS (cached, rate limited, one refetch for an
- * unknown `kid` so key rotation works), algorithm allow-list, `iss`, `aud`,
- * `azp`, `exp`, `iat`, `nbf` and `nonce`.
+ * Verifies SpectroCloud ID tokens before anything reads them: size, then
+ * signature through the published JWKS (see {@link SigningKeys}), algorithm
+ * allow-list, `iss`, `aud`, `azp`, `exp`, `iat`, `nbf` and `nonce`.
  */
-/** Parsed keys are kept as long as jwks-rsa keeps the JWKS, so a key SpectroCloud withdraws stops working. */
-const KEY_CACHE_MAX_AGE_MS = 10 * 60_000;
-const KEY_CACHE_MAX_ENTRIES = 16;
-
 export class IdTokenVerifier {
-  private jwks?: { url: string; client: JwksClient; keys: Map<string, { key: KeyObject; at: number }> };
+  private keys?: { url: string; signingKeys: SigningKeys };
   private readonly clock: () => number;
 
   constructor(private readonly options: IdTokenVerifierOptions) {
@@ -56,6 +57,14 @@ export class IdTokenVerifier {
   async verify(idToken: unknown, expected: { nonce?: string } = {}): Promise<IdTokenClaims> {
     if (typeof idToken !== 'string' || idToken.length === 0) {
       throw new SpectroCloudTokenError('ERR_ID_TOKEN_MISSING', 'SpectroCloud returned no ID token; request the "openid" scope');
+    }
+    // Before any parsing: decoding and verifying cost grow with the token.
+    const bytes = Buffer.byteLength(idToken);
+    if (bytes > this.options.maxIdTokenBytes) {
+      throw new SpectroCloudTokenError(
+        'ERR_ID_TOKEN_TOO_LARGE',
+        `ID token is ${bytes} bytes, more than the ${this.options.maxIdTokenBytes} allowed (maxIdTokenBytes); it was not read`,
+      );
     }
     const { issuer, jwksUrl } = await this.options.endpoints();
     const nowSeconds = Math.floor(this.clock() / 1000);
@@ -141,44 +150,29 @@ export class IdTokenVerifier {
       callback(new SpectroCloudTokenError('ERR_ID_TOKEN_ALGORITHM', `ID token uses algorithm "${header.alg}", which is not allowed`, { claim: 'alg' }));
       return;
     }
-    const jwks = this.jwksFor(jwksUrl);
-    // Parsing the PEM costs several times the RSA check itself: keep the KeyObject per kid.
-    const cacheKey = header.kid ?? '';
-    const cached = jwks.keys.get(cacheKey);
-    if (cached && this.clock() - cached.at < KEY_CACHE_MAX_AGE_MS) {
-      callback(null, cached.key);
-      return;
-    }
-    jwks.client.getSigningKey(header.kid).then(
-      signingKey => {
-        const key = createPublicKey(signingKey.getPublicKey());
-        if (jwks.keys.size >= KEY_CACHE_MAX_ENTRIES) jwks.keys.delete(jwks.keys.keys().next().value!);
-        jwks.keys.set(cacheKey, { key, at: this.clock() });
-        callback(null, key);
-      },
-      error => callback(error),
-    );
+    this.signingKeysFor(jwksUrl)
+      .keyFor(header.kid)
+      .then(
+        key => callback(null, key),
+        error => callback(error),
+      );
   }
 
-  private jwksFor(url: string) {
-    if (this.jwks?.url !== url) {
-      this.jwks = {
+  private signingKeysFor(url: string): SigningKeys {
+    // Discovery may move the JWKS: keys from another URL are not reused.
+    if (this.keys?.url !== url) {
+      this.keys = {
         url,
-        keys: new Map(),
-        client: jwksRsa({
-          jwksUri: url,
-          cache: true,
-          cacheMaxEntries: KEY_CACHE_MAX_ENTRIES,
-          cacheMaxAge: KEY_CACHE_MAX_AGE_MS,
-          rateLimit: true,
-          jwksRequestsPerMinute: 10,
-          timeout: this.options.timeout,
-          // JWKS fetches are rare: a fresh connection avoids reusing one the server already closed.
-          requestAgent: createFreshConnectionAgent(url),
+        signingKeys: new SigningKeys({
+          jwksUrl: url,
+          http: this.options.http,
+          cacheMaxAgeMs: this.options.jwksCacheMaxAgeMs,
+          refetchIntervalMs: this.options.jwksRefetchIntervalMs,
+          clock: this.clock,
         }),
       };
     }
-    return this.jwks;
+    return this.keys.signingKeys;
   }
 }
 

@@ -1,4 +1,5 @@
 import { SpectroCloudTokenError } from '../errors';
+import type { OutboundClient } from '../http/OutboundClient';
 import type { IdTokenClaims } from './IdTokenVerifier';
 
 const PROFILE_CLAIMS = ['email', 'email_verified', 'name', 'given_name', 'family_name', 'picture', 'groups'] as const;
@@ -13,17 +14,17 @@ export async function withUserInfo(
   claims: IdTokenClaims,
   userinfoUrl: string | undefined,
   accessToken: string,
-  timeout: number,
+  http: OutboundClient,
 ): Promise<IdTokenClaims> {
   if (claims.email || !userinfoUrl || !accessToken) return claims;
   let body: Record<string, unknown>;
   try {
-    const response = await fetch(userinfoUrl, {
+    const response = await http.request('userinfo', userinfoUrl, {
       headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/json' },
-      signal: AbortSignal.timeout(timeout),
     });
-    if (!response.ok) return claims;
-    body = (await response.json()) as Record<string, unknown>;
+    const json = response.json();
+    if (response.status !== 200 || !json || typeof json !== 'object') return claims;
+    body = json as Record<string, unknown>;
   } catch {
     return claims; // the missing email is reported by the profile step
   }

@@ -1,4 +1,6 @@
 import type { SpectroCloudEnvironmentConfig } from '../config/readEnvironmentConfig';
+import { SpectroCloudAuthError } from '../errors';
+import type { OutboundClient } from '../http/OutboundClient';
 import { clientAuthentication } from './clientAuthentication';
 
 /**
@@ -9,18 +11,18 @@ import { clientAuthentication } from './clientAuthentication';
 export async function revokeRefreshToken(
   revocationUrl: string,
   refreshToken: string,
-  config: Pick<SpectroCloudEnvironmentConfig, 'clientId' | 'clientSecret' | 'tokenEndpointAuthMethod' | 'timeout'>,
+  config: Pick<SpectroCloudEnvironmentConfig, 'clientId' | 'clientSecret' | 'tokenEndpointAuthMethod'>,
+  http: OutboundClient,
 ): Promise<{ ok: true } | { ok: false; reason: string }> {
   const auth = clientAuthentication(config.tokenEndpointAuthMethod, config.clientId, config.clientSecret);
   try {
-    const response = await fetch(revocationUrl, {
+    const response = await http.request('revocation', revocationUrl, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...auth.headers },
-      body: new URLSearchParams({ token: refreshToken, token_type_hint: 'refresh_token', ...auth.body }),
-      signal: AbortSignal.timeout(config.timeout),
+      body: new URLSearchParams({ token: refreshToken, token_type_hint: 'refresh_token', ...auth.body }).toString(),
     });
-    return response.ok ? { ok: true } : { ok: false, reason: `HTTP ${response.status}` };
+    return response.status >= 200 && response.status < 300 ? { ok: true } : { ok: false, reason: `HTTP ${response.status}` };
   } catch (error) {
-    return { ok: false, reason: (error as Error).name };
+    return { ok: false, reason: SpectroCloudAuthError.from(error).code };
   }
 }

@@ -1,17 +1,19 @@
 import querystring from 'node:querystring';
-import { OAuth2, type oauth2tokenCallback } from 'oauth';
+import type { oauth2tokenCallback } from 'oauth';
+import type { OutboundClient } from '../http/OutboundClient';
 import { basicAuthorization } from '../oidc/clientAuthentication';
+import { OutboundOAuth2 } from './OutboundOAuth2';
 
 /**
  * node-oauth always copies the client secret into the token request body.
  * With `client_secret_basic` it must travel only in the Authorization
  * header (RFC 6749 section 2.3.1: one authentication method per request),
  * so this client builds the body without it and leaves the HTTP work to
- * node-oauth.
+ * {@link OutboundOAuth2}.
  */
-export class BasicAuthOAuth2 extends OAuth2 {
-  constructor(clientId: string, clientSecret: string, authorizeUrl: string, tokenUrl: string) {
-    super(clientId, '', '', authorizeUrl, tokenUrl, { Authorization: basicAuthorization(clientId, clientSecret) });
+export class BasicAuthOAuth2 extends OutboundOAuth2 {
+  constructor(http: OutboundClient, clientId: string, clientSecret: string, authorizeUrl: string, tokenUrl: string) {
+    super(http, clientId, '', authorizeUrl, tokenUrl, { Authorization: basicAuthorization(clientId, clientSecret) });
   }
 
   override getOAuthAccessToken(code: string, params: any, callback?: oauth2tokenCallback): void {

@@ -4,7 +4,8 @@ import type { Prompt, TokenEndpointAuthMethod } from '../config/readEnvironmentC
 import { SpectroCloudIdpError } from '../errors';
 import type { IdTokenClaims, IdTokenVerifier } from '../oidc/IdTokenVerifier';
 import { BasicAuthOAuth2 } from './BasicAuthOAuth2';
-import { createKeepAliveAgent } from '../http/agents';
+import type { OutboundClient } from '../http/OutboundClient';
+import { OutboundOAuth2 } from './OutboundOAuth2';
 import { sanitizeIdpText } from './sanitizeIdpText';
 import { translateStrategyError } from './translateStrategyError';
 
@@ -18,6 +19,8 @@ export interface SpectroCloudStrategyOptions {
   prompt?: Prompt;
   tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
   verifier: IdTokenVerifier;
+  /** Every token request goes through it (deadline, size limit, proxy, CA). */
+  http: OutboundClient;
   /** The nonce this browser was given at sign-in start (see BrowserBinding). */
   expectedNonce(req: Request): string;
 }
@@ -95,10 +98,10 @@ export class SpectroCloudStrategy extends OAuth2Strategy {
     );
     this.name = 'spectrocloud';
     this.prompt = options.prompt;
-    if (options.tokenEndpointAuthMethod === 'client_secret_basic') {
-      this._oauth2 = new BasicAuthOAuth2(options.clientID, options.clientSecret, options.authorizationURL, options.tokenURL);
-    }
-    this._oauth2.setAgent(createKeepAliveAgent(options.tokenURL));
+    this._oauth2 =
+      options.tokenEndpointAuthMethod === 'client_secret_basic'
+        ? new BasicAuthOAuth2(options.http, options.clientID, options.clientSecret, options.authorizationURL, options.tokenURL)
+        : new OutboundOAuth2(options.http, options.clientID, options.clientSecret, options.authorizationURL, options.tokenURL);
   }
 
   override authorizationParams(options: Partial<SpectroCloudAuthorizeOptions>): object {

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import type { SpectroCloudEnvironmentConfig } from '../config/readEnvironmentConfig';
+import type { OutboundClient } from '../http/OutboundClient';
 import type { IdTokenVerifier } from '../oidc/IdTokenVerifier';
 import { SpectroCloudStrategy } from './SpectroCloudStrategy';
 
@@ -11,6 +12,7 @@ export function strategyPerTokenUrl(
   config: SpectroCloudEnvironmentConfig,
   verifier: IdTokenVerifier,
   expectedNonce: (req: Request) => string,
+  http: OutboundClient,
 ): (tokenUrl: string) => SpectroCloudStrategy {
   const strategies = new Map<string, SpectroCloudStrategy>();
   return tokenUrl => {
@@ -27,6 +29,7 @@ export function strategyPerTokenUrl(
         tokenEndpointAuthMethod: config.tokenEndpointAuthMethod,
         verifier,
         expectedNonce,
+        http,
       });
       strategies.set(tokenUrl, strategy);
     }
