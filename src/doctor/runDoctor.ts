@@ -7,6 +7,7 @@ import { checkConfig } from './checks/configCheck';
 import { checkDiscovery } from './checks/discoveryCheck';
 import { checkJwks } from './checks/jwksCheck';
 import { checkProxy } from './checks/proxyCheck';
+import { createOutboundClient } from '../http/createOutboundClient';
 import { collectSecrets } from './collectSecrets';
 import { FIXES } from './fixes';
 import { loadDeploymentConfig } from './loadDeploymentConfig';
@@ -43,13 +44,19 @@ export async function runDoctor(
 
   emit(checkCallbackUrl(deployment));
   emit(checkCa(deployment, env));
-  const { results, endpoints } = await checkDiscovery(deployment);
-  results.forEach(emit);
-  emit(await checkProxy(deployment, endpoints, env));
-  emit(await checkJwks(deployment, endpoints));
-  emit(await checkClockSkew(deployment, endpoints));
-  // Loaded last: the handlers pull in the whole legacy auth backend, which a broken config never needs.
-  const { checkStartUrl } = await import('./checks/startUrlCheck');
-  emit(await checkStartUrl(deployment));
+  // The provider's own outbound client: deadline, size limit, proxy and CA as sign-ins will have them.
+  const http = createOutboundClient(deployment.settings);
+  try {
+    const { results, endpoints } = await checkDiscovery(deployment, http);
+    results.forEach(emit);
+    emit(await checkProxy(deployment, endpoints, env));
+    emit(await checkJwks(deployment, http, endpoints));
+    emit(await checkClockSkew(deployment, http, endpoints));
+    // Loaded last: the handlers pull in the whole legacy auth backend, which a broken config never needs.
+    const { checkStartUrl } = await import('./checks/startUrlCheck');
+    emit(await checkStartUrl(deployment));
+  } finally {
+    http.close();
+  }
   return allOk;
 }

@@ -104,19 +104,19 @@ export class IdTokenVerifier {
    */
   async publishedSigningKeys(): Promise<Array<{ kid?: string; alg?: string; keyType?: string; usable: boolean }>> {
     const { jwksUrl } = await this.options.endpoints();
+    let keys: Awaited<ReturnType<SigningKeys['describe']>>;
     try {
-      const keys = await this.jwksFor(jwksUrl).client.getSigningKeys();
-      return keys.map(key => {
-        const keyType = createPublicKey(key.getPublicKey()).asymmetricKeyType;
-        const family = keyType === 'rsa' ? /^(RS|PS)/ : keyType === 'ec' ? /^ES/ : undefined;
-        const usable = key.alg
-          ? this.options.algorithms.includes(key.alg) && (family?.test(key.alg) ?? false)
-          : this.options.algorithms.some(alg => family?.test(alg));
-        return { kid: key.kid, alg: key.alg, keyType, usable };
-      });
+      keys = await this.signingKeysFor(jwksUrl).describe();
     } catch (error) {
       throw translateVerificationError(error);
     }
+    return keys.map(key => {
+      const family = key.keyType === 'rsa' ? /^(RS|PS)/ : key.keyType === 'ec' ? /^ES/ : undefined;
+      const usable = key.alg
+        ? this.options.algorithms.includes(key.alg) && (family?.test(key.alg) ?? false)
+        : this.options.algorithms.some(alg => family?.test(alg) ?? false);
+      return { ...key, usable };
+    });
   }
 
   private checkClaims(claims: IdTokenClaims, nowSeconds: number, expectedNonce: string | undefined) {

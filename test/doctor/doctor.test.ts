@@ -11,6 +11,7 @@ import { FIXES } from '../../src/doctor/fixes';
 import { runDoctor } from '../../src/doctor/runDoctor';
 import { findLeakedSecret, registerSecret } from '../support/secrets';
 import { createTempDir, removeTempDir } from '../support/tempDir';
+import { createTestCa } from '../support/testCa';
 
 const ROOT = join(__dirname, '../..');
 const CLIENT_ID = 'doctor-client';
@@ -59,8 +60,9 @@ afterAll(async () => {
 });
 
 /** An emulated tenant of its own per test, so faults never leak between tests running side by side. */
-async function tenant(faults: Partial<EmulatorFaults> = {}): Promise<SpectroCloudEmulator> {
+async function tenant(faults: Partial<EmulatorFaults> = {}, tls?: { key: string; cert: string }): Promise<SpectroCloudEmulator> {
   const emulator = await startSpectroCloudEmulator({
+    tls,
     clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: ['http://localhost:7007/api/auth/spectrocloud/handler/frame'] }],
     users: [{ email: 'alice@example.com' }],
   });
@@ -235,7 +237,7 @@ describe.concurrent('doctor checks against the emulator, one broken setting each
     expectNoSecret(output);
     expect(output.code).toBe(1);
     expect(output.lines.get('discovery')).toBe(
-      `fail discovery: SpectroCloud discovery answered HTTP 503; deriving endpoints from authorizationUrl; the provider would fall back to derived endpoints -> ${FIXES.discovery}`,
+      `fail discovery: SpectroCloud's discovery document answered HTTP 503 [ERR_DISCOVERY]; sign-in would use derived endpoints -> ${FIXES.discovery}`,
     );
     // The rest still runs on the derived endpoints, as the provider would.
     expect(output.lines.get('jwks')).toMatch(/^ok/);
@@ -247,7 +249,7 @@ describe.concurrent('doctor checks against the emulator, one broken setting each
     const output = await runDoctorInProcess(await deployment('issuer-mismatch', emulator));
     expect(output.code).toBe(1);
     expect(output.lines.get('issuer')).toBe(
-      `fail issuer: the discovery document names issuer 'https://other-tenant.example.com/v1/oidc/tenant/other', expected '${emulator.issuer}'; every ID token would fail its "iss" check -> ${FIXES.issuer}`,
+      `fail issuer: SpectroCloud's discovery document names another issuer than the one it was fetched for (OIDC Discovery 1.0 section 4.3); check authorizationUrl, issuer and metadataUrl [ERR_DISCOVERY]; expected '${emulator.issuer}' -> ${FIXES.issuer}`,
     );
   });
 
@@ -256,7 +258,7 @@ describe.concurrent('doctor checks against the emulator, one broken setting each
     const output = await runDoctorInProcess(await deployment('jwks-down', emulator));
     expect(output.code).toBe(1);
     expect(output.lines.get('jwks')).toBe(
-      `fail jwks: Could not load SpectroCloud's signing keys (JWKS endpoint unreachable or invalid) [ERR_JWKS_UNAVAILABLE] -> ${FIXES.jwks}`,
+      `fail jwks: SpectroCloud's signing keys (JWKS endpoint) answered HTTP 503 [ERR_JWKS_UNAVAILABLE] -> ${FIXES.jwks}`,
     );
   });
 
@@ -295,6 +297,35 @@ describe.concurrent('doctor checks against the emulator, one broken setting each
     const output = await runDoctorInProcess(await deployment('ca', emulator), { NODE_EXTRA_CA_CERTS: join(dir, 'no-such-ca.pem') });
     expect(output.code).toBe(1);
     expect(output.lines.get('ca')).toBe(`fail ca: NODE_EXTRA_CA_CERTS: the file cannot be read (ENOENT) -> ${FIXES.caFile}`);
+  });
+
+  it('fails a caFile that cannot be read with the ERR_CONFIG message the backend would throw', { timeout: RUN_TIMEOUT_MS }, async () => {
+    const emulator = await tenant();
+    const files = await deployment('ca-file', emulator, `auth:\n  providers:\n    spectrocloud:\n      development:\n        caFile: ${join(dir, 'no-such-ca.pem')}\n`);
+    const output = await runDoctorInProcess(files);
+    expect(output.code).toBe(1);
+    expect(output.lines.get('config')).toMatch(/^fail config: Cannot read 'auth\.providers\.spectrocloud\.development\.caFile' \(ENOENT\)/);
+  });
+
+  it('reaches an HTTPS tenant behind a private CA only with caFile, through the provider\'s client', { timeout: RUN_TIMEOUT_MS }, async () => {
+    const ca = await createTestCa();
+    try {
+      const emulator = await tenant({}, await ca.issueServerCertificate(['127.0.0.1']));
+      const caFile = await ca.writeCaFile();
+      const trusted = await runDoctorInProcess(
+        await deployment('private-ca', emulator, `auth:\n  providers:\n    spectrocloud:\n      development:\n        caFile: ${caFile}\n`),
+      );
+      expect(trusted.code, trusted.stdout).toBe(0);
+      expect(trusted.lines.get('ca')).toMatch(/^ok {3}ca: trusted besides the system store: auth\.providers\.spectrocloud\.development\.ca\/caFile \(1 of 1\) \(1 certificate\)/);
+      expect(trusted.lines.get('jwks')).toMatch(/^ok/);
+
+      const untrusted = await runDoctorInProcess(await deployment('private-ca-missing', emulator));
+      expect(untrusted.code).toBe(1);
+      expect(untrusted.lines.get('discovery')).toMatch(/^fail discovery: .*\[ERR_TLS\]/);
+      expect(untrusted.lines.get('jwks')).toMatch(/^fail jwks: .*\[ERR_TLS\]/);
+    } finally {
+      await ca.close();
+    }
   });
 
   it('fails when the tenant clock is further off than clockTolerance', { timeout: RUN_TIMEOUT_MS }, async () => {

@@ -13,21 +13,21 @@ interface CaSource {
 }
 
 /**
- * `ca`: every extra CA the outbound client will trust (the provider's `ca`
- * and `caFile`, Node's NODE_EXTRA_CA_CERTS) is readable and holds PEM
- * certificates, not all expired. Node only warns on stderr at start when
- * NODE_EXTRA_CA_CERTS cannot be read, and then trusts nothing extra.
+ * `ca`: every extra CA the outbound client will trust holds PEM
+ * certificates, not all expired: the provider's `ca` and `caFile` (the
+ * config reader has already read the file) and NODE_EXTRA_CA_CERTS, which
+ * Node only warns about on stderr when it cannot read it, then trusting
+ * nothing extra.
  */
 export function checkCa(
-  { block, path }: DeploymentSettings,
+  { path, settings }: DeploymentSettings,
   env: NodeJS.ProcessEnv = process.env,
   now: () => number = Date.now,
 ): CheckResult {
-  const sources: CaSource[] = [];
-  const caFile = block.getOptionalString('caFile');
-  if (caFile) sources.push({ name: `${path}.caFile`, read: () => readFileSync(caFile, 'utf8') });
-  const ca = block.getOptionalString('ca');
-  if (ca) sources.push({ name: `${path}.ca`, read: () => ca });
+  const sources: CaSource[] = settings.ca.map((pem, index) => ({
+    name: `${path}.ca/caFile (${index + 1} of ${settings.ca.length})`,
+    read: () => pem,
+  }));
   if (env.NODE_EXTRA_CA_CERTS) {
     const file = env.NODE_EXTRA_CA_CERTS;
     sources.push({ name: 'NODE_EXTRA_CA_CERTS', read: () => readFileSync(file, 'utf8') });

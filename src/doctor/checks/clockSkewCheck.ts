@@ -1,3 +1,5 @@
+import type { SpectroCloudAuthError } from '../../errors';
+import type { OutboundClient } from '../../http/OutboundClient';
 import type { ResolvedEndpoints } from '../../oidc/EndpointResolver';
 import { failed, passed, type CheckResult } from '../DoctorCheck';
 import { FIXES } from '../fixes';
@@ -10,10 +12,12 @@ const DATE_RESOLUTION_SECONDS = 1;
  * `clock-skew`: this machine's clock against the tenant's HTTP `Date`
  * header. ID tokens carry `iat`/`exp` from the tenant's clock; a skew beyond
  * clockTolerance makes every sign-in fail with "iat is in the future" or
- * "expired". The request's own duration is taken out (mid-point).
+ * "expired". The request's own duration is taken out (mid-point). The
+ * request goes through the provider's outbound client (proxy, CA, deadline).
  */
 export async function checkClockSkew(
   { settings }: DeploymentSettings,
+  http: OutboundClient,
   endpoints: ResolvedEndpoints,
   clock: () => number = Date.now,
 ): Promise<CheckResult> {
@@ -22,16 +26,16 @@ export async function checkClockSkew(
   let midpoint: number;
   try {
     const sent = clock();
-    const response = await fetch(endpoints.jwksUrl, { method: 'GET', signal: AbortSignal.timeout(settings.timeout) });
+    const response = await http.request('jwks', endpoints.jwksUrl);
     const received = clock();
-    await response.body?.cancel();
-    const header = response.headers.get('date');
+    const header = response.headers.date;
     // The header drops the milliseconds: the middle of that second is the best estimate.
     serverDate = header ? Date.parse(header) + 500 : Number.NaN;
     if (Number.isNaN(serverDate)) return fail('the tenant sent no usable HTTP Date header; cannot compare clocks');
     midpoint = (sent + received) / 2;
   } catch (error) {
-    return fail(`could not reach the tenant to read its clock (${(error as Error).name})`);
+    const { code, message } = error as SpectroCloudAuthError;
+    return fail(`could not reach the tenant to read its clock: ${message}${code ? ` [${code}]` : ''}`);
   }
   const skewSeconds = Math.round((serverDate - midpoint) / 1000);
   const direction = skewSeconds > 0 ? 'behind' : 'ahead of';

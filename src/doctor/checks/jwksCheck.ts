@@ -1,4 +1,5 @@
 import type { SpectroCloudAuthError } from '../../errors';
+import type { OutboundClient } from '../../http/OutboundClient';
 import { IdTokenVerifier } from '../../oidc/IdTokenVerifier';
 import type { ResolvedEndpoints } from '../../oidc/EndpointResolver';
 import { failed, passed, type CheckResult } from '../DoctorCheck';
@@ -6,12 +7,15 @@ import { FIXES } from '../fixes';
 import type { DeploymentSettings } from './configCheck';
 
 /** `jwks`: the signing keys, read by the provider's own verifier; at least one must verify an allowed algorithm. */
-export async function checkJwks({ settings }: DeploymentSettings, endpoints: ResolvedEndpoints): Promise<CheckResult> {
+export async function checkJwks({ settings }: DeploymentSettings, http: OutboundClient, endpoints: ResolvedEndpoints): Promise<CheckResult> {
   const verifier = new IdTokenVerifier({
     clientId: settings.clientId,
     algorithms: settings.algorithms,
     clockTolerance: settings.clockTolerance,
-    timeout: settings.timeout,
+    http,
+    maxIdTokenBytes: settings.maxIdTokenBytes,
+    jwksCacheMaxAgeMs: settings.jwksCacheMaxAge * 1000,
+    jwksRefetchIntervalMs: settings.jwksRefetchInterval * 1000,
     endpoints: async () => endpoints,
   });
   let keys: Awaited<ReturnType<IdTokenVerifier['publishedSigningKeys']>>;

@@ -7,23 +7,28 @@ import type { DeploymentSettings } from './configCheck';
 
 /**
  * `proxy`: which proxy each SpectroCloud host is reached through, decided
- * the way the outbound client decides it (an explicit `proxy` setting, else
- * HTTPS_PROXY/HTTP_PROXY unless NO_PROXY names the host: proxy-from-env),
- * and whether that proxy accepts a connection. Proxy credentials are never shown.
+ * as the outbound client's ConnectionPool decides it (the `proxy` setting: a
+ * URL, or false for none; else HTTPS_PROXY/HTTP_PROXY unless NO_PROXY names
+ * the host, read by proxy-from-env), and whether that proxy accepts a TCP
+ * connection. Proxy credentials are never shown.
  */
 export async function checkProxy(
-  { block, path, settings }: DeploymentSettings,
+  { path, settings }: DeploymentSettings,
   endpoints: ResolvedEndpoints,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<CheckResult> {
-  const configured = block.getOptionalString('proxy');
+  const configured = typeof settings.proxy === 'string' && settings.proxy !== 'environment' ? settings.proxy : undefined;
   const targets = [...new Set([settings.authorizationUrl, endpoints.tokenUrl, endpoints.jwksUrl].map(url => new URL(url).origin))];
   const envProxySet = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'].some(name => env[name]);
   const routes: string[] = [];
   const proxies = new Map<string, URL>();
   for (const target of targets) {
-    const chosen = configured ?? getProxyForUrl(target);
     const host = new URL(target).host;
+    if (settings.proxy === false) {
+      routes.push(`${host} direct (${path}.proxy is false)`);
+      continue;
+    }
+    const chosen = configured ?? getProxyForUrl(target);
     if (!chosen) {
       routes.push(`${host} direct${envProxySet ? ' (NO_PROXY matches)' : ''}`);
       continue;
