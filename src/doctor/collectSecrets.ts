@@ -1,7 +1,11 @@
 import type { Config } from '@backstage/config';
 
-/** Key names whose values are secrets in Backstage configs (clientSecret, encryptionKey, password, token...). */
-const SECRET_KEY = /secret|password|passwd|token|credential|(^|[a-z])key$|keys$/i;
+/**
+ * Key names whose values are secrets in Backstage configs: clientSecret,
+ * encryptionKey, previousEncryptionKeys, password, accessToken... Matched at the
+ * end of the name, so tokenUrl or tokenEndpointAuthMethod are not masked.
+ */
+const SECRET_KEY = /(secret|password|passwd|credentials?|token|key|keys)$/i;
 
 /**
  * Every secret value in the loaded config and in proxy variables: secret-named
