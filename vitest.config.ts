@@ -10,5 +10,7 @@ export default defineConfig({
     fileParallelism: true,
     maxWorkers: 2,
     setupFiles: ['test/support/failOnSecretInLogs.ts'],
+    // Child processes started with `node --import tsx` keep transforms in memory, not in a tsx cache under the OS temp dir.
+    env: { TSX_DISABLE_CACHE: '1' },
   },
 });

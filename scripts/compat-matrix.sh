@@ -10,6 +10,8 @@
 #   scripts/compat-matrix.sh 0.20 0.22       the lines named
 #   scripts/compat-matrix.sh --keep ...      keep the fixture directories (printed)
 #   SKIP_BUILD=1 scripts/compat-matrix.sh    reuse dist/ instead of running tsup
+#   TARBALL=x.tgz scripts/compat-matrix.sh   install that tarball instead of building and packing
+#   COMPAT_WORK_DIR=dir ...                  make the fixtures in dir (kept; the caller removes it)
 #
 # Needs: node >= 20, npm, network access to the npm registry, a C++ toolchain
 # the first time (better-sqlite3 12 compiles from source; the compiled module
@@ -39,7 +41,7 @@ for arg in "$@"; do
   case "$arg" in
     --ci) ci=1 ;;
     --keep) keep=1 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     0.*) selected+=("$arg") ;;
     *) echo "unknown argument: $arg" >&2; exit 2 ;;
   esac
@@ -49,19 +51,29 @@ source "$ROOT/scripts/lib/select-lines.sh"
 select_lines "$([ $ci = 1 ] && echo ends || echo all)"
 
 now() { date +%s; }
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/spectrocloud-compat.XXXXXX")"
+if [ -n "${COMPAT_WORK_DIR:-}" ]; then
+  WORK="$COMPAT_WORK_DIR"; keep=1; mkdir -p "$WORK"
+else
+  WORK="$(mktemp -d "${TMPDIR:-/tmp}/spectrocloud-compat.XXXXXX")"
+fi
 cleanup() { [ $keep = 1 ] || rm -rf "$WORK"; }
 trap cleanup EXIT
 
-echo "== building and packing this package"
-t0=$(now)
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  (cd "$ROOT" && npx -y pnpm@9 build >"$WORK/build.log" 2>&1) || { cat "$WORK/build.log"; echo "build failed" >&2; exit 1; }
+if [ -n "${TARBALL:-}" ]; then
+  [ -f "$TARBALL" ] || { echo "TARBALL=$TARBALL: no such file" >&2; exit 1; }
+  TARBALL="$(cd "$(dirname "$TARBALL")" && pwd)/$(basename "$TARBALL")"
+  echo "== installing the given tarball $(basename "$TARBALL")"
+else
+  echo "== building and packing this package"
+  t0=$(now)
+  if [ "${SKIP_BUILD:-0}" != 1 ]; then
+    (cd "$ROOT" && npx -y pnpm@9 build >"$WORK/build.log" 2>&1) || { cat "$WORK/build.log"; echo "build failed" >&2; exit 1; }
+  fi
+  TARBALL="$(cd "$ROOT" && npm pack --silent --ignore-scripts --pack-destination "$WORK" 2>/dev/null | tail -1)"
+  TARBALL="$WORK/$TARBALL"
+  [ -f "$TARBALL" ] || { echo "npm pack produced no tarball" >&2; exit 1; }
+  echo "   $(basename "$TARBALL") in $(( $(now) - t0 ))s"
 fi
-TARBALL="$(cd "$ROOT" && npm pack --silent --pack-destination "$WORK" 2>/dev/null | tail -1)"
-TARBALL="$WORK/$TARBALL"
-[ -f "$TARBALL" ] || { echo "npm pack produced no tarball" >&2; exit 1; }
-echo "   $(basename "$TARBALL") in $(( $(now) - t0 ))s"
 
 NODE_ABI="$(node -p 'process.versions.modules')"
 mkdir -p "$CACHE_DIR"

@@ -96,6 +96,7 @@ export async function startExample(options: ExampleOptions = {}): Promise<Runnin
       }
       await backend.sessionTokens.close();
       await emulator?.close();
+      await page.remove();
     },
   };
 }

@@ -104,6 +104,28 @@ export class IdTokenVerifier {
     return claims;
   }
 
+  /**
+   * The signing keys SpectroCloud publishes, read as verify() reads them, and
+   * whether this verifier could check a token with each one (an allowed
+   * algorithm, a matching key type). For diagnostics (the doctor).
+   */
+  async publishedSigningKeys(): Promise<Array<{ kid?: string; alg?: string; keyType?: string; usable: boolean }>> {
+    const { jwksUrl } = await this.options.endpoints();
+    let keys: Awaited<ReturnType<SigningKeys['describe']>>;
+    try {
+      keys = await this.signingKeysFor(jwksUrl).describe();
+    } catch (error) {
+      throw translateVerificationError(error);
+    }
+    return keys.map(key => {
+      const family = key.keyType === 'rsa' ? /^(RS|PS)/ : key.keyType === 'ec' ? /^ES/ : undefined;
+      const usable = key.alg
+        ? this.options.algorithms.includes(key.alg) && (family?.test(key.alg) ?? false)
+        : this.options.algorithms.some(alg => family?.test(alg) ?? false);
+      return { ...key, usable };
+    });
+  }
+
   private checkClaims(claims: IdTokenClaims, nowSeconds: number, expectedNonce: string | undefined) {
     for (const claim of ['sub', 'exp', 'iat'] as const) {
       if (claims[claim] === undefined) throw claimError(claim, `missing required "${claim}" claim`);

@@ -87,6 +87,12 @@ export class SigningKeys {
     throw unknownKey('ID token is signed with a key that SpectroCloud does not publish (unknown "kid")');
   }
 
+  /** The published keys with their algorithm and key type, fetched now (diagnostics: the doctor). */
+  async describe(): Promise<Array<{ kid?: string; alg?: string; keyType?: string }>> {
+    const signingKeys = await this.client.getSigningKeys();
+    return signingKeys.map(key => ({ kid: key.kid, alg: key.alg, keyType: createPublicKey(key.getPublicKey()).asymmetricKeyType }));
+  }
+
   private find(kid: string | undefined): KeyObject | undefined {
     const byKid = this.keys?.byKid;
     if (!byKid) return undefined;

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * Runs the SpectroCloud Palette emulator from the command line:
  *   node --import tsx src/testing/cli.ts --port 7010 --users examples/emulator-users.yaml \

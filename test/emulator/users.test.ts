@@ -1,13 +1,17 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSpectroCloudEmulator, type SpectroCloudEmulator } from '../../src/testing';
+import { createTempDir, removeTempDir } from '../support/tempDir';
 import { ALICE, authorize, CLIENT, codeFor, exchangeCode, pathOf, redirectParams } from './helpers';
 
 const EXAMPLE_USERS = join(__dirname, '../../examples/emulator-users.yaml');
-const dir = mkdtempSync(join(tmpdir(), 'spectro-emulator-users-'));
+let dir: string;
+beforeAll(async () => {
+  dir = await createTempDir('spectro-emulator-users');
+});
+afterAll(() => removeTempDir(dir));
 
 function writeUsers(name: string, content: string): string {
   const path = join(dir, name);

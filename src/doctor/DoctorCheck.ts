@@ -1,0 +1,33 @@
+/** The outcome of one doctor check: one line of output. */
+export type CheckResult =
+  | { check: string; ok: true; detail: string }
+  | { check: string; ok: false; problem: string; fix: string };
+
+export const passed = (check: string, detail: string): CheckResult => ({ check, ok: true, detail });
+export const failed = (check: string, problem: string, fix: string): CheckResult => ({ check, ok: false, problem, fix });
+
+/**
+ * `ok   <check>: <detail>` or `fail <check>: <problem> -> <fix>`, with every
+ * known secret value masked: the checks never put one in a line, this is the
+ * second line of defence for text that comes from elsewhere (an error message).
+ */
+export function formatResult(result: CheckResult, secrets: readonly string[]): string {
+  const line = result.ok
+    ? `ok   ${result.check}: ${result.detail}`
+    : `fail ${result.check}: ${result.problem} -> ${result.fix}`;
+  return maskSecrets(oneLine(line), secrets);
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ');
+}
+
+function maskSecrets(line: string, secrets: readonly string[]): string {
+  let masked = line;
+  for (const secret of secrets) {
+    // Short values would mask ordinary words; config validation keeps real secrets long.
+    if (secret.length < 6) continue;
+    for (const form of new Set([secret, encodeURIComponent(secret)])) masked = masked.split(form).join('***');
+  }
+  return masked;
+}

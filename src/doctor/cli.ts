@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+/**
+ * The package's command line: `npx backstage-plugin-spectrocloud-auth-legacy doctor --config app-config.yaml`.
+ * Prints one line per check and never a secret; exits 1 when a check failed, 2 on wrong usage.
+ */
+import { formatResult } from './DoctorCheck';
+import { DOCTOR_USAGE, parseDoctorArgs } from './parseDoctorArgs';
+import { runDoctor } from './runDoctor';
+
+/** This program's own output (not a log). */
+const print = (text: string) => process.stdout.write(`${text}\n`);
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command !== 'doctor') {
+    print(DOCTOR_USAGE);
+    return command === undefined || command === '--help' || command === 'help' ? 0 : 2;
+  }
+  let args;
+  try {
+    args = parseDoctorArgs(rest);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${DOCTOR_USAGE}\n`);
+    return 2;
+  }
+  if (args === 'help') {
+    print(DOCTOR_USAGE);
+    return 0;
+  }
+  const ok = await runDoctor(args, (result, secrets) => print(formatResult(result, secrets)));
+  print(ok ? 'doctor: all checks passed' : 'doctor: some checks failed (see the fail lines above)');
+  return ok ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+  code => {
+    // Sockets kept alive by agents must not hold the process open.
+    process.exitCode = code;
+    setImmediate(() => process.exit(code));
+  },
+  error => {
+    process.stderr.write(`doctor failed unexpectedly: ${(error as Error).name}\n`);
+    process.exit(1);
+  },
+);
