@@ -10,14 +10,15 @@
 #      `npx backstage-plugin-spectrocloud-auth-legacy doctor` passes against it.
 #
 #   scripts/pack-check.sh            the newest backend line (0.24)
-#   scripts/pack-check.sh 0.18       another line of scripts/compat-matrix.sh
+#   scripts/pack-check.sh 0.18 0.24  these lines of scripts/compat-matrix.sh (the bins run in the last one)
 #
 # Needs what scripts/compat-matrix.sh needs. Leaves nothing behind in the temp
 # directory. Prints `pack-check: N passed, N failed`; exits 1 on any failure.
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-LINE="${1:-0.24}"
+LINES=("${@:-0.24}")
+LINE="${LINES[-1]}"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/spectrocloud-pack-check.XXXXXX")"
 EMULATOR_PID=""
 cleanup() {
@@ -70,11 +71,11 @@ missing="$(cd "$WORK/clone" && tar -tzf "$TARBALL" | node -e '
 ')"
 [ -z "$missing" ] && pass "tarball holds every exported and bin file" || fail "tarball lacks: $missing"
 
-echo "== sign-in in a throw-away legacy backend (plugin-auth-backend $LINE) from the tarball"
-if TARBALL="$TARBALL" COMPAT_WORK_DIR="$WORK/compat" "$ROOT/scripts/compat-matrix.sh" "$LINE" | sed 's/^/   /'; then
-  pass "sign-in, refresh and sign-out with the packed tarball (line $LINE)"
+echo "== sign-in in throw-away legacy backends (plugin-auth-backend ${LINES[*]}) from the tarball"
+if TARBALL="$TARBALL" COMPAT_WORK_DIR="$WORK/compat" "$ROOT/scripts/compat-matrix.sh" "${LINES[@]}" | sed 's/^/   /'; then
+  pass "sign-in, refresh and sign-out with the packed tarball (lines ${LINES[*]})"
 else
-  fail "sign-in with the packed tarball (line $LINE)"; finish
+  fail "sign-in with the packed tarball (lines ${LINES[*]})"; finish
 fi
 
 echo "== the package's bins, from the tarball"
