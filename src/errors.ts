@@ -6,61 +6,13 @@
  * exactly one class (see {@link ERROR_CLASS_OF_CODE}). The `name` reaches the
  * sign-in popup through Backstage's OAuthAdapter.
  */
-export type SpectroCloudErrorCode =
-  // configuration (startup)
-  | 'ERR_CONFIG'
-  // SpectroCloud said no
-  | 'ERR_IDP_DENIED'
-  | 'ERR_IDP_ERROR'
-  | 'ERR_TOKEN_REJECTED'
-  | 'ERR_TOKEN_ENDPOINT_STATUS'
-  // we could not reach SpectroCloud, or it answered something unusable
-  | 'ERR_TOKEN_ENDPOINT_UNREACHABLE'
-  | 'ERR_TOKEN_RESPONSE_INVALID'
-  | 'ERR_TIMEOUT'
-  | 'ERR_DISCOVERY'
-  | 'ERR_JWKS_UNAVAILABLE'
-  | 'ERR_JWKS_RATE_LIMITED'
-  | 'ERR_ENDPOINT_UNREACHABLE'
-  | 'ERR_RESPONSE_TOO_LARGE'
-  | 'ERR_TLS'
-  // the callback request itself
-  | 'ERR_MISSING_CODE'
-  | 'ERR_CALLBACK_UNEXPECTED'
-  | 'ERR_AUTHORIZE_URL'
-  | 'ERR_BROWSER_BINDING'
-  | 'ERR_REDIRECT_NOT_ALLOWED'
-  | 'ERR_LOGIN_HINT_INVALID'
-  // we refused SpectroCloud's ID token
-  | 'ERR_ID_TOKEN_MISSING'
-  | 'ERR_ID_TOKEN_INVALID'
-  | 'ERR_ID_TOKEN_SIGNATURE'
-  | 'ERR_ID_TOKEN_ALGORITHM'
-  | 'ERR_ID_TOKEN_CLAIM'
-  | 'ERR_ID_TOKEN_EXPIRED'
-  | 'ERR_ID_TOKEN_TOO_LARGE'
-  // mapping the verified user to Backstage
-  | 'ERR_PROFILE_NO_EMAIL'
-  | 'ERR_USER_NOT_FOUND'
-  | 'ERR_USER_AMBIGUOUS'
-  | 'ERR_EMAIL_DOMAIN_NOT_ALLOWED'
-  // the sealed refresh cookie
-  | 'ERR_SESSION_MISSING'
-  | 'ERR_SESSION_INVALID'
-  | 'ERR_SESSION_TOO_LARGE'
-  | 'ERR_SESSION_EXPIRED'
-  | 'ERR_SESSION_UNVERIFIABLE'
-  | 'ERR_SESSION_SUBJECT_CHANGED'
-  | 'ERR_SESSION_DURATION_EXCEEDED'
-  | 'ERR_SESSION_REVOKED'
-  // SpectroCloud's API token (store and hand-off to backend plugins)
-  | 'ERR_TOKEN_STORE_UNAVAILABLE'
-  | 'ERR_BACKSTAGE_TOKEN_MISSING'
-  | 'ERR_BACKSTAGE_TOKEN_INVALID'
-  | 'ERR_USER_EMAIL_MISMATCH'
-  | 'ERR_SPECTROCLOUD_REAUTH_REQUIRED'
-  // a bug or an error from outside this package
-  | 'ERR_INTERNAL';
+/** Every code the package raises; the keys of {@link ERROR_CLASS_OF_CODE}. */
+export type SpectroCloudErrorCode = keyof typeof ERROR_CLASS_OF_CODE;
+
+/** The codes {@link ERROR_CLASS_OF_CODE} gives to one class, so a class can raise no other. */
+export type CodesOf<ClassName extends string> = {
+  [Code in SpectroCloudErrorCode]: (typeof ERROR_CLASS_OF_CODE)[Code] extends ClassName ? Code : never;
+}[SpectroCloudErrorCode];
 
 /** The base of every error this package raises. */
 export class SpectroCloudAuthError extends Error {
@@ -94,7 +46,7 @@ export class SpectroCloudConfigError extends SpectroCloudAuthError {
   }
 }
 
-type IdpErrorCode = 'ERR_IDP_DENIED' | 'ERR_IDP_ERROR' | 'ERR_TOKEN_REJECTED' | 'ERR_TOKEN_ENDPOINT_STATUS';
+type IdpErrorCode = CodesOf<'SpectroCloudIdpError'>;
 
 /** SpectroCloud answered, and said no (an RFC 6749 `error`, or an HTTP error status). */
 export class SpectroCloudIdpError extends SpectroCloudAuthError {
@@ -115,16 +67,7 @@ export class SpectroCloudIdpError extends SpectroCloudAuthError {
   }
 }
 
-type NetworkErrorCode =
-  | 'ERR_TOKEN_ENDPOINT_UNREACHABLE'
-  | 'ERR_TOKEN_RESPONSE_INVALID'
-  | 'ERR_TIMEOUT'
-  | 'ERR_DISCOVERY'
-  | 'ERR_JWKS_UNAVAILABLE'
-  | 'ERR_JWKS_RATE_LIMITED'
-  | 'ERR_ENDPOINT_UNREACHABLE'
-  | 'ERR_RESPONSE_TOO_LARGE'
-  | 'ERR_TLS';
+type NetworkErrorCode = CodesOf<'SpectroCloudNetworkError'>;
 
 /** Which of SpectroCloud's endpoints a request went to (see src/http/OutboundClient). */
 export type SpectroCloudEndpoint = 'discovery' | 'token' | 'jwks' | 'userinfo' | 'revocation';
@@ -141,13 +84,7 @@ export class SpectroCloudNetworkError extends SpectroCloudAuthError {
   }
 }
 
-type CallbackErrorCode =
-  | 'ERR_MISSING_CODE'
-  | 'ERR_CALLBACK_UNEXPECTED'
-  | 'ERR_AUTHORIZE_URL'
-  | 'ERR_BROWSER_BINDING'
-  | 'ERR_REDIRECT_NOT_ALLOWED'
-  | 'ERR_LOGIN_HINT_INVALID';
+type CallbackErrorCode = CodesOf<'SpectroCloudRequestError'>;
 
 /** The browser's request to `/start` or `/handler/frame` cannot be honoured. */
 export class SpectroCloudRequestError extends SpectroCloudAuthError {
@@ -158,14 +95,7 @@ export class SpectroCloudRequestError extends SpectroCloudAuthError {
   }
 }
 
-type TokenErrorCode =
-  | 'ERR_ID_TOKEN_MISSING'
-  | 'ERR_ID_TOKEN_INVALID'
-  | 'ERR_ID_TOKEN_SIGNATURE'
-  | 'ERR_ID_TOKEN_ALGORITHM'
-  | 'ERR_ID_TOKEN_CLAIM'
-  | 'ERR_ID_TOKEN_EXPIRED'
-  | 'ERR_ID_TOKEN_TOO_LARGE';
+type TokenErrorCode = CodesOf<'SpectroCloudTokenError'>;
 
 /** SpectroCloud answered, but we refused its ID token. `claim` names the offending claim. */
 export class SpectroCloudTokenError extends SpectroCloudAuthError {
@@ -178,7 +108,7 @@ export class SpectroCloudTokenError extends SpectroCloudAuthError {
   }
 }
 
-type SignInErrorCode = 'ERR_PROFILE_NO_EMAIL' | 'ERR_USER_NOT_FOUND' | 'ERR_USER_AMBIGUOUS' | 'ERR_EMAIL_DOMAIN_NOT_ALLOWED';
+type SignInErrorCode = CodesOf<'SpectroCloudSignInError'>;
 
 /** The verified SpectroCloud user cannot be signed in to Backstage. */
 export class SpectroCloudSignInError extends SpectroCloudAuthError {
@@ -189,15 +119,7 @@ export class SpectroCloudSignInError extends SpectroCloudAuthError {
   }
 }
 
-type RefreshSessionErrorCode =
-  | 'ERR_SESSION_MISSING'
-  | 'ERR_SESSION_INVALID'
-  | 'ERR_SESSION_TOO_LARGE'
-  | 'ERR_SESSION_EXPIRED'
-  | 'ERR_SESSION_UNVERIFIABLE'
-  | 'ERR_SESSION_SUBJECT_CHANGED'
-  | 'ERR_SESSION_DURATION_EXCEEDED'
-  | 'ERR_SESSION_REVOKED';
+type RefreshSessionErrorCode = CodesOf<'SpectroCloudRefreshSessionError'>;
 
 /** The Backstage sign-in session (the sealed refresh cookie) cannot be used any more: sign in again. */
 export class SpectroCloudRefreshSessionError extends SpectroCloudAuthError {
@@ -209,12 +131,15 @@ export class SpectroCloudRefreshSessionError extends SpectroCloudAuthError {
 }
 
 /** Which class owns each code; a test keeps it and the README's troubleshooting table complete. */
-export const ERROR_CLASS_OF_CODE: Readonly<Record<SpectroCloudErrorCode, string>> = {
+export const ERROR_CLASS_OF_CODE = {
+  // configuration (startup)
   ERR_CONFIG: 'SpectroCloudConfigError',
+  // SpectroCloud said no
   ERR_IDP_DENIED: 'SpectroCloudIdpError',
   ERR_IDP_ERROR: 'SpectroCloudIdpError',
   ERR_TOKEN_REJECTED: 'SpectroCloudIdpError',
   ERR_TOKEN_ENDPOINT_STATUS: 'SpectroCloudIdpError',
+  // we could not reach SpectroCloud, or it answered something unusable
   ERR_TOKEN_ENDPOINT_UNREACHABLE: 'SpectroCloudNetworkError',
   ERR_TOKEN_RESPONSE_INVALID: 'SpectroCloudNetworkError',
   ERR_TIMEOUT: 'SpectroCloudNetworkError',
@@ -224,12 +149,14 @@ export const ERROR_CLASS_OF_CODE: Readonly<Record<SpectroCloudErrorCode, string>
   ERR_ENDPOINT_UNREACHABLE: 'SpectroCloudNetworkError',
   ERR_RESPONSE_TOO_LARGE: 'SpectroCloudNetworkError',
   ERR_TLS: 'SpectroCloudNetworkError',
+  // the callback request itself
   ERR_MISSING_CODE: 'SpectroCloudRequestError',
   ERR_CALLBACK_UNEXPECTED: 'SpectroCloudRequestError',
   ERR_AUTHORIZE_URL: 'SpectroCloudRequestError',
   ERR_BROWSER_BINDING: 'SpectroCloudRequestError',
   ERR_REDIRECT_NOT_ALLOWED: 'SpectroCloudRequestError',
   ERR_LOGIN_HINT_INVALID: 'SpectroCloudRequestError',
+  // we refused SpectroCloud's ID token
   ERR_ID_TOKEN_MISSING: 'SpectroCloudTokenError',
   ERR_ID_TOKEN_INVALID: 'SpectroCloudTokenError',
   ERR_ID_TOKEN_SIGNATURE: 'SpectroCloudTokenError',
@@ -237,10 +164,12 @@ export const ERROR_CLASS_OF_CODE: Readonly<Record<SpectroCloudErrorCode, string>
   ERR_ID_TOKEN_CLAIM: 'SpectroCloudTokenError',
   ERR_ID_TOKEN_EXPIRED: 'SpectroCloudTokenError',
   ERR_ID_TOKEN_TOO_LARGE: 'SpectroCloudTokenError',
+  // mapping the verified user to Backstage
   ERR_PROFILE_NO_EMAIL: 'SpectroCloudSignInError',
   ERR_USER_NOT_FOUND: 'SpectroCloudSignInError',
   ERR_USER_AMBIGUOUS: 'SpectroCloudSignInError',
   ERR_EMAIL_DOMAIN_NOT_ALLOWED: 'SpectroCloudSignInError',
+  // the sealed refresh cookie
   ERR_SESSION_MISSING: 'SpectroCloudRefreshSessionError',
   ERR_SESSION_INVALID: 'SpectroCloudRefreshSessionError',
   ERR_SESSION_TOO_LARGE: 'SpectroCloudRefreshSessionError',
@@ -249,10 +178,12 @@ export const ERROR_CLASS_OF_CODE: Readonly<Record<SpectroCloudErrorCode, string>
   ERR_SESSION_SUBJECT_CHANGED: 'SpectroCloudRefreshSessionError',
   ERR_SESSION_DURATION_EXCEEDED: 'SpectroCloudRefreshSessionError',
   ERR_SESSION_REVOKED: 'SpectroCloudRefreshSessionError',
+  // SpectroCloud's API token (store and hand-off to backend plugins)
   ERR_TOKEN_STORE_UNAVAILABLE: 'SpectroCloudTokenStoreError',
   ERR_BACKSTAGE_TOKEN_MISSING: 'SpectroCloudAuthenticationError',
   ERR_BACKSTAGE_TOKEN_INVALID: 'SpectroCloudAuthenticationError',
   ERR_USER_EMAIL_MISMATCH: 'SpectroCloudNotAllowedError',
   ERR_SPECTROCLOUD_REAUTH_REQUIRED: 'SpectroCloudReAuthRequiredError',
+  // a bug or an error from outside this package
   ERR_INTERNAL: 'SpectroCloudAuthError',
-};
+} as const;

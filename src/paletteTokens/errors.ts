@@ -7,14 +7,11 @@
  * contain token values, store keys, e-mails or connection URLs.
  */
 
-import { SpectroCloudAuthError } from '../errors';
+import { SpectroCloudAuthError, type CodesOf } from '../errors';
 
-type PaletteTokenErrorCode =
-  | 'ERR_TOKEN_STORE_UNAVAILABLE'
-  | 'ERR_BACKSTAGE_TOKEN_MISSING'
-  | 'ERR_BACKSTAGE_TOKEN_INVALID'
-  | 'ERR_USER_EMAIL_MISMATCH'
-  | 'ERR_SPECTROCLOUD_REAUTH_REQUIRED';
+type PaletteTokenErrorCode = CodesOf<
+  'SpectroCloudTokenStoreError' | 'SpectroCloudAuthenticationError' | 'SpectroCloudNotAllowedError' | 'SpectroCloudReAuthRequiredError'
+>;
 
 /** Base of the errors about SpectroCloud's API token: its store and its hand-off to backend plugins. */
 export class SpectroCloudPaletteTokenError extends SpectroCloudAuthError {

@@ -101,11 +101,12 @@ afterAll(async () => {
   await emulator?.close();
 });
 
-/** /login -> the emulator (auto-approves the hinted user) -> /auth/callback, as one browser. */
-async function signIn(jar: CookieJar) {
-  const login = await request(appUrl).get('/login');
+/** /login -> the emulator (auto-approves the hinted user) -> /auth/callback, as one browser; `tamper` edits its cookies first. */
+async function signIn(jar: CookieJar, options: { loginQuery?: Record<string, string>; tamper?: (jar: CookieJar) => void } = {}) {
+  const login = await request(appUrl).get('/login').query(options.loginQuery ?? {});
   expect(login.status).toBe(302);
   jar.update(login.headers['set-cookie']);
+  options.tamper?.(jar);
   const authorize = new URL(login.headers.location);
   authorize.searchParams.set('login_hint', 'alice@example.com');
   const approved = await fetch(authorize, { redirect: 'manual' });
@@ -128,30 +129,13 @@ describe('SpectroCloudStrategy through the passport package', () => {
   });
 
   it('refuses an ID token whose nonce is not the one this browser was given', async () => {
-    const jar = new CookieJar();
-    const login = await request(appUrl).get('/login').query({ nonce: 'another-browsers-nonce' });
-    jar.update(login.headers['set-cookie']);
-    const authorize = new URL(login.headers.location);
-    authorize.searchParams.set('login_hint', 'alice@example.com');
-    const approved = await fetch(authorize, { redirect: 'manual' });
-    const callback = new URL(approved.headers.get('location')!);
-    registerSecret(callback.searchParams.get('code'));
-    const response = await request(appUrl).get(callback.pathname + callback.search).set('Cookie', jar.header());
+    const { response } = await signIn(new CookieJar(), { loginQuery: { nonce: 'another-browsers-nonce' } });
     expect(response.status).toBe(401);
     expect(response.body).toEqual({ code: 'ERR_ID_TOKEN_CLAIM', message: expect.stringContaining('"nonce" claim') });
   });
 
   it('fails the code exchange when the PKCE verifier does not match the challenge', async () => {
-    const jar = new CookieJar();
-    const login = await request(appUrl).get('/login');
-    jar.update(login.headers['set-cookie']);
-    jar.values.set('pkce', base64url(randomBytes(32)));
-    const authorize = new URL(login.headers.location);
-    authorize.searchParams.set('login_hint', 'alice@example.com');
-    const approved = await fetch(authorize, { redirect: 'manual' });
-    const callback = new URL(approved.headers.get('location')!);
-    registerSecret(callback.searchParams.get('code'));
-    const response = await request(appUrl).get(callback.pathname + callback.search).set('Cookie', jar.header());
+    const { response } = await signIn(new CookieJar(), { tamper: jar => jar.values.set('pkce', base64url(randomBytes(32))) });
     expect(response.status).toBe(401);
     expect(response.body.code).toBe('ERR_TOKEN_REJECTED');
     expect(response.body.message).toContain('invalid_grant');
