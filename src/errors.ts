@@ -36,6 +36,7 @@ export type SpectroCloudErrorCode =
   // mapping the verified user to Backstage
   | 'ERR_PROFILE_NO_EMAIL'
   | 'ERR_USER_NOT_FOUND'
+  | 'ERR_USER_AMBIGUOUS'
   // the sealed refresh cookie
   | 'ERR_SESSION_MISSING'
   | 'ERR_SESSION_INVALID'
@@ -156,7 +157,7 @@ export class SpectroCloudTokenError extends SpectroCloudAuthError {
   }
 }
 
-type SignInErrorCode = 'ERR_PROFILE_NO_EMAIL' | 'ERR_USER_NOT_FOUND';
+type SignInErrorCode = 'ERR_PROFILE_NO_EMAIL' | 'ERR_USER_NOT_FOUND' | 'ERR_USER_AMBIGUOUS';
 
 /** The verified SpectroCloud user cannot be signed in to Backstage. */
 export class SpectroCloudSignInError extends SpectroCloudAuthError {
@@ -209,6 +210,7 @@ export const ERROR_CLASS_OF_CODE: Readonly<Record<SpectroCloudErrorCode, string>
   ERR_ID_TOKEN_EXPIRED: 'SpectroCloudTokenError',
   ERR_PROFILE_NO_EMAIL: 'SpectroCloudSignInError',
   ERR_USER_NOT_FOUND: 'SpectroCloudSignInError',
+  ERR_USER_AMBIGUOUS: 'SpectroCloudSignInError',
   ERR_SESSION_MISSING: 'SpectroCloudRefreshSessionError',
   ERR_SESSION_INVALID: 'SpectroCloudRefreshSessionError',
   ERR_SESSION_TOO_LARGE: 'SpectroCloudRefreshSessionError',

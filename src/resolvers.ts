@@ -37,14 +37,26 @@ export const spectroCloudSignInResolvers = {
 export type SpectroCloudResolverName = keyof typeof spectroCloudSignInResolvers;
 const RESOLVER_NAMES = Object.keys(spectroCloudSignInResolvers) as SpectroCloudResolverName[];
 
-/** Tries each resolver in order; a resolver that finds no user hands over to the next. */
+/**
+ * Tries each resolver in order; only a resolver that finds no user hands over
+ * to the next. Several matching users (Backstage's ConflictError) end the
+ * chain: a later, looser resolver must not pick one of them.
+ */
 export function firstMatchingResolver(resolvers: { name: string; resolve: Resolver }[]): Resolver {
   return async (info, ctx: AuthResolverContext) => {
     for (const { resolve } of resolvers) {
       try {
         return await resolve(info, ctx);
       } catch (error) {
-        if ((error as Error)?.name !== 'NotFoundError') throw error;
+        const name = (error as Error)?.name;
+        if (name === 'ConflictError') {
+          throw new SpectroCloudSignInError(
+            'ERR_USER_AMBIGUOUS',
+            'Sign-in failed: several Backstage User entities match this SpectroCloud user. Give each User entity a unique e-mail.',
+            { cause: error },
+          );
+        }
+        if (name !== 'NotFoundError') throw error;
       }
     }
     throw new SpectroCloudSignInError(
