@@ -4,6 +4,7 @@ import { spectrocloud, type SpectroCloudProviderOptions } from '../../src';
 import { startSpectroCloudEmulator, type SpectroCloudEmulator, type SpectroCloudEmulatorOptions } from '../../src/testing';
 import { startLegacyBackend, userEntity, type LegacyBackend } from './legacyBackend';
 import { registerSecret } from './secrets';
+import { BrowserBinding } from '../../src/refreshSession/BrowserBinding';
 import type { Entity } from '@backstage/catalog-model';
 
 export const CLIENT_ID = 'backstage-test-client';
@@ -130,7 +131,19 @@ export async function startSignIn(fixture: WithBackend, jar: CookieJar, query: R
     .query({ env: 'development', ...query })
     .set('Cookie', jar.header());
   jar.update(response.headers['set-cookie']);
+  registerBoundValues(response.headers.location, jar);
   return response;
+}
+
+/**
+ * The OIDC nonce and the PKCE verifier of this sign-in must never be logged:
+ * register both with the log guard (the verifier is derived from the nonce
+ * cookie exactly as the handlers derive it).
+ */
+function registerBoundValues(location: string | undefined, jar: CookieJar) {
+  if (location) registerSecret(new URL(location).searchParams.get('nonce'));
+  const adapterNonce = jar.values.get('spectrocloud-nonce');
+  if (adapterNonce) registerSecret(new BrowserBinding(CLIENT_SECRET, 'spectrocloud').forStart(adapterNonce).codeVerifier);
 }
 
 /** Follows the emulator's authorization endpoint as a browser would, approving `email`. */
