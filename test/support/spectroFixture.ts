@@ -4,6 +4,9 @@ import { spectrocloud, type SpectroCloudProviderOptions } from '../../src';
 import { startSpectroCloudEmulator, type SpectroCloudEmulator, type SpectroCloudEmulatorOptions } from '../../src/testing';
 import { startLegacyBackend, userEntity, type LegacyBackend } from './legacyBackend';
 import { registerSecret } from './secrets';
+import { CookieJar } from './cookieJar';
+
+export { CookieJar };
 import { BrowserBinding } from '../../src/refreshSession/BrowserBinding';
 import type { Entity } from '@backstage/catalog-model';
 
@@ -79,33 +82,6 @@ export async function startFixture(options: {
       await emulator?.close();
     },
   };
-}
-
-/** Cookies as a browser keeps them: name -> value, updated from Set-Cookie. */
-export class CookieJar {
-  readonly values = new Map<string, string>();
-
-  copy(): CookieJar {
-    const copy = new CookieJar();
-    for (const [name, value] of this.values) copy.values.set(name, value);
-    return copy;
-  }
-
-  update(setCookie: string[] | string | undefined) {
-    for (const header of ([] as string[]).concat(setCookie ?? [])) {
-      const [pair, ...attributes] = header.split(';');
-      const [name, ...rest] = pair.split('=');
-      const value = decodeURIComponent(rest.join('='));
-      const expired = attributes.some(a => /max-age=0\b/i.test(a.trim()) || /expires=Thu, 01 Jan 1970/i.test(a.trim()));
-      if (expired || value === '') this.values.delete(name.trim());
-      else this.values.set(name.trim(), value);
-      registerSecret(value);
-    }
-  }
-
-  header(): string {
-    return [...this.values].map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('; ');
-  }
 }
 
 /** Any legacy backend with the provider at /api/auth/spectrocloud. */
