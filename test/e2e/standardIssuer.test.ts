@@ -23,8 +23,8 @@ import { registerSecret } from '../support/secrets';
 import { readFrameMessage, type FrameResult } from '../support/spectroFixture';
 import { verifyAtIssuer, type IssuedRefreshToken, type StandardOidcServer } from '../support/standardOidcServer';
 import { ACCOUNTS, CLIENT_ID, startStandardIssuerFixture, type StandardIssuerFixture } from '../support/standardIssuerFixture';
-import { closeQuietly, launchChromium, newContext } from './support/browser';
-import { registerMessageSecrets } from './support/pages';
+import { closeQuietly, launchChromium, newContext } from '../support/browser';
+import { registerMessageSecrets } from '../support/pages';
 
 const ALICE = ACCOUNTS[0];
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSpectroCloudEmulator, type SpectroCloudEmulator } from '../../src/testing';
-import { ALICE, authorize, CLIENT, codeFor, exchangeCode, pathOf, redirectParams } from './helpers';
+import { ALICE, authorize, CLIENT, codeFor, exchangeCode, pathOf, redirectParams } from '../support/emulatorHelpers';
 
 const EXAMPLE_USERS = join(__dirname, '../../examples/emulator-users.yaml');
 const dir = mkdtempSync(join(tmpdir(), 'spectro-emulator-users-'));

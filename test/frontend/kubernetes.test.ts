@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { OpenIdConnectApi } from '@backstage/core-plugin-api';
 import { SpectroCloudIdTokenError } from '../../src/frontend';
 import { createSpectroCloudKubernetesAuthProvider, spectroCloudKubernetesAuthProvidersApiFactory } from '../../src/frontend/kubernetes';
-import { jwtWithHeader } from './support/loopback';
+import { jwtWithHeader } from '../support/loopback';
 import { registerSecret } from '../support/secrets';
 
 /**

@@ -7,7 +7,7 @@ import {
   createSpectroCloudReAuthFetch,
   spectroCloudReAuthFetchMiddleware,
 } from '../../src/frontend';
-import { startLoopbackServer } from './support/loopback';
+import { startLoopbackServer } from '../support/loopback';
 
 type Server = Awaited<ReturnType<typeof startLoopbackServer>>;
 
