@@ -20,7 +20,7 @@ describe('sign-in resolver chain with an ambiguous e-mail', () => {
   it('stops on the conflict instead of trying the next resolver', async () => {
     const { frame } = await signIn(fixture, 'alice@example.com');
     expect(frame.message.response).toBeUndefined();
-    expect(frame.message.error).toMatchObject({ name: 'SpectroCloudSignInError', message: expect.stringContaining('several Backstage User entities') });
+    expect(frame.message.error?.name).toBe('SpectroCloudSignInError');
     expect(fixture.backend.logLines.some(line => line.includes('sign-in failed: ERR_USER_AMBIGUOUS'))).toBe(true);
   });
 
