@@ -1,17 +1,11 @@
 // One legacy Backstage auth backend with BOTH providers in the same
 // `providerFactories`: ours (`spectrocloud`) and Backstage's built-in legacy
 // `oidc` provider (the baseline), pointed at the same OIDC server.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express from 'express';
-import { ConfigReader } from '@backstage/config';
 import type { JsonObject } from '@backstage/types';
-import { DatabaseManager, HostDiscovery, ServerTokenManager } from '@backstage/backend-common';
-import { createRouter, providers } from '@backstage/plugin-auth-backend';
-import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
-import type { Entity } from '@backstage/catalog-model';
+import { providers as builtInProviders } from '@backstage/plugin-auth-backend';
 import { spectrocloud } from '../src';
 import { startSpectroCloudEmulator, type SpectroCloudEmulator } from '../src/testing';
+import { startLegacyBackend, userEntity, type LegacyBackend } from '../test/support/legacyBackend';
 
 export const OURS_CLIENT = { clientId: 'bench-spectrocloud', clientSecret: 'bench-secret-spectrocloud-5d1c' };
 export const BASELINE_CLIENT = { clientId: 'bench-oidc', clientSecret: 'bench-secret-oidc-8a2e' };
@@ -23,15 +17,6 @@ export const BENCH_USERS = [
 export type ProviderName = 'spectrocloud' | 'oidc';
 export const PROVIDERS: ProviderName[] = ['spectrocloud', 'oidc'];
 export const LABEL: Record<ProviderName, string> = { spectrocloud: 'ours (spectrocloud)', oidc: 'baseline (built-in oidc)' };
-
-function user(name: string, email: string): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'User',
-    metadata: { name, namespace: 'default' },
-    spec: { profile: { email, displayName: name }, memberOf: [] },
-  };
-}
 
 /** A logger that drops everything (the router and both providers log per request). */
 function silentLogger(): any {
@@ -48,91 +33,58 @@ export interface BenchBackend {
   close(): Promise<void>;
 }
 
-/** Starts the HTTP server first (the callback URLs need its port), then the router. */
-async function listenFirst() {
-  const app = express();
-  const server = http.createServer(app);
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
-  return { app, server, port, url, authUrl: `${url}/api/auth` };
-}
-
-async function mountRouter(
-  base: Awaited<ReturnType<typeof listenFirst>>,
-  providerConfig: JsonObject,
-): Promise<void> {
-  const config = new ConfigReader({
-    app: { baseUrl: 'http://127.0.0.1:3000' },
-    backend: {
-      baseUrl: base.url,
-      listen: { port: base.port },
-      database: { client: 'better-sqlite3', connection: ':memory:' },
-    },
-    auth: {
-      environment: 'development',
-      // The built-in oidc provider keeps its OAuth state in express-session: it needs this.
-      session: { secret: 'bench-session-secret-3f9b0d1e' },
-      providers: providerConfig,
-    },
-  });
-  const router = await createRouter({
-    logger: silentLogger(),
-    config,
-    database: DatabaseManager.fromConfig(config).forPlugin('auth'),
-    discovery: HostDiscovery.fromConfig(config),
-    tokenManager: ServerTokenManager.noop(),
-    catalogApi: new InMemoryCatalogClient({ entities: [user('alice', 'alice@example.com'), user('bob', 'bob@example.com')] }),
+/**
+ * The shared legacy-backend bootstrap (test/support/legacyBackend.ts) with
+ * both providers; `providers` gets the auth base URL the callbacks need.
+ */
+function startBoth(providers: (authUrl: string) => Promise<JsonObject>): Promise<LegacyBackend> {
+  return startLegacyBackend({
     providerFactories: {
       spectrocloud: spectrocloud.create({
         signIn: { resolver: spectrocloud.resolvers.emailMatchingUserEntityProfileEmail() },
       }),
-      oidc: providers.oidc.create({
-        signIn: { resolver: providers.oidc.resolvers.emailMatchingUserEntityProfileEmail() },
+      oidc: builtInProviders.oidc.create({
+        signIn: { resolver: builtInProviders.oidc.resolvers.emailMatchingUserEntityProfileEmail() },
       }),
     },
-    disableDefaultProviderFactories: true,
+    users: [userEntity('alice', 'alice@example.com'), userEntity('bob', 'bob@example.com')],
+    // The built-in oidc provider keeps its OAuth state in express-session: it needs this.
+    auth: { session: { secret: 'bench-session-secret-3f9b0d1e' } },
+    logger: silentLogger(),
+    keepAliveTimeoutMs: 60_000,
+    providers: backendUrl => providers(`${backendUrl}/api/auth`),
   });
-  base.app.use('/api/auth', router);
-  base.app.use((error: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    const status = ({ InputError: 400, AuthenticationError: 401, NotAllowedError: 403, NotFoundError: 404 } as Record<string, number>)[error.name] ?? 500;
-    res.status(status).json({ error: { name: error.name, message: error.message } });
-  });
-}
-
-function closer(server: http.Server, ...more: Array<() => Promise<void>>) {
-  return async () => {
-    server.closeAllConnections();
-    await new Promise<void>(resolve => server.close(() => resolve()));
-    for (const close of more) await close();
-  };
 }
 
 /** Both providers against the SpectroCloud emulator (autoApprove with login_hint). */
 export async function startEmulatorBackend(): Promise<BenchBackend> {
-  const base = await listenFirst();
-  const emulator = await startSpectroCloudEmulator({
-    clients: [
-      { ...OURS_CLIENT, redirectUris: [`${base.authUrl}/spectrocloud/handler/frame`] },
-      { ...BASELINE_CLIENT, redirectUris: [`${base.authUrl}/oidc/handler/frame`] },
-    ],
-    users: BENCH_USERS,
-    autoApprove: true,
-  });
-  await mountRouter(base, {
-    spectrocloud: {
-      development: { ...OURS_CLIENT, authorizationUrl: emulator.authorizationUrl },
-    },
-    oidc: {
-      development: { ...BASELINE_CLIENT, metadataUrl: emulator.discoveryUrl, prompt: 'auto' },
-    },
+  let emulator: SpectroCloudEmulator | undefined;
+  const backend = await startBoth(async authUrl => {
+    emulator = await startSpectroCloudEmulator({
+      clients: [
+        { ...OURS_CLIENT, redirectUris: [`${authUrl}/spectrocloud/handler/frame`] },
+        { ...BASELINE_CLIENT, redirectUris: [`${authUrl}/oidc/handler/frame`] },
+      ],
+      users: BENCH_USERS,
+      autoApprove: true,
+    });
+    return {
+      spectrocloud: {
+        development: { ...OURS_CLIENT, authorizationUrl: emulator.authorizationUrl },
+      },
+      oidc: {
+        development: { ...BASELINE_CLIENT, metadataUrl: emulator.discoveryUrl, prompt: 'auto' },
+      },
+    };
   });
   return {
-    url: base.url,
-    authUrl: base.authUrl,
-    idp: { kind: 'emulator', emulator },
-    close: closer(base.server, () => emulator.close()),
+    url: backend.url,
+    authUrl: backend.authUrl,
+    idp: { kind: 'emulator', emulator: emulator! },
+    close: async () => {
+      await backend.close();
+      await emulator?.close();
+    },
   };
 }
 
@@ -167,41 +119,47 @@ export async function startStandardBackend(): Promise<(BenchBackend & { authoriz
     console.log(`   (standard OIDC server unavailable: ${(error as Error).message.split('\n')[0]})`);
     return undefined;
   }
-  const base = await listenFirst();
-  const idp = await mod.startStandardOidcServer({
-    redirectUris: [`${base.authUrl}/spectrocloud/handler/frame`, `${base.authUrl}/oidc/handler/frame`],
-    clientId: 'bench-standard',
-    clientSecret: 'bench-standard-secret-71c4',
-    accounts: BENCH_USERS.map((u, i) => ({ sub: `user-${i}`, email: u.email, given_name: u.given_name, family_name: u.family_name })),
-    idTokenTtl: 3600,
-  });
-  await mountRouter(base, {
-    spectrocloud: {
-      development: {
-        clientId: idp.clientIds.post,
-        clientSecret: 'bench-standard-secret-71c4',
-        authorizationUrl: idp.authorizationUrl,
-        // A standard IdP issues a refresh token only for offline_access, which
-        // OIDC ties to prompt=consent: both providers ask the same way.
-        scope: 'openid profile email offline_access',
-        prompt: 'consent',
+  let idp: Awaited<ReturnType<StandardOidcModule['startStandardOidcServer']>> | undefined;
+  const backend = await startBoth(async authUrl => {
+    idp = await mod.startStandardOidcServer({
+      redirectUris: [`${authUrl}/spectrocloud/handler/frame`, `${authUrl}/oidc/handler/frame`],
+      clientId: 'bench-standard',
+      clientSecret: 'bench-standard-secret-71c4',
+      accounts: BENCH_USERS.map((u, i) => ({ sub: `user-${i}`, email: u.email, given_name: u.given_name, family_name: u.family_name })),
+      idTokenTtl: 3600,
+    });
+    return {
+      spectrocloud: {
+        development: {
+          clientId: idp.clientIds.post,
+          clientSecret: 'bench-standard-secret-71c4',
+          authorizationUrl: idp.authorizationUrl,
+          // A standard IdP issues a refresh token only for offline_access, which
+          // OIDC ties to prompt=consent: both providers ask the same way.
+          scope: 'openid profile email offline_access',
+          prompt: 'consent',
+        },
       },
-    },
-    oidc: {
-      development: {
-        clientId: idp.clientIds.basic,
-        clientSecret: 'bench-standard-secret-71c4',
-        metadataUrl: `${idp.issuer}/.well-known/openid-configuration`,
-        prompt: 'consent',
-        additionalScopes: ['offline_access'],
+      oidc: {
+        development: {
+          clientId: idp.clientIds.basic,
+          clientSecret: 'bench-standard-secret-71c4',
+          metadataUrl: `${idp.issuer}/.well-known/openid-configuration`,
+          prompt: 'consent',
+          additionalScopes: ['offline_access'],
+        },
       },
-    },
+    };
   });
+  const started = idp!;
   return {
-    url: base.url,
-    authUrl: base.authUrl,
-    idp: { kind: 'standard', issuer: idp.issuer },
-    authorize: (location, email) => idp.authorize(location, email),
-    close: closer(base.server, () => idp.close()),
+    url: backend.url,
+    authUrl: backend.authUrl,
+    idp: { kind: 'standard', issuer: started.issuer },
+    authorize: (location, email) => started.authorize(location, email),
+    close: async () => {
+      await backend.close();
+      await started.close();
+    },
   };
 }

@@ -1,27 +1,9 @@
 // The browser side of a sign-in, with plain fetch: start -> IdP authorize ->
 // handler/frame, one cookie jar per virtual user.
 import type { ProviderName } from './backend';
+import { CookieJar } from '../test/support/cookieJar';
 
-/** Cookies of the backend host, as a browser keeps them: name -> value. */
-export class CookieJar {
-  readonly values = new Map<string, string>();
-
-  update(response: Response): void {
-    for (const header of response.headers.getSetCookie()) {
-      const [pair, ...attributes] = header.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      const expired = attributes.some(a => /^\s*max-age=0\b/i.test(a) || /expires=Thu, 01 Jan 1970/i.test(a));
-      if (expired || value === '') this.values.delete(name);
-      else this.values.set(name, value);
-    }
-  }
-
-  header(): string {
-    return [...this.values].map(([name, value]) => `${name}=${value}`).join('; ');
-  }
-}
+export { CookieJar };
 
 export type Authorize = (location: string, email: string) => Promise<string>;
 
@@ -44,13 +26,13 @@ export interface SignInResult {
 /** One whole sign-in; throws unless the frame page carries a Backstage identity. */
 export async function signIn(authUrl: string, provider: ProviderName, email: string, authorize: Authorize, jar = new CookieJar()): Promise<SignInResult> {
   const start = await fetch(`${authUrl}/${provider}/start?env=development`, { redirect: 'manual', headers: { cookie: jar.header() } });
-  jar.update(start);
+  jar.updateFrom(start);
   await start.arrayBuffer();
   const location = start.headers.get('location');
   if (start.status !== 302 || !location) throw new Error(`${provider} /start answered ${start.status}`);
   const callbackUrl = await authorize(location, email);
   const frame = await fetch(callbackUrl, { redirect: 'manual', headers: { cookie: jar.header() } });
-  jar.update(frame);
+  jar.updateFrom(frame);
   const html = await frame.text();
   const match = /var authResponse = decodeURIComponent\('([^']*)'\)/.exec(html);
   if (!match) throw new Error(`${provider} handler/frame answered ${frame.status} without an authorization response`);

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { build, type OnResolveArgs, type PluginBuild } from 'esbuild';
 // @ts-expect-error plain .mjs script without declarations
-import { measureFrontendSize, frontendExternals } from '../scripts/measure-frontend-size.mjs';
+import { browserBundleOptions, measureFrontendSize } from '../scripts/measure-frontend-size.mjs';
 
 const run = promisify(execFile);
 export const SEED_PACKAGE = '@terasky/backstage-plugin-spectrocloud-auth';
@@ -60,20 +60,14 @@ async function seedSize(): Promise<SizeRow> {
     // and list the non-peer ones, so its figure is a lower bound.
     const otherExternal = new Set<string>();
     const result = await build({
-      entryPoints: [join(dir, 'package', entry)],
-      bundle: true,
+      ...browserBundleOptions,
       write: false,
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2020',
-      minify: true,
-      external: frontendExternals,
-      logLevel: 'silent',
+      entryPoints: [join(dir, 'package', entry)],
       plugins: [
         {
           name: 'bare-imports-external',
-          setup(b) {
-            b.onResolve({ filter: /^[^./]/ }, args => {
+          setup(b: PluginBuild) {
+            b.onResolve({ filter: /^[^./]/ }, (args: OnResolveArgs) => {
               otherExternal.add(args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0]);
               return { path: args.path, external: true };
             });
@@ -81,7 +75,7 @@ async function seedSize(): Promise<SizeRow> {
         },
       ],
     });
-    const code = result.outputFiles[0].contents;
+    const code = result.outputFiles![0].contents;
     const peers = (p: string) => /^@backstage\/|^react(-dom)?$|^react-router-dom$/.test(p);
     return { name, rawBytes: code.byteLength, gzipBytes: gzipSync(code, { level: 9 }).byteLength, otherExternal: [...otherExternal].filter(p => !peers(p)).sort() };
   } catch (error) {

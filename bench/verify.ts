@@ -7,7 +7,6 @@ import { OutboundClient } from '../src/http/OutboundClient';
 import { IdTokenVerifier } from '../src/oidc/IdTokenVerifier';
 import { startSpectroCloudEmulator, type SpectroCloudEmulator } from '../src/testing';
 import type { Settings } from './settings';
-import { DirectVerifier, KeyObjectCacheVerifier } from './verifierPrototype';
 
 const CLIENT_ID = 'bench-verify';
 
@@ -22,8 +21,6 @@ export interface VerifyFigure {
   rows: VerifyRow[];
   oursPerSec: number;
   barePerSec: number;
-  /** the fix proposed for src/, prototyped in bench/verifierPrototype.ts */
-  prototypes: { keyObjectCachePerSec: number; directPerSec: number };
   jwks: {
     verifications: number;
     keySets: number;
@@ -115,18 +112,6 @@ export async function verifyFigure(settings: Settings): Promise<VerifyFigure> {
     const oursPerSec = Math.max(...oursRuns);
     add('bare crypto.verify(RSA-SHA256), KeyObject made once (ceiling)', barePerSec);
     add('ours: IdTokenVerifier.verify, JWKS cache warm', oursPerSec);
-    // The proposed fix, prototyped in bench/verifierPrototype.ts (same checks):
-    const protoOptions = { clientId: CLIENT_ID, issuer: emulator.issuer, jwksUrl: emulator.jwksUrl, clockTolerance: 60 };
-    const cacheProto = new KeyObjectCacheVerifier(protoOptions);
-    const directProto = new DirectVerifier(protoOptions);
-    await cacheProto.verify(token, { nonce });
-    await directProto.verify(token, { nonce });
-    const prototypes = {
-      keyObjectCachePerSec: await timeAsync(s / 2, () => cacheProto.verify(token, { nonce })),
-      directPerSec: await timeAsync(s / 2, () => directProto.verify(token, { nonce })),
-    };
-    add('prototype fix A: cached KeyObject per kid + jsonwebtoken.verify', prototypes.keyObjectCachePerSec);
-    add('prototype fix B: cached KeyObject per kid + crypto.verify direct', prototypes.directPerSec);
     // Where the difference goes (diagnostics, same token):
     add('  jsonwebtoken.verify with a cached KeyObject', timeSync(s / 3, () => jwt.verify(token, keyObject, jwtOptions)));
     add('  jsonwebtoken.verify with a PEM string (parsed every call)', timeSync(s / 3, () => jwt.verify(token, pem, jwtOptions)));
@@ -165,7 +150,7 @@ export async function verifyFigure(settings: Settings): Promise<VerifyFigure> {
     console.log(
       `   JWKS fetches for ${jwks.verifications} verifications (cold start, ${concurrency} at once, key rotated half-way): ${jwks.fetches} for ${jwks.keySets} key sets${failures ? `, ${failures} verifications FAILED, first: ${firstFailure}` : ''}`,
     );
-    return { rows, oursPerSec, barePerSec, prototypes, jwks };
+    return { rows, oursPerSec, barePerSec, jwks };
   } finally {
     await emulator.close();
   }

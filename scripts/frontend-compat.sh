@@ -94,7 +94,6 @@ write_fixture() {
   sed -e "s|@@ROOT@@|$ROOT|" "$TEMPLATE_DIR/tsconfig.json.tmpl" >"$dir/tsconfig.json"
   cp "$ROOT"/src/frontend/*.ts "$dir/src/frontend/"
   for name in "${tests[@]}"; do cp "$ROOT/test/frontend/$name" "$dir/test/frontend/"; done
-  cp -r "$ROOT/test/frontend/support" "$dir/test/frontend/"
   cp "$ROOT"/test/support/*.ts "$dir/test/support/"
   cp "$ROOT/vitest.config.ts" "$dir/"
 }

@@ -11,23 +11,24 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Peers: never part of our bundle. */
 export const frontendExternals = ['@backstage/*', 'react', 'react/*', 'react-dom', 'react-dom/*', 'react-router-dom'];
 
+/** How a frontend entry is bundled for measuring (ours here, other plugins' in bench/frontendSize.ts). */
+export const browserBundleOptions = /** @type {const} */ ({
+  bundle: true,
+  write: false,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2020',
+  minify: true,
+  external: frontendExternals,
+  logLevel: 'silent',
+});
+
 /**
  * @param {string} [entry] path relative to the package root
  * @returns {Promise<{ entry: string, rawBytes: number, gzipBytes: number, peerImports: string[] }>}
  */
 export async function measureFrontendSize(entry = 'src/frontend/index.ts') {
-  const result = await build({
-    entryPoints: [join(root, entry)],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2020',
-    minify: true,
-    external: frontendExternals,
-    metafile: true,
-    logLevel: 'silent',
-  });
+  const result = await build({ ...browserBundleOptions, entryPoints: [join(root, entry)], metafile: true });
   const code = result.outputFiles[0].contents;
   const [output] = Object.values(result.metafile.outputs);
   const peerImports = [...new Set(output.imports.filter(i => i.external).map(i => i.path))].sort();

@@ -160,8 +160,9 @@ export class SpectroCloudStrategy extends OAuth2Strategy {
     }
     if (typeof json?.error !== 'string') return null;
     const description = sanitizeIdpText(json.error_description);
+    // A 5xx with an OAuth body (server_error, temporarily_unavailable) is SpectroCloud failing, not refusing us.
     return new SpectroCloudIdpError(
-      'ERR_TOKEN_REJECTED',
+      status >= 500 ? 'ERR_TOKEN_ENDPOINT_STATUS' : 'ERR_TOKEN_REJECTED',
       `SpectroCloud's token endpoint refused the request (HTTP ${status}, ${sanitizeIdpText(json.error)}${description ? `: ${description}` : ''})`,
       { error: json.error, errorDescription: description, status },
     );

@@ -21,6 +21,12 @@ async function signInWithIdToken(fixture: Fixture, build: Parameters<Fixture['em
 
 const now = () => Math.floor(Date.now() / 1000);
 
+/** The code of the backend's last "sign-in failed" log line: the popup shows only name and message. */
+function lastFailureCode(fixture: Fixture): string | undefined {
+  const line = [...fixture.backend.logLines].reverse().find(entry => entry.includes('SpectroCloud sign-in failed: '));
+  return line ? /sign-in failed: (ERR_[A-Z_]+)/.exec(line)?.[1] : undefined;
+}
+
 describe('every rejection path', () => {
   let fixture: Fixture;
   beforeAll(async () => {
@@ -40,11 +46,13 @@ describe('every rejection path', () => {
       const message = await signInWithIdToken(fixture, ({ claims, sign }) => sign(claims, { key: foreign }));
       expect(message.error?.name).toBe('SpectroCloudTokenError');
       expect(message.error?.message).toContain('signature is invalid');
+      expect(lastFailureCode(fixture)).toBe('ERR_ID_TOKEN_SIGNATURE');
     });
 
     it('rejects alg none', async () => {
       const message = await signInWithIdToken(fixture, ({ claims, sign }) => sign(claims, { alg: 'none' }));
       expect(message.error?.message).toMatch(/algorithm "none"|not allowed/);
+      expect(lastFailureCode(fixture)).toBe('ERR_ID_TOKEN_ALGORITHM');
     });
 
     it('rejects HS256 signed with the RSA public key', async () => {
@@ -53,16 +61,19 @@ describe('every rejection path', () => {
         return sign(claims, { alg: 'HS256', key: Buffer.from(pem) });
       });
       expect(message.error?.message).toMatch(/algorithm "HS256".*not allowed/);
+      expect(lastFailureCode(fixture)).toBe('ERR_ID_TOKEN_ALGORITHM');
     });
 
     it('rejects a token from another issuer', async () => {
       const message = await signInWithIdToken(fixture, ({ claims, sign }) => sign({ ...claims, iss: 'https://evil.example.com' }));
       expect(message.error?.message).toContain('unexpected "iss" claim value');
+      expect(lastFailureCode(fixture)).toBe('ERR_ID_TOKEN_CLAIM');
     });
 
     it('rejects a token issued to another client', async () => {
       const message = await signInWithIdToken(fixture, ({ claims, sign }) => sign({ ...claims, aud: 'other-client', azp: 'other-client' }));
       expect(message.error?.message).toContain('unexpected "aud" claim value');
+      expect(lastFailureCode(fixture)).toBe('ERR_ID_TOKEN_CLAIM');
     });
 
     it('rejects several audiences without azp', async () => {
@@ -71,21 +82,25 @@ describe('every rejection path', () => {
         return sign({ ...rest, aud: [claims.aud as string, 'other-client'] });
       });
       expect(message.error?.message).toContain('missing required "azp" claim');
+      expect(lastFailureCode(fixture)).toBe('ERR_ID_TOKEN_CLAIM');
     });
 
     it('rejects an azp naming another client', async () => {
       const message = await signInWithIdToken(fixture, ({ claims, sign }) => sign({ ...claims, aud: [claims.aud as string, 'x'], azp: 'x' }));
       expect(message.error?.message).toContain('unexpected "azp" claim value');
+      expect(lastFailureCode(fixture)).toBe('ERR_ID_TOKEN_CLAIM');
     });
 
     it('rejects an expired token', async () => {
       const message = await signInWithIdToken(fixture, ({ claims, sign }) => sign({ ...claims, iat: now() - 7200, exp: now() - 3600 }));
       expect(message.error?.message).toContain('ID token has expired');
+      expect(lastFailureCode(fixture)).toBe('ERR_ID_TOKEN_EXPIRED');
     });
 
     it('rejects an iat in the future beyond the clock tolerance', async () => {
       const message = await signInWithIdToken(fixture, ({ claims, sign }) => sign({ ...claims, iat: now() + 600, exp: now() + 4000 }));
       expect(message.error?.message).toContain('"iat" claim is in the future');
+      expect(lastFailureCode(fixture)).toBe('ERR_ID_TOKEN_CLAIM');
     });
 
     it('accepts an iat slightly in the future within the tolerance', async () => {
@@ -99,21 +114,25 @@ describe('every rejection path', () => {
         return sign(rest);
       });
       expect(message.error?.message).toContain('missing required "nonce" claim');
+      expect(lastFailureCode(fixture)).toBe('ERR_ID_TOKEN_CLAIM');
     });
 
     it('rejects a token whose nonce belongs to another sign-in', async () => {
       const message = await signInWithIdToken(fixture, ({ claims, sign }) => sign({ ...claims, nonce: 'A'.repeat(43) }));
       expect(message.error?.message).toContain('unexpected "nonce" claim value');
+      expect(lastFailureCode(fixture)).toBe('ERR_ID_TOKEN_CLAIM');
     });
 
     it('rejects a response without an ID token', async () => {
       const message = await signInWithIdToken(fixture, () => '');
       expect(message.error?.message).toMatch(/no ID token/);
+      expect(lastFailureCode(fixture)).toBe('ERR_ID_TOKEN_MISSING');
     });
 
     it('rejects a garbage ID token', async () => {
       const message = await signInWithIdToken(fixture, () => 'not-a-jwt');
       expect(message.error?.message).toMatch(/malformed/);
+      expect(lastFailureCode(fixture)).toBe('ERR_ID_TOKEN_INVALID');
     });
 
     it('fills a missing email from userinfo when userinfo is about the same subject', async () => {
@@ -144,6 +163,7 @@ describe('every rejection path', () => {
         });
         const { frame } = await signIn(noDiscovery);
         expect(frame.message.error?.message).toContain('no "email" claim');
+        expect(lastFailureCode(noDiscovery)).toBe('ERR_PROFILE_NO_EMAIL');
       } finally {
         await noDiscovery.close();
       }
@@ -179,6 +199,7 @@ describe('every rejection path', () => {
       const frame = await callback(fixture, victim, attackerCallback.toString());
       expect(frame.message.error?.name).toBe('SpectroCloudIdpError');
       expect(frame.message.error?.message).toContain('invalid_grant');
+      expect(lastFailureCode(fixture)).toBe('ERR_TOKEN_REJECTED');
     });
   });
 
@@ -189,6 +210,7 @@ describe('every rejection path', () => {
       const state = new URL(start.headers.location).searchParams.get('state')!;
       const frame = await callback(fixture, jar, `${fixture.providerBase}/handler/frame?state=${encodeURIComponent(state)}`);
       expect(frame.message.error?.message).toContain('no authorization code');
+      expect(lastFailureCode(fixture)).toBe('ERR_MISSING_CODE');
     });
 
     it('shows a denial by SpectroCloud as a readable error', async () => {
@@ -198,6 +220,7 @@ describe('every rejection path', () => {
       const denied = await fetch(start.headers.location, { redirect: 'manual' });
       const frame = await callback(fixture, jar, denied.headers.get('location')!);
       expect(frame.message.error?.message).toMatch(/denied by SpectroCloud \(access_denied/);
+      expect(lastFailureCode(fixture)).toBe('ERR_IDP_DENIED');
     });
 
     it('shows other IdP error parameters with their code', async () => {
@@ -210,18 +233,21 @@ describe('every rejection path', () => {
         `${fixture.providerBase}/handler/frame?error=login_required&error_description=Login+required&state=${encodeURIComponent(state)}`,
       );
       expect(frame.message.error?.message).toContain('login_required');
+      expect(lastFailureCode(fixture)).toBe('ERR_IDP_ERROR');
     });
 
     it('reports a token endpoint 500 by its status', async () => {
       fixture.emulator.setFaults({ tokenStatus: 500 });
       const { frame } = await signIn(fixture);
       expect(frame.message.error?.message).toMatch(/token endpoint .*500/);
+      expect(lastFailureCode(fixture)).toBe('ERR_TOKEN_ENDPOINT_STATUS');
     });
 
     it('times out a silent token endpoint', async () => {
       fixture.emulator.setFaults({ tokenDelayMs: 4000 });
       const { frame } = await signIn(fixture);
       expect(frame.message.error?.message).toContain('did not answer within 1500 ms');
+      expect(lastFailureCode(fixture)).toBe('ERR_TIMEOUT');
     });
 
     it('reports an unreachable JWKS endpoint', async () => {
@@ -230,6 +256,7 @@ describe('every rejection path', () => {
         isolated.emulator.setFaults({ jwksDown: true });
         const { frame } = await signIn(isolated);
         expect(frame.message.error?.message).toContain('signing keys');
+        expect(lastFailureCode(isolated)).toBe('ERR_JWKS_UNAVAILABLE');
       } finally {
         await isolated.close();
       }

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import jwt from 'jsonwebtoken';
 import { callback, CookieJar, logout, refresh, startSignIn } from '../support/spectroFixture';
 import { verifyAtIssuer } from '../support/standardOidcServer';
@@ -23,12 +23,22 @@ async function signIn(setup: Setup, email = 'alice@example.com', jar = new Cooki
   return { jar, frame, start, callbackUrl, issued: setup.op.refreshTokens.slice(issuedBefore) };
 }
 
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+/**
+ * Moves this process's clock (Date only: backend, issuer and verifier alike)
+ * forward instead of waiting; timers keep real time. Undone after each test.
+ */
+function moveClockTo(epochMs: number) {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(epochMs);
+}
+afterEach(() => {
+  vi.useRealTimers();
+});
 
-/** Waits until the ID token's `exp` has passed. */
-async function outlive(idToken: string) {
+/** Moves the clock one second past the ID token's `exp`. */
+function outlive(idToken: string) {
   const { exp } = jwt.decode(idToken) as jwt.JwtPayload;
-  await sleep(Math.max(0, exp! * 1000 - Date.now()) + 300);
+  moveClockTo(exp! * 1000 + 1000);
 }
 
 describe('a standard OIDC issuer (oidc-provider), client_secret_post', () => {
@@ -116,7 +126,7 @@ describe('a standard OIDC issuer (oidc-provider), client_secret_post', () => {
   it('/refresh performs a real refresh_token grant and returns a new ID token, verified, and a fresh Backstage token', async () => {
     const { jar, frame, issued } = await signIn(setup, 'alice@example.com');
     const before = frame.message.response;
-    await sleep(1100); // a new ID token then has a later iat
+    moveClockTo(Date.now() + 1100); // a new ID token then has a later iat
     const callsBefore = setup.op.tokenCalls.length;
     const response = await refresh(setup, jar);
     expect(response.status).toBe(200);
@@ -258,7 +268,7 @@ describe('a standard OIDC issuer (oidc-provider) that grants no refresh token', 
   let setup: Setup;
   beforeAll(async () => {
     // Without prompt=consent oidc-provider drops offline_access, and so issues no refresh token.
-    setup = await startSetup({ prompt: null, idTokenTtl: 5 });
+    setup = await startSetup({ prompt: null, idTokenTtl: 300 });
   });
   afterAll(() => setup?.close());
   afterEach(() => expect(setup.op.serverErrors).toEqual([]));
@@ -278,7 +288,7 @@ describe('a standard OIDC issuer (oidc-provider) that grants no refresh token', 
 
   it('ends the session once that ID token has expired: /refresh asks to sign in again', async () => {
     const { jar, frame } = await signIn(setup, 'alice@example.com');
-    await outlive(frame.message.response.providerInfo.idToken);
+    outlive(frame.message.response.providerInfo.idToken);
     const response = await refresh(setup, jar);
     expect(response.status).toBe(401);
     expect(response.body.error.message).toMatch(/session has expired; sign in again/);
@@ -288,7 +298,7 @@ describe('a standard OIDC issuer (oidc-provider) that grants no refresh token', 
 describe('a standard OIDC issuer (oidc-provider) with short-lived ID tokens and a refresh token', () => {
   let setup: Setup;
   beforeAll(async () => {
-    setup = await startSetup({ idTokenTtl: 4 });
+    setup = await startSetup({ idTokenTtl: 300 });
   });
   afterAll(() => setup?.close());
   afterEach(() => expect(setup.op.serverErrors).toEqual([]));
@@ -296,12 +306,12 @@ describe('a standard OIDC issuer (oidc-provider) with short-lived ID tokens and 
   it('keeps the session past the first ID token through the refresh grant', async () => {
     const { jar, frame } = await signIn(setup, 'alice@example.com');
     const first = frame.message.response.providerInfo.idToken;
-    await outlive(first);
+    outlive(first);
     const response = await refresh(setup, jar);
     expect(response.status).toBe(200);
     const claims = await verifyAtIssuer(setup.op, response.body.providerInfo.idToken, CLIENT_ID);
     expect(claims.exp! * 1000).toBeGreaterThan(Date.now());
-    expect(response.body.providerInfo.expiresInSeconds).toBeLessThanOrEqual(4);
+    expect(response.body.providerInfo.expiresInSeconds).toBeLessThanOrEqual(300);
     expect(response.body.backstageIdentity.identity.userEntityRef).toBe('user:default/alice');
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import jwt from 'jsonwebtoken';
 import type { Page, Request } from 'playwright-core';
-import { useExampleInBrowser } from './support/browser';
+import { useExampleInBrowser } from '../support/browser';
 import { registerSecret } from '../support/secrets';
-import { authMessages, fields, openApp, reloadApp, signInThroughPopup, userButton, waitForText } from './support/pages';
+import { authMessages, fields, openApp, reloadApp, signInThroughPopup, userButton, waitForText } from '../support/pages';
 
 const ALICE = 'alice@example.com';
 /** How every HS256 JWT (SpectroCloud's session token) starts: `{"alg":"HS256"`. */

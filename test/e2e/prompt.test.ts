@@ -10,8 +10,8 @@ import jwt from 'jsonwebtoken';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CLIENT_ID, CLIENT_SECRET, readFrameMessage, startFixture, type Fixture, type FrameResult } from '../support/spectroFixture';
 import { registerSecret } from '../support/secrets';
-import { closeQuietly, launchChromium, newContext } from './support/browser';
-import { registerMessageSecrets, userButton } from './support/pages';
+import { closeQuietly, launchChromium, newContext } from '../support/browser';
+import { registerMessageSecrets, userButton } from '../support/pages';
 
 const EMULATOR_SESSION_COOKIE = 'spectrocloud_emulator_session';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Request } from 'playwright-core';
-import { useExampleInBrowser } from './support/browser';
-import { fields, userButton, waitForText } from './support/pages';
+import { useExampleInBrowser } from '../support/browser';
+import { fields, userButton, waitForText } from '../support/pages';
 
 const run = useExampleInBrowser();
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { useExampleInBrowser } from './support/browser';
-import { authMessages, DENY_BUTTON, fields, openApp, signInThroughPopup, userButton, waitForText } from './support/pages';
+import { useExampleInBrowser } from '../support/browser';
+import { authMessages, DENY_BUTTON, fields, openApp, signInThroughPopup, userButton, waitForText } from '../support/pages';
 
 const run = useExampleInBrowser();
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { useExampleInBrowser } from './support/browser';
-import { fields, openApp, reloadApp, signInThroughPopup, userButton, waitForText } from './support/pages';
+import { useExampleInBrowser } from '../support/browser';
+import { fields, openApp, reloadApp, signInThroughPopup, userButton, waitForText } from '../support/pages';
 
 /**
  * The example runs with `signOutOfSpectroCloud: true`: "Sign out" ends the

@@ -15,7 +15,7 @@
  * cannot route the redirected `/auth` request itself. Everything else is the
  * browser's own navigation and cookies.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import jwt from 'jsonwebtoken';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { LegacyBackend } from '../support/legacyBackend';
@@ -23,8 +23,8 @@ import { registerSecret } from '../support/secrets';
 import { readFrameMessage, type FrameResult } from '../support/spectroFixture';
 import { verifyAtIssuer, type IssuedRefreshToken, type StandardOidcServer } from '../support/standardOidcServer';
 import { ACCOUNTS, CLIENT_ID, startStandardIssuerFixture, type StandardIssuerFixture } from '../support/standardIssuerFixture';
-import { closeQuietly, launchChromium, newContext } from './support/browser';
-import { registerMessageSecrets } from './support/pages';
+import { closeQuietly, launchChromium, newContext } from '../support/browser';
+import { registerMessageSecrets } from '../support/pages';
 
 const ALICE = ACCOUNTS[0];
 
@@ -151,7 +151,15 @@ async function fetchFromBackendOrigin(page: Page, method: 'GET' | 'POST', path: 
 const refresh = (page: Page) => fetchFromBackendOrigin(page, 'GET', '/api/auth/spectrocloud/refresh?env=development');
 const logout = (page: Page) => fetchFromBackendOrigin(page, 'POST', '/api/auth/spectrocloud/logout?env=development');
 
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+/** Moves the Date of this process (backend and issuer; not Chromium, not timers) forward instead of waiting. */
+function moveClockBy(ms: number) {
+  const now = Date.now();
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(now + ms);
+}
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('in Chromium, against a standard OIDC issuer (oidc-provider)', () => {
   it('signs in through oidc-provider login and consent, which issues a real, opaque refresh token', async () => {
@@ -195,7 +203,7 @@ describe('in Chromium, against a standard OIDC issuer (oidc-provider)', () => {
     const first = message.response.providerInfo.idToken as string;
     // oidc-provider's ID tokens carry second-precision times and no per-token id:
     // only a later second makes the refreshed one differ
-    await sleep(1100);
+    moveClockBy(1100);
     const callsBefore = op.tokenCalls.length;
 
     const response = await refresh(page);

@@ -9,8 +9,8 @@ import { startSpectroCloudEmulator, type SpectroCloudEmulator } from '../../src/
 import { startLegacyBackend, userEntity, type LegacyBackend } from '../support/legacyBackend';
 import { startRedisServer, type RedisTestServer } from '../support/redisServer';
 import { registerSecret } from '../support/secrets';
-import { closeQuietly, launchChromium, newContext } from './support/browser';
-import { userButton } from './support/pages';
+import { closeQuietly, launchChromium, newContext } from '../support/browser';
+import { userButton } from '../support/pages';
 
 /**
  * One legacy backend with the factory registered twice, `spectrocloud` (US

@@ -2,7 +2,7 @@ import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SpectroCloudEmulator } from '../../src/testing';
-import { ALICE, authorize, BOB, exchangeCode, formAction, redirectParams, signIn, startEmulator } from './helpers';
+import { ALICE, authorize, BOB, exchangeCode, formAction, redirectParams, signIn, startEmulator } from '../support/emulatorHelpers';
 
 type Agent = ReturnType<typeof request.agent>;
 

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SpectroCloudEmulator } from '../../src/testing';
 import { registerSecret } from '../support/secrets';
-import { ALICE, authorize, authParams, pathOf, pkcePair, redirectParams, startEmulator } from './helpers';
+import { ALICE, authorize, authParams, pathOf, pkcePair, redirectParams, startEmulator } from '../support/emulatorHelpers';
 
 describe('authorization endpoint checks', () => {
   let emu: SpectroCloudEmulator;

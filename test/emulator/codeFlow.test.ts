@@ -19,7 +19,7 @@ import {
   startEmulator,
   tokenRequest,
   verifyAgainstJwks,
-} from './helpers';
+} from '../support/emulatorHelpers';
 
 describe('authorization code flow', () => {
   let emu: SpectroCloudEmulator;

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SpectroCloudEmulator } from '../../src/testing';
-import { pathOf, startEmulator } from './helpers';
+import { pathOf, startEmulator } from '../support/emulatorHelpers';
 
 describe('discovery document', () => {
   let emu: SpectroCloudEmulator;

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SpectroCloudEmulator } from '../../src/testing';
 import { registerSecret } from '../support/secrets';
-import { ALICE, authorize, BOB, CLIENT, exchangeCode, formAction, OTHER_CLIENT, pathOf, redirectParams, startEmulator } from './helpers';
+import { ALICE, authorize, BOB, CLIENT, exchangeCode, formAction, OTHER_CLIENT, pathOf, redirectParams, startEmulator } from '../support/emulatorHelpers';
 
 const SIGNED_OUT = 'http://localhost:7007/signed-out';
 const COOKIE = 'spectrocloud_emulator_session';

@@ -3,7 +3,7 @@ import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SpectroCloudEmulator } from '../../src/testing';
-import { ALICE, authorize, codeFor, exchangeCode, pathOf, redirectParams, signIn, startEmulator, verifyAgainstJwks } from './helpers';
+import { ALICE, authorize, codeFor, exchangeCode, pathOf, redirectParams, signIn, startEmulator, verifyAgainstJwks } from '../support/emulatorHelpers';
 
 describe('faults set through the JS API', () => {
   let emu: SpectroCloudEmulator;

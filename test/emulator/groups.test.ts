@@ -2,7 +2,7 @@ import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SpectroCloudEmulator } from '../../src/testing';
-import { ALICE, pathOf, signIn, startEmulator } from './helpers';
+import { ALICE, pathOf, signIn, startEmulator } from '../support/emulatorHelpers';
 
 describe('groups', () => {
   let emu: SpectroCloudEmulator;

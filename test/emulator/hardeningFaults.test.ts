@@ -2,7 +2,7 @@ import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SpectroCloudEmulator } from '../../src/testing';
-import { CLIENT, codeFor, exchangeCode, pathOf, REDIRECT_URI, signIn, startEmulator, verifyAgainstJwks, waitUntil } from './helpers';
+import { CLIENT, codeFor, exchangeCode, pathOf, REDIRECT_URI, signIn, startEmulator, verifyAgainstJwks, waitUntil } from '../support/emulatorHelpers';
 
 describe('hardening faults', () => {
   let emu: SpectroCloudEmulator;

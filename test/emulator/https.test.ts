@@ -8,7 +8,7 @@ import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSpectroCloudEmulator, type SpectroCloudEmulator } from '../../src/testing';
 import { registerSecret } from '../support/secrets';
-import { ALICE, authParams, CLIENT, pathOf, pkcePair, REDIRECT_URI, startEmulator } from './helpers';
+import { ALICE, authParams, CLIENT, pathOf, pkcePair, REDIRECT_URI, startEmulator } from '../support/emulatorHelpers';
 
 const ROOT = join(__dirname, '../..');
 

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SpectroCloudEmulator } from '../../src/testing';
-import { pathOf, signIn, startEmulator, verifyAgainstJwks } from './helpers';
+import { pathOf, signIn, startEmulator, verifyAgainstJwks } from '../support/emulatorHelpers';
 
 const kidsOf = (emu: SpectroCloudEmulator) => emu.jwks.keys.map(k => k.kid);
 

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SpectroCloudEmulator } from '../../src/testing';
 import { registerSecret } from '../support/secrets';
-import { ALICE, CLIENT, pathOf, signIn, startEmulator, verifyAgainstJwks } from './helpers';
+import { ALICE, CLIENT, pathOf, signIn, startEmulator, verifyAgainstJwks } from '../support/emulatorHelpers';
 
 describe('signing keys', () => {
   let emu: SpectroCloudEmulator;

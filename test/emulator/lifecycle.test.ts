@@ -4,7 +4,7 @@ import request from 'supertest';
 import { describe, expect, it, vi } from 'vitest';
 import { createSpectroCloudEmulatorApp, startSpectroCloudEmulator } from '../../src/testing';
 import { registerSecret } from '../support/secrets';
-import { ALICE, CLIENT, signIn, startEmulator } from './helpers';
+import { ALICE, CLIENT, signIn, startEmulator } from '../support/emulatorHelpers';
 
 describe('emulator lifecycle and options', () => {
   it('listens on 127.0.0.1 and a free port by default', async () => {

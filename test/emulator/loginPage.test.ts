@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SpectroCloudEmulator } from '../../src/testing';
-import { authorize, startEmulator } from './helpers';
+import { authorize, startEmulator } from '../support/emulatorHelpers';
 
 describe('login page', () => {
   let emu: SpectroCloudEmulator;

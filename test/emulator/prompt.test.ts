@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SpectroCloudEmulator } from '../../src/testing';
-import { ALICE, authorize, BOB, exchangeCode, formAction, redirectParams, startEmulator } from './helpers';
+import { ALICE, authorize, BOB, exchangeCode, formAction, redirectParams, startEmulator } from '../support/emulatorHelpers';
 
 /** A browser: an agent that keeps the emulator's session cookie. */
 function browser(emu: SpectroCloudEmulator) {

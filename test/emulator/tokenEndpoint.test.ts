@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SpectroCloudEmulator } from '../../src/testing';
 import { registerSecret } from '../support/secrets';
-import { CLIENT, codeFor, exchangeCode, OTHER_CLIENT, pkcePair, REDIRECT_URI, startEmulator, tokenRequest } from './helpers';
+import { CLIENT, codeFor, exchangeCode, OTHER_CLIENT, pkcePair, REDIRECT_URI, startEmulator, tokenRequest } from '../support/emulatorHelpers';
 
 describe('token endpoint client authentication', () => {
   let emu: SpectroCloudEmulator;

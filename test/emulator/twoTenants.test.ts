@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SpectroCloudEmulator } from '../../src/testing';
-import { ALICE, authorize, codeFor, exchangeCode, pathOf, redirectParams, signIn, startEmulator, verifyAgainstJwks } from './helpers';
+import { ALICE, authorize, codeFor, exchangeCode, pathOf, redirectParams, signIn, startEmulator, verifyAgainstJwks } from '../support/emulatorHelpers';
 
 describe('two tenants in one process', () => {
   let a: SpectroCloudEmulator;

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSpectroCloudEmulator, type SpectroCloudEmulator } from '../../src/testing';
 import { createTempDir, removeTempDir } from '../support/tempDir';
-import { ALICE, authorize, CLIENT, codeFor, exchangeCode, pathOf, redirectParams } from './helpers';
+import { ALICE, authorize, CLIENT, codeFor, exchangeCode, pathOf, redirectParams } from '../support/emulatorHelpers';
 
 const EXAMPLE_USERS = join(__dirname, '../../examples/emulator-users.yaml');
 let dir: string;

@@ -11,7 +11,7 @@ import {
   spectroCloudAuthApiRef,
   spectroCloudSignInProvider,
 } from '../../src/frontend';
-import { jwtWithHeader, startLoopbackServer } from './support/loopback';
+import { jwtWithHeader, startLoopbackServer } from '../support/loopback';
 import { registerSecret } from '../support/secrets';
 
 type Server = Awaited<ReturnType<typeof startLoopbackServer>>;

@@ -19,7 +19,7 @@ import {
   spectroCloudKubernetesAuthProvidersApiFactory,
   withSpectroCloudKubernetesAuthProviders,
 } from '../../src/frontend/kubernetes';
-import { jwtWithHeader } from './support/loopback';
+import { jwtWithHeader } from '../support/loopback';
 import { registerSecret } from '../support/secrets';
 
 /**

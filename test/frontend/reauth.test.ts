@@ -8,7 +8,7 @@ import {
   type SpectroCloudReAuthenticateOptions,
   spectroCloudReAuthFetchMiddleware,
 } from '../../src/frontend';
-import { startLoopbackServer } from './support/loopback';
+import { startLoopbackServer } from '../support/loopback';
 
 type Server = Awaited<ReturnType<typeof startLoopbackServer>>;
 

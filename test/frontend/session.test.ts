@@ -26,7 +26,7 @@ import {
   type SpectroCloudAuthApi,
 } from '../../src/frontend';
 import { FreshSignIn } from '../../src/frontend/freshSignIn';
-import { jwtWithHeader, startLoopbackServer, type RecordedRequest } from './support/loopback';
+import { jwtWithHeader, startLoopbackServer, type RecordedRequest } from '../support/loopback';
 import { registerSecret } from '../support/secrets';
 
 type Server = Awaited<ReturnType<typeof startLoopbackServer>>;

@@ -144,6 +144,19 @@ describe('SpectroCloud token hand-off to backend plugins', () => {
     expect(res.body.tokenFingerprint).toBe(fingerprint(aliceSession));
   });
 
+  it('refuses X-SpectroCloud-User-Email for a session stored without an e-mail (403, ERR_USER_EMAIL_MISMATCH)', async () => {
+    const DAVE = 'user:default/dave';
+    const daveSession = paletteToken('dave@example.com');
+    await cache.remember({ userEntityRef: DAVE, sessionToken: daveSession, expiresAt: Date.now() + HOUR });
+    const res = await request(pluginApp({ identity, cache }))
+      .get('/api/spectrocloud/clusters')
+      .set('Authorization', `Bearer ${auth.tokenFor(DAVE)}`)
+      .set('X-SpectroCloud-User-Email', 'dave@example.com');
+    expect(res.status).toBe(403);
+    expect(res.body.error).toMatchObject({ code: 'ERR_USER_EMAIL_MISMATCH' });
+    expect(res.text).not.toContain(fingerprint(daveSession));
+  });
+
   it("ignores another user's token in the spectrocloud-api-token cookie and X-SpectroCloud-Token header", async () => {
     const res = await request(pluginApp({ identity, cache }))
       .get('/api/spectrocloud/clusters')

@@ -10,7 +10,7 @@ describe('createProviderSessionTokenCache', () => {
       expect.objectContaining({
         code: 'ERR_CONFIG',
         configKey: 'auth.providers.spectrocloud-eu.tokenStore.type',
-        message: expect.stringMatching(/^auth\.providers\.spectrocloud-eu\.tokenStore\.type must be 'memory' or 'redis'/),
+        message: expect.stringMatching(/^auth\.providers\.spectrocloud-eu\.tokenStore\.type must be 'memory', 'redis' or 'backstage-cache'/),
       }),
     );
   });

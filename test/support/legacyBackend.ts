@@ -7,6 +7,7 @@ import { DatabaseManager, errorHandler, HostDiscovery, ServerTokenManager } from
 import { createRouter, type ProviderFactories } from '@backstage/plugin-auth-backend';
 import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
 import type { Entity } from '@backstage/catalog-model';
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import { createTestLogger } from './logger';
 
 export interface LegacyBackend {
@@ -27,7 +28,7 @@ export function userEntity(name: string, email: string, annotations: Record<stri
 }
 
 /**
- * A legacy Backstage backend as users run it: express, the legacy
+ * A legacy Backstage backend as users run it (shared by the tests and the bench): express, the legacy
  * `createRouter` of @backstage/plugin-auth-backend with our factories,
  * an in-memory sqlite database and an in-memory catalog.
  */
@@ -44,9 +45,14 @@ export async function startLegacyBackend(options: {
   database?: JsonObject;
   /** further routers of the same backend, e.g. a plugin using the hand-off middleware */
   routers?: (context: { discovery: HostDiscovery; config: ConfigReader }) => Promise<Record<string, express.Router>> | Record<string, express.Router>;
+  /** default: a test logger whose lines the log guard inspects (the bench passes a silent one) */
+  logger?: LoggerService;
+  /** the HTTP server's keep-alive timeout (the bench's load runs keep connections open) */
+  keepAliveTimeoutMs?: number;
 }): Promise<LegacyBackend> {
   const app = express();
   const server = http.createServer(app);
+  if (options.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = options.keepAliveTimeoutMs;
   await new Promise<void>(resolve => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
@@ -64,7 +70,7 @@ export async function startLegacyBackend(options: {
     },
   });
   const logLines: string[] = [];
-  const logger = createTestLogger(logLines);
+  const logger = options.logger ?? createTestLogger(logLines);
   const discovery = HostDiscovery.fromConfig(config);
   const router = await createRouter({
     logger,

@@ -4,6 +4,10 @@ import { spectrocloud, type SpectroCloudProviderOptions } from '../../src';
 import { startSpectroCloudEmulator, type SpectroCloudEmulator, type SpectroCloudEmulatorOptions } from '../../src/testing';
 import { startLegacyBackend, userEntity, type LegacyBackend } from './legacyBackend';
 import { registerSecret } from './secrets';
+import { CookieJar } from './cookieJar';
+
+export { CookieJar };
+import { BrowserBinding } from '../../src/refreshSession/BrowserBinding';
 import type { Entity } from '@backstage/catalog-model';
 
 export const CLIENT_ID = 'backstage-test-client';
@@ -89,33 +93,6 @@ export async function startFixture(options: {
   };
 }
 
-/** Cookies as a browser keeps them: name -> value, updated from Set-Cookie. */
-export class CookieJar {
-  readonly values = new Map<string, string>();
-
-  copy(): CookieJar {
-    const copy = new CookieJar();
-    for (const [name, value] of this.values) copy.values.set(name, value);
-    return copy;
-  }
-
-  update(setCookie: string[] | string | undefined) {
-    for (const header of ([] as string[]).concat(setCookie ?? [])) {
-      const [pair, ...attributes] = header.split(';');
-      const [name, ...rest] = pair.split('=');
-      const value = decodeURIComponent(rest.join('='));
-      const expired = attributes.some(a => /max-age=0\b/i.test(a.trim()) || /expires=Thu, 01 Jan 1970/i.test(a.trim()));
-      if (expired || value === '') this.values.delete(name.trim());
-      else this.values.set(name.trim(), value);
-      registerSecret(value);
-    }
-  }
-
-  header(): string {
-    return [...this.values].map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('; ');
-  }
-}
-
 /** Any legacy backend with the provider at /api/auth/spectrocloud. */
 export type WithBackend = { backend: { url: string } };
 
@@ -139,7 +116,19 @@ export async function startSignIn(fixture: WithBackend, jar: CookieJar, query: R
     .query({ env: 'development', ...query })
     .set('Cookie', jar.header());
   jar.update(response.headers['set-cookie']);
+  registerBoundValues(response.headers.location, jar);
   return response;
+}
+
+/**
+ * The OIDC nonce and the PKCE verifier of this sign-in must never be logged:
+ * register both with the log guard (the verifier is derived from the nonce
+ * cookie exactly as the handlers derive it).
+ */
+function registerBoundValues(location: string | undefined, jar: CookieJar) {
+  if (location) registerSecret(new URL(location).searchParams.get('nonce'));
+  const adapterNonce = jar.values.get('spectrocloud-nonce');
+  if (adapterNonce) registerSecret(new BrowserBinding(CLIENT_SECRET, 'spectrocloud').forStart(adapterNonce).codeVerifier);
 }
 
 /** Follows the emulator's authorization endpoint as a browser would, approving `email`. */

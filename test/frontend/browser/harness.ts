@@ -24,7 +24,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../../e2e/support/browser';
+import { launchChromium } from '../../support/browser';
 import { getRootLogger } from '@backstage/backend-common';
 import jwt from 'jsonwebtoken';
 import { startExample, type RunningExample } from '../../../examples/legacy-backend/startExample';

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
-import { startExample, type RunningExample } from '../../../examples/legacy-backend/startExample';
+import { startExample, type RunningExample } from '../../examples/legacy-backend/startExample';
 
 /** The Debian Chromium of this machine; the tests never download a browser. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -1,5 +1,5 @@
 import type { BrowserContext, Page, Response } from 'playwright-core';
-import { registerSecret } from '../../support/secrets';
+import { registerSecret } from './secrets';
 
 /** What the handler/frame page posts to the app window (Backstage's `authorization_response`). */
 export interface AuthMessage {

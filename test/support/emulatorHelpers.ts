@@ -8,7 +8,7 @@ import {
   type SpectroCloudEmulator,
   type SpectroCloudEmulatorOptions,
 } from '../../src/testing';
-import { registerSecret } from '../support/secrets';
+import { registerSecret } from './secrets';
 
 export const REDIRECT_URI = 'http://localhost:7007/api/auth/spectrocloud/handler/frame';
 export const CLIENT = { clientId: 'backstage', clientSecret: `emulator-test-secret-${randomBytes(8).toString('hex')}`, redirectUris: [REDIRECT_URI] };
