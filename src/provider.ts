@@ -15,7 +15,7 @@ import {
 } from './handlers/SpectroCloudAuthHandlers';
 import { SpectroCloudAuthMetrics } from './metrics';
 import { createSessionTokenCapture, type SessionTokenHooks } from './paletteTokens/capture';
-import { createProviderSessionTokenCache } from './paletteTokens/providerSessionTokenCache';
+import { createSessionTokenCache } from './paletteTokens/providerSessionTokenCache';
 import { PendingStoreWrites } from './paletteTokens/pendingWrites';
 import type { SessionTokenCache } from './paletteTokens/sessionTokenCache';
 import type { BackstageCache } from './paletteTokens/backstageCacheStore';
@@ -38,7 +38,7 @@ export interface SpectroCloudProviderOptions {
    * to your backend plugins. Without it, the provider keeps the tokens in a
    * cache of its own on `auth.providers.<id>.tokenStore`, which no plugin can reach.
    * Register the factory under several provider ids (tenants)? Give each its
-   * own cache (`createProviderSessionTokenCache(config, { providerId })`).
+   * own cache (`createSessionTokenCache(config, { providerId })`).
    */
   sessionTokenCache?: SessionTokenCache;
   /**
@@ -77,7 +77,7 @@ function createSpectroCloudProvider(options?: SpectroCloudProviderOptions): Spec
     }
     const cache =
       options?.sessionTokenCache ??
-      createProviderSessionTokenCache(tokenStoreRoot(config, providerId), { providerId, logger, metrics, cache: options?.cache });
+      createSessionTokenCache(tokenStoreRoot(config, providerId), { providerId, logger, metrics, cache: options?.cache });
     const sessionTokens =
       options?.sessionTokens ??
       createSessionTokenCapture({

@@ -43,7 +43,7 @@ export function createTokenStore(config: Config | undefined, options: CreateToke
  *
  * @public
  */
-export function createSessionTokenCache(config: Config | undefined, options: CreateTokenStoreOptions = {}): SessionTokenCache {
+export function defaultProviderSessionTokenCache(config: Config | undefined, options: CreateTokenStoreOptions = {}): SessionTokenCache {
   const settings = readTokenStoreConfig(config, { backstageCacheAvailable: options.cache !== undefined });
   const store = encrypted(settings, buildStore(settings, options), options);
   // Pointers hold an entity ref, never a token: no need to encrypt them in process memory.

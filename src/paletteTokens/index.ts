@@ -1,7 +1,7 @@
 // `.../palette-tokens`: SpectroCloud's HS256 API token, kept server-side at
 // sign-in and handed to backend plugins by the caller's verified identity.
-export { createSessionTokenCache, type CreateTokenStoreOptions } from './createTokenStore';
-export { createProviderSessionTokenCache, type ProviderSessionTokenCacheOptions } from './providerSessionTokenCache';
+export type { CreateTokenStoreOptions } from './createTokenStore';
+export { createSessionTokenCache, type CreateSessionTokenCacheOptions } from './providerSessionTokenCache';
 export { SessionTokenCache, type SessionTokenCacheOptions, type SpectroCloudSession, type RememberSessionInput } from './sessionTokenCache';
 export type { SpectroCloudTokenStore, SessionTokenLogger } from './types';
 export { MemoryTokenStore, type MemoryTokenStoreOptions } from './memoryStore';

@@ -1,6 +1,6 @@
 import { ConfigReader, type Config } from '@backstage/config';
 import { SpectroCloudConfigError } from '../errors';
-import { createSessionTokenCache, type CreateTokenStoreOptions } from './createTokenStore';
+import { defaultProviderSessionTokenCache, type CreateTokenStoreOptions } from './createTokenStore';
 import type { SessionTokenCache } from './sessionTokenCache';
 
 /** The provider id the token-store reader's paths are written for. */
@@ -8,7 +8,7 @@ const DEFAULT_PROVIDER_ID = 'spectrocloud';
 const DEFAULT_PATH = `auth.providers.${DEFAULT_PROVIDER_ID}.tokenStore`;
 
 /** @public */
-export interface ProviderSessionTokenCacheOptions extends CreateTokenStoreOptions {
+export interface CreateSessionTokenCacheOptions extends CreateTokenStoreOptions {
   /** The key the provider is registered under in `providerFactories`, e.g. `spectrocloud-eu`. Default `spectrocloud`. */
   providerId?: string;
 }
@@ -24,9 +24,9 @@ export interface ProviderSessionTokenCacheOptions extends CreateTokenStoreOption
  *
  * @public
  */
-export function createProviderSessionTokenCache(config: Config, options: ProviderSessionTokenCacheOptions = {}): SessionTokenCache {
+export function createSessionTokenCache(config: Config, options: CreateSessionTokenCacheOptions = {}): SessionTokenCache {
   const { providerId = DEFAULT_PROVIDER_ID, ...storeOptions } = options;
-  if (providerId === DEFAULT_PROVIDER_ID) return createSessionTokenCache(config, storeOptions);
+  if (providerId === DEFAULT_PROVIDER_ID) return defaultProviderSessionTokenCache(config, storeOptions);
   const path = `auth.providers.${providerId}.tokenStore`;
   const block = withProviderKeyPrefix(config.getOptional(path), providerId);
   // The reader validates `auth.providers.spectrocloud.tokenStore`; it reads this provider's block there, and what it says names this provider's path.
@@ -38,7 +38,7 @@ export function createProviderSessionTokenCache(config: Config, options: Provide
     error: (message: string) => original.error(rename(message)),
   };
   try {
-    return createSessionTokenCache(
+    return defaultProviderSessionTokenCache(
       new ConfigReader(block === undefined ? {} : { auth: { providers: { [DEFAULT_PROVIDER_ID]: { tokenStore: block } } } }),
       { ...storeOptions, logger },
     );
