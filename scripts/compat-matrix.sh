@@ -34,20 +34,8 @@ LINES=(
   "0.24|0.24.5|0.6.9|0.25.0|^1.9.1|^1.3.2"
 )
 
-ci=0
-keep=0
-selected=()
-for arg in "$@"; do
-  case "$arg" in
-    --ci) ci=1 ;;
-    --keep) keep=1 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
-    0.*) selected+=("$arg") ;;
-    *) echo "unknown argument: $arg" >&2; exit 2 ;;
-  esac
-done
-
 source "$ROOT/scripts/lib/select-lines.sh"
+read_line_args ci-ok 2,19 "$@"
 select_lines "$([ $ci = 1 ] && echo ends || echo all)"
 
 now() { date +%s; }

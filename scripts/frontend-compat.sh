@@ -46,18 +46,8 @@ declare -A SKIPPED_TESTS=(
   [kubernetes.test.ts]="needs @backstage/plugin-kubernetes-react 0.5, which requires core-plugin-api >=1.10.3 (plus core-components and Material UI): not installed, src/frontend/kubernetes not copied"
 )
 
-keep=0
-selected=()
-for arg in "$@"; do
-  case "$arg" in
-    --keep) keep=1 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
-    1.*) selected+=("$arg") ;;
-    *) echo "unknown argument: $arg" >&2; exit 2 ;;
-  esac
-done
-
 source "$ROOT/scripts/lib/select-lines.sh"
+read_line_args no-ci 2,17 "$@"
 select_lines all
 
 now() { date +%s; }

@@ -18,3 +18,21 @@ select_lines() {
     run_lines=("${LINES[@]}")
   fi
 }
+
+# Reads the common arguments: line names (any argument starting with a digit),
+# --keep, --ci (first and last line only, where the script allows it: $1 = ci-ok),
+# --help (prints lines $2 of the calling script). Sets keep, ci and selected.
+read_line_args() {
+  local ci_ok=$1 help_range=$2 arg
+  shift 2
+  keep=0; ci=0; selected=()
+  for arg in "$@"; do
+    case "$arg" in
+      --ci) [ "$ci_ok" = ci-ok ] || { echo "unknown argument: $arg" >&2; exit 2; }; ci=1 ;;
+      --keep) keep=1 ;;
+      -h|--help) sed -n "${help_range}p" "$0"; exit 0 ;;
+      [0-9]*) selected+=("$arg") ;;
+      *) echo "unknown argument: $arg" >&2; exit 2 ;;
+    esac
+  done
+}
