@@ -38,6 +38,17 @@ export interface BenchResults {
 }
 
 const BENCHMARKS_MD = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
+// The run writes its figures between these markers; the prose around them is written by hand in BENCHMARKS.md.
+const FIGURES_BEGIN = '<!-- figures: written by `pnpm bench` from here to the end marker; edit the prose outside them -->';
+const FIGURES_END = '<!-- end of figures -->';
+
+function withFigures(current: string, figures: string): string {
+  const begin = current.indexOf(FIGURES_BEGIN);
+  const end = current.indexOf(FIGURES_END);
+  if (begin < 0 || end < begin) throw new Error('BENCHMARKS.md has lost its figure markers; restore them from git');
+  const tidy = figures.replace(/\n{3,}/g, '\n\n').trim();
+  return `${current.slice(0, begin + FIGURES_BEGIN.length)}\n\n${tidy}\n\n${current.slice(end)}`;
+}
 
 // Targets the package set itself.
 const VERIFY_TARGET = 0.75; // within 25% of bare crypto.verify
@@ -77,12 +88,6 @@ export function writeReport(r: BenchResults, options: { write: boolean }): { sum
   const summary: string[] = [];
   const out = (line = '') => lines.push(line);
 
-  out('# Benchmarks');
-  out();
-  out('Written by `pnpm bench` (bench/run.ts); rerun it to refresh this file. Every figure is measured for our');
-  out('provider and for the baseline in the same process, on loopback, one after the other, and compared as a');
-  out('ratio within that run: on this shared, noisy machine only the ratios are worth comparing between runs.');
-  out();
   out('## Latest run');
   out();
   out(`- When: ${r.startedAt} (took ${fmt(r.durationSeconds ?? NaN)} s)`);
@@ -91,14 +96,6 @@ export function writeReport(r: BenchResults, options: { write: boolean }): { sum
   out(`- Settings: autocannon ${s.connections} connections, ${s.warmupSeconds} s warm-up + ${s.loadSeconds} s measured per provider and round, load generator in a worker thread;`);
   out(`  whole sign-ins ${s.virtualUsers} virtual users × ${s.signInSeconds} s (after ${s.warmupSeconds} s warm-up) in a worker thread. Each figure runs ${s.rounds} interleaved`);
   out('  round(s) (ours, baseline, ours, baseline) and keeps each side\'s best, so a burst of background load hits a round, not a side.');
-  out();
-  out('Baseline: Backstage\'s built-in legacy `oidc` provider (`providers.oidc.create(...)` from');
-  out('`@backstage/plugin-auth-backend` 0.24.5, `emailMatchingUserEntityProfileEmail` resolver), registered in the');
-  out('same legacy `createRouter` `providerFactories` as ours and configured with the same IdP');
-  out('(`metadataUrl` = the IdP\'s discovery document; `prompt: auto` against the emulator, and against the standard IdP');
-  out('`prompt: consent` plus `offline_access` for both providers, which that IdP needs to issue refresh tokens). The router runs with `auth.session.secret`');
-  out('set, which the built-in provider needs (its OAuth state lives in `express-session`, stored in the auth');
-  out('database, here in-memory SQLite); ours does not use the session.');
   out();
 
   // 1. load
@@ -120,26 +117,6 @@ export function writeReport(r: BenchResults, options: { write: boolean }): { sum
   for (const figure of r.load) if (figure.note) out(`- ${figure.name}: ${figure.note}`);
   for (const reason of r.skipped ?? []) out(`- Not measured in this run: ${reason}`);
   out();
-  out('The SpectroCloud emulator refuses the `refresh_token` grant, as Palette does (its `refresh_token` is an HS256');
-  out('session token, not an OAuth refresh token). Against it the built-in provider **cannot refresh at all**: every');
-  out('`/refresh` answers 401 `Refresh failed; caused by OPError: invalid_grant`, so its row there measures its');
-  out('failing path (a token-endpoint round trip ending in an error), not a working refresh. For a like-for-like');
-  out('refresh comparison the third block uses a standard OIDC server (`oidc-provider`, from the test harness) that');
-  out('issues real refresh tokens; there both providers run a real `refresh_token` grant on every request.');
-  out();
-  out('Reading these rows:');
-  out();
-  out('- `/start`: both build an authorization URL and set the nonce cookie; the built-in provider also creates and saves an');
-  out('  `express-session` (SQLite) per request for its state; ours keeps no server-side state: the OIDC nonce and the PKCE');
-  out('  verifier are HMACs of the adapter\'s nonce cookie (two HMACs and a SHA-256 per `/start`).');
-  out('- `/refresh (emulator)`: ours does the whole successful refresh (opens the sealed session cookie, re-verifies the ID');
-  out('  token against the cached JWKS, runs the sign-in resolver against the catalog and has Backstage issue a new');
-  out('  identity token, which writes user info to the database), while the baseline only makes a token-endpoint call that');
-  out('  fails. Being slower than a failure is expected; a CPU profile of ours shows Backstage\'s token issuance as the');
-  out('  largest part and our ID-token PEM parse (section 3) as the largest part of our own code.');
-  out('- `/refresh (standard IdP)`: the like-for-like refresh. Both make a refresh_token grant, verify the new ID token and');
-  out('  issue a Backstage token; the IdP (oidc-provider) runs in the same process and its cost is in both rows.');
-  out();
 
   // 2. sign-ins
   if (r.signIns) {
@@ -160,12 +137,6 @@ export function writeReport(r: BenchResults, options: { write: boolean }): { sum
     out();
     out(`Ratio ours / baseline: **${ratio(ours.perSec, base.perSec)}** sign-ins per second.`);
     out();
-    out('Both sides spend most of a sign-in on work they share: the emulator (same process) issuing and signing tokens, the');
-    out('token-endpoint round trip, the catalog lookup and Backstage issuing the identity token. Ours additionally verifies');
-    out('the ID token itself (signature, `nonce` bound to the browser, `azp`) and hands the session token to the token store;');
-    out('the built-in provider has openid-client validate the ID token, calls the userinfo endpoint and saves an express session.');
-    out('IdP request counts are zero when the JWKS and discovery caches were already warm from the figures before.');
-    out();
     summary.push(`${'whole sign-ins'.padEnd(26)} ours ${fmt(ours.perSec, 1).padStart(6)}/s vs baseline ${fmt(base.perSec, 1).padStart(6)}/s  = ${ratio(ours.perSec, base.perSec)}`);
   }
 
@@ -173,19 +144,11 @@ export function writeReport(r: BenchResults, options: { write: boolean }): { sum
   if (r.signInBursts?.length) {
     out('## 2b. Sign-in bursts');
     out();
-    out('A fixed number of whole sign-ins (fresh browser each, alternating two users), with at most N in flight: each');
-    out('finished sign-in starts the next. Same backend and emulator as figure 2, one provider at a time. The target is');
-    out('0 failures; p50/p99 are per sign-in, from `/start` to the frame page.');
-    out();
     out('| burst | provider | completed | failed | wall s | p50 ms | p99 ms |');
     out('|---|---|---:|---:|---:|---:|---:|');
     for (const x of r.signInBursts) {
       out(`| ${fmt(x.total)} sign-ins, ${x.inFlight} in flight | ${LABEL[x.provider]} | ${x.completed} | ${x.failed}${x.firstError ? ` (${x.firstError})` : ''} | ${fmt(x.seconds, 1)} | ${fmt(x.p50Ms, 1)} | ${fmt(x.p99Ms, 1)} |`);
     }
-    out();
-    out('The emulator answers in the same process as both routers, so under a burst a token request waits behind the');
-    out("backend's own work; the failures, when there are any, are requests that reached the 10 s `timeout` (on a machine");
-    out('shared with other jobs the tail gets there); ours aborts such a request at the deadline and frees its socket.');
     out();
     for (const x of r.signInBursts) {
       summary.push(`${`${x.total}/${x.inFlight} burst`.padEnd(26)} ${x.provider === 'spectrocloud' ? 'ours    ' : 'baseline'} ${x.failed} failed, p50 ${fmt(x.p50Ms, 0)} ms, p99 ${fmt(x.p99Ms, 0)} ms`);
@@ -198,10 +161,6 @@ export function writeReport(r: BenchResults, options: { write: boolean }): { sum
     const share = v.oursPerSec / v.barePerSec;
     out('## 3. ID-token verification');
     out();
-    out('Same RS256 token (2048-bit key) throughout; our `IdTokenVerifier` checks signature, `alg`, `iss`, `aud`,');
-    out('`azp`, `exp`, `iat` and `nonce` with its JWKS cache warm. Each side is timed in two interleaved halves and the better');
-  out('half kept.');
-    out();
     out('| verification | per second | µs each |');
     out('|---|---:|---:|');
     for (const row of v.rows) out(`| ${row.name.trim()} | ${fmt(row.opsPerSec)} | ${fmt(row.usPerOp, 1)} |`);
@@ -213,30 +172,11 @@ export function writeReport(r: BenchResults, options: { write: boolean }): { sum
     out(`(target: one per key set): ${met(v.jwks.fetches <= v.jwks.keySets)}${v.jwks.failures ? `; ${v.jwks.failures} verifications failed, first: ${v.jwks.firstFailure}` : ''}.`);
     out();
     if (v.jwks.failures) {
-      out('The failed wave is a real finding, provoked here by the bench\'s shape: jwks-rsa fetches through Node\'s');
-      out('global agent, which keeps connections alive. The synchronous timing loops before this step block the event loop');
-      out('for longer than the IdP\'s keep-alive timeout (5 s, Node\'s default, which the emulator keeps), so the IdP closes');
-      out('the idle socket while this process cannot see it, and the next JWKS request reuses the dead socket:');
-      out('`ECONNRESET`. Every verification waiting on that one fetch fails with `ERR_JWKS_UNAVAILABLE` (in a backend: a');
-      out('failed sign-in per waiting user); the next attempt fetches again and succeeds. A backend whose event loop is busy');
-      out('for a few seconds meets the same race. Checked: with a global agent without keep-alive the failures disappear.');
-      out('Fixed in src since: every request goes through one client (src/http) that fetches JWKS and discovery over fresh');
-      out('connections (they are fetched rarely, reuse buys nothing) and drops idle token-endpoint sockets after 4 s.');
-      out();
     }
     summary.push(`${'ID-token verify'.padEnd(26)} ours ${fmt(v.oursPerSec).padStart(6)}/s vs bare crypto.verify ${fmt(v.barePerSec)}/s = ${ratio(v.oursPerSec, v.barePerSec)} (target >= ${VERIFY_TARGET}x: ${share >= VERIFY_TARGET ? 'met' : 'MISSED'})`);
     summary.push(`${'JWKS fetches'.padEnd(26)} ${v.jwks.fetches} for ${v.jwks.verifications} verifications over ${v.jwks.keySets} key sets (target 1 per key set: ${v.jwks.fetches <= v.jwks.keySets ? 'met' : 'MISSED'})`);
     if (share < VERIFY_TARGET) {
       out('### Why the verification target is missed');
-      out();
-      out('`IdTokenVerifier` keeps the parsed `KeyObject` per `kid` (jwks-rsa still fetches, caches and rate-limits the JWKS),');
-      out('which took it from about 0.12x to the figure above: before, `jsonwebtoken.verify` parsed the PEM on every call,');
-      out('several times the cost of the RSA check. What remains is `jsonwebtoken` itself (the row "jsonwebtoken.verify with a');
-      out('cached KeyObject" is its ceiling here, before any of our checks) plus our OIDC checks (`iat`, `azp`, `nonce`) and');
-      out('one Promise per token. Decoding the segments and calling `crypto.verify` directly (the bare row) would meet the');
-      out('target; it is not adopted on purpose: this package does not hand-write JWT verification, and a few');
-      out('microseconds per sign-in are not worth a second, home-made verifier. In a whole sign-in or refresh, verification');
-      out('is a small share of the time: a CPU profile of `/refresh` shows Backstage\'s own token issuance and the HTTP stack first.');
       out();
     }
   }
@@ -248,9 +188,6 @@ export function writeReport(r: BenchResults, options: { write: boolean }): { sum
   if (r.frontend) {
     out('## 5. Frontend subpath size');
     out();
-    out('Bundled with `scripts/measure-frontend-size.mjs` (esbuild, ESM, minified, browser, es2020; Backstage packages and');
-    out('React external), gzip level 9.');
-    out();
     out('| bundle | gzipped bytes | minified bytes | notes |');
     out('|---|---:|---:|---|');
     for (const row of r.frontend) {
@@ -261,21 +198,7 @@ export function writeReport(r: BenchResults, options: { write: boolean }): { sum
     out();
   }
 
-  out('## How to rerun');
-  out();
-  out('```sh');
-  out('npx -y pnpm@9 install --frozen-lockfile');
-  out('apt-get install -y redis-server   # for the RedisTokenStore figure; skipped without it');
-  out('npx -y pnpm@9 bench               # full run, about 3 minutes, rewrites this file');
-  out('npx -y pnpm@9 bench --quick       # smoke run with tiny durations; leaves this file alone');
-  out('npx -y pnpm@9 bench --report-only # re-render this file from the last full run (.bench-out/results.json)');
-  out('```');
-  out();
-  out('The bench re-runs itself with `node --expose-gc` so the memory figure is read after a forced GC. The');
-  out('standard-IdP refresh figure and the Redis figure use helpers from `test/support/`; when one is missing the');
-  out('figure is skipped and says so. Keep the machine otherwise idle; compare ratios, not absolute numbers.');
-
-  if (options.write) writeFileSync(BENCHMARKS_MD, `${lines.join('\n')}\n`);
+  if (options.write) writeFileSync(BENCHMARKS_MD, withFigures(readFileSync(BENCHMARKS_MD, 'utf8'), lines.join('\n')));
   return { summary: summary.join('\n') };
 }
 
@@ -339,9 +262,6 @@ export function storeSection(r: BenchResults, out: (line?: string) => void, summ
     out(`| standalone | ${fmt(x.concurrentGetPerSec)} | ${x.concurrentSetPerSec === undefined ? '–' : fmt(x.concurrentSetPerSec)} |`);
     if (x.cluster && 'skipped' in x.cluster) out(`| cluster | not measured (${x.cluster.skipped}) | |`);
     else if (x.cluster) out(`| cluster, ${x.cluster.masters} masters | ${fmt(x.cluster.concurrentGetPerSec)} | ${fmt(x.cluster.concurrentSetPerSec)} |`);
-    out();
-    out('All processes share one machine here, so the cluster shows its per-operation routing cost rather than the capacity');
-    out('three separate machines would add. A hand-off is one GET whatever the topology; a sign-in is two SETs sent side by side.');
     out();
     summary.push(`${'redis store'.padEnd(26)} set p99 ${fmt(x.set.p99Ms, 3)} ms, get p99 ${fmt(x.get.p99Ms, 3)} ms, ${fmt(x.concurrentGetPerSec)} get/s at ${x.concurrency} in flight`);
     if (x.cluster && !('skipped' in x.cluster)) {
