@@ -3,7 +3,6 @@
 // fetches 10,000 sign-ins' worth of verifications cause.
 import { createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { OutboundClient } from '../src/http/OutboundClient';
 import { IdTokenVerifier } from '../src/oidc/IdTokenVerifier';
 import { startSpectroCloudEmulator, type SpectroCloudEmulator } from '../src/testing';
 import type { Settings } from './settings';
@@ -36,10 +35,6 @@ function newVerifier(emulator: SpectroCloudEmulator) {
     clientId: CLIENT_ID,
     algorithms: ['RS256'],
     clockTolerance: 60,
-    http: new OutboundClient({ timeoutMs: 5_000, maxResponseBytes: 1024 * 1024 }),
-    maxIdTokenBytes: 16 * 1024,
-    jwksCacheMaxAgeMs: 600_000,
-    jwksRefetchIntervalMs: 60_000,
     endpoints: async () => ({ issuer: emulator.issuer, jwksUrl: emulator.jwksUrl }),
   });
 }

@@ -1,7 +1,14 @@
 import { timingSafeEqual } from 'node:crypto';
 import jwt, { type JwtHeader, type JwtPayload, type SigningKeyCallback } from 'jsonwebtoken';
 import { SpectroCloudTokenError } from '../errors';
-import type { OutboundClient } from '../http/OutboundClient';
+import {
+  DEFAULT_JWKS_CACHE_MAX_AGE_SECONDS,
+  DEFAULT_JWKS_REFETCH_INTERVAL_SECONDS,
+  DEFAULT_MAX_ID_TOKEN_BYTES,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_TIMEOUT_MS,
+} from '../config/readEnvironmentConfig';
+import { OutboundClient } from '../http/OutboundClient';
 import { SigningKeys } from './SigningKeys';
 import { translateVerificationError } from './translateVerificationError';
 
@@ -29,14 +36,14 @@ export interface IdTokenVerifierOptions {
   algorithms: string[];
   /** seconds */
   clockTolerance: number;
-  /** JWKS requests go through it */
-  http: OutboundClient;
-  /** bytes; a longer ID token is refused before it is parsed */
-  maxIdTokenBytes: number;
-  /** milliseconds a fetched JWKS is used (a withdrawn key stops working by then) */
-  jwksCacheMaxAgeMs: number;
-  /** milliseconds: an unknown `kid` refetches the JWKS at most once per this interval */
-  jwksRefetchIntervalMs: number;
+  /** JWKS requests go through it. Default: the package's default deadline and size limit, proxy from the environment. */
+  http?: OutboundClient;
+  /** bytes; a longer ID token is refused before it is parsed. Default 16 KiB. */
+  maxIdTokenBytes?: number;
+  /** milliseconds a fetched JWKS is used (a withdrawn key stops working by then). Default 10 minutes. */
+  jwksCacheMaxAgeMs?: number;
+  /** milliseconds: an unknown `kid` refetches the JWKS at most once per this interval. Default 1 minute. */
+  jwksRefetchIntervalMs?: number;
   /** resolves the expected issuer and the JWKS URL (discovery may still be running) */
   endpoints: () => Promise<{ issuer: string; jwksUrl: string }>;
   /** milliseconds since epoch; injectable for tests */
@@ -66,10 +73,11 @@ export class IdTokenVerifier {
     }
     // Before any parsing: decoding and verifying cost grow with the token.
     const bytes = Buffer.byteLength(idToken);
-    if (bytes > this.options.maxIdTokenBytes) {
+    const maxIdTokenBytes = this.options.maxIdTokenBytes ?? DEFAULT_MAX_ID_TOKEN_BYTES;
+    if (bytes > maxIdTokenBytes) {
       throw new SpectroCloudTokenError(
         'ERR_ID_TOKEN_TOO_LARGE',
-        `ID token is ${bytes} bytes, more than the ${this.options.maxIdTokenBytes} allowed (maxIdTokenBytes); it was not read`,
+        `ID token is ${bytes} bytes, more than the ${maxIdTokenBytes} allowed (maxIdTokenBytes); it was not read`,
       );
     }
     const { issuer, jwksUrl } = await this.options.endpoints();
@@ -182,9 +190,9 @@ export class IdTokenVerifier {
         url,
         signingKeys: new SigningKeys({
           jwksUrl: url,
-          http: this.options.http,
-          cacheMaxAgeMs: this.options.jwksCacheMaxAgeMs,
-          refetchIntervalMs: this.options.jwksRefetchIntervalMs,
+          http: this.options.http ?? new OutboundClient({ timeoutMs: DEFAULT_TIMEOUT_MS, maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES }),
+          cacheMaxAgeMs: this.options.jwksCacheMaxAgeMs ?? DEFAULT_JWKS_CACHE_MAX_AGE_SECONDS * 1000,
+          refetchIntervalMs: this.options.jwksRefetchIntervalMs ?? DEFAULT_JWKS_REFETCH_INTERVAL_SECONDS * 1000,
           clock: this.clock,
         }),
       };

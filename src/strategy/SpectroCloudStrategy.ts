@@ -6,13 +6,7 @@ import { IdTokenVerifier, type IdTokenClaims } from '../oidc/IdTokenVerifier';
 import { deriveEndpoints } from '../oidc/deriveEndpoints';
 import { BasicAuthOAuth2 } from './BasicAuthOAuth2';
 import { OutboundClient } from '../http/OutboundClient';
-import {
-  DEFAULT_JWKS_CACHE_MAX_AGE_SECONDS,
-  DEFAULT_JWKS_REFETCH_INTERVAL_SECONDS,
-  DEFAULT_MAX_ID_TOKEN_BYTES,
-  DEFAULT_MAX_RESPONSE_BYTES,
-  DEFAULT_TIMEOUT_MS,
-} from '../config/readEnvironmentConfig';
+import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS } from '../config/readEnvironmentConfig';
 import { OutboundOAuth2 } from './OutboundOAuth2';
 import { sanitizeIdpText } from './sanitizeIdpText';
 import { translateStrategyError } from './translateStrategyError';
@@ -196,9 +190,6 @@ function verifierFor(options: SpectroCloudStrategyOptions, http: OutboundClient)
     algorithms: options.algorithms ?? ['RS256'],
     clockTolerance: options.clockTolerance ?? 30,
     http,
-    maxIdTokenBytes: DEFAULT_MAX_ID_TOKEN_BYTES,
-    jwksCacheMaxAgeMs: DEFAULT_JWKS_CACHE_MAX_AGE_SECONDS * 1000,
-    jwksRefetchIntervalMs: DEFAULT_JWKS_REFETCH_INTERVAL_SECONDS * 1000,
     endpoints: async () => ({ issuer, jwksUrl }),
   });
 }

@@ -6,6 +6,7 @@ import { spectrocloud } from '../../src';
 import { createSessionTokenCache, createSpectroCloudTokenMiddleware, type SessionTokenCache, type SpectroCloudRequest } from '../../src/paletteTokens';
 import { SpectroCloudAuthMetrics } from '../../src/metrics';
 import { startSpectroCloudEmulator, type SpectroCloudEmulator } from '../../src/testing';
+import { environmentThroughProxy } from '../support/environmentThroughProxy';
 import { startFaultProxy, type FaultProxy } from '../support/faultProxy';
 import { startLegacyBackend, type LegacyBackend } from '../support/legacyBackend';
 import { getFreePort, startRedisServer, type RedisTestServer } from '../support/redisServer';
@@ -54,23 +55,13 @@ export async function startFaultRig(options: { timeoutMs?: number; redis?: boole
   const tokenStore = redis ? { type: 'redis', redis: { url: redis.url } } : { type: 'memory' };
   const metrics = new SpectroCloudAuthMetrics();
   const cache = createSessionTokenCache(new ConfigReader({ auth: { providers: { spectrocloud: { tokenStore } } } }), { metrics });
-  const viaProxy = (url: string) => proxy.origin('http') + new URL(url).pathname;
   const backend = await startLegacyBackend({
     port,
     providerFactories: { spectrocloud: spectrocloud.create({ sessionTokenCache: cache, metrics }) },
     users: CATALOG,
     providers: {
       spectrocloud: {
-        development: {
-          clientId: CLIENT_ID,
-          clientSecret: CLIENT_SECRET,
-          authorizationUrl: emulator.authorizationUrl,
-          issuer: emulator.issuer,
-          tokenUrl: viaProxy(emulator.tokenUrl),
-          jwksUrl: viaProxy(emulator.jwksUrl),
-          timeout: timeoutMs,
-          signIn: { resolvers: [{ resolver: 'emailMatchingUserEntityProfileEmail' }, { resolver: 'emailLocalPartMatchingUserEntityName' }] },
-        },
+        development: environmentThroughProxy(emulator, proxy, { timeout: timeoutMs }),
       },
     },
     routers: ({ discovery }) => {

@@ -1,6 +1,7 @@
 import type { JsonObject } from '@backstage/types';
 import { spectrocloud } from '../../src';
 import { startSpectroCloudEmulator, type SpectroCloudEmulator, type SpectroCloudEmulatorOptions } from '../../src/testing';
+import { environmentThroughProxy } from '../support/environmentThroughProxy';
 import { startFaultProxy, type FaultProxy } from '../support/faultProxy';
 import { startLegacyBackend } from '../support/legacyBackend';
 import { CATALOG, CLIENT_ID, CLIENT_SECRET, USERS, type Fixture } from '../support/spectroFixture';
@@ -33,21 +34,7 @@ export async function startProxiedFixture(options: {
         ...options.emulator,
       });
       faults = await startFaultProxy({ target: { port: Number(new URL(emulator.url).port) } });
-      const viaProxy = (url: string) => url.replace(emulator!.url, faults!.origin(new URL(emulator!.url).protocol.slice(0, -1)));
-      return {
-        spectrocloud: {
-          development: {
-            clientId: CLIENT_ID,
-            clientSecret: CLIENT_SECRET,
-            authorizationUrl: emulator.authorizationUrl,
-            issuer: emulator.issuer,
-            tokenUrl: viaProxy(emulator.tokenUrl),
-            jwksUrl: viaProxy(emulator.jwksUrl),
-            signIn: { resolvers: [{ resolver: 'emailMatchingUserEntityProfileEmail' }] },
-            ...options.environment?.(emulator, faults.origin()),
-          },
-        },
-      };
+      return { spectrocloud: { development: environmentThroughProxy(emulator, faults, options.environment?.(emulator, faults.origin())) } };
     },
   });
   return {

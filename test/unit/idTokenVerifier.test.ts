@@ -1,7 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { IdTokenVerifier } from '../../src/oidc/IdTokenVerifier';
-import { OutboundClient } from '../../src/http/OutboundClient';
 import { SpectroCloudTokenError } from '../../src/errors';
 import { startLocalIssuer, type LocalIssuer } from '../support/localIssuer';
 
@@ -48,10 +47,6 @@ beforeEach(() => {
     clientId: CLIENT_ID,
     algorithms: ['RS256'],
     clockTolerance: 5,
-    http: new OutboundClient({ timeoutMs: 2000, maxResponseBytes: 1024 * 1024 }),
-    maxIdTokenBytes: 16 * 1024,
-    jwksCacheMaxAgeMs: 600_000,
-    jwksRefetchIntervalMs: 60_000,
     endpoints: async () => ({ issuer: issuer.issuer, jwksUrl: issuer.jwksUrl }),
     clock: () => NOW_MS,
   });
