@@ -1,4 +1,3 @@
-import { ConfigReader, type Config } from '@backstage/config';
 import {
   OAuthAdapter,
   OAuthEnvironmentHandler,
@@ -15,7 +14,8 @@ import {
 } from './handlers/SpectroCloudAuthHandlers';
 import { SpectroCloudAuthMetrics } from './metrics';
 import { createSessionTokenCapture, type SessionTokenHooks } from './paletteTokens/capture';
-import { createSessionTokenCache } from './paletteTokens/providerSessionTokenCache';
+import { withTokenStoreAtRoot } from './paletteTokens/config';
+import { createSessionTokenCache } from './paletteTokens/createTokenStore';
 import { PendingStoreWrites } from './paletteTokens/pendingWrites';
 import type { SessionTokenCache } from './paletteTokens/sessionTokenCache';
 import type { BackstageCache } from './paletteTokens/backstageCacheStore';
@@ -77,7 +77,7 @@ function createSpectroCloudProvider(options?: SpectroCloudProviderOptions): Spec
     }
     const cache =
       options?.sessionTokenCache ??
-      createSessionTokenCache(tokenStoreRoot(config, providerId), { providerId, logger, metrics, cache: options?.cache });
+      createSessionTokenCache(withTokenStoreAtRoot(config, providerId), { providerId, logger, metrics, cache: options?.cache });
     const sessionTokens =
       options?.sessionTokens ??
       createSessionTokenCapture({
@@ -119,12 +119,6 @@ function createSpectroCloudProvider(options?: SpectroCloudProviderOptions): Spec
     return new OAuthEnvironmentHandler(new Map(environments.map(environment => [environment, handlerFor(environment)])));
   };
   return Object.assign(factory, { metrics });
-}
-
-/** This provider's `tokenStore` at its full path, which the token-store reader's errors name. */
-function tokenStoreRoot(config: Config, providerId: string): Config {
-  const tokenStore = config.getOptional('tokenStore');
-  return new ConfigReader(tokenStore === undefined ? {} : { auth: { providers: { [providerId]: { tokenStore } } } });
 }
 
 /** `/api/spectrocloud` for the default provider id; a second tenant's cookie goes to its own plugin path. */

@@ -2,7 +2,7 @@ import type { Config } from '@backstage/config';
 import { SpectroCloudConfigError } from '../errors';
 import type { SpectroCloudAuthMetrics } from '../metrics';
 import { BackstageCacheTokenStore, type BackstageCache } from './backstageCacheStore';
-import { TOKEN_STORE_CONFIG_PATH, readTokenStoreConfig, type TokenStoreConfig } from './config';
+import { readTokenStoreConfig, tokenStoreConfigPath, type TokenStoreConfig } from './config';
 import { EncryptedTokenStore } from './encryptedStore';
 import { MemoryTokenStore } from './memoryStore';
 import { RedisTokenStore } from './redisStore';
@@ -19,6 +19,13 @@ export interface CreateTokenStoreOptions {
    * default when there is no `tokenStore` block at all.
    */
   cache?: BackstageCache;
+  /**
+   * The key the provider is registered under in `providerFactories`, e.g.
+   * `spectrocloud-eu`: its store is read from `auth.providers.<providerId>.tokenStore`,
+   * and a Redis store of another provider id prefixes its keys with
+   * `spectrocloud:session:<providerId>:`. Default `spectrocloud`.
+   */
+  providerId?: string;
 }
 
 /**
@@ -29,29 +36,42 @@ export interface CreateTokenStoreOptions {
  * @public
  */
 export function createTokenStore(config: Config | undefined, options: CreateTokenStoreOptions = {}): SpectroCloudTokenStore {
-  const settings = readTokenStoreConfig(config, { backstageCacheAvailable: options.cache !== undefined });
-  return encrypted(settings, buildStore(settings, options), options);
+  return encrypted(readSettings(config, options), options);
 }
 
 /**
- * The session-token cache on the store `auth.providers.spectrocloud.tokenStore`
- * configures. Build it once, pass it to `spectrocloud.create({ sessionTokenCache })`
- * and to your backend plugins' middleware, and close it at shutdown.
+ * The session-token cache on the store `auth.providers.<providerId>.tokenStore`
+ * configures (one per provider id: a second tenant keeps its users' tokens apart).
+ * Build it once, pass it to `spectrocloud.create({ sessionTokenCache })` and to
+ * your backend plugins' middleware, and close it at shutdown.
  *
  * The memory store gets an e-mail index of its own with the same bound, so
  * `maxEntries` counts users; shared stores keep the index beside the entries.
  *
  * @public
  */
-export function defaultProviderSessionTokenCache(config: Config | undefined, options: CreateTokenStoreOptions = {}): SessionTokenCache {
-  const settings = readTokenStoreConfig(config, { backstageCacheAvailable: options.cache !== undefined });
-  const store = encrypted(settings, buildStore(settings, options), options);
+export function createSessionTokenCache(config: Config | undefined, options: CreateTokenStoreOptions = {}): SessionTokenCache {
+  const settings = readSettings(config, options);
+  const store = encrypted(settings, options);
   // Pointers hold an entity ref, never a token: no need to encrypt them in process memory.
-  const index = settings.type === 'memory' ? new MemoryTokenStore({ maxEntries: settings.maxEntries }) : undefined;
+  const index = settings.store.type === 'memory' ? new MemoryTokenStore({ maxEntries: settings.store.maxEntries }) : undefined;
   return new SessionTokenCache({ store, index });
 }
 
-function buildStore(settings: TokenStoreConfig, options: CreateTokenStoreOptions): SpectroCloudTokenStore {
+interface Settings {
+  store: TokenStoreConfig;
+  /** where the settings came from, named in messages */
+  path: string;
+}
+
+function readSettings(config: Config | undefined, options: CreateTokenStoreOptions): Settings {
+  return {
+    store: readTokenStoreConfig(config, { backstageCacheAvailable: options.cache !== undefined, providerId: options.providerId }),
+    path: tokenStoreConfigPath(options.providerId),
+  };
+}
+
+function buildStore({ store: settings, path }: Settings, options: CreateTokenStoreOptions): SpectroCloudTokenStore {
   const { logger, metrics } = options;
   const isEncrypted = settings.encryptionKey !== undefined;
   if (settings.type === 'redis') {
@@ -59,38 +79,39 @@ function buildStore(settings: TokenStoreConfig, options: CreateTokenStoreOptions
     // Never log the URL or the nodes: they may carry a password and are internal addresses.
     const kind = settings.redis.cluster ? 'a Redis Cluster' : settings.redis.sentinels ? 'Redis behind Sentinel' : 'Redis';
     logger?.info(`SpectroCloud session tokens are kept in ${kind}${isEncrypted ? ', encrypted' : ''}`);
-    if (!isEncrypted) warnUnencrypted(logger, 'Redis');
+    if (!isEncrypted) warnUnencrypted(logger, 'Redis', path);
     return store;
   }
   if (settings.type === 'backstage-cache') {
     if (!options.cache) {
       throw new SpectroCloudConfigError(
-        `${TOKEN_STORE_CONFIG_PATH}.type is 'backstage-cache' but no cache was handed over: pass the backend's cache, ` +
+        `${path}.type is 'backstage-cache' but no cache was handed over: pass the backend's cache, ` +
           'e.g. spectrocloud.create({ cache: env.cache }) and createSessionTokenCache(config, { cache: env.cache }), ' +
           "or set the type to 'memory' or 'redis'.",
-        `${TOKEN_STORE_CONFIG_PATH}.type`,
+        `${path}.type`,
       );
     }
     logger?.info(`SpectroCloud session tokens are kept in Backstage's cache (backend.cache)${isEncrypted ? ', encrypted' : ''}`);
-    if (!isEncrypted) warnUnencrypted(logger, "Backstage's cache");
+    if (!isEncrypted) warnUnencrypted(logger, "Backstage's cache", path);
     return new BackstageCacheTokenStore({ cache: options.cache, metrics });
   }
   logger?.info(
     'SpectroCloud session tokens are kept in this process only: they are lost on restart and not shared between replicas. ' +
-      `Set ${TOKEN_STORE_CONFIG_PATH}.type to 'redis' or 'backstage-cache' for either.`,
+      `Set ${path}.type to 'redis' or 'backstage-cache' for either.`,
   );
   return new MemoryTokenStore({ maxEntries: settings.maxEntries, metrics });
 }
 
-function encrypted(settings: TokenStoreConfig, store: SpectroCloudTokenStore, options: CreateTokenStoreOptions): SpectroCloudTokenStore {
-  const { encryptionKey, previousEncryptionKeys } = settings;
+function encrypted(settings: Settings, options: CreateTokenStoreOptions): SpectroCloudTokenStore {
+  const store = buildStore(settings, options);
+  const { encryptionKey, previousEncryptionKeys } = settings.store;
   return encryptionKey === undefined
     ? store
     : new EncryptedTokenStore(store, encryptionKey, { previousKeys: previousEncryptionKeys, metrics: options.metrics });
 }
 
-function warnUnencrypted(logger: SessionTokenLogger | undefined, where: string): void {
+function warnUnencrypted(logger: SessionTokenLogger | undefined, where: string, path: string): void {
   logger?.warn(
-    `SpectroCloud session tokens are stored in ${where} unencrypted; set ${TOKEN_STORE_CONFIG_PATH}.encryptionKey (openssl rand -base64 32)`,
+    `SpectroCloud session tokens are stored in ${where} unencrypted; set ${path}.encryptionKey (openssl rand -base64 32)`,
   );
 }

@@ -1,7 +1,6 @@
 // `.../palette-tokens`: SpectroCloud's HS256 API token, kept server-side at
 // sign-in and handed to backend plugins by the caller's verified identity.
-export type { CreateTokenStoreOptions } from './createTokenStore';
-export { createSessionTokenCache, type CreateSessionTokenCacheOptions } from './providerSessionTokenCache';
+export { createSessionTokenCache, type CreateTokenStoreOptions } from './createTokenStore';
 export { SessionTokenCache, type SessionTokenCacheOptions, type SpectroCloudSession, type RememberSessionInput } from './sessionTokenCache';
 export type { SpectroCloudTokenStore, SessionTokenLogger } from './types';
 export { MemoryTokenStore, type MemoryTokenStoreOptions } from './memoryStore';

@@ -1,6 +1,6 @@
-import { ConfigReader, type Config } from '@backstage/config';
+import type { Config } from '@backstage/config';
 import { readEnvironmentConfig, type SpectroCloudEnvironmentConfig } from '../../config/readEnvironmentConfig';
-import { readTokenStoreConfig } from '../../paletteTokens/config';
+import { readTokenStoreConfig, withTokenStoreAtRoot } from '../../paletteTokens/config';
 import { readSignInResolversFromConfig } from '../../resolvers';
 import { failed, passed, type CheckResult } from '../DoctorCheck';
 import { FIXES } from '../fixes';
@@ -51,10 +51,7 @@ export function checkConfig(
     const block = provider.getConfig(environment);
     const settings = readEnvironmentConfig(block, { path, authBaseUrl, providerId });
     const resolvers = readSignInResolversFromConfig(block, path);
-    const tokenStore = provider.getOptional('tokenStore');
-    const store = readTokenStoreConfig(
-      new ConfigReader(tokenStore === undefined ? {} : { auth: { providers: { spectrocloud: { tokenStore } } } }),
-    );
+    const store = readTokenStoreConfig(withTokenStoreAtRoot(provider, providerId), { providerId });
     return {
       result: passed(
         'config',
