@@ -253,6 +253,14 @@ describe.concurrent('doctor checks against the emulator, one broken setting each
     );
   });
 
+  it('fails the dry /start when the provider would refuse to start a sign-in (discovery of another issuer)', { timeout: RUN_TIMEOUT_MS }, async () => {
+    const emulator = await tenant({ discoveryIssuer: 'https://other-tenant.example.com/v1/oidc/tenant/other' });
+    const output = await runDoctorInProcess(await deployment('start-refused', emulator));
+    expect(output.code).toBe(1);
+    expect(output.lines.get('start-url')).toMatch(/^fail start-url: .*names another issuer.*\[ERR_DISCOVERY\] -> /);
+    expect(output.lines.get('start-url')!.endsWith(FIXES.startUrl)).toBe(true);
+  });
+
   it('fails the JWKS check when the signing keys cannot be loaded', { timeout: RUN_TIMEOUT_MS }, async () => {
     const emulator = await tenant({ jwksDown: true });
     const output = await runDoctorInProcess(await deployment('jwks-down', emulator));
