@@ -5,27 +5,16 @@ import {
   type AuthProviderRouteHandlers,
 } from '@backstage/plugin-auth-backend';
 import type { AuthProviderFactory, SignInResolver } from '@backstage/plugin-auth-node';
-import { readEnvironmentConfig } from './config/readEnvironmentConfig';
-import { SpectroCloudConfigError } from './errors';
-import {
-  SpectroCloudAuthHandlers,
-  type SignInEvents,
-  type SpectroCloudAuthHandler,
-} from './handlers/SpectroCloudAuthHandlers';
+import { createEnvironmentParts } from './environment/createEnvironmentParts';
+import { createProviderParts, readEnvironment } from './environment/createProviderParts';
+import { SpectroCloudAuthHandlers, type SignInEvents, type SpectroCloudAuthHandler } from './handlers/SpectroCloudAuthHandlers';
 import { SpectroCloudAuthMetrics } from './metrics';
-import { createSessionTokenCapture, type SessionTokenHooks } from './paletteTokens/capture';
-import { withTokenStoreAtRoot } from './paletteTokens/config';
-import { createSessionTokenCache } from './paletteTokens/createTokenStore';
-import { PendingStoreWrites } from './paletteTokens/pendingWrites';
+import type { SessionTokenHooks } from './paletteTokens/capture';
 import type { SessionTokenCache } from './paletteTokens/sessionTokenCache';
 import type { BackstageCache } from './paletteTokens/backstageCacheStore';
-import { RevokedSessions } from './refreshSession/RevokedSessions';
 import type { SpectroCloudAuthResult } from './profile';
 import type { CookieConfigurerLike } from './refreshSession/cookieSettings';
 import { readSignInResolversFromConfig, spectroCloudSignInResolvers } from './resolvers';
-
-/** Keys of `auth.providers.<id>` that are settings, not environments. */
-const PROVIDER_LEVEL_KEYS = ['tokenStore'];
 
 export interface SpectroCloudProviderOptions {
   /** Shapes the profile from the verified result; defaults to email, name and picture from the ID token. */
@@ -68,62 +57,46 @@ export type SpectroCloudProviderFactory = AuthProviderFactory & {
 function createSpectroCloudProvider(options?: SpectroCloudProviderOptions): SpectroCloudProviderFactory {
   const metrics = options?.metrics ?? new SpectroCloudAuthMetrics();
   const factory: AuthProviderFactory = ({ providerId, globalConfig, config, logger, resolverContext }) => {
-    const environments = config.keys().filter(key => !PROVIDER_LEVEL_KEYS.includes(key));
-    if (environments.length === 0) {
-      throw new SpectroCloudConfigError(
-        `'auth.providers.${providerId}' has no environment block. Add one named after auth.environment, e.g. 'auth.providers.${providerId}.development' with clientId, clientSecret and authorizationUrl.`,
-        `auth.providers.${providerId}`,
-      );
-    }
-    const cache =
-      options?.sessionTokenCache ??
-      createSessionTokenCache(withTokenStoreAtRoot(config, providerId), { providerId, logger, metrics, cache: options?.cache });
-    const sessionTokens =
-      options?.sessionTokens ??
-      createSessionTokenCapture({
-        cache,
-        secure: globalConfig.baseUrl.startsWith('https:'),
-        cookiePath: options?.sessionCookiePath ?? defaultSessionCookiePath(providerId),
-        logger,
-        pendingWrites: new PendingStoreWrites({ what: 'SpectroCloud session token', logger, metrics }),
-      });
-    // Sign-outs go to the same store as the session tokens, so every replica sharing it refuses the ended session.
-    const revokedSessions = new RevokedSessions(
-      cache.store,
-      new PendingStoreWrites({ what: 'SpectroCloud sign-out', logger, metrics }),
-    );
+    const provider = createProviderParts({
+      providerId,
+      config,
+      secure: globalConfig.baseUrl.startsWith('https:'),
+      logger,
+      metrics,
+      sessionTokenCache: options?.sessionTokenCache,
+      cache: options?.cache,
+      sessionTokens: options?.sessionTokens,
+      sessionCookiePath: options?.sessionCookiePath,
+    });
     const handlerFor = (environment: string): AuthProviderRouteHandlers => {
-      const envConfig = config.getConfig(environment);
-      const path = `auth.providers.${providerId}.${environment}`;
-      const settings = readEnvironmentConfig(envConfig, { path, authBaseUrl: globalConfig.baseUrl, providerId });
-      const handlers = new SpectroCloudAuthHandlers({
+      const { envConfig, path, settings } = readEnvironment(config, { providerId, environment, authBaseUrl: globalConfig.baseUrl });
+      const parts = createEnvironmentParts({
         providerId,
         environment,
         config: settings,
         appUrl: globalConfig.appUrl,
         authBaseUrl: globalConfig.baseUrl,
-        isOriginAllowed: globalConfig.isOriginAllowed,
+        // Read from globalConfig: routers before 0.20 pass no cookieConfigurer.
         cookieConfigurer: (globalConfig as { cookieConfigurer?: CookieConfigurerLike }).cookieConfigurer,
+        logger: logger.child ? logger.child({ provider: providerId, env: environment }) : logger,
+        revokedSessions: provider.revokedSessions,
+        clock: options?.clock,
+      });
+      const handlers = new SpectroCloudAuthHandlers({
+        parts,
+        isOriginAllowed: globalConfig.isOriginAllowed,
         resolverContext,
         authHandler: options?.authHandler,
         signInResolver: options?.signIn?.resolver ?? readSignInResolversFromConfig(envConfig, path),
-        logger: logger.child ? logger.child({ provider: providerId, env: environment }) : logger,
-        sessionTokens,
-        revokedSessions,
+        sessionTokens: provider.sessionTokens,
         events: options?.events ?? metrics,
-        clock: options?.clock,
       });
       return OAuthAdapter.fromConfig(globalConfig, handlers, { providerId, callbackUrl: settings.callbackUrl });
     };
     // Each environment is built under its own name; the handler picks one per request by `?env=`.
-    return new OAuthEnvironmentHandler(new Map(environments.map(environment => [environment, handlerFor(environment)])));
+    return new OAuthEnvironmentHandler(new Map(provider.environments.map(environment => [environment, handlerFor(environment)])));
   };
   return Object.assign(factory, { metrics });
-}
-
-/** `/api/spectrocloud` for the default provider id; a second tenant's cookie goes to its own plugin path. */
-function defaultSessionCookiePath(providerId: string): string {
-  return providerId === 'spectrocloud' ? '/api/spectrocloud' : `/api/${providerId}`;
 }
 
 /**

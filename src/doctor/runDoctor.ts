@@ -52,7 +52,7 @@ export async function runDoctor(
     emit(await checkProxy(deployment, endpoints, env));
     emit(await checkJwks(deployment, http, endpoints));
     emit(await checkClockSkew(deployment, http, endpoints));
-    // Loaded last: the handlers pull in the whole legacy auth backend, which a broken config never needs.
+    // Loaded last: a broken config never needs the sign-in machinery.
     const { checkStartUrl } = await import('./checks/startUrlCheck');
     emit(await checkStartUrl(deployment));
   } finally {

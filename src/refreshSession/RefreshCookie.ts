@@ -13,6 +13,8 @@ export interface RefreshCookieOptions {
   authBaseUrl: string;
   callbackUrl: string;
   cookieConfigurer?: CookieConfigurerLike;
+  /** max-age of the extra pieces, the same as the first piece's; default the legacy adapter's 1000 days */
+  maxAgeMs?: number;
 }
 
 /**
@@ -68,7 +70,7 @@ export class RefreshCookie {
         callbackUrl: this.options.callbackUrl,
         appOrigin: originOr(origin, new URL(this.options.appUrl).origin),
       },
-      THOUSAND_DAYS_MS,
+      this.options.maxAgeMs ?? THOUSAND_DAYS_MS,
     );
   }
 }

@@ -27,6 +27,15 @@ export const defaultCookieConfigurer: CookieConfigurerLike = ({ callbackUrl, pro
   return { domain, path, secure, sameSite };
 };
 
+/**
+ * plugin-auth-node's default in the new backend system: the same without a
+ * `Domain` (host-only cookies).
+ */
+export const newSystemCookieConfigurer: CookieConfigurerLike = input => {
+  const { domain: _legacyOnly, ...rest } = defaultCookieConfigurer(input);
+  return rest;
+};
+
 export function adapterCookieOptions(
   configurer: CookieConfigurerLike,
   input: CookieConfigurerInput,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Request } from 'express';
 import { describe, expect, it } from 'vitest';
 import { SpectroCloudRequestError } from '../../src/errors';
-import { assertRedirectAllowed } from '../../src/handlers/assertRedirectAllowed';
+import { assertRedirectAllowed } from '../../src/core/assertRedirectAllowed';
 import { BrowserBinding } from '../../src/refreshSession/BrowserBinding';
 
 const SECRET = 'unit-client-secret-for-binding';

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigReader } from '@backstage/config';
 import { readEnvironmentConfig, type SpectroCloudEnvironmentConfig } from '../../src/config/readEnvironmentConfig';
 import { SpectroCloudAuthError } from '../../src/errors';
+import { createEnvironmentParts } from '../../src/environment/createEnvironmentParts';
 import { SpectroCloudAuthHandlers } from '../../src/handlers/SpectroCloudAuthHandlers';
 import { RefreshCookie } from '../../src/refreshSession/RefreshCookie';
 import { startLocalIssuer, type LocalIssuer } from '../support/localIssuer';
@@ -66,14 +67,16 @@ function refreshRequest(first: string): OAuthRefreshRequest {
 beforeAll(async () => {
   issuer = await startLocalIssuer();
   handlers = new SpectroCloudAuthHandlers({
-    providerId: 'spectrocloud',
-    environment: 'development',
-    config: config(),
-    appUrl: APP_URL,
-    authBaseUrl: AUTH_BASE_URL,
+    parts: createEnvironmentParts({
+      providerId: 'spectrocloud',
+      environment: 'development',
+      config: config(),
+      appUrl: APP_URL,
+      authBaseUrl: AUTH_BASE_URL,
+      logger: createTestLogger(logLines),
+      clock: () => NOW_MS,
+    }),
     resolverContext: {} as AuthResolverContext,
-    logger: createTestLogger(logLines),
-    clock: () => NOW_MS,
   });
 });
 afterAll(() => issuer?.close());

@@ -1,22 +1,26 @@
 import type { SpectroCloudAuthError } from '../../errors';
 import type { OutboundClient } from '../../http/OutboundClient';
-import { IdTokenVerifier } from '../../oidc/IdTokenVerifier';
+import { createEnvironmentParts } from '../../environment/createEnvironmentParts';
+import type { IdTokenVerifier } from '../../oidc/IdTokenVerifier';
 import type { ResolvedEndpoints } from '../../oidc/EndpointResolver';
 import { failed, passed, type CheckResult } from '../DoctorCheck';
 import { FIXES } from '../fixes';
 import type { DeploymentSettings } from './configCheck';
 
 /** `jwks`: the signing keys, read by the provider's own verifier; at least one must verify an allowed algorithm. */
-export async function checkJwks({ settings }: DeploymentSettings, http: OutboundClient, endpoints: ResolvedEndpoints): Promise<CheckResult> {
-  const verifier = new IdTokenVerifier({
-    clientId: settings.clientId,
-    algorithms: settings.algorithms,
-    clockTolerance: settings.clockTolerance,
+export async function checkJwks(deployment: DeploymentSettings, http: OutboundClient, endpoints: ResolvedEndpoints): Promise<CheckResult> {
+  const { settings } = deployment;
+  // The provider's own parts, on the doctor's client, with the endpoints the discovery check found.
+  const { verifier } = createEnvironmentParts({
+    providerId: deployment.providerId,
+    environment: deployment.environment,
+    config: settings,
+    appUrl: deployment.appUrl,
+    authBaseUrl: deployment.authBaseUrl,
+    logger: { info: () => undefined, warn: () => undefined },
     http,
-    maxIdTokenBytes: settings.maxIdTokenBytes,
-    jwksCacheMaxAgeMs: settings.jwksCacheMaxAge * 1000,
-    jwksRefetchIntervalMs: settings.jwksRefetchInterval * 1000,
     endpoints: async () => endpoints,
+    warmDiscovery: false,
   });
   let keys: Awaited<ReturnType<IdTokenVerifier['publishedSigningKeys']>>;
   try {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { OAuthStartRequest } from '@backstage/plugin-auth-backend';
-import type { AuthResolverContext } from '@backstage/plugin-auth-node';
+import type { Request } from 'express';
+import { startSignIn } from '../../core/startSignIn';
 import type { SpectroCloudAuthError } from '../../errors';
-import { SpectroCloudAuthHandlers } from '../../handlers/SpectroCloudAuthHandlers';
+import { createEnvironmentParts } from '../../environment/createEnvironmentParts';
 import { failed, passed, type CheckResult } from '../DoctorCheck';
 import { FIXES } from '../fixes';
 import type { DeploymentSettings } from './configCheck';
@@ -11,36 +11,38 @@ import type { DeploymentSettings } from './configCheck';
 const PER_SIGN_IN = ['state', 'nonce', 'code_challenge'];
 
 /**
- * `start-url`: a dry `/start`. The provider's own handlers build the
+ * `start-url`: a dry `/start`. The provider's own parts and core build the
  * authorization URL (same strategy, PKCE, nonce and scope code as a real
  * sign-in), for a request no browser made; the URL is checked, not followed.
  */
 export async function checkStartUrl(deployment: DeploymentSettings): Promise<CheckResult> {
   const { settings, providerId, environment } = deployment;
   const fail = (problem: string) => failed('start-url', problem, FIXES.startUrl);
-  const handlers = new SpectroCloudAuthHandlers({
+  const parts = createEnvironmentParts({
     providerId,
     environment,
     config: settings,
     appUrl: deployment.appUrl,
     authBaseUrl: deployment.authBaseUrl,
-    // start() never resolves a user; nothing here is read.
-    resolverContext: {} as AuthResolverContext,
     logger: { info: () => undefined, warn: () => undefined },
+    warmDiscovery: false,
   });
-  const request = {
-    query: {},
-    body: {},
-    headers: {},
-    scope: '',
-    state: { nonce: randomBytes(16).toString('base64url'), env: environment },
-  } as unknown as OAuthStartRequest;
+  const nonce = randomBytes(16).toString('base64url');
   let location: URL;
   try {
-    location = new URL((await handlers.start(request)).url);
+    const started = await startSignIn(parts, {
+      req: { query: {}, body: {}, headers: {} } as unknown as Request,
+      cookieNonce: nonce,
+      // The state's content is the backend's business; the dry run only needs one to be sent.
+      encodedState: Buffer.from(`nonce=${nonce}&env=${environment}`).toString('hex'),
+      state: {},
+    });
+    location = new URL(started.url);
   } catch (error) {
     const { code, message } = error as SpectroCloudAuthError;
     return fail(`${message}${code ? ` [${code}]` : ''}`);
+  } finally {
+    parts.http.close();
   }
   const params = location.searchParams;
   const expected: Array<[string, (value: string | null) => boolean, string]> = [

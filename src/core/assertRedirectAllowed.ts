@@ -1,5 +1,10 @@
-import type { OAuthState } from '@backstage/plugin-auth-node';
 import { SpectroCloudRequestError } from '../errors';
+
+/** The parts of an OAuth state that say where the redirect flow returns to. */
+export interface RedirectState {
+  flow?: string;
+  redirectUrl?: string;
+}
 
 /**
  * The OAuthAdapter follows `redirectUrl` in the redirect flow without
@@ -7,7 +12,7 @@ import { SpectroCloudRequestError } from '../errors';
  * Origins are compared whole, so `https://app.example.com.evil.net` is refused.
  */
 export function assertRedirectAllowed(
-  state: Pick<OAuthState, 'flow' | 'redirectUrl'>,
+  state: RedirectState,
   appUrl: string,
   isOriginAllowed?: (origin: string) => boolean,
 ): void {

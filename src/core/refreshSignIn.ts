@@ -1,0 +1,69 @@
+import jwt from 'jsonwebtoken';
+import { SpectroCloudAuthError, SpectroCloudNetworkError, SpectroCloudRefreshSessionError } from '../errors';
+import type { EnvironmentParts } from '../environment/createEnvironmentParts';
+import { withUserInfo } from '../oidc/fetchUserInfo';
+import type { IdTokenClaims } from '../oidc/IdTokenVerifier';
+import type { SessionPayload } from '../refreshSession/SealedSession';
+import { assertSessionLive, durationEndsAt } from './sessionLifetime';
+
+export interface RefreshedSignIn {
+  claims: IdTokenClaims;
+  idToken: string;
+  accessToken: string;
+  params: Record<string, unknown>;
+  sessionEndsAt: number;
+  /** the cookie's new content after a real refresh grant; undefined when it stays as it is */
+  next?: SessionPayload;
+}
+
+/**
+ * A refresh from the sealed session: refused past `sessionDuration` or after
+ * sign-out (on any replica). SpectroCloud has no refresh grant: its verified
+ * ID token is served again, re-verified, until it expires. A standard issuer's
+ * refresh token is used, and the new ID token must be about the same user.
+ */
+export async function refreshSignIn(parts: EnvironmentParts, payload: SessionPayload, scope: string | undefined): Promise<RefreshedSignIn> {
+  await assertSessionLive(parts, payload);
+  const sessionEndsAt = durationEndsAt(parts, payload);
+  if (payload.kind === 'id-token') {
+    const claims = await reverify(parts, payload.idToken);
+    return { claims, idToken: payload.idToken, accessToken: payload.accessToken ?? '', params: {}, sessionEndsAt };
+  }
+  const { tokenUrl, userinfoUrl } = await parts.endpoints.resolve();
+  const refreshed = await parts.strategyFor(tokenUrl).refreshTokens(payload.refreshToken, scope || undefined);
+  const idToken = typeof refreshed.params.id_token === 'string' ? refreshed.params.id_token : payload.idToken;
+  const verified = await reverify(parts, idToken);
+  // OIDC Core 12.2: a refreshed ID token must be about the same user.
+  if (verified.sub !== subjectOf(payload.idToken)) {
+    throw new SpectroCloudRefreshSessionError('ERR_SESSION_SUBJECT_CHANGED', 'The refreshed ID token is for another user; sign in again');
+  }
+  const claims = await withUserInfo(verified, userinfoUrl, refreshed.accessToken, parts.http);
+  return {
+    claims,
+    idToken,
+    accessToken: refreshed.accessToken,
+    params: refreshed.params,
+    sessionEndsAt,
+    next: { ...payload, refreshToken: refreshed.refreshToken ?? payload.refreshToken, idToken, accessToken: refreshed.accessToken },
+  };
+}
+
+/** A stored ID token is served again only after full verification; expiry ends the session. */
+async function reverify(parts: EnvironmentParts, idToken: string): Promise<IdTokenClaims> {
+  try {
+    return await parts.verifier.verify(idToken);
+  } catch (error) {
+    if ((error as SpectroCloudAuthError).code === 'ERR_ID_TOKEN_EXPIRED') {
+      throw new SpectroCloudRefreshSessionError('ERR_SESSION_EXPIRED', 'Your SpectroCloud session has expired; sign in again', { cause: error });
+    }
+    // SpectroCloud or its keys are out of reach for now: the session itself may be fine.
+    if (error instanceof SpectroCloudNetworkError) throw error;
+    throw new SpectroCloudRefreshSessionError('ERR_SESSION_UNVERIFIABLE', 'The SpectroCloud session could not be verified; sign in again', { cause: error });
+  }
+}
+
+/** The subject of an ID token this backend verified and sealed itself. */
+function subjectOf(idToken: string): string | undefined {
+  const decoded = jwt.decode(idToken);
+  return typeof decoded === 'object' && decoded ? decoded.sub : undefined;
+}

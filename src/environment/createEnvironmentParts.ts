@@ -1,0 +1,108 @@
+import type { SpectroCloudEnvironmentConfig } from '../config/readEnvironmentConfig';
+import { createOutboundClient } from '../http/createOutboundClient';
+import type { OutboundClient } from '../http/OutboundClient';
+import { EndpointResolver, type ResolvedEndpoints } from '../oidc/EndpointResolver';
+import { IdTokenVerifier } from '../oidc/IdTokenVerifier';
+import { BrowserBinding } from '../refreshSession/BrowserBinding';
+import type { CookieConfigurerLike } from '../refreshSession/cookieSettings';
+import { RefreshCookie } from '../refreshSession/RefreshCookie';
+import { RevokedSessions } from '../refreshSession/RevokedSessions';
+import { MemoryTokenStore } from '../paletteTokens/memoryStore';
+import { PendingStoreWrites } from '../paletteTokens/pendingWrites';
+import type { SpectroCloudStrategy } from '../strategy/SpectroCloudStrategy';
+import { strategyPerTokenUrl } from '../strategy/strategyPerTokenUrl';
+
+/** Never handed a token, code, secret or email. */
+export interface PartsLogger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export interface EnvironmentPartsInput {
+  providerId: string;
+  environment: string;
+  config: SpectroCloudEnvironmentConfig;
+  appUrl: string;
+  /** the auth backend's external base URL, e.g. http://localhost:7007/api/auth */
+  authBaseUrl: string;
+  logger: PartsLogger;
+  /** how the backend sets its cookies (legacy routers from 0.20 and the new system pass one) */
+  cookieConfigurer?: CookieConfigurerLike;
+  /** max-age of the refresh cookie's extra pieces; default the legacy adapter's 1000 days */
+  refreshCookieMaxAgeMs?: number;
+  /** Where sign-out records ended sessions; give every replica the same store. Default: this process's memory. */
+  revokedSessions?: RevokedSessions;
+  /** an outbound client built already for this environment (the doctor's) */
+  http?: OutboundClient;
+  /** endpoints found already (the doctor's discovery check), instead of the resolver's */
+  endpoints?: () => Promise<ResolvedEndpoints>;
+  /** epoch ms; read per call (tests move time with vi.setSystemTime) */
+  clock?: () => number;
+  /** Read discovery now, so the first sign-in does not wait for it (failures fall back quietly). Default true. */
+  warmDiscovery?: boolean;
+}
+
+/** Everything one `auth.providers.<id>.<env>` block needs to sign people in, built once. */
+export interface EnvironmentParts {
+  readonly providerId: string;
+  readonly environment: string;
+  readonly config: SpectroCloudEnvironmentConfig;
+  readonly appUrl: string;
+  readonly http: OutboundClient;
+  readonly endpoints: EndpointResolver;
+  readonly verifier: IdTokenVerifier;
+  readonly binding: BrowserBinding;
+  readonly refreshCookie: RefreshCookie;
+  readonly revokedSessions: RevokedSessions;
+  readonly strategyFor: (tokenUrl: string) => SpectroCloudStrategy;
+  readonly logger: PartsLogger;
+  readonly clock: () => number;
+  /** warns once per environment, not at every sign-in */
+  readonly warnOnce: (key: string, message: string) => void;
+}
+
+/**
+ * The one composition root of an environment: the legacy integration, the
+ * new-system module and the doctor all build their parts here, so none of
+ * them wires the verifier, the binding or the cookies differently.
+ */
+export function createEnvironmentParts(input: EnvironmentPartsInput): EnvironmentParts {
+  const { config, providerId, environment, logger } = input;
+  const clock = input.clock ?? (() => Date.now());
+  const http = input.http ?? createOutboundClient(config);
+  const endpoints = new EndpointResolver(config, http, logger, clock);
+  const verifier = new IdTokenVerifier({
+    clientId: config.clientId,
+    algorithms: config.algorithms,
+    clockTolerance: config.clockTolerance,
+    http,
+    maxIdTokenBytes: config.maxIdTokenBytes,
+    jwksCacheMaxAgeMs: config.jwksCacheMaxAge * 1000,
+    jwksRefetchIntervalMs: config.jwksRefetchInterval * 1000,
+    endpoints: input.endpoints ?? (() => endpoints.resolve()),
+    clock,
+  });
+  const binding = new BrowserBinding(config.clientSecret, providerId);
+  const refreshCookie = new RefreshCookie({
+    providerId,
+    environment,
+    clientSecret: config.clientSecret,
+    appUrl: input.appUrl,
+    authBaseUrl: input.authBaseUrl,
+    callbackUrl: config.callbackUrl,
+    cookieConfigurer: input.cookieConfigurer,
+    maxAgeMs: input.refreshCookieMaxAgeMs,
+  });
+  const revokedSessions =
+    input.revokedSessions ??
+    new RevokedSessions(new MemoryTokenStore(), new PendingStoreWrites({ what: 'SpectroCloud sign-out', logger }));
+  const strategyFor = strategyPerTokenUrl(config, verifier, req => binding.forCallback(req).nonce, http);
+  if (input.warmDiscovery !== false) endpoints.resolve().catch(() => undefined);
+  const warned = new Set<string>();
+  const warnOnce = (key: string, message: string) => {
+    if (warned.has(key)) return;
+    warned.add(key);
+    logger.warn(message);
+  };
+  return { providerId, environment, config, appUrl: input.appUrl, http, endpoints, verifier, binding, refreshCookie, revokedSessions, strategyFor, logger, clock, warnOnce };
+}

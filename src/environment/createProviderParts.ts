@@ -1,0 +1,83 @@
+import type { Config } from '@backstage/config';
+import { readEnvironmentConfig, type SpectroCloudEnvironmentConfig } from '../config/readEnvironmentConfig';
+import { SpectroCloudConfigError } from '../errors';
+import type { SpectroCloudAuthMetrics } from '../metrics';
+import { createSessionTokenCapture, type SessionTokenHooks } from '../paletteTokens/capture';
+import type { BackstageCache } from '../paletteTokens/backstageCacheStore';
+import { withTokenStoreAtRoot } from '../paletteTokens/config';
+import { createSessionTokenCache } from '../paletteTokens/createTokenStore';
+import { PendingStoreWrites } from '../paletteTokens/pendingWrites';
+import type { SessionTokenCache } from '../paletteTokens/sessionTokenCache';
+import { RevokedSessions } from '../refreshSession/RevokedSessions';
+import type { SessionTokenLogger } from '../paletteTokens/types';
+
+/** Keys of `auth.providers.<id>` that are settings, not environments. */
+const PROVIDER_LEVEL_KEYS = ['tokenStore'];
+
+export interface ProviderPartsInput {
+  providerId: string;
+  /** `auth.providers.<providerId>` */
+  config: Config;
+  /** true when the backend is served over https */
+  secure: boolean;
+  logger: SessionTokenLogger;
+  metrics: SpectroCloudAuthMetrics;
+  /** the session-token cache shared with backend plugins; default one of the provider's own on its `tokenStore` */
+  sessionTokenCache?: SessionTokenCache;
+  /** Backstage's cache, for `tokenStore.type: backstage-cache` */
+  cache?: BackstageCache;
+  sessionTokens?: SessionTokenHooks;
+  sessionCookiePath?: string;
+}
+
+/** What every environment of one provider id shares: the token store, the capture and the sign-out record. */
+export interface ProviderParts {
+  environments: string[];
+  sessionTokenCache: SessionTokenCache;
+  sessionTokens: SessionTokenHooks;
+  revokedSessions: RevokedSessions;
+}
+
+export function createProviderParts(input: ProviderPartsInput): ProviderParts {
+  const { providerId, config, logger, metrics } = input;
+  const environments = config.keys().filter(key => !PROVIDER_LEVEL_KEYS.includes(key));
+  if (environments.length === 0) {
+    throw new SpectroCloudConfigError(
+      `'auth.providers.${providerId}' has no environment block. Add one named after auth.environment, e.g. 'auth.providers.${providerId}.development' with clientId, clientSecret and authorizationUrl.`,
+      `auth.providers.${providerId}`,
+    );
+  }
+  const sessionTokenCache =
+    input.sessionTokenCache ??
+    createSessionTokenCache(withTokenStoreAtRoot(config, providerId), { providerId, logger, metrics, cache: input.cache });
+  const sessionTokens =
+    input.sessionTokens ??
+    createSessionTokenCapture({
+      cache: sessionTokenCache,
+      secure: input.secure,
+      cookiePath: input.sessionCookiePath ?? defaultSessionCookiePath(providerId),
+      logger,
+      pendingWrites: new PendingStoreWrites({ what: 'SpectroCloud session token', logger, metrics }),
+    });
+  // Sign-outs go to the same store as the session tokens, so every replica sharing it refuses the ended session.
+  const revokedSessions = new RevokedSessions(
+    sessionTokenCache.store,
+    new PendingStoreWrites({ what: 'SpectroCloud sign-out', logger, metrics }),
+  );
+  return { environments, sessionTokenCache, sessionTokens, revokedSessions };
+}
+
+/** One environment block, validated; errors name `auth.providers.<id>.<env>.<key>`. */
+export function readEnvironment(
+  providerConfig: Config,
+  input: { providerId: string; environment: string; authBaseUrl: string },
+): { envConfig: Config; path: string; settings: SpectroCloudEnvironmentConfig } {
+  const envConfig = providerConfig.getConfig(input.environment);
+  const path = `auth.providers.${input.providerId}.${input.environment}`;
+  return { envConfig, path, settings: readEnvironmentConfig(envConfig, { path, authBaseUrl: input.authBaseUrl, providerId: input.providerId }) };
+}
+
+/** `/api/spectrocloud` for the default provider id; a second tenant's cookie goes to its own plugin path. */
+export function defaultSessionCookiePath(providerId: string): string {
+  return providerId === 'spectrocloud' ? '/api/spectrocloud' : `/api/${providerId}`;
+}
