@@ -3,6 +3,8 @@ import type { JsonObject } from '@backstage/types';
 import { spectrocloud, type SpectroCloudProviderOptions } from '../../src';
 import { startSpectroCloudEmulator, type SpectroCloudEmulator, type SpectroCloudEmulatorOptions } from '../../src/testing';
 import { startLegacyBackend, userEntity, type LegacyBackend } from './legacyBackend';
+import { startNewBackend } from './newBackend';
+import { createSpectroCloudAuthModule } from '../../src/backendModule/module';
 import { registerSecret } from './secrets';
 import { CookieJar } from './cookieJar';
 
@@ -46,42 +48,44 @@ export async function startFixture(options: {
   appUrl?: string;
   auth?: JsonObject;
   routers?: Parameters<typeof startLegacyBackend>[0]['routers'];
+  /** which Backstage backend: the legacy router (default) or the new backend system with our module */
+  kind?: BackendKind;
+  /** `backend.database` (the upgrade test shares one sqlite file between both kinds) */
+  database?: JsonObject;
 } = {}): Promise<Fixture> {
   let emulator: SpectroCloudEmulator | undefined;
-  const backend = await startLegacyBackend({
-    providerFactories: { spectrocloud: spectrocloud.create(options.provider) },
-    users: options.users ?? CATALOG,
-    appUrl: options.appUrl,
-    auth: options.auth,
-    routers: options.routers,
-    providers: async backendUrl => {
-      emulator = await startSpectroCloudEmulator({
-        clients: [
-          {
-            clientId: CLIENT_ID,
-            clientSecret: CLIENT_SECRET,
-            redirectUris: [`${backendUrl}/api/auth/spectrocloud/handler/frame`],
-            postLogoutRedirectUris: [options.appUrl ?? DEFAULT_APP_URL],
-          },
-        ],
-        users: USERS,
-        autoApprove: true,
-        ...options.emulator,
-      });
-      const spectroConfig = options.providerConfig?.(emulator) ?? {
-        development: {
+  const providers = async (backendUrl: string) => {
+    emulator = await startSpectroCloudEmulator({
+      clients: [
+        {
           clientId: CLIENT_ID,
           clientSecret: CLIENT_SECRET,
-          authorizationUrl: emulator.authorizationUrl,
-          signIn: {
-            resolvers: [{ resolver: 'emailMatchingUserEntityProfileEmail' }, { resolver: 'emailLocalPartMatchingUserEntityName' }],
-          },
-          ...options.environment,
+          redirectUris: [`${backendUrl}/api/auth/spectrocloud/handler/frame`],
+          postLogoutRedirectUris: [options.appUrl ?? DEFAULT_APP_URL],
         },
-      };
-      return { spectrocloud: spectroConfig };
-    },
-  });
+      ],
+      users: USERS,
+      autoApprove: true,
+      ...options.emulator,
+    });
+    const spectroConfig = options.providerConfig?.(emulator) ?? {
+      development: {
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        authorizationUrl: emulator.authorizationUrl,
+        signIn: {
+          resolvers: [{ resolver: 'emailMatchingUserEntityProfileEmail' }, { resolver: 'emailLocalPartMatchingUserEntityName' }],
+        },
+        ...options.environment,
+      },
+    };
+    return { spectrocloud: spectroConfig };
+  };
+  const common = { users: options.users ?? CATALOG, appUrl: options.appUrl, auth: options.auth, database: options.database, providers };
+  const backend =
+    options.kind === 'new'
+      ? await startNewBackend({ ...common, features: [createSpectroCloudAuthModule({ clock: options.provider?.clock })], ...newOnly(options) })
+      : await startLegacyBackend({ ...common, providerFactories: { spectrocloud: spectrocloud.create(options.provider) }, routers: options.routers });
   return {
     emulator: emulator!,
     backend,
@@ -91,6 +95,19 @@ export async function startFixture(options: {
       await emulator?.close();
     },
   };
+}
+
+/** The two kinds of Backstage backend a security suite runs against. */
+export type BackendKind = 'legacy' | 'new';
+export const BACKEND_KINDS: BackendKind[] = ['legacy', 'new'];
+
+/** Options of the legacy factory that the module has no counterpart for fail loudly instead of being ignored. */
+function newOnly(options: { provider?: SpectroCloudProviderOptions; routers?: unknown }): object {
+  const unsupported = Object.keys(options.provider ?? {}).filter(key => key !== 'clock');
+  if (unsupported.length > 0 || options.routers) {
+    throw new Error(`startFixture: ${[...unsupported, ...(options.routers ? ['routers'] : [])].join(', ')} exist only for the legacy backend`);
+  }
+  return {};
 }
 
 /** Any legacy backend with the provider at /api/auth/spectrocloud. */

@@ -1,0 +1,42 @@
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { authProvidersExtensionPoint } from '@backstage/plugin-auth-node';
+import { SpectroCloudAuthMetrics } from '../metrics';
+import { sessionTokenStoresServiceRef } from '../sessionTokenService/storesService';
+import { createSpectroCloudModuleProvider } from './providerFactory';
+
+/** The provider id the app's `spectroCloudAuthApiRef` talks to: `/api/auth/spectrocloud/...`. */
+const PROVIDER_ID = 'spectrocloud';
+
+/**
+ * The module, with the clock injectable (tests move time; users take the
+ * default export, which has no options: everything comes from config).
+ */
+export function createSpectroCloudAuthModule(options: { clock?: () => number } = {}) {
+  return createBackendModule({
+    pluginId: 'auth',
+    moduleId: 'spectrocloud-provider',
+    register(reg) {
+      reg.registerInit({
+        deps: { providers: authProvidersExtensionPoint, stores: sessionTokenStoresServiceRef },
+        async init({ providers, stores }) {
+          providers.registerProvider({
+            providerId: PROVIDER_ID,
+            factory: createSpectroCloudModuleProvider({
+              metrics: new SpectroCloudAuthMetrics(),
+              sessionTokenCache: stores.forProvider(PROVIDER_ID),
+              clock: options.clock,
+            }),
+          });
+        },
+      });
+    },
+  });
+}
+
+/**
+ * The SpectroCloud provider for the new backend system's auth plugin, read
+ * from the same `auth.providers.spectrocloud` config as the legacy integration.
+ *
+ * @public
+ */
+export const authModuleSpectroCloudProvider = createSpectroCloudAuthModule();
