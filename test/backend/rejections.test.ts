@@ -8,6 +8,7 @@ import {
   refresh,
   signIn,
   startFixture,
+  BACKEND_KINDS,
   startSignIn,
   type Fixture,
 } from '../support/spectroFixture';
@@ -27,10 +28,11 @@ function lastFailureCode(fixture: Fixture): string | undefined {
   return line ? /sign-in failed: (ERR_[A-Z_]+)/.exec(line)?.[1] : undefined;
 }
 
-describe('every rejection path', () => {
+// One suite, two backends: the legacy router and the new backend system's module share the core.
+describe.each(BACKEND_KINDS)('every rejection path (%s backend)', kind => {
   let fixture: Fixture;
   beforeAll(async () => {
-    fixture = await startFixture({ environment: { timeout: 1500 } });
+    fixture = await startFixture({ kind, environment: { timeout: 1500 } });
   });
   afterEach(() => fixture.emulator.resetFaults());
   afterAll(() => fixture?.close());
@@ -153,7 +155,7 @@ describe('every rejection path', () => {
     });
 
     it('rejects a token without an email with a clear error when no userinfo is known', async () => {
-      const noDiscovery = await startFixture({ emulator: { discovery: false } });
+      const noDiscovery = await startFixture({ kind, emulator: { discovery: false } });
       try {
         noDiscovery.emulator.setFaults({
           idToken: ({ claims, sign }) => {
@@ -251,7 +253,7 @@ describe('every rejection path', () => {
     });
 
     it('reports an unreachable JWKS endpoint', async () => {
-      const isolated = await startFixture();
+      const isolated = await startFixture({ kind });
       try {
         isolated.emulator.setFaults({ jwksDown: true });
         const { frame } = await signIn(isolated);
@@ -304,7 +306,7 @@ describe('every rejection path', () => {
     });
 
     it('answers "session expired, sign in again" once the ID token has expired', async () => {
-      const strict = await startFixture({ environment: { clockTolerance: 0 } });
+      const strict = await startFixture({ kind, environment: { clockTolerance: 0 } });
       try {
         const exp = now() + 60;
         strict.emulator.setFaults({ idToken: ({ claims, sign }) => sign({ ...claims, exp }) });

@@ -10,97 +10,102 @@ import {
   refresh,
   signIn,
   startFixture,
+  BACKEND_KINDS,
   USERS,
   type Fixture,
 } from '../support/spectroFixture';
 
 const MINUTE = 60_000;
 
-describe('sessionDuration (Backstage key and formats)', () => {
-  it.each([['8h'], ['PT8H'], [{ hours: 8 }], ['2 days']])('accepts %j', async sessionDuration => {
-    const fixture = await startFixture({ environment: { sessionDuration } });
-    try {
-      const { frame } = await signIn(fixture);
-      expect(frame.message.error).toBeUndefined();
-    } finally {
-      await fixture.close();
-    }
+// One suite, two backends: the legacy router and the new backend system's module share the core.
+describe.each(BACKEND_KINDS)('%s backend', kind => {
+  describe('sessionDuration (Backstage key and formats)', () => {
+    it.each([['8h'], ['PT8H'], [{ hours: 8 }], ['2 days']])('accepts %j', async sessionDuration => {
+      const fixture = await startFixture({ kind, environment: { sessionDuration } });
+      try {
+        const { frame } = await signIn(fixture);
+        expect(frame.message.error).toBeUndefined();
+      } finally {
+        await fixture.close();
+      }
+    });
+
+    it.each([['eight hours'], [{ hourz: 8 }], [8], ['0s'], ['-1h']])('refuses %j at startup, naming the path', async sessionDuration => {
+      await expect(startFixture({ kind, environment: { sessionDuration } })).rejects.toThrow(
+        /Invalid 'auth\.providers\.spectrocloud\.development\.sessionDuration'/,
+      );
+    });
+
+    describe('enforced by the server at /refresh (injected clock)', () => {
+      let offset = 0;
+      let fixture: Fixture;
+      beforeAll(async () => {
+        fixture = await startFixture({
+          kind,
+          environment: { sessionDuration: '1h' },
+          // The ID token outlives the session duration, so only sessionDuration can end the session.
+          emulator: { idTokenTtlSeconds: 3 * 60 * 60 },
+          provider: { clock: () => Date.now() + offset },
+        });
+      });
+      afterAll(() => fixture?.close());
+
+      it('refreshes within the duration and refuses after it with ERR_SESSION_DURATION_EXCEEDED', async () => {
+        offset = 0;
+        const { jar } = await signIn(fixture);
+        offset = 59 * MINUTE;
+        const within = await refresh(fixture, jar);
+        expect(within.status).toBe(200);
+        expect(within.body.backstageIdentity.identity.userEntityRef).toBe('user:default/alice');
+        // The app is told to come back no later than the session's end.
+        expect(within.body.providerInfo.expiresInSeconds).toBeLessThanOrEqual(60);
+        expect(within.body.providerInfo.expiresInSeconds).toBeGreaterThan(50);
+
+        offset = 61 * MINUTE;
+        const after = await refresh(fixture, jar);
+        expect(after.status).toBe(401);
+        expect(after.body.error.message).toContain(
+          'SpectroCloudRefreshSessionError: This sign-in is older than the configured sessionDuration; sign in again',
+        );
+        expect(JSON.stringify(after.body)).not.toContain('backstageIdentity');
+      });
+
+      it('counts from the sign-in, not from the last refresh', async () => {
+        offset = 0;
+        const { jar } = await signIn(fixture);
+        for (const minutes of [20, 40, 58]) {
+          offset = minutes * MINUTE;
+          expect((await refresh(fixture, jar)).status).toBe(200);
+        }
+        offset = 60 * MINUTE;
+        expect((await refresh(fixture, jar)).body.error?.message).toMatch(/older than the configured sessionDuration/);
+      });
+    });
   });
 
-  it.each([['eight hours'], [{ hourz: 8 }], [8], ['0s'], ['-1h']])('refuses %j at startup, naming the path', async sessionDuration => {
-    await expect(startFixture({ environment: { sessionDuration } })).rejects.toThrow(
-      /Invalid 'auth\.providers\.spectrocloud\.development\.sessionDuration'/,
-    );
-  });
-
-  describe('enforced by the server at /refresh (injected clock)', () => {
-    let offset = 0;
+  describe('sign-out ends the session (memory token store, one backend)', () => {
     let fixture: Fixture;
     beforeAll(async () => {
-      fixture = await startFixture({
-        environment: { sessionDuration: '1h' },
-        // The ID token outlives the session duration, so only sessionDuration can end the session.
-        emulator: { idTokenTtlSeconds: 3 * 60 * 60 },
-        provider: { clock: () => Date.now() + offset },
-      });
+      fixture = await startFixture({ kind });
     });
     afterAll(() => fixture?.close());
 
-    it('refreshes within the duration and refuses after it with ERR_SESSION_DURATION_EXCEEDED', async () => {
-      offset = 0;
+    it('refuses a refresh cookie copied before sign-out with ERR_SESSION_REVOKED', async () => {
       const { jar } = await signIn(fixture);
-      offset = 59 * MINUTE;
-      const within = await refresh(fixture, jar);
-      expect(within.status).toBe(200);
-      expect(within.body.backstageIdentity.identity.userEntityRef).toBe('user:default/alice');
-      // The app is told to come back no later than the session's end.
-      expect(within.body.providerInfo.expiresInSeconds).toBeLessThanOrEqual(60);
-      expect(within.body.providerInfo.expiresInSeconds).toBeGreaterThan(50);
-
-      offset = 61 * MINUTE;
-      const after = await refresh(fixture, jar);
-      expect(after.status).toBe(401);
-      expect(after.body.error.message).toContain(
-        'SpectroCloudRefreshSessionError: This sign-in is older than the configured sessionDuration; sign in again',
-      );
-      expect(JSON.stringify(after.body)).not.toContain('backstageIdentity');
+      const copy = jar.copy();
+      expect((await refresh(fixture, copy)).status).toBe(200);
+      expect((await logout(fixture, jar)).status).toBe(200);
+      const replay = await refresh(fixture, copy);
+      expect(replay.status).toBe(401);
+      expect(replay.body.error.message).toContain('SpectroCloudRefreshSessionError: This session was signed out; sign in again');
     });
 
-    it('counts from the sign-in, not from the last refresh', async () => {
-      offset = 0;
-      const { jar } = await signIn(fixture);
-      for (const minutes of [20, 40, 58]) {
-        offset = minutes * MINUTE;
-        expect((await refresh(fixture, jar)).status).toBe(200);
-      }
-      offset = 60 * MINUTE;
-      expect((await refresh(fixture, jar)).body.error?.message).toMatch(/older than the configured sessionDuration/);
+    it('leaves other sessions of the same user alone', async () => {
+      const first = await signIn(fixture);
+      const second = await signIn(fixture);
+      await logout(fixture, first.jar.copy());
+      expect((await refresh(fixture, second.jar)).status).toBe(200);
     });
-  });
-});
-
-describe('sign-out ends the session (memory token store, one backend)', () => {
-  let fixture: Fixture;
-  beforeAll(async () => {
-    fixture = await startFixture();
-  });
-  afterAll(() => fixture?.close());
-
-  it('refuses a refresh cookie copied before sign-out with ERR_SESSION_REVOKED', async () => {
-    const { jar } = await signIn(fixture);
-    const copy = jar.copy();
-    expect((await refresh(fixture, copy)).status).toBe(200);
-    expect((await logout(fixture, jar)).status).toBe(200);
-    const replay = await refresh(fixture, copy);
-    expect(replay.status).toBe(401);
-    expect(replay.body.error.message).toContain('SpectroCloudRefreshSessionError: This session was signed out; sign in again');
-  });
-
-  it('leaves other sessions of the same user alone', async () => {
-    const first = await signIn(fixture);
-    const second = await signIn(fixture);
-    await logout(fixture, first.jar.copy());
-    expect((await refresh(fixture, second.jar)).status).toBe(200);
   });
 });
 
