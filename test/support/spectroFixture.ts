@@ -11,6 +11,7 @@ import { CookieJar } from './cookieJar';
 export { CookieJar };
 import { BrowserBinding } from '../../src/refreshSession/BrowserBinding';
 import type { Entity } from '@backstage/catalog-model';
+import type { BackendFeature } from '@backstage/backend-plugin-api';
 
 export const CLIENT_ID = 'backstage-test-client';
 export const CLIENT_SECRET = 'test-client-secret-7f3a9c2e5b1d';
@@ -52,6 +53,8 @@ export async function startFixture(options: {
   kind?: BackendKind;
   /** `backend.database` (the upgrade test shares one sqlite file between both kinds) */
   database?: JsonObject;
+  /** further plugins of a new-system backend, e.g. one using the session-token service */
+  plugins?: BackendFeature[];
 } = {}): Promise<Fixture> {
   let emulator: SpectroCloudEmulator | undefined;
   const providers = async (backendUrl: string) => {
@@ -84,7 +87,7 @@ export async function startFixture(options: {
   const common = { users: options.users ?? CATALOG, appUrl: options.appUrl, auth: options.auth, database: options.database, providers };
   const backend =
     options.kind === 'new'
-      ? await startNewBackend({ ...common, features: [createSpectroCloudAuthModule({ clock: options.provider?.clock })], ...newOnly(options) })
+      ? await startNewBackend({ ...common, features: [createSpectroCloudAuthModule({ clock: options.provider?.clock }), ...(options.plugins ?? [])], ...newOnly(options) })
       : await startLegacyBackend({ ...common, providerFactories: { spectrocloud: spectrocloud.create(options.provider) }, routers: options.routers });
   return {
     emulator: emulator!,
