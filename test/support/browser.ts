@@ -51,12 +51,15 @@ export async function closeQuietly(target: { close(): Promise<unknown> } | undef
  * One running example and one browser per test file, a fresh context per
  * test: registers the hooks and returns the file's handle on them.
  */
-export function useExampleInBrowser(): { readonly example: RunningExample; readonly context: BrowserContext } {
-  let example: RunningExample | undefined;
+export function useExampleInBrowser<Example extends { close(): Promise<void> } = RunningExample>(
+  /** which example: default the legacy backend's (`pnpm example`) */
+  start: () => Promise<Example> = () => startExample({ backendPort: 0, appPort: 0, emulatorPort: 0 }) as Promise<never>,
+): { readonly example: Example; readonly context: BrowserContext } {
+  let example: Example | undefined;
   let browser: Browser | undefined;
   let context: BrowserContext | undefined;
   beforeAll(async () => {
-    [example, browser] = await Promise.all([startExample({ backendPort: 0, appPort: 0, emulatorPort: 0 }), launchChromium()]);
+    [example, browser] = await Promise.all([start(), launchChromium()]);
   });
   afterAll(async () => {
     await closeQuietly(browser);

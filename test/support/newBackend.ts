@@ -15,6 +15,7 @@ import { catalogServiceRef, type CatalogService } from '@backstage/plugin-catalo
 import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
 import type { Entity } from '@backstage/catalog-model';
 import authPlugin from '@backstage/plugin-auth-backend-next';
+import { withoutCallbackQueryInRequestLog } from '../../examples/new-backend/redactCallbackQuery';
 import type { LegacyBackend } from './legacyBackend';
 import { createTestLogger } from './logger';
 
@@ -69,28 +70,12 @@ export async function startNewBackend(options: {
   backend.add(createServiceFactory({ service: coreServices.rootLogger, deps: {}, factory: () => logger as RootLoggerService }));
   // The catalog the sign-in resolvers read: the same in-memory catalog as the legacy bootstrap.
   backend.add(createServiceFactory({ service: catalogServiceRef, deps: {}, factory: () => catalog as unknown as CatalogService }));
+  // As docs/upgrading.md tells operators: the callback's query stays out of the request log.
   backend.add(rootHttpRouterServiceFactory({ configure: withoutCallbackQueryInRequestLog }));
   backend.add(authPlugin);
   for (const feature of options.features ?? [import('../../src/backendModule')]) backend.add(feature);
   await backend.start();
   return { url, authUrl: `${url}/api/auth`, logLines, close: () => backend.stop() };
-}
-
-/**
- * Backstage's request log prints every URL whole, so the OAuth callback's
- * spent `code` and its `state` land in the log. docs/upgrading.md tells
- * operators to configure the root router like this; the test backend does
- * the same, and the log guard checks everything else.
- */
-function withoutCallbackQueryInRequestLog({ app, applyDefaults }: { app: import('express').Express; applyDefaults(): void }): void {
-  app.use((req, res, next) => {
-    // Runs before the logging middleware's own 'finish' listener.
-    res.on('finish', () => {
-      if (req.originalUrl.includes('/handler/frame?')) req.originalUrl = `${req.originalUrl.split('?')[0]}?[redacted]`;
-    });
-    next();
-  });
-  applyDefaults();
 }
 
 function freePort(): Promise<number> {

@@ -1,0 +1,103 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import express from 'express';
+import { startSpectroCloudEmulator, type SpectroCloudEmulator } from '../../src/testing';
+import { buildExampleApp } from '../legacy-backend/app/build';
+import { loadExampleConfig } from '../legacy-backend/loadExampleConfig';
+import type { ExampleOptions } from '../legacy-backend/startExample';
+import { startNewBackend } from './createNewBackend';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const legacyExample = join(here, '..', 'legacy-backend');
+
+export interface RunningNewExample {
+  backendUrl: string;
+  appUrl: string;
+  /** undefined when a real SpectroCloud tenant is configured */
+  emulator?: SpectroCloudEmulator;
+  close(): Promise<void>;
+}
+
+/**
+ * The same example as `pnpm example` (same app-config.yaml, emulator, catalog
+ * and app page) on the new backend system: `createBackend()` with the auth
+ * plugin and the SpectroCloud module.
+ */
+export async function startNewExample(options: ExampleOptions = {}): Promise<RunningNewExample> {
+  const hostname = options.hostname ?? 'localhost';
+  const env = { ...(options.env ?? process.env) };
+  // The new backend opens its own server: pick its port first.
+  const backendPort = options.backendPort === 0 ? await freePort() : (options.backendPort ?? 7007);
+  const appServer = await listen(options.appPort ?? 3000);
+  const backendUrl = `http://${hostname}:${backendPort}`;
+  const appUrl = `http://${hostname}:${(appServer.address() as AddressInfo).port}`;
+  const callbackUrl = `${backendUrl}/api/auth/spectrocloud/handler/frame`;
+
+  let emulator: SpectroCloudEmulator | undefined;
+  if (!(env.SPECTROCLOUD_CLIENT_ID && env.SPECTROCLOUD_CLIENT_SECRET && env.SPECTROCLOUD_AUTHORIZATION_URL)) {
+    env.SPECTROCLOUD_CLIENT_ID = 'backstage-example';
+    env.SPECTROCLOUD_CLIENT_SECRET = randomBytes(24).toString('base64url');
+    emulator = await startSpectroCloudEmulator({
+      port: options.emulatorPort ?? 7010,
+      clients: [
+        {
+          clientId: env.SPECTROCLOUD_CLIENT_ID,
+          clientSecret: env.SPECTROCLOUD_CLIENT_SECRET,
+          redirectUris: [callbackUrl],
+          postLogoutRedirectUris: [appUrl],
+        },
+      ],
+      usersFile: join(here, '..', 'emulator-users.yaml'),
+    });
+    env.SPECTROCLOUD_AUTHORIZATION_URL = emulator.authorizationUrl;
+  }
+  env.SESSION_SECRET ??= randomBytes(24).toString('base64url');
+
+  const config = loadExampleConfig(join(legacyExample, 'app-config.yaml'), env, {
+    app: { baseUrl: appUrl },
+    backend: {
+      baseUrl: backendUrl,
+      listen: { port: backendPort, host: '127.0.0.1' },
+      // The new backend's CORS comes from config (the legacy example adds it in code).
+      cors: { origin: new URL(appUrl).origin, credentials: true, exposedHeaders: ['X-SpectroCloud-ReAuth-Required'] },
+    },
+    auth: { providers: { spectrocloud: { development: { callbackUrl, ...options.providerOverrides } } } },
+  });
+  const backend = await startNewBackend(config, join(legacyExample, 'catalog-users.yaml'));
+
+  const page = await buildExampleApp({ backendUrl });
+  const app = express();
+  app.use(express.static(page.outdir));
+  appServer.on('request', app);
+
+  return {
+    backendUrl,
+    appUrl,
+    emulator,
+    async close() {
+      appServer.closeAllConnections();
+      await new Promise(resolve => appServer.close(resolve));
+      await backend.stop();
+      await emulator?.close();
+      await page.remove();
+    },
+  };
+}
+
+function listen(portNumber: number): Promise<http.Server> {
+  const server = http.createServer();
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(portNumber, '127.0.0.1', () => resolve(server));
+  });
+}
+
+async function freePort(): Promise<number> {
+  const server = await listen(0);
+  const { port } = server.address() as AddressInfo;
+  await new Promise(resolve => server.close(resolve));
+  return port;
+}
