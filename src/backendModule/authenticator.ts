@@ -7,7 +7,7 @@ import { reportSignIn, reportSignInFailure, type SignInEvents } from '../core/si
 import { signOut } from '../core/signOut';
 import { startSignIn } from '../core/startSignIn';
 import type { EnvironmentParts } from '../environment/createEnvironmentParts';
-import type { SessionTokenHooks } from '../paletteTokens/capture';
+import type { SessionTokenHooks } from '../paletteTokens/capture/capture';
 import { profileFromClaims, type SpectroCloudAuthResult } from '../profile';
 import type { SessionPayload } from '../refreshSession/SealedSession';
 

@@ -1,7 +1,7 @@
 import type { SignInResolver } from '@backstage/plugin-auth-node';
 import { userEntityRefOf } from '../core/authResult';
 import type { EnvironmentParts } from '../environment/createEnvironmentParts';
-import type { SessionTokenHooks } from '../paletteTokens/capture';
+import type { SessionTokenHooks } from '../paletteTokens/capture/capture';
 import type { SpectroCloudAuthResult } from '../profile';
 import type { PendingSignIn, SpectroCloudOAuthResult } from './authenticator';
 

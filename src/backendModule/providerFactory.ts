@@ -8,7 +8,7 @@ import { SpectroCloudAuthError } from '../errors';
 import { createEnvironmentParts } from '../environment/createEnvironmentParts';
 import { createProviderParts, readEnvironment } from '../environment/createProviderParts';
 import type { SpectroCloudAuthMetrics } from '../metrics';
-import type { SessionTokenCache } from '../paletteTokens/sessionTokenCache';
+import type { SessionTokenCache } from '../paletteTokens/stores/sessionTokenCache';
 import { newSystemCookieConfigurer, type CookieConfigurerLike } from '../refreshSession/cookieSettings';
 import { readSignInResolversFromConfig } from '../resolvers';
 import { createSpectroCloudAuthenticator, type PendingSignIn, type SpectroCloudOAuthResult } from './authenticator';

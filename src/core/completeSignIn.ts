@@ -4,7 +4,7 @@ import type { EnvironmentParts } from '../environment/createEnvironmentParts';
 import { withUserInfo } from '../oidc/fetchUserInfo';
 import type { IdTokenClaims } from '../oidc/IdTokenVerifier';
 import { readEmail } from '../profile';
-import { findSessionToken } from '../paletteTokens/capture';
+import { findSessionToken } from '../paletteTokens/capture/capture';
 import { newSessionId } from '../refreshSession/RevokedSessions';
 import type { SessionPayload } from '../refreshSession/SealedSession';
 import { runStrategy } from '../strategy/runStrategy';

@@ -7,8 +7,8 @@ import { BrowserBinding } from '../refreshSession/BrowserBinding';
 import type { CookieConfigurerLike } from '../refreshSession/cookieSettings';
 import { RefreshCookie } from '../refreshSession/RefreshCookie';
 import { RevokedSessions } from '../refreshSession/RevokedSessions';
-import { MemoryTokenStore } from '../paletteTokens/memoryStore';
-import { PendingStoreWrites } from '../paletteTokens/pendingWrites';
+import { MemoryTokenStore } from '../ttlStore/memoryStore';
+import { PendingStoreWrites } from '../ttlStore/pendingWrites';
 import type { SpectroCloudStrategy } from '../strategy/SpectroCloudStrategy';
 import { strategyPerTokenUrl } from '../strategy/strategyPerTokenUrl';
 

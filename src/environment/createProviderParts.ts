@@ -2,14 +2,14 @@ import type { Config } from '@backstage/config';
 import { readEnvironmentConfig, type SpectroCloudEnvironmentConfig } from '../config/readEnvironmentConfig';
 import { SpectroCloudConfigError } from '../errors';
 import type { SpectroCloudAuthMetrics } from '../metrics';
-import { createSessionTokenCapture, type SessionTokenHooks } from '../paletteTokens/capture';
-import type { BackstageCache } from '../paletteTokens/backstageCacheStore';
-import { withTokenStoreAtRoot } from '../paletteTokens/config';
-import { createSessionTokenCache } from '../paletteTokens/createTokenStore';
-import { PendingStoreWrites } from '../paletteTokens/pendingWrites';
-import type { SessionTokenCache } from '../paletteTokens/sessionTokenCache';
+import { createSessionTokenCapture, type SessionTokenHooks } from '../paletteTokens/capture/capture';
+import type { BackstageCache } from '../paletteTokens/stores/backstageCacheStore';
+import { withTokenStoreAtRoot } from '../paletteTokens/stores/config';
+import { createSessionTokenCache } from '../paletteTokens/stores/createTokenStore';
+import { PendingStoreWrites } from '../ttlStore/pendingWrites';
+import type { SessionTokenCache } from '../paletteTokens/stores/sessionTokenCache';
 import { RevokedSessions } from '../refreshSession/RevokedSessions';
-import type { SessionTokenLogger } from '../paletteTokens/types';
+import type { SessionTokenLogger } from '../ttlStore/types';
 
 /** Keys of `auth.providers.<id>` that are settings, not environments. */
 const PROVIDER_LEVEL_KEYS = ['tokenStore'];

@@ -18,7 +18,7 @@ import { startSignIn } from '../core/startSignIn';
 import type { EnvironmentParts } from '../environment/createEnvironmentParts';
 import { profileFromClaims, type SpectroCloudAuthResult } from '../profile';
 import type { SessionPayload } from '../refreshSession/SealedSession';
-import type { SessionTokenHooks } from '../paletteTokens/capture';
+import type { SessionTokenHooks } from '../paletteTokens/capture/capture';
 
 export type { SessionTokenHooks, SignInEvents };
 

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { coreServices, createServiceFactory, createServiceRef, type HttpAuthService } from '@backstage/backend-plugin-api';
-import { getSpectroCloudToken, type LegacyIdentityVerifier, type SpectroCloudTokenGrant } from '../paletteTokens/handoff';
-import { createSpectroCloudTokenMiddleware } from '../paletteTokens/middleware';
+import { getSpectroCloudToken, type LegacyIdentityVerifier, type SpectroCloudTokenGrant } from '../paletteTokens/handoff/handoff';
+import { createSpectroCloudTokenMiddleware } from '../paletteTokens/handoff/middleware';
 import { sessionTokenStoresServiceRef } from './storesService';
 
 /**

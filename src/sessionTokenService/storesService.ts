@@ -1,7 +1,7 @@
 import { coreServices, createServiceFactory, createServiceRef } from '@backstage/backend-plugin-api';
-import { withTokenStoreAtRoot, DEFAULT_PROVIDER_ID } from '../paletteTokens/config';
-import { createSessionTokenCache } from '../paletteTokens/createTokenStore';
-import type { SessionTokenCache } from '../paletteTokens/sessionTokenCache';
+import { withTokenStoreAtRoot, DEFAULT_PROVIDER_ID } from '../paletteTokens/stores/config';
+import { createSessionTokenCache } from '../paletteTokens/stores/createTokenStore';
+import type { SessionTokenCache } from '../paletteTokens/stores/sessionTokenCache';
 
 /** The session-token caches of a backend, one per provider id, shared by the auth module and every plugin. */
 export interface SpectroCloudSessionTokenStores {
