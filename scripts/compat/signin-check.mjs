@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Sign-in, refresh and logout against the real legacy auth router of whatever
-// @backstage/plugin-auth-backend line is installed next to this file.
+// Sign-in, refresh and logout against the real auth backend of whatever
+// @backstage/plugin-auth-backend line is installed next to this file: the
+// legacy router (`createRouter`, lines up to 0.24), or with BACKEND_KIND=new
+// the new backend system with this package's module (newBackend.mjs).
 //
 // Runs inside a throw-away fixture made by scripts/compat-matrix.sh and uses
 // only what that fixture installs: the Backstage packages of one line, express,
@@ -16,6 +18,7 @@ import { join } from 'node:path';
 
 const require = createRequire(join(process.cwd(), 'package.json'));
 
+const NEW_SYSTEM = process.env.BACKEND_KIND === 'new';
 const CLIENT_ID = 'compat-client';
 const CLIENT_SECRET = 'compat-secret-5a1f0c93e8b2';
 const EMAIL = 'alice@example.com';
@@ -151,6 +154,7 @@ async function main() {
       '@backstage/plugin-auth-backend',
       '@backstage/plugin-auth-node',
       '@backstage/backend-common',
+      '@backstage/backend-defaults',
       '@backstage/catalog-client',
       '@backstage/config',
       'express',
@@ -174,86 +178,108 @@ async function main() {
   const ctx = {};
   const logger = silentLogger();
 
-  await step('load packages', () => {
-    ctx.authBackend = require('@backstage/plugin-auth-backend');
-    ctx.backendCommon = require('@backstage/backend-common');
-    ctx.config = require('@backstage/config');
-    ctx.express = require('express');
-    ctx.ours = require('backstage-plugin-spectrocloud-auth-legacy');
-    ctx.testing = require('backstage-plugin-spectrocloud-auth-legacy/testing');
-    const missing = [
-      ['@backstage/plugin-auth-backend', 'createRouter', ctx.authBackend.createRouter],
-      ['@backstage/backend-common', 'DatabaseManager', ctx.backendCommon.DatabaseManager],
-      ['@backstage/backend-common', 'ServerTokenManager', ctx.backendCommon.ServerTokenManager],
-      ['our package', 'spectrocloud', ctx.ours.spectrocloud],
-      ['our package ./testing', 'startSpectroCloudEmulator', ctx.testing.startSpectroCloudEmulator],
-    ].filter(([, , value]) => value === undefined);
-    assert(missing.length === 0, `missing exports: ${missing.map(([p, n]) => `${p}.${n}`).join(', ')}`);
-  });
-
-  await step('legacy router with spectrocloud.create()', async () => {
-    const { createRouter } = ctx.authBackend;
-    const { DatabaseManager, ServerTokenManager } = ctx.backendCommon;
-    const { ConfigReader } = ctx.config;
-    const express = ctx.express;
-    const app = express();
-    ctx.server = http.createServer(app);
-    await new Promise(resolve => ctx.server.listen(0, '127.0.0.1', resolve));
-    const { port } = ctx.server.address();
-    ctx.url = `http://127.0.0.1:${port}`;
-    const authUrl = `${ctx.url}/api/auth`;
+  const catalogUsers = [
+    {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'User',
+      metadata: { name: 'alice', namespace: 'default' },
+      spec: { profile: { email: EMAIL, displayName: 'Alice' }, memberOf: ['developers'] },
+    },
+  ];
+  const startEmulator = async authUrl => {
     ctx.emulator = await ctx.testing.startSpectroCloudEmulator({
       clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [`${authUrl}/spectrocloud/handler/frame`] }],
       users: [{ email: EMAIL, given_name: 'Alice', family_name: 'Example', groups: ['developers'] }],
       autoApprove: true,
     });
-    const config = new ConfigReader({
-      app: { baseUrl: 'http://127.0.0.1:3000' },
-      backend: { baseUrl: ctx.url, listen: { port }, database: { client: 'better-sqlite3', connection: ':memory:' } },
-      auth: {
-        environment: 'development',
-        providers: {
-          spectrocloud: {
-            development: {
-              clientId: CLIENT_ID,
-              clientSecret: CLIENT_SECRET,
-              authorizationUrl: ctx.emulator.authorizationUrl,
-              signIn: { resolvers: [{ resolver: 'emailMatchingUserEntityProfileEmail' }] },
-            },
-          },
+    return {
+      spectrocloud: {
+        development: {
+          clientId: CLIENT_ID,
+          clientSecret: CLIENT_SECRET,
+          authorizationUrl: ctx.emulator.authorizationUrl,
+          signIn: { resolvers: [{ resolver: 'emailMatchingUserEntityProfileEmail' }] },
         },
       },
-    });
-    const discovery = {
-      getBaseUrl: async pluginId => `${ctx.url}/api/${pluginId}`,
-      getExternalBaseUrl: async pluginId => `${ctx.url}/api/${pluginId}`,
     };
-    const router = await createRouter({
-      logger,
-      config,
-      database: DatabaseManager.fromConfig(config).forPlugin('auth'),
-      discovery,
-      tokenManager: ServerTokenManager.noop(),
-      catalogApi: fakeCatalog([
-        {
-          apiVersion: 'backstage.io/v1alpha1',
-          kind: 'User',
-          metadata: { name: 'alice', namespace: 'default' },
-          spec: { profile: { email: EMAIL, displayName: 'Alice' }, memberOf: ['developers'] },
+  };
+  if (NEW_SYSTEM) {
+    await step('new backend system with the module', async () => {
+      ctx.testing = require('backstage-plugin-spectrocloud-auth-legacy/testing');
+      const { startNewSystemBackend } = await import('./newBackend.mjs');
+      const backend = await startNewSystemBackend({
+        require,
+        logger,
+        catalog: fakeCatalog(catalogUsers),
+        providers: url => startEmulator(`${url}/api/auth`),
+      });
+      ctx.url = backend.url;
+      ctx.stop = backend.stop;
+      const configured = logger.lines.find(l => /Configuring auth provider: spectrocloud/.test(l));
+      return configured ? 'provider configured' : '';
+    });
+  } else {
+    await step('load packages', () => {
+      ctx.authBackend = require('@backstage/plugin-auth-backend');
+      ctx.backendCommon = require('@backstage/backend-common');
+      ctx.config = require('@backstage/config');
+      ctx.express = require('express');
+      ctx.ours = require('backstage-plugin-spectrocloud-auth-legacy');
+      ctx.testing = require('backstage-plugin-spectrocloud-auth-legacy/testing');
+      const missing = [
+        ['@backstage/plugin-auth-backend', 'createRouter', ctx.authBackend.createRouter],
+        ['@backstage/backend-common', 'DatabaseManager', ctx.backendCommon.DatabaseManager],
+        ['@backstage/backend-common', 'ServerTokenManager', ctx.backendCommon.ServerTokenManager],
+        ['our package', 'spectrocloud', ctx.ours.spectrocloud],
+        ['our package ./testing', 'startSpectroCloudEmulator', ctx.testing.startSpectroCloudEmulator],
+      ].filter(([, , value]) => value === undefined);
+      assert(missing.length === 0, `missing exports: ${missing.map(([p, n]) => `${p}.${n}`).join(', ')}`);
+    });
+
+    await step('legacy router with spectrocloud.create()', async () => {
+      const { createRouter } = ctx.authBackend;
+      const { DatabaseManager, ServerTokenManager } = ctx.backendCommon;
+      const { ConfigReader } = ctx.config;
+      const express = ctx.express;
+      const app = express();
+      ctx.server = http.createServer(app);
+      await new Promise(resolve => ctx.server.listen(0, '127.0.0.1', resolve));
+      const { port } = ctx.server.address();
+      ctx.url = `http://127.0.0.1:${port}`;
+      const authUrl = `${ctx.url}/api/auth`;
+      const providers = await startEmulator(authUrl);
+      const config = new ConfigReader({
+        app: { baseUrl: 'http://127.0.0.1:3000' },
+        backend: { baseUrl: ctx.url, listen: { port }, database: { client: 'better-sqlite3', connection: ':memory:' } },
+        auth: {
+          environment: 'development',
+          providers,
         },
-      ]),
-      providerFactories: { spectrocloud: ctx.ours.spectrocloud.create() },
-      disableDefaultProviderFactories: true,
+      });
+      const discovery = {
+        getBaseUrl: async pluginId => `${ctx.url}/api/${pluginId}`,
+        getExternalBaseUrl: async pluginId => `${ctx.url}/api/${pluginId}`,
+      };
+      const router = await createRouter({
+        logger,
+        config,
+        database: DatabaseManager.fromConfig(config).forPlugin('auth'),
+        discovery,
+        tokenManager: ServerTokenManager.noop(),
+        catalogApi: fakeCatalog(catalogUsers),
+        providerFactories: { spectrocloud: ctx.ours.spectrocloud.create() },
+        disableDefaultProviderFactories: true,
+      });
+      app.use('/api/auth', router);
+      app.use((error, _req, res, _next) => {
+        const status = { InputError: 400, AuthenticationError: 401, NotAllowedError: 403, NotFoundError: 404 }[error.name] ?? 500;
+        ctx.lastError = error;
+        res.status(status).json({ error: { name: error.name, message: error.message, cause: error.cause?.message } });
+      });
+      const configured = logger.lines.find(l => /Configuring auth provider: spectrocloud/.test(l));
+      return configured ? 'provider configured' : '';
     });
-    app.use('/api/auth', router);
-    app.use((error, _req, res, _next) => {
-      const status = { InputError: 400, AuthenticationError: 401, NotAllowedError: 403, NotFoundError: 404 }[error.name] ?? 500;
-      ctx.lastError = error;
-      res.status(status).json({ error: { name: error.name, message: error.message, cause: error.cause?.message } });
-    });
-    const configured = logger.lines.find(l => /Configuring auth provider: spectrocloud/.test(l));
-    return configured ? 'provider configured' : '';
-  });
+  }
 
   const jar = new CookieJar();
   const base = () => `${ctx.url}/api/auth/spectrocloud`;
@@ -265,10 +291,11 @@ async function main() {
     assert(response.status === 302, `GET /start answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
     assert(location && location.startsWith(ctx.emulator.authorizationUrl), `unexpected redirect ${location}`);
     const url = new URL(location);
-    for (const param of ['state', 'nonce', 'client_id', 'redirect_uri']) assert(url.searchParams.get(param), `authorization URL lacks ${param}`);
+    for (const param of ['state', 'nonce', 'client_id', 'redirect_uri', 'code_challenge']) assert(url.searchParams.get(param), `authorization URL lacks ${param}`);
     assert(jar.values.has('spectrocloud-nonce'), 'no spectrocloud-nonce cookie was set');
     ctx.startLocation = location;
-    return 'state, nonce and nonce cookie present';
+    assert(url.searchParams.get('code_challenge_method') === 'S256', 'no S256 PKCE challenge');
+    return 'state, nonce, S256 PKCE and nonce cookie present';
   });
   void startLocation;
 
@@ -340,6 +367,7 @@ async function main() {
     assert(response.status === 401, `answered ${response.status}, expected 401`);
   });
 
+  await ctx.stop?.();
   if (ctx.server) {
     ctx.server.closeAllConnections?.();
     await new Promise(resolve => ctx.server.close(() => resolve()));
