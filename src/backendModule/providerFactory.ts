@@ -40,6 +40,8 @@ export function createSpectroCloudModuleProvider(options: SpectroCloudModuleProv
     });
     const handlerFor = (environment: string): AuthProviderRouteHandlers => {
       const { envConfig, path, settings } = readEnvironment(config, { providerId, environment, authBaseUrl: baseUrl });
+      // Only under plugin-auth-node's own cookie settings: a configurer of the backend's may set that domain itself.
+      const clearLegacyDomainCookies = cookieConfigurer === undefined;
       const parts = createEnvironmentParts({
         providerId,
         environment,
@@ -49,6 +51,7 @@ export function createSpectroCloudModuleProvider(options: SpectroCloudModuleProv
         cookieConfigurer: (cookieConfigurer as CookieConfigurerLike | undefined) ?? newSystemCookieConfigurer,
         // The route handlers give the first piece sessionDuration as max-age; the other pieces follow it.
         refreshCookieMaxAgeMs: settings.sessionDurationMs,
+        clearLegacyDomainCookies,
         logger: logger.child({ provider: providerId, env: environment }),
         revokedSessions: provider.revokedSessions,
         clock: options.clock,
@@ -56,7 +59,14 @@ export function createSpectroCloudModuleProvider(options: SpectroCloudModuleProv
       const pending = new WeakMap<SpectroCloudOAuthResult, PendingSignIn>();
       const resolver = readSignInResolversFromConfig(envConfig, path);
       const handlers = createOAuthRouteHandlers({
-        authenticator: createSpectroCloudAuthenticator({ parts, isOriginAllowed, sessionTokens: provider.sessionTokens, events: options.metrics, pending }),
+        authenticator: createSpectroCloudAuthenticator({
+          parts,
+          isOriginAllowed,
+          sessionTokens: provider.sessionTokens,
+          events: options.metrics,
+          pending,
+          clearLegacyDomainCookies,
+        }),
         appUrl,
         baseUrl,
         config: envConfig,

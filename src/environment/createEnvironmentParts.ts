@@ -30,6 +30,8 @@ export interface EnvironmentPartsInput {
   cookieConfigurer?: CookieConfigurerLike;
   /** max-age of the refresh cookie's extra pieces; default the legacy adapter's 1000 days */
   refreshCookieMaxAgeMs?: number;
+  /** the new backend system: also clear cookies a legacy sign-in left under `Domain=<callback host>` */
+  clearLegacyDomainCookies?: boolean;
   /** Where sign-out records ended sessions; give every replica the same store. Default: this process's memory. */
   revokedSessions?: RevokedSessions;
   /** an outbound client built already for this environment (the doctor's) */
@@ -92,6 +94,7 @@ export function createEnvironmentParts(input: EnvironmentPartsInput): Environmen
     callbackUrl: config.callbackUrl,
     cookieConfigurer: input.cookieConfigurer,
     maxAgeMs: input.refreshCookieMaxAgeMs,
+    clearLegacyDomainCookies: input.clearLegacyDomainCookies,
   });
   const revokedSessions =
     input.revokedSessions ??

@@ -15,6 +15,12 @@ export interface RefreshCookieOptions {
   cookieConfigurer?: CookieConfigurerLike;
   /** max-age of the extra pieces, the same as the first piece's; default the legacy adapter's 1000 days */
   maxAgeMs?: number;
+  /**
+   * The new backend system sets host-only cookies where the legacy adapter
+   * gave them `Domain=<callback host>`: cookies left from a legacy sign-in are
+   * cleared under that domain too, so no stale copy shadows the new ones.
+   */
+  clearLegacyDomainCookies?: boolean;
 }
 
 /**
@@ -42,6 +48,7 @@ export class RefreshCookie {
   write(req: Request, payload: SessionPayload, origin: string | undefined): string {
     const [first, ...rest] = this.sealed.seal(payload);
     const options = this.cookieOptions(origin);
+    this.clearLegacyDomainPieces(req, origin);
     rest.forEach((piece, index) => req.res?.cookie(`${this.cookieName}-${index + 1}`, piece, options));
     this.clearPieces(req, origin, rest.length + 1);
     return first;
@@ -50,6 +57,15 @@ export class RefreshCookie {
   /** Clears the extra pieces (the adapter clears its own cookie at sign-out). */
   clear(req: Request, origin: string | undefined): void {
     this.clearPieces(req, origin, 1);
+    this.clearLegacyDomainPieces(req, origin, true);
+  }
+
+  private clearLegacyDomainPieces(req: Request, origin: string | undefined, withFirst = false) {
+    if (!this.options.clearLegacyDomainCookies) return;
+    const cookies = (req.cookies ?? {}) as Record<string, string>;
+    const options = { ...this.cookieOptions(origin), maxAge: undefined, domain: new URL(this.options.callbackUrl).hostname };
+    const names = [...(withFirst ? [this.cookieName] : []), ...Array.from({ length: MAX_CHUNKS - 1 }, (_, i) => `${this.cookieName}-${i + 1}`)];
+    for (const name of names) if (cookies[name] !== undefined) req.res?.clearCookie(name, options);
   }
 
   private clearPieces(req: Request, origin: string | undefined, from: number) {

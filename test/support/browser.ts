@@ -21,10 +21,10 @@ const CHROMIUM_ARGS = [
  * `popupBlocker: true` keeps Chromium's popup blocker on (Playwright turns it
  * off by default), so a `window.open` without a click is really blocked.
  */
-export function launchChromium(options: { popupBlocker?: boolean } = {}): Promise<Browser> {
+export function launchChromium(options: { popupBlocker?: boolean; extraArgs?: string[] } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...(options.extraArgs ?? [])],
     timeout: 30_000,
     ignoreDefaultArgs: options.popupBlocker ? ['--disable-popup-blocking'] : undefined,
   });
