@@ -7,7 +7,6 @@ import { reportSignIn, reportSignInFailure, type SignInEvents } from '../core/si
 import { signOut } from '../core/signOut';
 import { startSignIn } from '../core/startSignIn';
 import type { EnvironmentParts } from '../environment/createEnvironmentParts';
-import { clearLegacyNonceCookie } from './legacyNonceCookie';
 import type { SessionTokenHooks } from '../paletteTokens/capture/capture';
 import { profileFromClaims, type SpectroCloudAuthResult } from '../profile';
 import type { SessionPayload } from '../refreshSession/SealedSession';
@@ -28,8 +27,6 @@ export interface SpectroCloudAuthenticatorOptions {
   isOriginAllowed: (origin: string) => boolean;
   sessionTokens: SessionTokenHooks;
   events?: SignInEvents;
-  /** clear the cookies a legacy sign-in left under `Domain=<callback host>` (plugin-auth-node's own cookie settings) */
-  clearLegacyDomainCookies: boolean;
   /** filled by `authenticate`, emptied by the capturing resolver (see `captureOnSignIn`) */
   pending: WeakMap<SpectroCloudOAuthResult, PendingSignIn>;
 }
@@ -43,7 +40,7 @@ export interface SpectroCloudAuthenticatorOptions {
 export function createSpectroCloudAuthenticator(
   options: SpectroCloudAuthenticatorOptions,
 ): OAuthAuthenticator<EnvironmentParts, SpectroCloudAuthResult> {
-  const { parts, isOriginAllowed, sessionTokens, events, pending, clearLegacyDomainCookies } = options;
+  const { parts, isOriginAllowed, sessionTokens, events, pending } = options;
   return {
     defaultProfileTransform: async result => ({ profile: profileFromClaims(result.fullProfile.claims) }),
     // The parts are built per environment already; nothing is read again from config here.
@@ -51,7 +48,6 @@ export function createSpectroCloudAuthenticator(
 
     async start(input) {
       const state = decodeOAuthState(input.state);
-      if (clearLegacyDomainCookies) clearLegacyNonceCookie(input.req, parts);
       return startSignIn(parts, {
         req: input.req,
         cookieNonce: state.nonce,

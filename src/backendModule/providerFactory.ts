@@ -5,7 +5,7 @@ import {
   type AuthProviderRouteHandlers,
 } from '@backstage/plugin-auth-node';
 import { SpectroCloudAuthError } from '../errors';
-import { createEnvironmentParts } from '../environment/createEnvironmentParts';
+import { createEnvironmentParts, type EnvironmentParts } from '../environment/createEnvironmentParts';
 import { createProviderParts, readEnvironment } from '../environment/createProviderParts';
 import type { SpectroCloudAuthMetrics } from '../metrics';
 import type { SessionTokenCache } from '../paletteTokens/stores/sessionTokenCache';
@@ -13,6 +13,7 @@ import { newSystemCookieConfigurer, type CookieConfigurerLike } from '../refresh
 import { readSignInResolversFromConfig } from '../resolvers';
 import { createSpectroCloudAuthenticator, type PendingSignIn, type SpectroCloudOAuthResult } from './authenticator';
 import { captureOnSignIn } from './captureOnSignIn';
+import { clearLegacyNonceCookie } from './legacyNonceCookie';
 
 export interface SpectroCloudModuleProviderOptions {
   metrics: SpectroCloudAuthMetrics;
@@ -65,7 +66,6 @@ export function createSpectroCloudModuleProvider(options: SpectroCloudModuleProv
           sessionTokens: provider.sessionTokens,
           events: options.metrics,
           pending,
-          clearLegacyDomainCookies,
         }),
         appUrl,
         baseUrl,
@@ -76,9 +76,33 @@ export function createSpectroCloudModuleProvider(options: SpectroCloudModuleProv
         resolverContext,
         signInResolver: resolver && captureOnSignIn(resolver, { parts, sessionTokens: provider.sessionTokens, pending }),
       });
-      return withOurRefreshStatus(handlers);
+      return withOurRefreshStatus(clearLegacyDomainCookies ? withLegacyNonceCleared(handlers, parts) : handlers);
     };
     return new OAuthEnvironmentHandler(new Map(provider.environments.map(environment => [environment, handlerFor(environment)])));
+  };
+}
+
+/**
+ * Clears a legacy nonce cookie before plugin-auth-node sets its own: where
+ * both are the same cookie (`localhost`, or a client that ignores `Domain`),
+ * the new one is written last and wins.
+ */
+function withLegacyNonceCleared(handlers: AuthProviderRouteHandlers, parts: EnvironmentParts): AuthProviderRouteHandlers {
+  return {
+    ...bound(handlers),
+    start: async (req, res) => {
+      clearLegacyNonceCookie(req, parts);
+      await handlers.start(req, res);
+    },
+  };
+}
+
+function bound(handlers: AuthProviderRouteHandlers): AuthProviderRouteHandlers {
+  return {
+    start: handlers.start.bind(handlers),
+    frameHandler: handlers.frameHandler.bind(handlers),
+    refresh: handlers.refresh?.bind(handlers),
+    logout: handlers.logout?.bind(handlers),
   };
 }
 
@@ -92,9 +116,7 @@ function withOurRefreshStatus(handlers: AuthProviderRouteHandlers): AuthProvider
   const refresh = handlers.refresh?.bind(handlers);
   if (!refresh) return handlers;
   return {
-    start: handlers.start.bind(handlers),
-    frameHandler: handlers.frameHandler.bind(handlers),
-    logout: handlers.logout?.bind(handlers),
+    ...bound(handlers),
     refresh: async (req, res) => {
       try {
         await refresh(req, res);
