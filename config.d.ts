@@ -5,9 +5,18 @@
 export interface Config {
   auth?: {
     providers?: {
-      /** SpectroCloud Palette OIDC sign-in. @visibility frontend */
+      /**
+       * SpectroCloud Palette OIDC sign-in: `tokenStore` once per provider, and one block per `auth.environment`.
+       * Another provider id (a second tenant) takes the same shape; Backstage's schema only knows this id.
+       * @visibility frontend
+       */
       spectrocloud?: {
         /** Where SpectroCloud's HS256 session tokens are kept server-side. */
+        // The one key that is not an environment. TypeScript wants every key of an indexed type to be of the
+        // index's type; the schema Backstage generates from this (`properties.tokenStore` beside
+        // `additionalProperties: <environment>`) is the rule we mean, and an intersection instead would lose
+        // the environment blocks from it. test/package/configSchema.test.ts loads it as Backstage does.
+        // @ts-ignore
         tokenStore?: {
           /**
            * `memory` (default, bounded, per process), `redis` (shared by replicas, survives restarts; standalone,
@@ -48,9 +57,8 @@ export interface Config {
           /** Old encryption keys still accepted for reading during a rotation. @visibility secret */
           previousEncryptionKeys?: string[];
         };
-      } & {
         /** One block per `auth.environment` value, e.g. `development`, `production`. */
-        [environment: string]: {
+        [authEnv: string]: {
           /** OAuth client ID from SpectroCloud (Tenant Settings -> OAuth Integrations). */
           clientId: string;
           /** OAuth client secret from SpectroCloud. @visibility secret */
