@@ -23,7 +23,7 @@ let schema: ConfigSchema;
 let providerSchema: JsonSchema;
 beforeAll(async () => {
   schema = await loadConfigSchema({ dependencies: [], packagePaths: [join(ROOT, 'package.json')], excludePackageDependencies: true });
-  const [ours] = (schema.serialize().schemas as Array<{ value: JsonSchema }>);
+  const [ours] = schema.serialize().schemas as unknown as Array<{ value: JsonSchema }>;
   providerSchema = at(ours.value, 'auth', 'providers', 'spectrocloud');
 }, 60_000);
 
