@@ -60,6 +60,11 @@ export async function setUpDoctorFixture(): Promise<void> {
   for (const name of PROXY_VARIABLES) delete process.env[name];
 }
 
+/** The port of the fixture's redis-server (it requires REDIS_PASSWORD). */
+export function redisPort(): number {
+  return redis!.port;
+}
+
 /** Call in afterAll. */
 export async function tearDownDoctorFixture(): Promise<void> {
   for (const [name, value] of Object.entries(restoreEnv)) {
@@ -89,7 +94,12 @@ export async function tenant(faults: Partial<EmulatorFaults> = {}, tls?: { key: 
  * with a password and an encryption key; `extra` is a later --config file whose
  * values win.
  */
-export async function deployment(name: string, emulator: SpectroCloudEmulator, extra?: string): Promise<string[]> {
+export async function deployment(
+  name: string,
+  emulator: SpectroCloudEmulator,
+  extra?: string,
+  options: { cors?: boolean; redisPort?: number } = {},
+): Promise<string[]> {
   const base = join(dir, name);
   await writeFile(
     `${base}-spectrocloud.yaml`,
@@ -102,7 +112,7 @@ export async function deployment(name: string, emulator: SpectroCloudEmulator, e
       '  type: redis',
       `  encryptionKey: ${ENCRYPTION_KEY}`,
       '  redis:',
-      `    url: redis://:${REDIS_PASSWORD}@127.0.0.1:${redis!.port}`,
+      `    url: redis://:${REDIS_PASSWORD}@127.0.0.1:${options.redisPort ?? redis!.port}`,
       '',
     ].join('\n'),
   );
@@ -113,9 +123,7 @@ export async function deployment(name: string, emulator: SpectroCloudEmulator, e
       '  baseUrl: http://localhost:3000',
       'backend:',
       '  baseUrl: http://localhost:7007',
-      '  cors:',
-      '    origin: http://localhost:3000',
-      '    credentials: true',
+      ...(options.cors === false ? [] : ['  cors:', '    origin: http://localhost:3000', '    credentials: true']),
       'auth:',
       '  environment: development',
       '  providers:',
@@ -132,8 +140,8 @@ export async function deployment(name: string, emulator: SpectroCloudEmulator, e
   return files;
 }
 
-export function runDoctorCli(configFiles: string[], env: Record<string, string | undefined> = {}): Promise<DoctorOutput> {
-  const args = ['--import', 'tsx', 'src/doctor/cli.ts', 'doctor', ...configFiles.flatMap(file => ['--config', file])];
+export function runDoctorCli(configFiles: string[], env: Record<string, string | undefined> = {}, flags: string[] = []): Promise<DoctorOutput> {
+  const args = ['--import', 'tsx', 'src/doctor/cli.ts', 'doctor', ...configFiles.flatMap(file => ['--config', file]), ...flags];
   const childEnv: NodeJS.ProcessEnv = { ...process.env, DOCTOR_CLIENT_SECRET: CLIENT_SECRET, NODE_EXTRA_CA_CERTS: undefined, ...env };
   for (const name of PROXY_VARIABLES) if (!(name in env)) delete childEnv[name];
   for (const [name, value] of Object.entries(childEnv)) if (value === undefined) delete childEnv[name];
