@@ -6,7 +6,7 @@ import type { JsonObject } from '@backstage/types';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spectrocloud } from '../../src';
 import { ENVIRONMENT_KEYS } from '../../src/config/environmentKeys';
-import { readTokenStoreConfig } from '../../src/paletteTokens/config';
+import { readTokenStoreConfig } from '../../src/paletteTokens/stores/config';
 import { readResolverPolicy } from '../../src/signIn/readResolverPolicy';
 
 /*

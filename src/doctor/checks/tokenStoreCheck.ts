@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createTokenStore } from '../../paletteTokens/createTokenStore';
-import { withTokenStoreAtRoot } from '../../paletteTokens/config';
+import { createTokenStore } from '../../paletteTokens/stores/createTokenStore';
+import { withTokenStoreAtRoot } from '../../paletteTokens/stores/config';
 import { failed, passed, type CheckResult } from '../DoctorCheck';
 import { FIXES } from '../fixes';
 import type { DeploymentSettings } from './configCheck';
