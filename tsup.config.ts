@@ -1,13 +1,16 @@
 import { defineConfig } from 'tsup';
 
-const peers = [/^@backstage\//, /^react/, 'ioredis', 'express', 'js-yaml', 'oauth', 'passport-oauth2', 'jsonwebtoken', 'jwks-rsa'];
+// The package's own entries, named by type-only imports so each entry's types point at the entry that exports them.
+const self = /^backstage-plugin-spectrocloud-auth-legacy(\/|$)/;
+const peers = [self, /^@backstage\//, /^react/, 'ioredis', 'express', 'js-yaml', 'oauth', 'passport-oauth2', 'jsonwebtoken', 'jwks-rsa'];
 
 export default defineConfig([
   {
     // Backend entries: legacy Backstage backends are CommonJS, so ship both formats.
     entry: { index: 'src/index.ts', 'paletteTokens/index': 'src/paletteTokens/index.ts', 'testing/index': 'src/testing/index.ts', 'testing/cli': 'src/testing/cli.ts', 'doctor/cli': 'src/doctor/cli.ts' },
     format: ['cjs', 'esm'],
-    dts: true,
+    // @internal members (injection points the package's own code uses) stay out of the published types.
+    dts: { compilerOptions: { stripInternal: true } },
     sourcemap: true,
     target: 'node18',
     external: peers,
@@ -20,7 +23,7 @@ export default defineConfig([
       'alpha/index': 'src/alpha/index.ts',
     },
     format: ['esm'],
-    dts: true,
+    dts: { compilerOptions: { stripInternal: true } },
     sourcemap: true,
     platform: 'browser',
     target: 'es2020',

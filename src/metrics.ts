@@ -127,7 +127,12 @@ export class SpectroCloudAuthMetrics {
     };
   }
 
-  /** Prometheus text exposition format (version 0.0.4). */
+    /**
+   * Prometheus text exposition format (version 0.0.4). Written here rather than with prom-client: four
+   * counter families whose label values are matched against fixed patterns above (so nothing needs
+   * escaping), kept synchronous and per instance; prom-client's registry is async to read and would be a
+   * second metrics system beside Backstage's OpenTelemetry. A prom-client user can read snapshot() instead.
+   */
   toPrometheus(): string {
     const s = this.snapshot();
     const lines: string[] = [];

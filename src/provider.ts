@@ -17,12 +17,13 @@ import { createSessionTokenCapture, type SessionTokenHooks } from './paletteToke
 import { withTokenStoreAtRoot } from './paletteTokens/stores/config';
 import { createSessionTokenCache } from './paletteTokens/stores/createTokenStore';
 import { PendingStoreWrites } from './ttlStore/pendingWrites';
-import type { SessionTokenCache } from './paletteTokens/stores/sessionTokenCache';
-import type { BackstageCache } from './paletteTokens/stores/backstageCacheStore';
+// Through the package's own entry (tsconfig paths in this repository): the published types then say these
+// come from `.../palette-tokens`, instead of repeating them in the main entry.
+import type { BackstageCache, SessionTokenCache } from 'backstage-plugin-spectrocloud-auth-legacy/palette-tokens';
 import { RevokedSessions } from './refreshSession/RevokedSessions';
 import type { SpectroCloudAuthResult } from './profile';
 import type { CookieConfigurerLike } from './refreshSession/cookieSettings';
-import { readSignInResolversFromConfig, spectroCloudSignInResolvers } from './resolvers';
+import { readSignInResolversFromConfig, spectroCloudSignInResolvers, type SpectroCloudSignInResolvers } from './resolvers';
 
 /** Keys of `auth.providers.<id>` that are settings, not environments. */
 const PROVIDER_LEVEL_KEYS = ['tokenStore'];
@@ -47,15 +48,15 @@ export interface SpectroCloudProviderOptions {
    * `tokenStore.type: backstage-cache`, and when there is no `tokenStore` block.
    */
   cache?: BackstageCache;
-  /** Replaces the default capture entirely (advanced). */
+  /** @internal Replaces the default capture entirely (the package's own tests). */
   sessionTokens?: SessionTokenHooks;
   /** API path the `spectrocloud-api-token` cookie is scoped to. Default `/api/spectrocloud`, or `/api/<providerId>` for another provider id. */
   sessionCookiePath?: string;
   /** Counters for sign-ins, failures and the token store. Default: the factory's own, see `factory.metrics`. */
   metrics?: SpectroCloudAuthMetrics;
-  /** Counts sign-ins and failures (no user data). Default: `metrics`. */
+  /** @internal Counts sign-ins and failures (no user data). Default: `metrics`. */
   events?: SignInEvents;
-  /** Epoch-milliseconds clock for token checks and `sessionDuration`. Default `Date.now`; tests inject one. */
+  /** @internal Epoch-milliseconds clock for token checks and `sessionDuration`. Default `Date.now`; tests inject one. */
   clock?: () => number;
 }
 
@@ -147,5 +148,5 @@ export const spectrocloud = createAuthProviderIntegration({
 /** The type of {@link spectrocloud}. */
 export type SpectroCloudIntegration = Readonly<{
   create(options?: SpectroCloudProviderOptions): SpectroCloudProviderFactory;
-  resolvers: Readonly<typeof spectroCloudSignInResolvers>;
+  resolvers: Readonly<SpectroCloudSignInResolvers>;
 }>;

@@ -1,5 +1,7 @@
 import { ApiBlueprint, createFrontendPlugin } from '@backstage/frontend-plugin-api';
-import { createSpectroCloudAuthApiFactory, spectroCloudAuthApiFactory, type SpectroCloudAuthApiFactoryOptions } from '../frontend/factory';
+// Types through the frontend entry, so the published types of .../alpha point at the entry that exports them.
+import type { SpectroCloudAuthApiFactoryOptions } from 'backstage-plugin-spectrocloud-auth-legacy/frontend';
+import { createSpectroCloudAuthApiFactory, spectroCloudAuthApiFactory } from '../frontend/factory';
 
 /**
  * The SpectroCloud auth API as an extension of the new frontend system

@@ -54,7 +54,7 @@ export interface SpectroCloudAuthOptions {
  *
  * @public
  */
-export type SpectroCloudSession = OpenIdConnectApi & ProfileInfoApi & BackstageIdentityApi & SessionApi;
+export type SpectroCloudSessionApi = OpenIdConnectApi & ProfileInfoApi & BackstageIdentityApi & SessionApi;
 
 /**
  * What {@link SpectroCloudAuth} is made of; {@link SpectroCloudAuth.create}
@@ -64,7 +64,7 @@ export type SpectroCloudSession = OpenIdConnectApi & ProfileInfoApi & BackstageI
  */
 export interface SpectroCloudAuthParts {
   /** Holds the signed-in session, recovers it through `/refresh`, signs out through `/logout`. */
-  session: SpectroCloudSession;
+  session: SpectroCloudSessionApi;
   /** A real sign-in beside the session, for re-authentication. */
   signInAgain: (options?: SpectroCloudReAuthenticateOptions) => Promise<BackstageIdentityResponse>;
   /** The current session's SpectroCloud end-session URL, if the backend gives one. */

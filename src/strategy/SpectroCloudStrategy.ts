@@ -1,6 +1,5 @@
 import type { Request } from 'express';
 import OAuth2Strategy from 'passport-oauth2';
-import type { Prompt, TokenEndpointAuthMethod } from '../config/readEnvironmentConfig';
 import { SpectroCloudIdpError } from '../errors';
 import { IdTokenVerifier, type IdTokenClaims } from '../oidc/IdTokenVerifier';
 import { deriveEndpoints } from '../oidc/deriveEndpoints';
@@ -18,8 +17,8 @@ export interface SpectroCloudStrategyOptions {
   tokenURL: string;
   callbackURL: string;
   scope: string;
-  prompt?: Prompt;
-  tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
+  prompt?: 'login' | 'none' | 'consent' | 'select_account';
+  tokenEndpointAuthMethod?: 'client_secret_post' | 'client_secret_basic';
   /**
    * Expected `iss` of ID tokens. Default: the authorization URL without its
    * last path segment (SpectroCloud's tenant issuer).
@@ -69,7 +68,7 @@ export interface SpectroCloudAuthorizeOptions {
   scope?: string;
   nonce: string;
   codeChallenge: string;
-  prompt?: Prompt;
+  prompt?: 'login' | 'none' | 'consent' | 'select_account';
   /** Further authorization parameters (configured `startUrlSearchParams`, `login_hint`); never the ones set here. */
   extraParams?: Record<string, string>;
 }
@@ -86,7 +85,7 @@ export interface SpectroCloudCallbackOptions {
  * the verify callback only ID tokens that passed {@link IdTokenVerifier}.
  */
 export class SpectroCloudStrategy extends OAuth2Strategy {
-  private readonly prompt?: Prompt;
+  private readonly prompt?: SpectroCloudStrategyOptions['prompt'];
 
   constructor(options: SpectroCloudStrategyOptions, verify?: SpectroCloudVerifyCallback) {
     const http = options.http ?? new OutboundClient({ timeoutMs: options.timeout ?? DEFAULT_TIMEOUT_MS, maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES });

@@ -6,7 +6,7 @@ import {
   MemoryTokenStore,
   RedisTokenStore,
 } from '../../src/paletteTokens';
-import { SpectroCloudConfigError } from '../../src';
+import { SpectroCloudConfigError } from '../../src/errors';
 import { readTokenStoreConfig } from '../../src/paletteTokens/stores/config';
 import { createTokenStore } from '../../src/paletteTokens/stores/createTokenStore';
 import { type RedisTestServer, startRedisServer } from '../support/redisServer';

@@ -3,7 +3,7 @@ import { SpectroCloudPaletteTokenError, SpectroCloudTokenStoreError } from '../e
 import { type SpectroCloudTokenGrant, type SpectroCloudTokenHandoffOptions, getSpectroCloudToken } from './handoff';
 
 /** Response header telling the frontend to sign in with SpectroCloud again. */
-export const REAUTH_REQUIRED_HEADER = 'X-SpectroCloud-ReAuth-Required';
+import { SPECTROCLOUD_REAUTH_HEADER } from '../../reauthHeader';
 
 /** What the middleware puts on `req.spectroCloud`. @public */
 export type SpectroCloudRequestContext = SpectroCloudTokenGrant;
@@ -56,9 +56,9 @@ export function createSpectroCloudTokenMiddleware(options: SpectroCloudTokenMidd
 
 function sendError(res: Response, error: SpectroCloudPaletteTokenError): void {
   if (error.code === 'ERR_SPECTROCLOUD_REAUTH_REQUIRED') {
-    res.setHeader(REAUTH_REQUIRED_HEADER, 'true');
+    res.setHeader(SPECTROCLOUD_REAUTH_HEADER, 'true');
     // The app usually runs on another origin: let its fetch() read the header.
-    res.append('Access-Control-Expose-Headers', REAUTH_REQUIRED_HEADER);
+    res.append('Access-Control-Expose-Headers', SPECTROCLOUD_REAUTH_HEADER);
   }
   if (error instanceof SpectroCloudTokenStoreError) res.setHeader('Retry-After', '5');
   res.setHeader('Cache-Control', 'no-store');

@@ -1,6 +1,7 @@
 import type { Config } from '@backstage/config';
 import { SpectroCloudConfigError } from '../../errors';
-import type { SpectroCloudAuthMetrics } from '../../metrics';
+// Named through the main entry, so the published types of .../palette-tokens point there.
+import type { SpectroCloudAuthMetrics } from 'backstage-plugin-spectrocloud-auth-legacy';
 import { BackstageCacheTokenStore, type BackstageCache } from './backstageCacheStore';
 import { readTokenStoreConfig, tokenStoreConfigPath, type TokenStoreConfig } from './config';
 import { EncryptedTokenStore } from './encryptedStore';

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { RedisConnectionConfig } from './config';
 import { SpectroCloudTokenStoreError, describeConnectionFailure, sanitizeCause } from '../errors';
-import type { SpectroCloudAuthMetrics } from '../../metrics';
+// Named through the main entry, so the published types of .../palette-tokens point there.
+import type { SpectroCloudAuthMetrics } from 'backstage-plugin-spectrocloud-auth-legacy';
 import { connectRedis, type RedisClient, type RedisConnection } from './redisConnection';
 import type { SessionTokenLogger, SpectroCloudTokenStore } from '../../ttlStore/types';
 
