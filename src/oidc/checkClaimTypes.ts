@@ -13,7 +13,7 @@ const MAX_SUBJECT_LENGTH = 255;
  * - `iss`, `sub`: StringOrURI (a string; one with a colon must be a URI);
  * - `sub`: a locally unique identifier, so never empty, whitespace-only,
  *   over 255 characters or outside printable ASCII;
- * - `aud`: a string or a non-empty array of strings; `azp`, `nonce`, `acr`:
+ * - `aud`: a string or an array of strings (jsonwebtoken refuses one without our client id); `azp`, `nonce`, `acr`:
  *   strings.
  */
 export function checkClaimTypes(claims: Record<string, unknown>): void {
@@ -30,7 +30,7 @@ export function checkClaimTypes(claims: Record<string, unknown>): void {
   checkSubject(claims.sub as string);
   const { aud } = claims;
   const audiences = Array.isArray(aud) ? aud : [aud];
-  if (audiences.length === 0 || audiences.some(value => !isStringOrUri(value))) {
+  if (audiences.some(value => !isStringOrUri(value))) {
     throw claimTypeError('aud', '"aud" claim must be a string or an array of strings');
   }
   for (const claim of ['azp', 'nonce', 'acr']) {
