@@ -21,9 +21,7 @@ export function checkRefreshedIdToken(original: string, refreshed: IdTokenClaims
   if (refreshed.iss !== before.iss) throw changed('iss');
   if (!sameAudience(refreshed.aud, before.aud)) throw changed('aud');
   if (refreshed.azp !== before.azp) throw changed('azp');
-  if (typeof before.iat === 'number' && refreshed.iat < before.iat) {
-    throw new SpectroCloudTokenError('ERR_ID_TOKEN_CLAIM', 'refreshed ID token\'s "iat" claim is older than the original sign-in\'s (OIDC Core 12.2)', { claim: 'iat' });
-  }
+  if (typeof before.iat === 'number' && refreshed.iat < before.iat) throw changed('iat');
   if (refreshed.auth_time !== undefined && refreshed.auth_time !== before.auth_time) throw changed('auth_time');
   if (refreshed.nonce !== undefined && refreshed.nonce !== before.nonce) throw changed('nonce');
 }
@@ -33,6 +31,10 @@ function sameAudience(a: unknown, b: unknown): boolean {
   return JSON.stringify(list(a)) === JSON.stringify(list(b));
 }
 
-function changed(claim: string): SpectroCloudTokenError {
-  return new SpectroCloudTokenError('ERR_ID_TOKEN_CLAIM', `unexpected "${claim}" claim value: the refreshed ID token does not continue the original sign-in (OIDC Core 12.2)`, { claim });
+/** The session cannot go on (401, sign in again); the claim is named in the message and on the cause. */
+function changed(claim: string): SpectroCloudRefreshSessionError {
+  const message = `unexpected "${claim}" claim value: the refreshed ID token does not continue the original sign-in (OIDC Core 12.2)`;
+  return new SpectroCloudRefreshSessionError('ERR_SESSION_UNVERIFIABLE', `${message}; sign in again`, {
+    cause: new SpectroCloudTokenError('ERR_ID_TOKEN_CLAIM', message, { claim }),
+  });
 }
