@@ -4,7 +4,7 @@ import { BACKENDS } from './backends';
 import { expectSignedIn, refreshAt, signInAt, site, startConformance, type Conformance } from './harness';
 
 /*
- * The OpenID Foundation's RP-initiated logout plan (oidcc-client-rp-initiated-logout-certification-test-plan):
+ * The OpenID Foundation's RP-initiated logout plan (oidcc-client-rp-initiated-logout-rp-basic):
  * with `signOutOfSpectroCloud: true` the provider hands the app the OP's
  * end_session_endpoint with id_token_hint, client_id and post_logout_redirect_uri.
  */

@@ -4,7 +4,7 @@ import { BACKENDS } from './backends';
 import { expectSignedIn, refreshAt, signInAt, startConformance, type Conformance } from './harness';
 
 /*
- * The OpenID Foundation's refresh-token plan (oidcc-client-refresh-token-certification-test-plan),
+ * The OpenID Foundation's refresh-token plan (oidcc-client-refreshtoken-test-plan),
  * against an OP with a real refresh_token grant; the refreshed ID token is
  * forged only on the refresh response (the fault is told the grant type).
  */
