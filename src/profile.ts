@@ -20,6 +20,18 @@ export interface SpectroCloudAuthResult {
  * `requireVerifiedEmail: true` makes the claim required (IdTokenVerifier).
  */
 export function readEmail(claims: IdTokenClaims): string {
+  refuseUnverifiedEmail(claims);
+  if (typeof claims.email !== 'string' || !claims.email.includes('@')) {
+    throw new SpectroCloudSignInError(
+      'ERR_PROFILE_NO_EMAIL',
+      'The SpectroCloud ID token has no "email" claim: request the "email" scope and make sure the user has an email address in SpectroCloud',
+    );
+  }
+  return claims.email;
+}
+
+/** Throws ERR_EMAIL_NOT_VERIFIED when SpectroCloud marks the address unverified (OIDC Core 5.1). */
+export function refuseUnverifiedEmail(claims: Pick<IdTokenClaims, 'email_verified'>): void {
   // Some issuers send the boolean as a string; "false" is as unverified as false.
   const verified: unknown = claims.email_verified;
   if (verified === false || verified === 'false') {
@@ -28,13 +40,6 @@ export function readEmail(claims: IdTokenClaims): string {
       'SpectroCloud marks this user\'s email address as not verified ("email_verified": false), so it cannot be used to sign in: verify the address in SpectroCloud',
     );
   }
-  if (typeof claims.email !== 'string' || !claims.email.includes('@')) {
-    throw new SpectroCloudSignInError(
-      'ERR_PROFILE_NO_EMAIL',
-      'The SpectroCloud ID token has no "email" claim: request the "email" scope and make sure the user has an email address in SpectroCloud',
-    );
-  }
-  return claims.email;
 }
 
 export function displayNameOf(claims: IdTokenClaims): string {
