@@ -55,7 +55,7 @@ function tableRows(): Row[] {
 function testedModules(): string[] {
   const dir = join(ROOT, 'test/conformance');
   return readdirSync(dir)
-    .filter(file => file.endsWith('.test.ts'))
+    .filter(file => file.endsWith('.ts'))
     .flatMap(file => [...readFileSync(join(dir, file), 'utf8').matchAll(/\bit\(\s*'(oidcc-client-test[a-z0-9-]*):/g)].map(match => match[1]));
 }
 
