@@ -77,8 +77,9 @@ export class IdTokenVerifier {
   /**
    * `nonce`: the value sent at sign-in; omit only when re-verifying a stored token on refresh.
    * `maxAge`: the `max_age` sent at sign-in (seconds); `auth_time` must then be that recent.
+   * `acrValues`: the `acr_values` sent at sign-in; `acr` must then be one of them (OIDC Core 3.1.3.7 step 12).
    */
-  async verify(idToken: unknown, expected: { nonce?: string; maxAge?: number } = {}): Promise<IdTokenClaims> {
+  async verify(idToken: unknown, expected: { nonce?: string; maxAge?: number; acrValues?: string[] } = {}): Promise<IdTokenClaims> {
     if (typeof idToken !== 'string' || idToken.length === 0) {
       throw new SpectroCloudTokenError('ERR_ID_TOKEN_MISSING', 'SpectroCloud returned no ID token; request the "openid" scope');
     }
@@ -122,6 +123,9 @@ export class IdTokenVerifier {
     }
     this.checkClaims(claims, nowSeconds, expected.nonce);
     if (expected.maxAge !== undefined) this.checkAuthTime(claims, nowSeconds, expected.maxAge);
+    if (expected.acrValues?.length && !expected.acrValues.includes(claims.acr as string)) {
+      throw claimError('acr', claims.acr === undefined ? 'missing required "acr" claim (acr_values was requested)' : 'unexpected "acr" claim value: SpectroCloud did not authenticate the user at a level acr_values asked for');
+    }
     return claims;
   }
 

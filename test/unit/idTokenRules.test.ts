@@ -51,7 +51,7 @@ function verifierWith(options: Partial<ConstructorParameters<typeof IdTokenVerif
   });
 }
 
-async function refusal(token: unknown, using = verifier, expected: { nonce?: string; maxAge?: number } = { nonce: NONCE }) {
+async function refusal(token: unknown, using = verifier, expected: { nonce?: string; maxAge?: number; acrValues?: string[] } = { nonce: NONCE }) {
   const error = await using.verify(token, expected).then(
     () => undefined,
     (e: unknown) => e,
@@ -239,7 +239,11 @@ describe('OIDC Core 3.1.3.7, step by step', () => {
     expect(await refusal(issuer.sign(noNonce))).toMatchObject({ claim: 'nonce' });
   });
 
-  it('12: acr is not requested by this client (acr_values only through startUrlSearchParams): an acr must be a string', async () => {
+  it('12: with acr_values, refuses a missing acr or one not among them; an acr is a string either way', async () => {
+    const asked = { nonce: NONCE, acrValues: ['urn:mfa', 'urn:hwk'] };
+    expect(await refusal(issuer.sign(claims()), verifier, asked)).toMatchObject({ claim: 'acr' });
+    expect(await refusal(issuer.sign(claims({ acr: 'urn:password' })), verifier, asked)).toMatchObject({ claim: 'acr' });
+    await expect(verifier.verify(issuer.sign(claims({ acr: 'urn:hwk' })), asked)).resolves.toBeDefined();
     expect(await refusal(issuer.sign(claims({ acr: 1 })))).toMatchObject({ claim: 'acr' });
   });
 
