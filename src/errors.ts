@@ -31,14 +31,17 @@ export type SpectroCloudErrorCode =
   | 'ERR_BROWSER_BINDING'
   | 'ERR_REDIRECT_NOT_ALLOWED'
   | 'ERR_LOGIN_HINT_INVALID'
+  | 'ERR_AUTHORIZATION_RESPONSE_ISSUER'
   | 'ERR_ID_TOKEN_MISSING'
   | 'ERR_ID_TOKEN_INVALID'
   | 'ERR_ID_TOKEN_SIGNATURE'
   | 'ERR_ID_TOKEN_ALGORITHM'
+  | 'ERR_ID_TOKEN_HEADER'
   | 'ERR_ID_TOKEN_CLAIM'
   | 'ERR_ID_TOKEN_EXPIRED'
   | 'ERR_ID_TOKEN_TOO_LARGE'
   | 'ERR_PROFILE_NO_EMAIL'
+  | 'ERR_EMAIL_NOT_VERIFIED'
   | 'ERR_USER_NOT_FOUND'
   | 'ERR_USER_AMBIGUOUS'
   | 'ERR_EMAIL_DOMAIN_NOT_ALLOWED'
@@ -204,16 +207,19 @@ export const ERROR_CLASS_OF_CODE = {
   ERR_BROWSER_BINDING: 'SpectroCloudRequestError',
   ERR_REDIRECT_NOT_ALLOWED: 'SpectroCloudRequestError',
   ERR_LOGIN_HINT_INVALID: 'SpectroCloudRequestError',
+  ERR_AUTHORIZATION_RESPONSE_ISSUER: 'SpectroCloudRequestError',
   // we refused SpectroCloud's ID token
   ERR_ID_TOKEN_MISSING: 'SpectroCloudTokenError',
   ERR_ID_TOKEN_INVALID: 'SpectroCloudTokenError',
   ERR_ID_TOKEN_SIGNATURE: 'SpectroCloudTokenError',
   ERR_ID_TOKEN_ALGORITHM: 'SpectroCloudTokenError',
+  ERR_ID_TOKEN_HEADER: 'SpectroCloudTokenError',
   ERR_ID_TOKEN_CLAIM: 'SpectroCloudTokenError',
   ERR_ID_TOKEN_EXPIRED: 'SpectroCloudTokenError',
   ERR_ID_TOKEN_TOO_LARGE: 'SpectroCloudTokenError',
   // mapping the verified user to Backstage
   ERR_PROFILE_NO_EMAIL: 'SpectroCloudSignInError',
+  ERR_EMAIL_NOT_VERIFIED: 'SpectroCloudSignInError',
   ERR_USER_NOT_FOUND: 'SpectroCloudSignInError',
   ERR_USER_AMBIGUOUS: 'SpectroCloudSignInError',
   ERR_EMAIL_DOMAIN_NOT_ALLOWED: 'SpectroCloudSignInError',
