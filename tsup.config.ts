@@ -7,6 +7,11 @@ export default defineConfig([
     // Backend entries: legacy Backstage backends are CommonJS, so ship both formats.
     entry: { index: 'src/index.ts', 'paletteTokens/index': 'src/paletteTokens/index.ts', 'testing/index': 'src/testing/index.ts', 'testing/cli': 'src/testing/cli.ts', 'doctor/cli': 'src/doctor/cli.ts' },
     format: ['cjs', 'esm'],
+    // One copy of each module for all backend entries, in CommonJS too (esbuild splits ESM only; tsup
+    // does CJS on request). Without it, `.../palette-tokens` and the main entry each had their own
+    // SpectroCloudTokenStoreError, so the provider's retry queue did not recognise the outage errors of
+    // a cache built through `.../palette-tokens`, and sign-ins during an outage lost their token.
+    splitting: true,
     dts: true,
     sourcemap: true,
     target: 'node18',
