@@ -37,7 +37,7 @@ export function issueTokens(state: EmulatorState, grant: AuthorizationGrant, use
     expires_in: ttl,
     id_token: buildIdToken(state, claims),
     // Where the code was the session token, the tenant hands the same one back.
-    refresh_token: grant.sessionToken ?? state.sessionTokens.issue(user, ttl, now),
+    refresh_token: grant.sessionToken ?? state.sessionTokens.issue(user, state.options.sessionTokenTtlSeconds, now),
     scope: grant.scope,
   };
 }

@@ -57,12 +57,21 @@ export function createEmulatorState(options: SpectroCloudEmulatorOptions, baseUr
     keys: new SigningKeys(),
     sessionTokens,
     users: new UserDirectory([...(options.users ?? []), ...(options.usersFile ? loadUsersFile(options.usersFile) : [])]),
-    codes: new AuthorizationCodes(sessionTokens, resolved.sessionTokenAsCode, resolved.idTokenTtlSeconds, clock),
+    codes: new AuthorizationCodes(sessionTokens, resolved.sessionTokenAsCode, resolved.sessionTokenTtlSeconds, clock),
     accessTokens: new ExpiringStore(resolved.idTokenTtlSeconds * 1000, clock),
     interactions: new ExpiringStore(INTERACTION_LIFETIME_MS, clock),
     sessions: new BrowserSessions({ cookiePath: new URL(urls.issuer).pathname, secure: urls.url.startsWith('https:'), clock }),
     faults,
     stalledTokenRequests: new StalledRequests(() => faults.tokenStall === true),
-    stats: { jwksRequests: 0, tokenRequests: 0, discoveryRequests: 0, authorizationRequests: 0, endSessionRequests: 0 },
+    stats: {
+      jwksRequests: 0,
+      tokenRequests: 0,
+      discoveryRequests: 0,
+      authorizationRequests: 0,
+      endSessionRequests: 0,
+      sessionTokenRenewals: 0,
+      sessionTokenRenewalsRefused: 0,
+      paletteApiRequests: 0,
+    },
   };
 }
