@@ -70,7 +70,7 @@ export class SpectroCloudIdpError extends SpectroCloudAuthError {
 type NetworkErrorCode = CodesOf<'SpectroCloudNetworkError'>;
 
 /** Which of SpectroCloud's endpoints a request went to (see src/http/OutboundClient). */
-export type SpectroCloudEndpoint = 'discovery' | 'token' | 'jwks' | 'userinfo' | 'revocation';
+export type SpectroCloudEndpoint = 'discovery' | 'token' | 'jwks' | 'userinfo' | 'revocation' | 'paletteApi';
 
 /** We could not reach SpectroCloud, or what it sent could not be used. */
 export class SpectroCloudNetworkError extends SpectroCloudAuthError {

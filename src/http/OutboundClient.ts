@@ -47,6 +47,7 @@ const REUSES_CONNECTIONS: Readonly<Record<SpectroCloudEndpoint, boolean>> = {
   discovery: false,
   jwks: false,
   revocation: false,
+  paletteApi: true,
 };
 
 /**

@@ -22,11 +22,19 @@ export {
 } from './handoff/handoff';
 export {
   createSpectroCloudTokenMiddleware,
+  createSpectroCloudErrorHandler,
   REAUTH_REQUIRED_HEADER,
   type SpectroCloudTokenMiddlewareOptions,
   type SpectroCloudRequest,
   type SpectroCloudRequestContext,
 } from './handoff/middleware';
+export {
+  createPaletteApiClient,
+  type PaletteApiClient,
+  type PaletteApiClientOptions,
+  type PaletteApiResponse,
+} from './paletteApi/client';
+export type { PaletteApiRequest } from './paletteApi/paletteApi';
 export { seedCompatibleApi, type SeedCompatibleSessionTokenApi } from './handoff/seedCompatibleApi';
 export {
   SpectroCloudPaletteTokenError,
