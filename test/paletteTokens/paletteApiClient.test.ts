@@ -14,6 +14,7 @@ import {
 } from '../../src/paletteTokens';
 import { startSpectroCloudEmulator, type SpectroCloudEmulator } from '../../src/testing';
 import { startLegacyBackend, type LegacyBackend } from '../support/legacyBackend';
+import { startFaultProxy } from '../support/faultProxy';
 import { getFreePort, startRedisServer, type RedisTestServer } from '../support/redisServer';
 import { registerSecret } from '../support/secrets';
 import { createTempDir, removeTempDir } from '../support/tempDir';
@@ -69,7 +70,7 @@ describe("Palette's session token renewed server-side, and the Palette API clien
   });
 
   /** A legacy backend wired as the docs say: one cache for the provider, the middleware and the Palette API client. */
-  async function startReplica(port: number, tokenStore: JsonObject, database?: JsonObject): Promise<Replica> {
+  async function startReplica(port: number, tokenStore: JsonObject, database?: JsonObject, palette: { url?: string; timeout?: number } = {}): Promise<Replica> {
     const providers = {
       spectrocloud: {
         tokenStore,
@@ -78,11 +79,12 @@ describe("Palette's session token renewed server-side, and the Palette API clien
           clientSecret: CLIENT_SECRET,
           authorizationUrl: emulator.authorizationUrl,
           signIn: { resolvers: [{ resolver: 'emailMatchingUserEntityProfileEmail' }] },
+          ...(palette.timeout !== undefined && { timeout: palette.timeout }),
         },
       },
     };
     const metrics = new SpectroCloudAuthMetrics();
-    const cache = createSessionTokenCache(new ConfigReader({ auth: { providers } }), { metrics, clock });
+    const cache = createSessionTokenCache(new ConfigReader({ auth: { providers } }), { metrics, clock, paletteApiUrl: palette.url });
     const backend = await startLegacyBackend({
       port,
       providers,
@@ -219,6 +221,24 @@ describe("Palette's session token renewed server-side, and the Palette API clien
     // Both replicas now hand out the renewed token.
     expect(await storedToken(b)).toBe(await storedToken(a));
     expect(a.metrics.snapshot().handoff.renewed + b.metrics.snapshot().handoff.renewed).toBe(1);
+  });
+
+  it("is bounded: a Palette that does not answer fails the call within the environment's timeout, naming no address", async () => {
+    const proxy = await startFaultProxy({ target: { port: Number(new URL(emulator.url).port) } });
+    try {
+      const replica = await startReplica(ports[3]!, { type: 'memory' }, undefined, { url: proxy.origin('http'), timeout: 1_000 });
+      const backstageToken = await signIn(replica);
+      await proxy.setMode('blackhole');
+      const began = performance.now();
+      const answer = await me(replica, backstageToken);
+      expect(performance.now() - began).toBeLessThan(1_000 + 2_000);
+      expect(answer.status).toBeGreaterThanOrEqual(500);
+      expect(answer.text).toMatch(/SpectroCloud Palette's API did not answer within 1000 ms/);
+      expect(answer.text).not.toMatch(new RegExp(`127\\.0\\.0\\.1|${proxy.port}`));
+      expect(answer.headers['x-spectrocloud-reauth-required']).toBeUndefined();
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('never logs a session token, renewed or not', async () => {
