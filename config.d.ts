@@ -56,6 +56,8 @@ export interface Config {
           encryptionKey?: string;
           /** Old encryption keys still accepted for reading during a rotation. @visibility secret */
           previousEncryptionKeys?: string[];
+          /** Renew SpectroCloud session tokens through Palette before they expire (`GET /v1/auth/refresh/{token}`). Default true. */
+          renewSessionTokens?: boolean;
         };
         /** One block per `auth.environment` value, e.g. `development`, `production`. */
         [authEnv: string]: {

@@ -10,6 +10,11 @@ export default defineConfig([
     entry: { index: 'src/index.ts', 'paletteTokens/index': 'src/paletteTokens/index.ts', 'testing/index': 'src/testing/index.ts', 'testing/cli': 'src/testing/cli.ts', 'doctor/cli': 'src/doctor/cli.ts' },
     format: ['cjs', 'esm'],
     // @internal members (injection points the package's own code uses) stay out of the published types.
+    // One copy of each module for all backend entries, in CommonJS too (esbuild splits ESM only; tsup
+    // does CJS on request). Without it, `.../palette-tokens` and the main entry each had their own
+    // SpectroCloudTokenStoreError, so the provider's retry queue did not recognise the outage errors of
+    // a cache built through `.../palette-tokens`, and sign-ins during an outage lost their token.
+    splitting: true,
     dts: { compilerOptions: { stripInternal: true } },
     sourcemap: true,
     target: 'node18',

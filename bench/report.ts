@@ -220,7 +220,7 @@ export function storeSection(r: BenchResults, out: (line?: string) => void, summ
     out(`| \`MemoryTokenStore\` | ${fmt(m.setPerSec)} | ${fmt(m.getPerSec)} | +${fmt(m.rssDeltaMb)} MB | +${fmt(m.heapDeltaMb)} MB | **${fmt(m.bytesPerEntry)}** | **${fmt(ratio, 2)}** |`);
     out();
     out(`Target: within ${MEMORY_RATIO_TARGET}x the raw data per user at 1M users (V8 heap): ${atMillion ? met(ratio <= MEMORY_RATIO_TARGET) : 'not measured at 1M in this run (--quick)'}.`);
-    out('Each entry is one packed one-byte string (`src/paletteTokens/packedEntry.ts`): the expiry in 6 bytes and the token with');
+    out('Each entry is one packed one-byte string (`src/ttlStore/packedEntry.ts`): the expiry in 6 bytes and the token with');
     out('its header as a one-byte index into a small per-store table, payload and signature as raw bytes (3/4 of their base64url');
     out('text); a value that does not re-encode exactly is kept as text, so `get` always returns what was stored. No object and no');
     out('boxed number per entry: what is left above the data is the key\'s string header and the `Map` slot.');

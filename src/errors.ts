@@ -121,7 +121,7 @@ export class SpectroCloudIdpError extends SpectroCloudAuthError {
 type NetworkErrorCode = CodesOf<'SpectroCloudNetworkError'>;
 
 /** Which of SpectroCloud's endpoints a request went to (see src/http/OutboundClient). */
-export type SpectroCloudEndpoint = 'discovery' | 'token' | 'jwks' | 'userinfo' | 'revocation' | 'authorization';
+export type SpectroCloudEndpoint = 'discovery' | 'token' | 'jwks' | 'userinfo' | 'revocation' | 'authorization' | 'paletteApi';
 
 /** We could not reach SpectroCloud, or what it sent could not be used. */
 export class SpectroCloudNetworkError extends SpectroCloudAuthError {

@@ -25,7 +25,11 @@ export type HandoffEvent =
   | 'unauthenticated'
   | 'forbidden'
   | 'reAuthRequired'
-  | 'unavailable';
+  | 'unavailable'
+  /** SpectroCloud session tokens renewed through Palette before they expired; renewals Palette refused; renewals that failed (unreachable) */
+  | 'renewed'
+  | 'renewalRefused'
+  | 'renewalFailed';
 
 /** @public */
 export interface SpectroCloudAuthMetricsSnapshot {
@@ -57,6 +61,9 @@ const HANDOFF_EVENTS: readonly HandoffEvent[] = [
   'forbidden',
   'reAuthRequired',
   'unavailable',
+  'renewed',
+  'renewalRefused',
+  'renewalFailed',
 ];
 
 // Error codes are constants like ERR_TOKEN_ENDPOINT; anything else (a message

@@ -49,6 +49,7 @@ const REUSES_CONNECTIONS: Readonly<Record<SpectroCloudEndpoint, boolean>> = {
   revocation: false,
   // Only the doctor asks it (browsers do in a sign-in).
   authorization: false,
+  paletteApi: true,
 };
 
 /**

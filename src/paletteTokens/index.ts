@@ -23,11 +23,19 @@ export {
 } from './handoff/handoff';
 export {
   createSpectroCloudTokenMiddleware,
+  createSpectroCloudErrorHandler,
   type SpectroCloudTokenMiddlewareOptions,
   type SpectroCloudRequest,
   type SpectroCloudRequestContext,
 } from './handoff/middleware';
 export { SPECTROCLOUD_REAUTH_HEADER } from '../reauthHeader';
+export {
+  createPaletteApiClient,
+  type PaletteApiClient,
+  type PaletteApiClientOptions,
+  type PaletteApiResponse,
+} from './paletteApi/client';
+export type { PaletteApiRequest } from './paletteApi/paletteApi';
 export { seedCompatibleApi, type SeedCompatibleSessionTokenApi } from './handoff/seedCompatibleApi';
 // The base class of the errors below, the same class the main entry exports.
 export { SpectroCloudAuthError, type SpectroCloudErrorCode } from '../errors';

@@ -34,6 +34,16 @@ describe('readTokenStoreConfig', () => {
     expect(readTokenStoreConfig(new ConfigReader({}))).toEqual({ type: 'memory' });
   });
 
+  it('reads renewSessionTokens (on unless false) and refuses a value that is not true or false', () => {
+    expect(readTokenStoreConfig(withTokenStore({ renewSessionTokens: false }))).toEqual({ type: 'memory', renewSessionTokens: false });
+    expect(readTokenStoreConfig(withTokenStore({ type: 'redis', redis: { url: 'redis://redis:6379' }, renewSessionTokens: true }))).toMatchObject({
+      renewSessionTokens: true,
+    });
+    const error = configError({ renewSessionTokens: 'no' });
+    expect(error.configKey).toBe('auth.providers.spectrocloud.tokenStore.renewSessionTokens');
+    expect(error.message).toMatch(/must be true or false/);
+  });
+
   it('defaults the type to memory and reads maxEntries', () => {
     expect(readTokenStoreConfig(withTokenStore({ maxEntries: 500 }))).toEqual({ type: 'memory', maxEntries: 500 });
   });

@@ -1,4 +1,4 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { SpectroCloudPaletteTokenError, SpectroCloudTokenStoreError } from '../errors';
 import { type SpectroCloudTokenGrant, type SpectroCloudTokenHandoffOptions, getSpectroCloudToken } from './handoff';
 
@@ -51,6 +51,21 @@ export function createSpectroCloudTokenMiddleware(options: SpectroCloudTokenMidd
         else next(error);
       },
     );
+  };
+}
+
+/**
+ * Express error handler for a plugin's routes: answers this package's errors
+ * thrown after the middleware (e.g. by the Palette API client) exactly as the
+ * middleware does (401 + `X-SpectroCloud-ReAuth-Required`, 503 + `Retry-After`...),
+ * and passes every other error on. Mount it after the routes.
+ *
+ * @public
+ */
+export function createSpectroCloudErrorHandler(): ErrorRequestHandler {
+  return (error, _req, res, next) => {
+    if (error instanceof SpectroCloudPaletteTokenError && !res.headersSent) sendError(res, error);
+    else next(error);
   };
 }
 

@@ -68,6 +68,12 @@ export class EncryptedTokenStore implements SpectroCloudTokenStore {
     return this.inner.delete(key);
   }
 
+  /** Not encrypted: a claim holds no token. Absent when the inner store has none. */
+  get claim(): SpectroCloudTokenStore['claim'] {
+    const inner = this.inner;
+    return inner.claim ? (key, expiresAt) => inner.claim!(key, expiresAt) : undefined;
+  }
+
   close(): Promise<void> {
     return this.inner.close();
   }

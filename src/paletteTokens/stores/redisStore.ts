@@ -127,6 +127,13 @@ export class RedisTokenStore implements SpectroCloudTokenStore {
     });
   }
 
+  /** SET NX PX: one replica wins. */
+  async claim(key: string, expiresAt: number): Promise<boolean> {
+    const redisKey = this.redisKey(key);
+    const ttlMs = Math.max(1, Math.floor(expiresAt - this.clock()));
+    return (await this.run('store', client => client.set(redisKey, '1', 'PX', ttlMs, 'NX'))) === 'OK';
+  }
+
   async get(key: string): Promise<string | undefined> {
     const redisKey = this.redisKey(key);
     const value = await this.run('read', client => client.get(redisKey));

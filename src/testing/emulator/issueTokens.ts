@@ -60,7 +60,7 @@ function buildIdToken(state: EmulatorState, claims: Record<string, unknown>, gra
  * token that continues this sign-in (OIDC Core 12.2: no nonce the second time).
  */
 function refreshTokenFor(state: EmulatorState, grant: AuthorizationGrant, user: DirectoryUser, now: number): string {
-  if (!state.options.refreshTokenGrant) return grant.sessionToken ?? state.sessionTokens.issue(user, state.options.idTokenTtlSeconds, now);
+  if (!state.options.refreshTokenGrant) return grant.sessionToken ?? state.sessionTokens.issue(user, state.options.sessionTokenTtlSeconds, now);
   const { sessionToken: _sessionToken, nonce: _nonce, ...continued } = grant;
   const refreshToken = randomBytes(32).toString('base64url');
   state.refreshTokens.set(refreshToken, continued);

@@ -7,6 +7,7 @@ export interface ResolvedOptions {
   tenantId: string;
   clients: EmulatorClient[];
   idTokenTtlSeconds: number;
+  sessionTokenTtlSeconds: number;
   sessionTokenAsCode: boolean;
   discovery: boolean;
   requirePkce: boolean;
@@ -30,6 +31,10 @@ export function resolveOptions(options: SpectroCloudEmulatorOptions): ResolvedOp
   if (!Number.isInteger(ttl) || ttl <= 0) {
     throw new Error('SpectroCloud emulator: option "idTokenTtlSeconds" must be a positive integer');
   }
+  const sessionTtl = options.sessionTokenTtlSeconds ?? ttl;
+  if (!Number.isInteger(sessionTtl) || sessionTtl <= 0) {
+    throw new Error('SpectroCloud emulator: option "sessionTokenTtlSeconds" must be a positive integer');
+  }
   if (options.clock !== undefined && typeof options.clock !== 'function') {
     throw new Error('SpectroCloud emulator: option "clock" must be a function returning milliseconds since the epoch');
   }
@@ -47,6 +52,7 @@ export function resolveOptions(options: SpectroCloudEmulatorOptions): ResolvedOp
       postLogoutRedirectUris: [...(c.postLogoutRedirectUris ?? [])],
     })),
     idTokenTtlSeconds: ttl,
+    sessionTokenTtlSeconds: sessionTtl,
     sessionTokenAsCode: options.sessionTokenAsCode ?? false,
     discovery: options.discovery ?? true,
     requirePkce: options.requirePkce ?? false,

@@ -45,8 +45,13 @@ export interface SpectroCloudEmulatorOptions {
   users?: EmulatorUser[];
   /** YAML or JSON file shaped `{ users: [...] }`; merged with `users`. */
   usersFile?: string;
-  /** Lifetime of ID token, access token and session token. Default 3600. */
+  /** Lifetime of ID token and access token (and of the session token unless `sessionTokenTtlSeconds` is set). Default 3600. */
   idTokenTtlSeconds?: number;
+  /**
+   * Lifetime of Palette's session token (Palette's own: 900, 15 minutes), renewed through
+   * `GET /v1/auth/refresh/{token}`. Default `idTokenTtlSeconds`.
+   */
+  sessionTokenTtlSeconds?: number;
   /** Hand out the HS256 session token as the authorization code, as some tenants do. */
   sessionTokenAsCode?: boolean;
   /** Default true; false answers 404 at the discovery document. */
@@ -144,6 +149,12 @@ export interface EmulatorStats {
   endSessionRequests: number;
   /** token requests that authenticated with client_secret_basic (an Authorization header) */
   basicAuthTokenRequests: number;
+  /** `GET /v1/auth/refresh/{token}` answered 200 (renewed) and 401 (refused). */
+  sessionTokenRenewals: number;
+  sessionTokenRenewalsRefused: number;
+  /** Calls to the emulated Palette API (`/v1/users/info`), and the `ProjectUid` header of the last one. */
+  paletteApiRequests: number;
+  lastProjectUid?: string;
 }
 
 /** The parameters of an authorization request exactly as they arrived (string values only). */
@@ -192,6 +203,8 @@ export interface SpectroCloudEmulatorControls {
   signSessionToken(claims: Record<string, unknown>): string;
   /** The claims of a session token this emulator signed, or undefined when it did not (or it expired). */
   verifySessionToken(token: string): Record<string, unknown> | undefined;
+  /** Signs the session out at Palette: this token, and every token renewed from it, is refused from now on. */
+  signOutSessionToken(token: string): void;
   addUser(u: EmulatorUser): void;
 }
 
