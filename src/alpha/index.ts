@@ -4,4 +4,10 @@ export {
   spectroCloudAuthPlugin,
   spectroCloudAuthPlugin as default,
 } from './plugin';
+export {
+  createSpectroCloudSignInPageModule,
+  spectroCloudSignInPageModule,
+  type SpectroCloudSignInPageOptions,
+} from './signInPage';
 export { spectroCloudAuthApiRef } from '../frontend/apiRef';
+export { spectroCloudSignInProvider } from '../frontend/factory';
