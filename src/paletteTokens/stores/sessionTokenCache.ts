@@ -1,5 +1,5 @@
-import { sessionTokenExpiry } from './capture';
-import type { SpectroCloudTokenStore } from './types';
+import { sessionTokenExpiry } from '../capture/capture';
+import type { SpectroCloudTokenStore } from '../../ttlStore/types';
 
 /**
  * What the cache holds for a signed-in user. The e-mail is kept beside the
