@@ -47,7 +47,9 @@ app_reset
 cd "$CACHED_APP"
 
 # Added to packages/app; any peer warning that names this package fails the check.
-timed add bash -c "yarn workspace app add '$PACKAGE@file:$TGZ' >'$WORK/add.log' 2>&1 || { tail -40 '$WORK/add.log'; exit 1; }"
+# --mode=skip-build: the template backend's native modules (better-sqlite3, keytar, ...)
+# would be rebuilt for nothing; only the app is built and served here.
+timed add bash -c "yarn workspace app add --mode=skip-build '$PACKAGE@file:$TGZ' >'$WORK/add.log' 2>&1 || { tail -40 '$WORK/add.log'; exit 1; }"
 yarn explain peer-requirements >"$WORK/peers.log" 2>&1
 if grep -E "YN0002|YN0060" "$WORK/add.log" | grep -q "$PACKAGE" || grep "$PACKAGE" "$WORK/peers.log" | grep -q '✘'; then
   grep -E "YN0002|YN0060" "$WORK/add.log" | grep "$PACKAGE"; grep "$PACKAGE" "$WORK/peers.log" | grep '✘'

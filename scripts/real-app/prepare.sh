@@ -39,7 +39,7 @@ app_prepare() {
   (
     cd "$parent" &&
       BACKSTAGE_APP_NAME=realapp npx -y "@backstage/create-app@$CREATE_APP_VERSION" --skip-install --path app </dev/null &&
-      cd app && yarn install
+      cd app && yarn install --mode=skip-build # the backend's native modules are never run here
   ) || { rm -rf "$parent"; return 1; }
   (cd "$parent/app" && git add -A && git -c user.name=real-app-check -c user.email=check@localhost commit -qm installed) || return 1
   mv "$parent/app" "$CACHED_APP" && rmdir "$parent" && touch "$CACHED_APP/.installed"
