@@ -54,6 +54,7 @@ LINES=(
 declare -A SKIPPED_TESTS=(
   [size.test.ts]="measures the esbuild bundle with Backstage and React external: independent of the installed line"
   [exampleAppOrigin.test.ts]="the example backend's app-origin option: no frontend package involved"
+  [peers.test.ts]="reads package.json's peer ranges: independent of the installed line"
 )
 declare -A NEEDS=(
   [alpha.test.ts]="@backstage/frontend-plugin-api"
