@@ -26,6 +26,7 @@ export default defineConfig([
       'frontend/index': 'src/frontend/index.ts',
       'frontend/kubernetes/index': 'src/frontend/kubernetes/index.ts',
       'alpha/index': 'src/alpha/index.ts',
+      'alpha/kubernetes/index': 'src/alpha/kubernetes/index.ts',
     },
     format: ['esm'],
     dts: { compilerOptions: { stripInternal: true } },

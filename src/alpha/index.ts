@@ -4,6 +4,12 @@ export {
   spectroCloudAuthPlugin,
   spectroCloudAuthPlugin as default,
 } from './plugin';
+export {
+  createSpectroCloudSignInPageModule,
+  spectroCloudSignInPageModule,
+  type SpectroCloudSignInPageOptions,
+} from './signInPage';
+export { spectroCloudSignInProvider } from '../frontend/factory';
 import type { ApiRef } from '@backstage/core-plugin-api';
 // The type through the frontend entry, so the published types of .../alpha point at the entry that exports it.
 import type { SpectroCloudAuthApi } from 'backstage-plugin-spectrocloud-auth-legacy/frontend';
