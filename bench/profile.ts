@@ -9,6 +9,8 @@
 //   pnpm bench:profile --seconds 3     shorter
 //   pnpm bench:profile --analyze f.cpuprofile   the breakdown of a profile written by `node --cpu-prof`
 //   pnpm bench:profile --no-write      print only
+//   pnpm bench:profile --save before   also keep the figures in .bench-out/profile-before.json
+//   pnpm bench:profile --compare before   add that run's columns for ours (e.g. the code before a change)
 import { Session } from 'node:inspector/promises';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +18,7 @@ import autocannon from 'autocannon';
 import { startStandardBackend } from './backend';
 import { legacyContenders, type Contender } from './contenders';
 import { breakdown, type CpuProfile } from './profileBreakdown';
+import { machineInfo } from './report';
 import { option } from './settings';
 import { fmt } from './stats';
 
@@ -39,7 +42,7 @@ const connections = 20;
 
 interface Measured {
   endpoint: string;
-  contender: Contender;
+  contender: Pick<Contender, 'id' | 'label'>;
   requests: number;
   busyMs: number;
   phases: Array<{ name: string; ms: number; share: number }>;
@@ -80,6 +83,17 @@ try {
   }
 } finally {
   await backend.close();
+}
+
+const saveAs = option(argv, '--save');
+if (saveAs) writeFileSync(`${OUT}../profile-${saveAs}.json`, JSON.stringify({ commit: machineInfo().commit, measured: measured.map(m => ({ ...m, contender: { id: m.contender.id, label: m.contender.label } })) }));
+const compareWith = option(argv, '--compare');
+if (compareWith) {
+  const earlier = JSON.parse(readFileSync(`${OUT}../profile-${compareWith}.json`, 'utf8')) as { commit: string; measured: Measured[] };
+  for (const m of earlier.measured.filter(x => x.contender.id === 'spectrocloud')) {
+    const at = measured.findIndex(x => x.endpoint === m.endpoint);
+    measured.splice(at, 0, { ...m, contender: { id: m.contender.id, label: `${m.contender.label} at ${earlier.commit} (${compareWith})` } });
+  }
 }
 
 const lines: string[] = [];
