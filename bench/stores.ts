@@ -2,10 +2,10 @@
 // (ops/s, memory per user against the raw data), the session cache as the
 // provider wires it, and RedisTokenStore against a real redis-server and a
 // real 3-master Redis Cluster on loopback.
-import { MemoryTokenStore } from '../src/paletteTokens/memoryStore';
-import { RedisTokenStore } from '../src/paletteTokens/redisStore';
-import { SessionTokenCache } from '../src/paletteTokens/sessionTokenCache';
-import type { SpectroCloudTokenStore } from '../src/paletteTokens/types';
+import { MemoryTokenStore } from '../src/ttlStore/memoryStore';
+import { RedisTokenStore } from '../src/paletteTokens/stores/redisStore';
+import { SessionTokenCache } from '../src/paletteTokens/stores/sessionTokenCache';
+import type { SpectroCloudTokenStore } from '../src/ttlStore/types';
 import { startSpectroCloudEmulator } from '../src/testing';
 import type { Settings } from './settings';
 import { percentile } from './stats';

@@ -130,7 +130,7 @@ export class SpectroCloudRefreshSessionError extends SpectroCloudAuthError {
   }
 }
 
-/** Which class owns each code; a test keeps it and the README's troubleshooting table complete. */
+/** Which class owns each code; a test keeps it and the troubleshooting table (docs/troubleshooting.md) complete. */
 export const ERROR_CLASS_OF_CODE = {
   // configuration (startup)
   ERR_CONFIG: 'SpectroCloudConfigError',

@@ -13,12 +13,12 @@ import {
   type SpectroCloudAuthHandler,
 } from './handlers/SpectroCloudAuthHandlers';
 import { SpectroCloudAuthMetrics } from './metrics';
-import { createSessionTokenCapture, type SessionTokenHooks } from './paletteTokens/capture';
-import { withTokenStoreAtRoot } from './paletteTokens/config';
-import { createSessionTokenCache } from './paletteTokens/createTokenStore';
-import { PendingStoreWrites } from './paletteTokens/pendingWrites';
-import type { SessionTokenCache } from './paletteTokens/sessionTokenCache';
-import type { BackstageCache } from './paletteTokens/backstageCacheStore';
+import { createSessionTokenCapture, type SessionTokenHooks } from './paletteTokens/capture/capture';
+import { withTokenStoreAtRoot } from './paletteTokens/stores/config';
+import { createSessionTokenCache } from './paletteTokens/stores/createTokenStore';
+import { PendingStoreWrites } from './ttlStore/pendingWrites';
+import type { SessionTokenCache } from './paletteTokens/stores/sessionTokenCache';
+import type { BackstageCache } from './paletteTokens/stores/backstageCacheStore';
 import { RevokedSessions } from './refreshSession/RevokedSessions';
 import type { SpectroCloudAuthResult } from './profile';
 import type { CookieConfigurerLike } from './refreshSession/cookieSettings';

@@ -1,6 +1,6 @@
 /**
  * What the person on call should do for each doctor failure. Each text is the
- * "Fix" cell of a row in the README's troubleshooting table; a test keeps
+ * "Fix" cell of a row in the troubleshooting table (docs/troubleshooting.md); a test keeps
  * the two the same.
  */
 export const FIXES = {

@@ -30,14 +30,14 @@ import type { CookieConfigurerLike } from '../refreshSession/cookieSettings';
 import { RefreshCookie } from '../refreshSession/RefreshCookie';
 import type { SessionPayload } from '../refreshSession/SealedSession';
 import { newSessionId, RevokedSessions } from '../refreshSession/RevokedSessions';
-import { MemoryTokenStore } from '../paletteTokens/memoryStore';
-import { PendingStoreWrites } from '../paletteTokens/pendingWrites';
+import { MemoryTokenStore } from '../ttlStore/memoryStore';
+import { PendingStoreWrites } from '../ttlStore/pendingWrites';
 import { runStrategy } from '../strategy/runStrategy';
 import type { SpectroCloudStrategy, SpectroCloudTokenSet } from '../strategy/SpectroCloudStrategy';
 import { strategyPerTokenUrl } from '../strategy/strategyPerTokenUrl';
 import { assertRedirectAllowed } from './assertRedirectAllowed';
 import { readLoginHint } from './readLoginHint';
-import { findSessionToken, type SessionTokenHooks } from '../paletteTokens/capture';
+import { findSessionToken, type SessionTokenHooks } from '../paletteTokens/capture/capture';
 import { lastGrant, mayReuseGrant, reusedGrantParams, withRememberedUserInfo } from '../refreshShortcuts/grantReuse';
 import { SignInCache } from '../refreshShortcuts/SignInCache';
 

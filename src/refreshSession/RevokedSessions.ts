@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { SpectroCloudTokenStore } from '../paletteTokens/types';
-import type { PendingStoreWrites } from '../paletteTokens/pendingWrites';
+import type { SpectroCloudTokenStore } from '../ttlStore/types';
+import type { PendingStoreWrites } from '../ttlStore/pendingWrites';
 
 /** A fresh, unguessable id for one sign-in (128 bits). */
 export function newSessionId(): string {

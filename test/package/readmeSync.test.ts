@@ -1,12 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as main from '../../src';
 import * as paletteTokens from '../../src/paletteTokens';
 import { ERROR_CLASS_OF_CODE, type SpectroCloudErrorCode } from '../../src/errors';
 
 /*
- * Every code in the union has a row in the README's troubleshooting table,
+ * Every code in the union has a row in the troubleshooting table (docs/troubleshooting.md),
  * and the class ERROR_CLASS_OF_CODE names for it is exported from a public
  * entry and really raises that code.
  */
@@ -29,12 +29,17 @@ const RAISE: Record<string, (code: never) => { code: string }> = {
   SpectroCloudAuthError: () => main.SpectroCloudAuthError.from(new Error('foreign')),
 };
 
+const ROOT = join(__dirname, '../..');
+/** The README and every page under docs/, by path from the package root. */
+const DOCS = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter(name => name.endsWith('.md')).map(name => `docs/${name}`)];
+const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
+
 function troubleshootingTable(): string {
-  const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
-  const start = readme.indexOf('## Troubleshooting');
+  const page = read('docs/troubleshooting.md');
+  const start = page.indexOf('## Messages and error codes');
   expect(start).toBeGreaterThan(-1);
-  const end = readme.indexOf('\n## ', start + 1);
-  return readme.slice(start, end === -1 ? undefined : end);
+  const end = page.indexOf('\n## ', start + 1);
+  return page.slice(start, end === -1 ? undefined : end);
 }
 
 /** Codes named in the table's Code column; `_SUFFIX` abbreviations extend the code before them. */
@@ -60,7 +65,7 @@ describe('error codes', () => {
   const table = troubleshootingTable();
   const documented = codesInTable(table);
 
-  it.each(CODES)('%s has a row in the README troubleshooting table', code => {
+  it.each(CODES)('%s has a row in the troubleshooting table', code => {
     expect(documented.has(code)).toBe(true);
   });
 
@@ -82,9 +87,8 @@ describe('error codes', () => {
   });
 });
 
-describe('README snippets', () => {
-  const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
-  const imports = [...readme.matchAll(/import\s+(?:(\w+)|\{([^}]*)\})\s+from\s+'backstage-plugin-spectrocloud-auth-legacy(\/[\w/-]+)?'/g)];
+describe('README and docs/ snippets', () => {
+  const imports = DOCS.flatMap(path => [...read(path).matchAll(/import\s+(?:(\w+)|\{([^}]*)\})\s+from\s+'backstage-plugin-spectrocloud-auth-legacy(\/[\w/-]+)?'/g)]);
 
   it('import from the package', () => {
     expect(imports.length).toBeGreaterThan(3);
@@ -100,3 +104,27 @@ describe('README snippets', () => {
     }
   });
 });
+
+describe('README and docs/', () => {
+  it('the README stays short (at most 20 KB); the reference lives in docs/', () => {
+    expect(Buffer.byteLength(read('README.md'))).toBeLessThanOrEqual(20 * 1024);
+  });
+
+  it.each(DOCS)('%s links only to files that exist, and to headings that exist', path => {
+    const text = read(path);
+    for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (/^[a-z]+:/.test(target)) continue; // http(s), mailto
+      const [file, anchor] = target.split('#');
+      const linked = file ? join(dirname(path), file) : path;
+      expect(existsSync(join(ROOT, linked)), `${path} -> ${target}`).toBe(true);
+      if (anchor && linked.endsWith('.md')) expect(slugs(read(linked)), `${path} -> ${target}`).toContain(anchor);
+    }
+  });
+});
+
+/** GitHub's anchors of a page's headings. */
+function slugs(markdown: string): string[] {
+  return [...markdown.matchAll(/^#+ (.+)$/gm)].map(([, heading]) =>
+    heading.toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replaceAll(' ', '-'),
+  );
+}

@@ -1,7 +1,7 @@
 import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { SESSION_COOKIE_NAME, clearSessionCookie, sessionCookieOptions } from '../../src/paletteTokens/cookie';
+import { SESSION_COOKIE_NAME, clearSessionCookie, sessionCookieOptions } from '../../src/paletteTokens/capture/cookie';
 
 describe('sessionCookieOptions', () => {
   it('makes the cookie HTTP-only, SameSite=Lax and scoped to the plugin API path by default', () => {

@@ -7,8 +7,8 @@ import {
   RedisTokenStore,
 } from '../../src/paletteTokens';
 import { SpectroCloudConfigError } from '../../src';
-import { readTokenStoreConfig } from '../../src/paletteTokens/config';
-import { createTokenStore } from '../../src/paletteTokens/createTokenStore';
+import { readTokenStoreConfig } from '../../src/paletteTokens/stores/config';
+import { createTokenStore } from '../../src/paletteTokens/stores/createTokenStore';
 import { type RedisTestServer, startRedisServer } from '../support/redisServer';
 import { registerSecret } from '../support/secrets';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { describe, expect, it } from 'vitest';
-import { PackedEntryCodec } from '../../src/paletteTokens/packedEntry';
+import { PackedEntryCodec } from '../../src/ttlStore/packedEntry';
 import { registerSecret } from '../support/secrets';
 
 function hs256Token(claims: Record<string, unknown> = {}): string {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SpectroCloudAuthMetrics } from '../../src/metrics';
-import { MemoryTokenStore } from '../../src/paletteTokens/memoryStore';
-import { PendingStoreWrites } from '../../src/paletteTokens/pendingWrites';
-import { RedisTokenStore } from '../../src/paletteTokens/redisStore';
+import { MemoryTokenStore } from '../../src/ttlStore/memoryStore';
+import { PendingStoreWrites } from '../../src/ttlStore/pendingWrites';
+import { RedisTokenStore } from '../../src/paletteTokens/stores/redisStore';
 import { startRedisServer, type RedisTestServer } from '../support/redisServer';
 
 const HOUR = 3_600_000;

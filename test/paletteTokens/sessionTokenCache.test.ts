@@ -2,7 +2,7 @@ import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryTokenStore, SessionTokenCache, seedCompatibleApi, type SpectroCloudTokenStore } from '../../src/paletteTokens';
-import { isSpectroCloudSessionToken } from '../../src/paletteTokens/capture';
+import { isSpectroCloudSessionToken } from '../../src/paletteTokens/capture/capture';
 import { registerSecret } from '../support/secrets';
 
 const HOUR = 60 * 60 * 1000;

@@ -1,6 +1,6 @@
 import type { Config } from '@backstage/config';
 import { readEnvironmentConfig, type SpectroCloudEnvironmentConfig } from '../../config/readEnvironmentConfig';
-import { readTokenStoreConfig, withTokenStoreAtRoot } from '../../paletteTokens/config';
+import { readTokenStoreConfig, withTokenStoreAtRoot } from '../../paletteTokens/stores/config';
 import { readSignInResolversFromConfig } from '../../resolvers';
 import { failed, passed, type CheckResult } from '../DoctorCheck';
 import { FIXES } from '../fixes';

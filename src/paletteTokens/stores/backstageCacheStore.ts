@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { SpectroCloudAuthMetrics } from '../metrics';
-import { SpectroCloudTokenStoreError, describeConnectionFailure, sanitizeCause } from './errors';
-import type { SpectroCloudTokenStore } from './types';
+import type { SpectroCloudAuthMetrics } from '../../metrics';
+import { SpectroCloudTokenStoreError, describeConnectionFailure, sanitizeCause } from '../errors';
+import type { SpectroCloudTokenStore } from '../../ttlStore/types';
 
 /**
  * The slice of Backstage's cache client this store uses: backend-common's

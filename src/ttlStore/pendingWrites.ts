@@ -1,5 +1,5 @@
 import type { SpectroCloudAuthMetrics } from '../metrics';
-import { SpectroCloudTokenStoreError } from './errors';
+import { SpectroCloudTokenStoreError } from '../paletteTokens/errors';
 
 /** Never handed a token, key, e-mail or address. */
 export interface PendingWritesLogger {

@@ -4,9 +4,9 @@ import {
   SpectroCloudNotAllowedError,
   SpectroCloudReAuthRequiredError,
   SpectroCloudTokenStoreError,
-} from './errors';
-import type { SpectroCloudAuthMetrics } from '../metrics';
-import type { SessionTokenCache } from './sessionTokenCache';
+} from '../errors';
+import type { SpectroCloudAuthMetrics } from '../../metrics';
+import type { SessionTokenCache } from '../stores/sessionTokenCache';
 
 /** Header the old frontend sends to name "its" user. Only ever checked, never used for lookup. */
 export const USER_EMAIL_HEADER = 'x-spectrocloud-user-email';

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { RedisConnectionConfig } from './config';
-import { SpectroCloudTokenStoreError, describeConnectionFailure, sanitizeCause } from './errors';
-import type { SpectroCloudAuthMetrics } from '../metrics';
+import { SpectroCloudTokenStoreError, describeConnectionFailure, sanitizeCause } from '../errors';
+import type { SpectroCloudAuthMetrics } from '../../metrics';
 import { connectRedis, type RedisClient, type RedisConnection } from './redisConnection';
-import type { SessionTokenLogger, SpectroCloudTokenStore } from './types';
+import type { SessionTokenLogger, SpectroCloudTokenStore } from '../../ttlStore/types';
 
 /** @public */
 export interface RedisTokenStoreOptions {

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { PREVIOUS_ENCRYPTION_KEYS_CONFIG_PATH, parseEncryptionKey } from './encryptionKey';
-import type { SpectroCloudAuthMetrics } from '../metrics';
-import type { SpectroCloudTokenStore } from './types';
+import type { SpectroCloudAuthMetrics } from '../../metrics';
+import type { SpectroCloudTokenStore } from '../../ttlStore/types';
 
 /** @public */
 export interface EncryptedTokenStoreOptions {

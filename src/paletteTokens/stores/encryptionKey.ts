@@ -1,4 +1,4 @@
-import { SpectroCloudConfigError } from '../errors';
+import { SpectroCloudConfigError } from '../../errors';
 
 /** Config path of the current encryption key; named in every key error. */
 export const ENCRYPTION_KEY_CONFIG_PATH = 'auth.providers.spectrocloud.tokenStore.encryptionKey';

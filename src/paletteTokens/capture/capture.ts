@@ -6,8 +6,8 @@
 import type { Request } from 'express';
 import jwt from 'jsonwebtoken';
 import { clearSessionCookie, SESSION_COOKIE_NAME, sessionCookieOptions } from './cookie';
-import { DEFAULT_RETRY_FOR_MS, PendingStoreWrites } from './pendingWrites';
-import type { SessionTokenCache } from './sessionTokenCache';
+import { DEFAULT_RETRY_FOR_MS, PendingStoreWrites } from '../../ttlStore/pendingWrites';
+import type { SessionTokenCache } from '../stores/sessionTokenCache';
 
 /** Receives SpectroCloud's HS256 session token at sign-in and drops it at sign-out. */
 export interface SessionTokenHooks {

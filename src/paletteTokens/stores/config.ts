@@ -1,5 +1,5 @@
 import { ConfigReader, type Config } from '@backstage/config';
-import { SpectroCloudConfigError } from '../errors';
+import { asObject, describe, fail, rejectUnknownKeys } from './configValues';
 import { parseEncryptionKey } from './encryptionKey';
 
 /** The provider id whose paths and Redis key prefix are the defaults. */
@@ -266,29 +266,6 @@ function readEncryption(block: Record<string, unknown>, path: string): TokenStor
   return { encryptionKey: encryptionKey as string, previousEncryptionKeys: previous as string[] };
 }
 
-function rejectUnknownKeys(block: Record<string, unknown>, known: string[], path: string, type: string): void {
-  for (const key of Object.keys(block)) {
-    if (known.includes(key)) continue;
-    const hint =
-      key === 'redis' || key === 'maxEntries'
-        ? `${key} does not apply to type '${type}'; remove it or change ${path}.type.`
-        : `Known settings here are: ${known.join(', ')}.`;
-    throw new SpectroCloudConfigError(`${path}.${key} is not a known setting. ${hint}`, `${path}.${key}`);
-  }
-}
-
-function asObject(value: unknown, path: string, expected: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new SpectroCloudConfigError(`${path} must be ${expected}, got ${describe(value)}.`, path);
-  }
-  return value as Record<string, unknown>;
-}
-
-function fail(path: string, relativeKey: string, problem: string): never {
-  const key = `${path}.${relativeKey}`;
-  throw new SpectroCloudConfigError(`${key} ${problem}`, key);
-}
-
 function isRedisUrl(value: string): boolean {
   try {
     const url = new URL(value.trim());
@@ -296,12 +273,4 @@ function isRedisUrl(value: string): boolean {
   } catch {
     return false; // not a URL at all: reported by the caller with the expected form
   }
-}
-
-// Short, value-free description for non-secret settings.
-function describe(value: unknown): string {
-  if (typeof value === 'string') return `'${value.length > 40 ? `${value.slice(0, 40)}...` : value}'`;
-  if (Array.isArray(value)) return 'a list';
-  if (value === null) return 'null';
-  return typeof value === 'object' ? 'an object' : String(value);
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { sessionTokenExpiry } from './capture';
-import { flat } from './packedEntry';
-import type { SpectroCloudTokenStore } from './types';
+import { sessionTokenExpiry } from '../capture/capture';
+import { flat } from '../../ttlStore/packedEntry';
+import type { SpectroCloudTokenStore } from '../../ttlStore/types';
 
 /**
  * What the cache holds for a signed-in user. The e-mail is kept beside the

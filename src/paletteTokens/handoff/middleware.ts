@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { SpectroCloudPaletteTokenError, SpectroCloudTokenStoreError } from './errors';
+import { SpectroCloudPaletteTokenError, SpectroCloudTokenStoreError } from '../errors';
 import { type SpectroCloudTokenGrant, type SpectroCloudTokenHandoffOptions, getSpectroCloudToken } from './handoff';
 
 /** Response header telling the frontend to sign in with SpectroCloud again. */

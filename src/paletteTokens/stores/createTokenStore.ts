@@ -1,13 +1,13 @@
 import type { Config } from '@backstage/config';
-import { SpectroCloudConfigError } from '../errors';
-import type { SpectroCloudAuthMetrics } from '../metrics';
+import { SpectroCloudConfigError } from '../../errors';
+import type { SpectroCloudAuthMetrics } from '../../metrics';
 import { BackstageCacheTokenStore, type BackstageCache } from './backstageCacheStore';
 import { readTokenStoreConfig, tokenStoreConfigPath, type TokenStoreConfig } from './config';
 import { EncryptedTokenStore } from './encryptedStore';
-import { MemoryTokenStore } from './memoryStore';
+import { MemoryTokenStore } from '../../ttlStore/memoryStore';
 import { RedisTokenStore } from './redisStore';
 import { SessionTokenCache } from './sessionTokenCache';
-import type { SessionTokenLogger, SpectroCloudTokenStore } from './types';
+import type { SessionTokenLogger, SpectroCloudTokenStore } from '../../ttlStore/types';
 
 /** @public */
 export interface CreateTokenStoreOptions {

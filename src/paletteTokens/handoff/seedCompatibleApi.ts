@@ -1,4 +1,4 @@
-import type { SessionTokenCache } from './sessionTokenCache';
+import type { SessionTokenCache } from '../stores/sessionTokenCache';
 
 /** The two functions the plugin this package replaces documents, bound to one cache. @public */
 export interface SeedCompatibleSessionTokenApi {

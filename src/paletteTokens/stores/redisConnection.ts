@@ -1,6 +1,6 @@
 import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import type { RedisConnectionConfig, RedisTlsConfig } from './config';
-import { SpectroCloudTokenStoreError, sanitizeCause } from './errors';
+import { SpectroCloudTokenStoreError, sanitizeCause } from '../errors';
 
 /** A standalone/Sentinel client or a Cluster client: the commands the store uses are the same. */
 export type RedisClient = Redis | Cluster;
