@@ -90,9 +90,10 @@ if (saveAs) writeFileSync(`${OUT}../profile-${saveAs}.json`, JSON.stringify({ co
 const compareWith = option(argv, '--compare');
 if (compareWith) {
   const earlier = JSON.parse(readFileSync(`${OUT}../profile-${compareWith}.json`, 'utf8')) as { commit: string; measured: Measured[] };
-  for (const m of earlier.measured.filter(x => x.contender.id === 'spectrocloud')) {
+  // Both contenders of that run: CPU per request moves with the machine's load, so each run is read against its own baseline.
+  for (const m of [...earlier.measured].reverse()) {
     const at = measured.findIndex(x => x.endpoint === m.endpoint);
-    measured.splice(at, 0, { ...m, contender: { id: m.contender.id, label: `${m.contender.label} at ${earlier.commit} (${compareWith})` } });
+    measured.splice(at, 0, { ...m, contender: { id: m.contender.id, label: `${m.contender.label}, ${compareWith} (${earlier.commit})` } });
   }
 }
 
@@ -114,6 +115,12 @@ for (const endpoint of ['/refresh', '/start']) {
   for (const name of names.sort((a, b) => sortKey(a) - sortKey(b))) lines.push(`| ${name} | ${rows.map(m => cell(m, name)).join(' | ')} |`);
   lines.push(`| **total busy CPU per request** | ${rows.map(m => `**${fmt((m.busyMs * 1000) / m.requests)}**`).join(' | ')} |`);
   lines.push(`| requests in the profiled ${seconds} s | ${rows.map(m => fmt(m.requests)).join(' | ')} |`);
+  // Each run's baseline is the built-in provider measured right after ours in that run.
+  const vsBaseline = rows.map((m, i) => {
+    const base = rows.slice(i).find(x => x.contender.id === 'oidc');
+    return m.contender.id === 'oidc' || !base ? '' : `**${((base.busyMs / base.requests) / (m.busyMs / m.requests)).toFixed(2)}x**`;
+  });
+  lines.push(`| built-in's CPU per request / this one's (same run) | ${vsBaseline.join(' | ')} |`);
 }
 const block = lines.join('\n');
 console.log(`\n${block}`);
