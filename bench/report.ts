@@ -99,7 +99,7 @@ export function writeReport(r: BenchResults, options: { write: boolean }): { sum
   out();
 
   // 1. load
-  const previous = readPrevious();
+  const previous = readPrevious(r);
   out('## 1. `/start` and `/refresh` under load');
   out();
   out(`Each row: the median of ${s.rounds} runs (${s.warmupSeconds} s warm-up + ${s.loadSeconds} s each, ${s.connections} connections), the contenders`);
@@ -277,6 +277,8 @@ interface PreviousRun {
   when: string;
   commit: string;
   load: Record<string, Record<string, { median: number; ratio?: string }>>;
+  /** the run before this one, so that re-rendering (--report-only) keeps showing it */
+  previous?: Omit<PreviousRun, 'previous'>;
 }
 
 function dataComment(r: BenchResults): string {
@@ -284,11 +286,13 @@ function dataComment(r: BenchResults): string {
   for (const figure of r.load) {
     load[figure.name] = Object.fromEntries(loadRows(figure).map(x => [x.id, { median: Math.round(x.median), ...(x.ratio ? { ratio: x.ratio } : {}) }]));
   }
-  const data: PreviousRun = { when: r.startedAt, commit: r.machine.commit, load };
+  const before = readPrevious(r);
+  const data: PreviousRun = { when: r.startedAt, commit: r.machine.commit, load, ...(before ? { previous: { when: before.when, commit: before.commit, load: before.load } } : {}) };
   return `${DATA_PREFIX}${JSON.stringify(data)} -->`;
 }
 
-function readPrevious(): PreviousRun | undefined {
+/** The run before `r`: the one whose figures BENCHMARKS.md holds, or, when that is `r` itself (re-rendering), the one it replaced. */
+function readPrevious(r: BenchResults): PreviousRun | undefined {
   let text: string;
   try {
     text = readFileSync(BENCHMARKS_MD, 'utf8');
@@ -299,7 +303,8 @@ function readPrevious(): PreviousRun | undefined {
   if (at < 0) return undefined;
   const end = text.indexOf(' -->', at);
   try {
-    return JSON.parse(text.slice(at + DATA_PREFIX.length, end)) as PreviousRun;
+    const data = JSON.parse(text.slice(at + DATA_PREFIX.length, end)) as PreviousRun;
+    return data.when === r.startedAt ? data.previous : data;
   } catch {
     return undefined;
   }
@@ -334,9 +339,11 @@ export function storeSection(r: BenchResults, out: (line?: string) => void, summ
       const c = r.sessionCache;
       const cacheRatio = c.bytesPerUser / c.rawBytesPerUser;
       out(`As the provider uses it (\`SessionTokenCache\` over \`MemoryTokenStore\`, wired as \`createSessionTokenCache\` does): one entry per user`);
-      out('under its entity ref holding the token, expiry and e-mail, and an e-mail -> entity-ref pointer in an index of the same');
-      out(`bound (so \`maxEntries\` counts users); \`remember()\` writes both without reading first. Raw data here: token, entity ref`);
-      out(`and e-mail, ${c.rawBytesPerUser} bytes per user.`);
+      out('under `ref:<entity ref>` holding `<token> <expiry> <e-mail>` (the expiry left out when it is the token\'s own), and a pointer');
+      out('under a 72-bit hash of the e-mail holding the entity ref, in an index of the same bound (so `maxEntries` counts users);');
+      out(`\`remember()\` writes both without reading first; keys are flat strings. Raw data here: token, entity ref and e-mail,`);
+      out(`${c.rawBytesPerUser} bytes per user; measured after \`forUser\` has read every user once (each read moves the entry to the`);
+      out('LRU end, which leaves a hole in V8\'s hash table: near 2^20 entries the table then doubles, about 29 B per user).');
       out();
       out('| users | remember/s | forUser/s | RSS delta | V8 heap delta | bytes per user | x raw data |');
       out('|---:|---:|---:|---:|---:|---:|---:|');
