@@ -94,6 +94,12 @@ export interface Config {
            */
           signOutOfSpectroCloud?: boolean;
           /**
+           * Refuse sign-ins whose ID token does not say `email_verified`. An address SpectroCloud marks
+           * `email_verified: false` is refused either way; by default an absent claim is accepted
+           * (SpectroCloud's addresses are managed by the tenant). Default false.
+           */
+          requireVerifiedEmail?: boolean;
+          /**
            * How long one sign-in may be refreshed, enforced by the server (Backstage's key and formats:
            * `8h`, `7d`, `PT8H`, `{ hours: 8 }`). Default: until SpectroCloud's ID token expires.
            */

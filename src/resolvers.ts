@@ -1,7 +1,7 @@
 import type { Config } from '@backstage/config';
 import type { AuthResolverCatalogUserQuery, AuthResolverContext, SignInInfo, SignInResolver } from '@backstage/plugin-auth-node';
 import { SpectroCloudConfigError, SpectroCloudSignInError } from './errors';
-import type { SpectroCloudAuthResult } from './profile';
+import { refuseUnverifiedEmail, type SpectroCloudAuthResult } from './profile';
 import { signInWithCatalogUser } from './signIn/catalogSignIn';
 import { emailDomain, entityNameFromEmail } from './signIn/entityNameFromEmail';
 import { contextWithExtraOwnership, groupOwnershipRefs, type GroupsAsOwnershipOptions } from './signIn/groupOwnership';
@@ -22,6 +22,8 @@ export interface SpectroCloudResolverOptions {
 export const DEFAULT_EMAIL_ANNOTATION = 'spectrocloud.com/email';
 
 function requireEmail(info: SignInInfo<SpectroCloudAuthResult>): string {
+  // Also when a custom authHandler built the profile: an unverified address never looks up a catalog user.
+  refuseUnverifiedEmail(info.result.claims);
   const email = info.profile.email;
   if (!email) {
     throw new SpectroCloudSignInError('ERR_PROFILE_NO_EMAIL', 'Sign-in failed: the SpectroCloud profile has no email address');

@@ -31,6 +31,8 @@ export interface SpectroCloudEnvironmentConfig {
   maxAge?: number;
   /** Hand the frontend SpectroCloud's end-session URL so sign-out ends the SpectroCloud session too. */
   signOutOfSpectroCloud: boolean;
+  /** Refuse ID tokens without `email_verified` (`false` is refused either way). Default false. */
+  requireVerifiedEmail: boolean;
   /** milliseconds: how long one sign-in may be refreshed (Backstage's `sessionDuration`); undefined = until the ID token expires */
   sessionDurationMs?: number;
   /** bytes: the largest answer read from any SpectroCloud endpoint */
@@ -58,7 +60,7 @@ const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS5
 const KNOWN_KEYS = [
   'clientId', 'clientSecret', 'authorizationUrl', 'callbackUrl', 'scope', 'additionalScopes', 'prompt',
   'tokenUrl', 'jwksUrl', 'metadataUrl', 'issuer', 'clockTolerance', 'timeout', 'tokenEndpointAuthMethod',
-  'algorithms', 'signIn', 'startUrlSearchParams', 'signOutOfSpectroCloud', 'sessionDuration', 'maxResponseBytes', 'maxIdTokenBytes', 'proxy', 'ca', 'caFile',
+  'algorithms', 'signIn', 'startUrlSearchParams', 'signOutOfSpectroCloud', 'requireVerifiedEmail', 'sessionDuration', 'maxResponseBytes', 'maxIdTokenBytes', 'proxy', 'ca', 'caFile',
   'discoveryRefreshInterval', 'jwksCacheMaxAge', 'jwksRefetchInterval', 'refreshGrantInterval',
 ];
 
@@ -165,6 +167,7 @@ export function readEnvironmentConfig(
     startUrlSearchParams: startUrl.params,
     maxAge: startUrl.maxAge,
     signOutOfSpectroCloud,
+    requireVerifiedEmail: readOptional(() => config.getOptionalBoolean('requireVerifiedEmail'), at('requireVerifiedEmail'), 'true or false') ?? false,
     maxResponseBytes: readNonNegativeNumber(config, 'maxResponseBytes', at, DEFAULT_MAX_RESPONSE_BYTES, 'bytes', 64 * 1024 * 1024, 1024),
     maxIdTokenBytes: readNonNegativeNumber(config, 'maxIdTokenBytes', at, DEFAULT_MAX_ID_TOKEN_BYTES, 'bytes', 1024 * 1024, 512),
     proxy: readProxy(config, at),

@@ -23,6 +23,8 @@ import { EndpointResolver } from '../oidc/EndpointResolver';
 import { withUserInfo } from '../oidc/fetchUserInfo';
 import { revokeRefreshToken } from '../oidc/revokeRefreshToken';
 import { endSessionUrl } from '../oidc/endSessionUrl';
+import { checkAuthorizationResponseIssuer } from '../oidc/checkAuthorizationResponseIssuer';
+import { checkRefreshedIdToken } from '../oidc/checkRefreshedIdToken';
 import { IdTokenVerifier, type IdTokenClaims } from '../oidc/IdTokenVerifier';
 import { passportProfileFromClaims, profileFromClaims, readEmail, type SpectroCloudAuthResult } from '../profile';
 import { BrowserBinding } from '../refreshSession/BrowserBinding';
@@ -116,6 +118,7 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
       jwksRefetchIntervalMs: config.jwksRefetchInterval * 1000,
       endpoints: () => this.endpoints.resolve(),
       clock: this.clock,
+      requireVerifiedEmail: config.requireVerifiedEmail,
     });
     this.binding = new BrowserBinding(config.clientSecret, providerId);
     this.refreshCookie = new RefreshCookie({
@@ -167,6 +170,7 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
       const state = readState(String(query.state ?? ''));
       this.assertRedirectAllowed(state);
       const bound = this.binding.forCallback(req);
+      checkAuthorizationResponseIssuer(query, await this.endpoints.resolve());
       const { tokenUrl, userinfoUrl } = await this.endpoints.resolve();
       const outcome = await runStrategy(
         this.strategyFor(tokenUrl),
@@ -225,10 +229,7 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
     const refreshed = await this.strategyFor(tokenUrl).refreshTokens(payload.refreshToken, req.scope || undefined);
     const idToken = typeof refreshed.params.id_token === 'string' ? refreshed.params.id_token : payload.idToken;
     const verified = await this.reverify(idToken);
-    // OIDC Core 12.2: a refreshed ID token must be about the same user.
-    if (verified.sub !== subjectOf(payload.idToken)) {
-      throw new SpectroCloudRefreshSessionError('ERR_SESSION_SUBJECT_CHANGED', 'The refreshed ID token is for another user; sign in again');
-    }
+    checkRefreshedIdToken(payload.idToken, verified);
     const claims = await withUserInfo(verified, userinfoUrl, refreshed.accessToken, this.http);
     const response = await this.respond(claims, idToken, refreshed.accessToken, refreshed.params, this.durationEndsAt(payload), payload);
     const next: SessionPayload = {
@@ -392,12 +393,6 @@ const REVOCATION_KEPT_WITHOUT_END_MS = 90 * 24 * 60 * 60 * 1000;
 function expiryOf(idToken: string): number | undefined {
   const decoded = jwt.decode(idToken);
   return typeof decoded === 'object' && typeof decoded?.exp === 'number' ? decoded.exp * 1000 : undefined;
-}
-
-/** The subject of an ID token this backend verified and sealed itself. */
-function subjectOf(idToken: string): string | undefined {
-  const decoded = jwt.decode(idToken);
-  return typeof decoded === 'object' && decoded ? decoded.sub : undefined;
 }
 
 /** The sub of the Backstage token we just issued, e.g. `user:default/alice`. */

@@ -35,6 +35,8 @@ export interface SpectroCloudStrategyOptions {
   timeout?: number;
   /** `max_age` sent with every sign-in (seconds): the ID token's `auth_time` is checked against it. */
   maxAge?: number;
+  /** `acr_values` sent with every sign-in: the ID token's `acr` must be one of them. */
+  acrValues?: string[];
   /** @internal Every token request goes through it (deadline, size limit, proxy, CA). Default: `timeout` deadline, 1 MiB answers, proxy from the environment. */
   http?: OutboundClient;
   /** @internal The provider passes its own verifier (endpoints from discovery). */
@@ -112,7 +114,7 @@ export class SpectroCloudStrategy extends OAuth2Strategy {
         verified: OAuth2Strategy.VerifyCallback,
       ) => {
         const done = verified as (error: unknown, user?: unknown, info?: unknown) => void;
-        verifier.verify(params.id_token, { nonce: options.expectedNonce(req), maxAge: options.maxAge }).then(
+        verifier.verify(params.id_token, { nonce: options.expectedNonce(req), maxAge: options.maxAge, acrValues: options.acrValues }).then(
           claims => {
             const tokens: SpectroCloudTokenSet = { accessToken, refreshToken: refreshToken || undefined, idToken: params.id_token, claims, params };
             if (verify) verify(req, tokens, done);

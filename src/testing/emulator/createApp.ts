@@ -41,6 +41,7 @@ export function buildEmulatorApp(state: EmulatorState): Express {
   tenant.post('/userinfo', userinfoRoute(state));
   tenant.get('/logout', endSessionRoute(state));
   tenant.post('/logout', endSessionRoute(state));
+  tenant.get('/:segment', jwksRoute(state));
 
   const app = express();
   app.disable('x-powered-by');

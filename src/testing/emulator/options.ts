@@ -11,6 +11,8 @@ export interface ResolvedOptions {
   discovery: boolean;
   requirePkce: boolean;
   autoApprove: boolean;
+  authorizationResponseIss: boolean;
+  refreshTokenGrant: boolean;
   logger: { info(msg: string): void };
   /** Milliseconds since the epoch: the one time source of every route and store. */
   clock: () => number;
@@ -49,6 +51,8 @@ export function resolveOptions(options: SpectroCloudEmulatorOptions): ResolvedOp
     discovery: options.discovery ?? true,
     requirePkce: options.requirePkce ?? false,
     autoApprove: options.autoApprove ?? false,
+    authorizationResponseIss: options.authorizationResponseIss ?? false,
+    refreshTokenGrant: options.refreshTokenGrant ?? false,
     logger: options.logger ?? silent,
     // Looked up at each call, so fake timers (vi.setSystemTime) move the emulator too.
     clock: options.clock ?? (() => Date.now()),

@@ -55,6 +55,18 @@ export interface SpectroCloudEmulatorOptions {
   requirePkce?: boolean;
   /** With `login_hint=<email>`, approve that user without showing a page. */
   autoApprove?: boolean;
+  /**
+   * RFC 9207: every authorization response (success or error) carries `iss`,
+   * and discovery says `authorization_response_iss_parameter_supported: true`.
+   * Default false, as Palette's tenants do not.
+   */
+  authorizationResponseIss?: boolean;
+  /**
+   * Hand out opaque OAuth refresh tokens and honour the `refresh_token` grant,
+   * as a standard OIDC server does. Default false: like Palette, the
+   * `refresh_token` is its HS256 session token and the grant is refused.
+   */
+  refreshTokenGrant?: boolean;
   /** Default: silent. Never receives tokens, codes or secrets. */
   logger?: { info(msg: string): void };
   /** Serve over HTTPS with this key and certificate; every URL then starts with https://. */
@@ -83,6 +95,8 @@ export interface SignOptions {
 export interface IdTokenFaultContext {
   /** The claims the emulator would have signed. */
   claims: Record<string, unknown>;
+  /** The grant the token response answers (`refresh_token` only with the `refreshTokenGrant` option). */
+  grantType: 'authorization_code' | 'refresh_token';
   sign(claims: Record<string, unknown>, opts?: SignOptions): string;
 }
 
@@ -114,6 +128,12 @@ export interface EmulatorFaults {
   discoveryIssuer?: string;
   /** Every HTTP `Date` header is shifted by this many seconds (negative: in the past). */
   dateSkewSeconds?: number;
+  /** Authorization responses carry this `iss` instead of the issuer (an RFC 9207 mix-up), with or without the option. */
+  authorizationResponseIss?: string;
+  /** Authorization responses carry no `iss` even with the `authorizationResponseIss` option (discovery still promises it). */
+  omitAuthorizationResponseIss?: boolean;
+  /** The JWKS moves to `<issuer>/<jwksPath>`: discovery names it there and `<issuer>/keys` answers 404. */
+  jwksPath?: string;
 }
 
 export interface EmulatorStats {
@@ -122,6 +142,8 @@ export interface EmulatorStats {
   discoveryRequests: number;
   authorizationRequests: number;
   endSessionRequests: number;
+  /** token requests that authenticated with client_secret_basic (an Authorization header) */
+  basicAuthTokenRequests: number;
 }
 
 /** The parameters of an authorization request exactly as they arrived (string values only). */
