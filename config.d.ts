@@ -134,6 +134,12 @@ export interface Config {
           jwksCacheMaxAge?: number;
           /** Seconds: an unknown `kid` refetches the JWKS at most once per this interval. Default 60. */
           jwksRefetchInterval?: number;
+          /**
+           * Seconds: with an IdP that issues refresh tokens, a session makes at most one refresh grant per this
+           * interval; refreshes in between serve the last grant's still valid tokens again (re-verified). An
+           * IdP-side revocation is noticed at most this late; sign-out is not delayed. 0: a grant on every refresh. Default 60.
+           */
+          refreshGrantInterval?: number;
           signIn?: {
             /** Tried in order; the first resolver that finds a user wins. */
             resolvers: Array<{

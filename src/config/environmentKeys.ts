@@ -6,5 +6,5 @@ export const ENVIRONMENT_KEYS = [
   'clientId', 'clientSecret', 'authorizationUrl', 'callbackUrl', 'scope', 'additionalScopes', 'prompt',
   'tokenUrl', 'jwksUrl', 'metadataUrl', 'issuer', 'clockTolerance', 'timeout', 'tokenEndpointAuthMethod',
   'algorithms', 'signIn', 'startUrlSearchParams', 'signOutOfSpectroCloud', 'requireVerifiedEmail', 'sessionDuration', 'maxResponseBytes',
-  'maxIdTokenBytes', 'proxy', 'ca', 'caFile', 'discoveryRefreshInterval', 'jwksCacheMaxAge', 'jwksRefetchInterval',
+  'maxIdTokenBytes', 'proxy', 'ca', 'caFile', 'discoveryRefreshInterval', 'jwksCacheMaxAge', 'jwksRefetchInterval', 'refreshGrantInterval',
 ] as const;

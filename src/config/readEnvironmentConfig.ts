@@ -52,6 +52,8 @@ export interface SpectroCloudEnvironmentConfig {
   jwksCacheMaxAge: number;
   /** seconds: an unknown `kid` refetches the JWKS at most once per this interval */
   jwksRefetchInterval: number;
+  /** seconds: a refresh-token session makes at most one refresh grant per this interval (0: one per refresh) */
+  refreshGrantInterval: number;
 }
 
 const PROMPTS: Prompt[] = ['login', 'none', 'consent', 'select_account'];
@@ -67,6 +69,7 @@ export const DEFAULT_MAX_ID_TOKEN_BYTES = 16 * 1024;
 export const DEFAULT_DISCOVERY_REFRESH_SECONDS = 3600;
 export const DEFAULT_JWKS_CACHE_MAX_AGE_SECONDS = 600;
 export const DEFAULT_JWKS_REFETCH_INTERVAL_SECONDS = 60;
+export const DEFAULT_REFRESH_GRANT_INTERVAL_SECONDS = 60;
 
 /**
  * Reads and validates one environment block. Every problem names the full
@@ -170,6 +173,7 @@ export function readEnvironmentConfig(
     jwksCacheMaxAge: readNonNegativeNumber(config, 'jwksCacheMaxAge', at, DEFAULT_JWKS_CACHE_MAX_AGE_SECONDS, 'seconds', 86_400, 1),
     jwksRefetchInterval: readNonNegativeNumber(config, 'jwksRefetchInterval', at, DEFAULT_JWKS_REFETCH_INTERVAL_SECONDS, 'seconds', 3_600),
     sessionDurationMs: readSessionDuration(config, at('sessionDuration')),
+    refreshGrantInterval: readNonNegativeNumber(config, 'refreshGrantInterval', at, DEFAULT_REFRESH_GRANT_INTERVAL_SECONDS, 'seconds', 3_600),
   };
 }
 

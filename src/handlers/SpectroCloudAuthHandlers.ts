@@ -40,6 +40,8 @@ import { strategyPerTokenUrl } from '../strategy/strategyPerTokenUrl';
 import { assertRedirectAllowed } from './assertRedirectAllowed';
 import { readLoginHint } from './readLoginHint';
 import { findSessionToken, type SessionTokenHooks } from '../paletteTokens/capture/capture';
+import { lastGrant, mayReuseGrant, reusedGrantParams, withRememberedUserInfo } from '../refreshShortcuts/grantReuse';
+import { SignInCache } from '../refreshShortcuts/SignInCache';
 
 export type { SessionTokenHooks };
 
@@ -98,6 +100,7 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
   private readonly clock: () => number;
   private warnedNoEndSession = false;
   private readonly revokedSessions: RevokedSessions;
+  private readonly signIns: SignInCache<{ profile: ProfileInfo; backstageIdentity?: BackstageSignInResult }>;
 
   constructor(private readonly options: SpectroCloudAuthHandlersOptions) {
     const { config, providerId, environment } = options;
@@ -130,6 +133,7 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
     this.revokedSessions =
       options.revokedSessions ??
       new RevokedSessions(new MemoryTokenStore(), new PendingStoreWrites({ what: 'SpectroCloud sign-out', logger: options.logger }));
+    this.signIns = new SignInCache({ clock: () => this.clock() });
     this.strategyFor = strategyPerTokenUrl(config, this.verifier, req => this.binding.forCallback(req).nonce, this.http);
     // Warm discovery so the first sign-in does not wait for it; failures fall back quietly.
     this.endpoints.resolve().catch(() => undefined);
@@ -181,7 +185,7 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
       const sessionToken = findSessionToken(tokens.refreshToken, code);
       const realRefreshToken = tokens.refreshToken && tokens.refreshToken !== sessionToken ? tokens.refreshToken : undefined;
       const session = { sessionId: newSessionId(), signedInAt: this.clock() };
-      const response = await this.respond(claims, tokens.idToken, tokens.accessToken, tokens.params, this.durationEndsAt(session));
+      const response = await this.respond(claims, tokens.idToken, tokens.accessToken, tokens.params, this.durationEndsAt(session), session);
       const userEntityRef = userEntityRefOf(response.backstageIdentity);
       const email = readEmail(claims);
       if (sessionToken && this.options.sessionTokens) {
@@ -195,7 +199,7 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
       }
       const identity = { ...session, idToken: tokens.idToken, accessToken: tokens.accessToken, userEntityRef, email };
       const payload: SessionPayload = realRefreshToken
-        ? { kind: 'refresh-token', refreshToken: realRefreshToken, ...identity }
+        ? { kind: 'refresh-token', refreshToken: realRefreshToken, ...identity, lastGrant: lastGrant({ now: this.clock(), verified: tokens.claims, claims, expiresIn: tokens.params.expires_in }) }
         : { kind: 'id-token', ...identity };
       const refreshCookie = this.refreshCookie.write(req, payload, state.origin);
       this.options.events?.signIn(this.options.providerId);
@@ -214,7 +218,12 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
     await this.assertSessionLive(payload);
     if (payload.kind === 'id-token') {
       const claims = await this.reverify(payload.idToken);
-      return { response: await this.respond(claims, payload.idToken, payload.accessToken ?? '', {}, this.durationEndsAt(payload)) };
+      return { response: await this.respond(claims, payload.idToken, payload.accessToken ?? '', {}, this.durationEndsAt(payload), payload) };
+    }
+    if (mayReuseGrant(payload.lastGrant, this.clock(), this.options.config.refreshGrantInterval * 1000)) {
+      const claims = withRememberedUserInfo(await this.reverify(payload.idToken), payload.lastGrant);
+      const params = reusedGrantParams(payload.lastGrant, this.clock());
+      return { response: await this.respond(claims, payload.idToken, payload.accessToken ?? '', params, this.durationEndsAt(payload), payload) };
     }
     const { tokenUrl, userinfoUrl } = await this.endpoints.resolve();
     const refreshed = await this.strategyFor(tokenUrl).refreshTokens(payload.refreshToken, req.scope || undefined);
@@ -222,12 +231,13 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
     const verified = await this.reverify(idToken);
     checkRefreshedIdToken(payload.idToken, verified);
     const claims = await withUserInfo(verified, userinfoUrl, refreshed.accessToken, this.http);
-    const response = await this.respond(claims, idToken, refreshed.accessToken, refreshed.params, this.durationEndsAt(payload));
+    const response = await this.respond(claims, idToken, refreshed.accessToken, refreshed.params, this.durationEndsAt(payload), payload);
     const next: SessionPayload = {
       ...payload,
       refreshToken: refreshed.refreshToken ?? payload.refreshToken,
       idToken,
       accessToken: refreshed.accessToken,
+      lastGrant: lastGrant({ now: this.clock(), verified, claims, expiresIn: refreshed.params.expires_in }),
     };
     return { response, refreshToken: this.refreshCookie.write(req, next, req.get('origin')) };
   }
@@ -239,6 +249,7 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
     } catch {
       payload = undefined; // nothing of ours to clean up
     }
+    if (payload) this.signIns.forget(payload.sessionId);
     if (payload) await this.endSession(payload);
     await this.options.sessionTokens?.forget({ req, userEntityRef: payload?.userEntityRef, email: payload?.email });
     this.refreshCookie.clear(req, req.get('origin'));
@@ -296,6 +307,8 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
     params: Record<string, unknown>,
     /** epoch ms when `sessionDuration` ends this sign-in */
     sessionEndsAt: number,
+    /** the session: its resolution is reused by its refreshes for a short while (SignInCache) */
+    session: { sessionId: string },
   ): Promise<OAuthResponse> {
     const { resolverContext, authHandler, signInResolver } = this.options;
     // The app refreshes before expiresInSeconds runs out: never later than the session may live.
@@ -309,8 +322,10 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
       accessToken,
       claims,
     };
-    const { profile } = authHandler ? await authHandler(result, resolverContext) : { profile: profileFromClaims(claims) };
-    const backstageIdentity = signInResolver ? await signInResolver({ profile, result }, resolverContext) : undefined;
+    const { profile, backstageIdentity } = await this.signIns.resolve({ sessionId: session.sessionId, idToken, accessToken }, async () => {
+      const { profile } = authHandler ? await authHandler(result, resolverContext) : { profile: profileFromClaims(claims) };
+      return { profile, backstageIdentity: signInResolver ? await signInResolver({ profile, result }, resolverContext) : undefined };
+    });
     const endSession = await this.endSessionUrlFor(idToken);
     return {
       profile,
