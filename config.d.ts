@@ -5,9 +5,18 @@
 export interface Config {
   auth?: {
     providers?: {
-      /** SpectroCloud Palette OIDC sign-in. @visibility frontend */
+      /**
+       * SpectroCloud Palette OIDC sign-in: `tokenStore` once per provider, and one block per `auth.environment`.
+       * Another provider id (a second tenant) takes the same shape; Backstage's schema only knows this id.
+       * @visibility frontend
+       */
       spectrocloud?: {
         /** Where SpectroCloud's HS256 session tokens are kept server-side. */
+        // The one key that is not an environment. TypeScript wants every key of an indexed type to be of the
+        // index's type; the schema Backstage generates from this (`properties.tokenStore` beside
+        // `additionalProperties: <environment>`) is the rule we mean, and an intersection instead would lose
+        // the environment blocks from it. test/package/configSchema.test.ts loads it as Backstage does.
+        // @ts-ignore
         tokenStore?: {
           /**
            * `memory` (default, bounded, per process), `redis` (shared by replicas, survives restarts; standalone,
@@ -47,10 +56,11 @@ export interface Config {
           encryptionKey?: string;
           /** Old encryption keys still accepted for reading during a rotation. @visibility secret */
           previousEncryptionKeys?: string[];
+          /** Renew SpectroCloud session tokens through Palette before they expire (`GET /v1/auth/refresh/{token}`). Default true. */
+          renewSessionTokens?: boolean;
         };
-      } & {
         /** One block per `auth.environment` value, e.g. `development`, `production`. */
-        [environment: string]: {
+        [authEnv: string]: {
           /** OAuth client ID from SpectroCloud (Tenant Settings -> OAuth Integrations). */
           clientId: string;
           /** OAuth client secret from SpectroCloud. @visibility secret */
@@ -94,6 +104,12 @@ export interface Config {
            */
           signOutOfSpectroCloud?: boolean;
           /**
+           * Refuse sign-ins whose ID token does not say `email_verified`. An address SpectroCloud marks
+           * `email_verified: false` is refused either way; by default an absent claim is accepted
+           * (SpectroCloud's addresses are managed by the tenant). Default false.
+           */
+          requireVerifiedEmail?: boolean;
+          /**
            * How long one sign-in may be refreshed, enforced by the server (Backstage's key and formats:
            * `8h`, `7d`, `PT8H`, `{ hours: 8 }`). Default: until SpectroCloud's ID token expires.
            */
@@ -118,6 +134,12 @@ export interface Config {
           jwksCacheMaxAge?: number;
           /** Seconds: an unknown `kid` refetches the JWKS at most once per this interval. Default 60. */
           jwksRefetchInterval?: number;
+          /**
+           * Seconds: with an IdP that issues refresh tokens, a session makes at most one refresh grant per this
+           * interval; refreshes in between serve the last grant's still valid tokens again (re-verified). An
+           * IdP-side revocation is noticed at most this late; sign-out is not delayed. 0: a grant on every refresh. Default 60.
+           */
+          refreshGrantInterval?: number;
           signIn?: {
             /** Tried in order; the first resolver that finds a user wins. */
             resolvers: Array<{

@@ -1,6 +1,8 @@
 import { defineConfig } from 'tsup';
 
-const peers = [/^@backstage\//, /^react/, 'ioredis', 'express', 'js-yaml', 'oauth', 'passport-oauth2', 'jsonwebtoken', 'jwks-rsa'];
+// The package's own entries, named by type-only imports so each entry's types point at the entry that exports them.
+const self = /^backstage-plugin-spectrocloud-auth-legacy(\/|$)/;
+const peers = [self, /^@backstage\//, /^react/, 'ioredis', 'express', 'js-yaml', 'oauth', 'passport-oauth2', 'jsonwebtoken', 'jwks-rsa'];
 
 export default defineConfig([
   {
@@ -11,7 +13,13 @@ export default defineConfig([
       'sessionTokenService/index': 'src/sessionTokenService/index.ts',
     },
     format: ['cjs', 'esm'],
-    dts: true,
+    // @internal members (injection points the package's own code uses) stay out of the published types.
+    // One copy of each module for all backend entries, in CommonJS too (esbuild splits ESM only; tsup
+    // does CJS on request). Without it, `.../palette-tokens` and the main entry each had their own
+    // SpectroCloudTokenStoreError, so the provider's retry queue did not recognise the outage errors of
+    // a cache built through `.../palette-tokens`, and sign-ins during an outage lost their token.
+    splitting: true,
+    dts: { compilerOptions: { stripInternal: true } },
     sourcemap: true,
     target: 'node18',
     external: peers,
@@ -22,9 +30,10 @@ export default defineConfig([
       'frontend/index': 'src/frontend/index.ts',
       'frontend/kubernetes/index': 'src/frontend/kubernetes/index.ts',
       'alpha/index': 'src/alpha/index.ts',
+      'alpha/kubernetes/index': 'src/alpha/kubernetes/index.ts',
     },
     format: ['esm'],
-    dts: true,
+    dts: { compilerOptions: { stripInternal: true } },
     sourcemap: true,
     platform: 'browser',
     target: 'es2020',

@@ -10,6 +10,9 @@ export default defineConfig({
     fileParallelism: true,
     maxWorkers: 2,
     setupFiles: ['test/support/failOnSecretInLogs.ts'],
+    // The Kubernetes plugin's UI (test/frontend/alpha.test.ts) pulls material-ui-popup-state, whose ESM build
+    // imports a directory, which Node refuses: vitest transforms it instead.
+    server: { deps: { inline: ['material-ui-popup-state'] } },
     // Child processes started with `node --import tsx` keep transforms in memory, not in a tsx cache under the OS temp dir.
     env: { TSX_DISABLE_CACHE: '1' },
   },

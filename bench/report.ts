@@ -5,10 +5,11 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { LABEL, PROVIDERS, type ProviderName } from './backend';
 import type { SizeRow } from './frontendSize';
-import type { LoadFigure } from './http';
+import { BASELINE_ID } from './contenders';
+import type { LoadFigure } from './load';
 import type { Settings } from './settings';
 import type { SignInBurstResult, SignInFigureResult } from './signins';
-import { fmt, ratio } from './stats';
+import { fmt, median, ratio } from './stats';
 import type { MemoryStoreFigure, RedisStoreFigure, SessionCacheFigure } from './stores';
 import type { VerifyFigure } from './verify';
 
@@ -93,30 +94,40 @@ export function writeReport(r: BenchResults, options: { write: boolean }): { sum
   out(`- When: ${r.startedAt} (took ${fmt(r.durationSeconds ?? NaN)} s)`);
   out(`- Machine: ${r.machine.cores} cores (nproc), ${r.machine.cpu}, ${r.machine.os}, Node ${r.machine.node}`);
   out(`- Commit: ${r.machine.commit}`);
-  out(`- Settings: autocannon ${s.connections} connections, ${s.warmupSeconds} s warm-up + ${s.loadSeconds} s measured per provider and round, load generator in a worker thread;`);
-  out(`  whole sign-ins ${s.virtualUsers} virtual users × ${s.signInSeconds} s (after ${s.warmupSeconds} s warm-up) in a worker thread. Each figure runs ${s.rounds} interleaved`);
-  out('  round(s) (ours, baseline, ours, baseline) and keeps each side\'s best, so a burst of background load hits a round, not a side.');
+  out(`- Settings: autocannon ${s.connections} connections, ${s.rounds} interleaved rounds of ${s.warmupSeconds} s warm-up + ${s.loadSeconds} s per contender, load generator in a worker thread;`);
+  out(`  whole sign-ins ${s.virtualUsers} virtual users × ${s.signInSeconds} s (after ${s.warmupSeconds} s warm-up) in a worker thread, ${s.signInRounds} interleaved round(s), each side's best kept.`);
   out();
 
   // 1. load
+  const previous = readPrevious(r);
   out('## 1. `/start` and `/refresh` under load');
   out();
-  out('| endpoint | provider | ok req/s | p50 ms | p99 ms | statuses | ours / baseline (req/s) |');
-  out('|---|---|---:|---:|---:|---|---:|');
+  out(`Each row: the median of ${s.rounds} runs (${s.warmupSeconds} s warm-up + ${s.loadSeconds} s each, ${s.connections} connections), the contenders`);
+  out('interleaved (A B, B A, A B, ...); spread = slowest and fastest run; per-round ratio = ours / baseline within one round.');
+  if (previous) out(`Previous run: ${previous.when}, commit ${previous.commit} (the figures this run replaced).`);
+  out();
+  out('| endpoint | contender | median ok req/s | spread (min-max) | p50 / p99 ms (medians) | statuses (all runs) | median / baseline | per-round ratio (min-max) | previous run: median (ratio) |');
+  out('|---|---|---:|---:|---:|---|---:|---:|---:|');
   for (const figure of r.load) {
-    const ours = figure.results.spectrocloud;
-    const base = figure.results.oidc;
-    for (const p of PROVIDERS) {
-      const x = figure.results[p];
-      const statuses = Object.entries(x.statusCounts).map(([k, v]) => `${k}: ${v}`).join(', ') + (x.errors ? `, errors: ${x.errors}` : '');
-      out(`| ${figure.name} | ${LABEL[p]} | ${fmt(x.okPerSec)} | ${fmt(x.p50Ms, 1)} | ${fmt(x.p99Ms, 1)} | ${statuses} | ${p === 'spectrocloud' ? ratio(ours.okPerSec, base.okPerSec) : ''} |`);
+    for (const row of loadRows(figure)) {
+      const before = previous?.load[figure.name]?.[row.id];
+      const was = before ? `${fmt(before.median)} (${before.ratio ?? '–'})` : '–';
+      const statuses = Object.entries(row.statusCounts).map(([k, v]) => `${k}: ${v}`).join(', ') + (row.errors ? `, errors: ${row.errors}` : '');
+      out(`| ${figure.name} | ${row.label} | **${fmt(row.median)}** | ${fmt(row.min)}-${fmt(row.max)} | ${fmt(row.p50, 1)} / ${fmt(row.p99, 1)} | ${statuses} | ${row.ratio ? `**${row.ratio}**` : ''} | ${row.roundRatios ?? ''} | ${was} |`);
     }
-    summary.push(`${figure.name.padEnd(26)} ours ${fmt(ours.okPerSec).padStart(6)}/s vs baseline ${fmt(base.okPerSec).padStart(6)}/s  = ${ratio(ours.okPerSec, base.okPerSec)}  (p99 ${fmt(ours.p99Ms, 1)} vs ${fmt(base.p99Ms, 1)} ms)`);
   }
   out();
   for (const figure of r.load) if (figure.note) out(`- ${figure.name}: ${figure.note}`);
   for (const reason of r.skipped ?? []) out(`- Not measured in this run: ${reason}`);
+  out(`- Target: ours at least ${LOAD_TARGET}x the baseline's median on \`/start\` and \`/refresh\`: ${r.load
+    .filter(f => f.name === '/start' || f.name === '/refresh')
+    .map(f => {
+      const ours = loadRows(f).find(x => x.id === 'spectrocloud');
+      return `${f.name} ${ours?.ratio ?? 'n/a'} ${met(ours?.ratioValue !== undefined && ours.ratioValue >= LOAD_TARGET)}`;
+    })
+    .join(', ')}.`);
   out();
+  summary.push(...loadSummary(r.load));
 
   // 2. sign-ins
   if (r.signIns) {
@@ -198,8 +209,105 @@ export function writeReport(r: BenchResults, options: { write: boolean }): { sum
     out();
   }
 
+  out(dataComment(r));
   if (options.write) writeFileSync(BENCHMARKS_MD, withFigures(readFileSync(BENCHMARKS_MD, 'utf8'), lines.join('\n')));
   return { summary: summary.join('\n') };
+}
+
+const LOAD_TARGET = 1.5;
+
+interface LoadRow {
+  id: string;
+  label: string;
+  median: number;
+  min: number;
+  max: number;
+  p50: number;
+  p99: number;
+  statusCounts: Record<string, number>;
+  errors: number;
+  /** median over the baseline's median, printed; undefined for the baseline itself */
+  ratio?: string;
+  ratioValue?: number;
+  roundRatios?: string;
+}
+
+/** One row per contender: medians, spread and ratios against the baseline. */
+export function loadRows(figure: LoadFigure): LoadRow[] {
+  const base = figure.runs[BASELINE_ID];
+  const baseMedian = base ? median(base.map(x => x.okPerSec)) : NaN;
+  return Object.entries(figure.runs).map(([id, runs]) => {
+    const ok = runs.map(x => x.okPerSec);
+    const statusCounts: Record<string, number> = {};
+    for (const run of runs) for (const [k, v] of Object.entries(run.statusCounts)) statusCounts[k] = (statusCounts[k] ?? 0) + v;
+    const row: LoadRow = {
+      id,
+      label: figure.labels[id] ?? id,
+      median: median(ok),
+      min: Math.min(...ok),
+      max: Math.max(...ok),
+      p50: median(runs.map(x => x.p50Ms)),
+      p99: median(runs.map(x => x.p99Ms)),
+      statusCounts,
+      errors: runs.reduce((a, x) => a + x.errors, 0),
+    };
+    if (id !== BASELINE_ID && base) {
+      row.ratioValue = row.median / baseMedian;
+      row.ratio = ratio(row.median, baseMedian);
+      const perRound = runs.map((x, i) => x.okPerSec / (base[i]?.okPerSec ?? NaN)).filter(Number.isFinite);
+      if (perRound.length) row.roundRatios = `${Math.min(...perRound).toFixed(2)}x-${Math.max(...perRound).toFixed(2)}x`;
+    }
+    return row;
+  });
+}
+
+export function loadSummary(load: LoadFigure[]): string[] {
+  return load.map(figure => {
+    const rows = loadRows(figure);
+    const text = rows.map(x => `${x.id} ${fmt(x.median)}/s (${fmt(x.min)}-${fmt(x.max)})`).join(' vs ');
+    const ours = rows.find(x => x.id === 'spectrocloud');
+    return `${figure.name.padEnd(26)} medians ${text}  = ${ours?.ratio ?? 'n/a'}${ours?.roundRatios ? ` (rounds ${ours.roundRatios})` : ''}`;
+  });
+}
+
+// The load medians of a run travel in BENCHMARKS.md itself, so the next run can show them beside its own.
+const DATA_PREFIX = '<!-- bench-data: ';
+
+interface PreviousRun {
+  when: string;
+  commit: string;
+  load: Record<string, Record<string, { median: number; ratio?: string }>>;
+  /** the run before this one, so that re-rendering (--report-only) keeps showing it */
+  previous?: Omit<PreviousRun, 'previous'>;
+}
+
+function dataComment(r: BenchResults): string {
+  const load: PreviousRun['load'] = {};
+  for (const figure of r.load) {
+    load[figure.name] = Object.fromEntries(loadRows(figure).map(x => [x.id, { median: Math.round(x.median), ...(x.ratio ? { ratio: x.ratio } : {}) }]));
+  }
+  const before = readPrevious(r);
+  const data: PreviousRun = { when: r.startedAt, commit: r.machine.commit, load, ...(before ? { previous: { when: before.when, commit: before.commit, load: before.load } } : {}) };
+  return `${DATA_PREFIX}${JSON.stringify(data)} -->`;
+}
+
+/** The run before `r`: the one whose figures BENCHMARKS.md holds, or, when that is `r` itself (re-rendering), the one it replaced. */
+function readPrevious(r: BenchResults): PreviousRun | undefined {
+  let text: string;
+  try {
+    text = readFileSync(BENCHMARKS_MD, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const at = text.indexOf(DATA_PREFIX);
+  if (at < 0) return undefined;
+  const end = text.indexOf(' -->', at);
+  try {
+    const data = JSON.parse(text.slice(at + DATA_PREFIX.length, end)) as PreviousRun;
+    return data.when === r.startedAt ? data.previous : data;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Section 4, also rendered alone by `pnpm bench --only stores`. */
@@ -220,7 +328,7 @@ export function storeSection(r: BenchResults, out: (line?: string) => void, summ
     out(`| \`MemoryTokenStore\` | ${fmt(m.setPerSec)} | ${fmt(m.getPerSec)} | +${fmt(m.rssDeltaMb)} MB | +${fmt(m.heapDeltaMb)} MB | **${fmt(m.bytesPerEntry)}** | **${fmt(ratio, 2)}** |`);
     out();
     out(`Target: within ${MEMORY_RATIO_TARGET}x the raw data per user at 1M users (V8 heap): ${atMillion ? met(ratio <= MEMORY_RATIO_TARGET) : 'not measured at 1M in this run (--quick)'}.`);
-    out('Each entry is one packed one-byte string (`src/paletteTokens/packedEntry.ts`): the expiry in 6 bytes and the token with');
+    out('Each entry is one packed one-byte string (`src/ttlStore/packedEntry.ts`): the expiry in 6 bytes and the token with');
     out('its header as a one-byte index into a small per-store table, payload and signature as raw bytes (3/4 of their base64url');
     out('text); a value that does not re-encode exactly is kept as text, so `get` always returns what was stored. No object and no');
     out('boxed number per entry: what is left above the data is the key\'s string header and the `Map` slot.');
@@ -231,9 +339,11 @@ export function storeSection(r: BenchResults, out: (line?: string) => void, summ
       const c = r.sessionCache;
       const cacheRatio = c.bytesPerUser / c.rawBytesPerUser;
       out(`As the provider uses it (\`SessionTokenCache\` over \`MemoryTokenStore\`, wired as \`createSessionTokenCache\` does): one entry per user`);
-      out('under its entity ref holding the token, expiry and e-mail, and an e-mail -> entity-ref pointer in an index of the same');
-      out(`bound (so \`maxEntries\` counts users); \`remember()\` writes both without reading first. Raw data here: token, entity ref`);
-      out(`and e-mail, ${c.rawBytesPerUser} bytes per user.`);
+      out('under `ref:<entity ref>` holding `<token> <expiry> <e-mail>` (the expiry left out when it is the token\'s own), and a pointer');
+      out('under a 72-bit hash of the e-mail holding the entity ref, in an index of the same bound (so `maxEntries` counts users);');
+      out(`\`remember()\` writes both without reading first; keys are flat strings. Raw data here: token, entity ref and e-mail,`);
+      out(`${c.rawBytesPerUser} bytes per user; measured after \`forUser\` has read every user once (each read moves the entry to the`);
+      out('LRU end, which leaves a hole in V8\'s hash table: near 2^20 entries the table then doubles, about 29 B per user).');
       out();
       out('| users | remember/s | forUser/s | RSS delta | V8 heap delta | bytes per user | x raw data |');
       out('|---:|---:|---:|---:|---:|---:|---:|');

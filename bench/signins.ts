@@ -32,8 +32,8 @@ export function runWorker(data: Record<string, unknown>): Promise<SignInLoadResu
 export async function signInFigure(backend: BenchBackend, settings: Settings): Promise<Record<ProviderName, SignInFigureResult>> {
   const results = {} as Record<ProviderName, SignInFigureResult>;
   const stats = backend.idp.kind === 'emulator' ? backend.idp.emulator.stats : undefined;
-  // Interleaved rounds, best round per provider kept (see http.ts).
-  for (let round = 1; round <= settings.rounds; round++) {
+  // Interleaved rounds, best round per provider kept (figure 1 takes medians instead: see load.ts).
+  for (let round = 1; round <= settings.signInRounds; round++) {
     for (const provider of PROVIDERS) {
       const before = stats && { ...stats };
       const r = await runWorker({

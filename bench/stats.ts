@@ -15,3 +15,11 @@ export function fmt(n: number, digits = 0): string {
   if (!Number.isFinite(n)) return 'n/a';
   return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
+
+/** The median of the values (the mean of the middle two for an even count); NaN when empty. */
+export function median(values: number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}

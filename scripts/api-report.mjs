@@ -26,13 +26,17 @@ for (const { name, types } of entries) {
     configObject: {
       projectFolder: root,
       mainEntryPointFilePath: entry,
-      compiler: { overrideTsconfig: { compilerOptions: { lib: ['ES2022', 'DOM'], types: ['node'], skipLibCheck: true, moduleResolution: 'bundler', module: 'esnext' }, files: [entry] } },
+      // node10 resolution ignores "exports", so an entry's type-only import of a sibling entry by the
+      // package's own name (`backstage-plugin-spectrocloud-auth-legacy/palette-tokens`) stays unresolved: the
+      // report then shows it as an import from that entry, which is what a consumer's compiler resolves.
+      compiler: { overrideTsconfig: { compilerOptions: { lib: ['ES2022', 'DOM'], types: ['node'], skipLibCheck: true, moduleResolution: 'node10', module: 'esnext' }, files: [entry] } },
       apiReport: { enabled: true, reportFolder, reportTempFolder: join(root, 'node_modules/.cache/api-report', name), reportFileName: 'report' },
       docModel: { enabled: false },
       dtsRollup: { enabled: false },
       tsdocMetadata: { enabled: false },
       messages: {
-        compilerMessageReporting: { default: { logLevel: 'warning' } },
+        // TS2307 is the unresolved sibling entry above; any other compiler message is reported.
+        compilerMessageReporting: { default: { logLevel: 'warning' }, TS2307: { logLevel: 'none' } },
         extractorMessageReporting: {
           default: { logLevel: 'none' },
           'ae-missing-release-tag': { logLevel: 'none' },
@@ -45,6 +49,12 @@ for (const { name, types } of entries) {
     packageJsonFullPath: join(root, 'package.json'),
   });
   const result = Extractor.invoke(config, { localBuild: !check, showVerboseMessages: false, messageCallback: m => { if (m.logLevel === 'warning' || m.logLevel === 'error') m.handled = false; } });
+  // A type in a public signature that its entry does not export: readers of the API cannot name it.
+  const forgotten = [...readFileSync(join(reportFolder, 'report.api.md'), 'utf8').matchAll(/ae-forgotten-export\) The symbol "([^"]+)"/g)].map(m => m[1]);
+  if (forgotten.length > 0) {
+    stale += 1;
+    console.error(`api-report: "${name}" uses types it does not export (${forgotten.join(', ')}): export them from ${types.replace(/^\.\/dist\//, 'src/').replace(/\.d\.ts$/, '.ts')}, inline them, or mark internal members @internal`);
+  }
   if (check && result.apiReportChanged) {
     stale += 1;
     console.error(`api-report: the exported API of "${name}" (${types}) differs from api-reports/${name}/report.api.md. Review the change and run: npx -y pnpm@9 api:update`);

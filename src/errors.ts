@@ -6,8 +6,59 @@
  * exactly one class (see {@link ERROR_CLASS_OF_CODE}). The `name` reaches the
  * sign-in popup through Backstage's OAuthAdapter.
  */
-/** Every code the package raises; the keys of {@link ERROR_CLASS_OF_CODE}. */
-export type SpectroCloudErrorCode = keyof typeof ERROR_CLASS_OF_CODE;
+/**
+ * Every code the package raises. Written out (not `keyof typeof ERROR_CLASS_OF_CODE`) so the published
+ * type names no internal table; ERROR_CLASS_OF_CODE `satisfies` it, so the two cannot drift apart.
+ */
+export type SpectroCloudErrorCode =
+  | 'ERR_CONFIG'
+  | 'ERR_IDP_DENIED'
+  | 'ERR_IDP_ERROR'
+  | 'ERR_TOKEN_REJECTED'
+  | 'ERR_TOKEN_ENDPOINT_STATUS'
+  | 'ERR_TOKEN_ENDPOINT_UNREACHABLE'
+  | 'ERR_TOKEN_RESPONSE_INVALID'
+  | 'ERR_TIMEOUT'
+  | 'ERR_DISCOVERY'
+  | 'ERR_JWKS_UNAVAILABLE'
+  | 'ERR_JWKS_RATE_LIMITED'
+  | 'ERR_ENDPOINT_UNREACHABLE'
+  | 'ERR_RESPONSE_TOO_LARGE'
+  | 'ERR_TLS'
+  | 'ERR_MISSING_CODE'
+  | 'ERR_CALLBACK_UNEXPECTED'
+  | 'ERR_AUTHORIZE_URL'
+  | 'ERR_BROWSER_BINDING'
+  | 'ERR_REDIRECT_NOT_ALLOWED'
+  | 'ERR_LOGIN_HINT_INVALID'
+  | 'ERR_AUTHORIZATION_RESPONSE_ISSUER'
+  | 'ERR_ID_TOKEN_MISSING'
+  | 'ERR_ID_TOKEN_INVALID'
+  | 'ERR_ID_TOKEN_SIGNATURE'
+  | 'ERR_ID_TOKEN_ALGORITHM'
+  | 'ERR_ID_TOKEN_HEADER'
+  | 'ERR_ID_TOKEN_CLAIM'
+  | 'ERR_ID_TOKEN_EXPIRED'
+  | 'ERR_ID_TOKEN_TOO_LARGE'
+  | 'ERR_PROFILE_NO_EMAIL'
+  | 'ERR_EMAIL_NOT_VERIFIED'
+  | 'ERR_USER_NOT_FOUND'
+  | 'ERR_USER_AMBIGUOUS'
+  | 'ERR_EMAIL_DOMAIN_NOT_ALLOWED'
+  | 'ERR_SESSION_MISSING'
+  | 'ERR_SESSION_INVALID'
+  | 'ERR_SESSION_TOO_LARGE'
+  | 'ERR_SESSION_EXPIRED'
+  | 'ERR_SESSION_UNVERIFIABLE'
+  | 'ERR_SESSION_SUBJECT_CHANGED'
+  | 'ERR_SESSION_DURATION_EXCEEDED'
+  | 'ERR_SESSION_REVOKED'
+  | 'ERR_TOKEN_STORE_UNAVAILABLE'
+  | 'ERR_BACKSTAGE_TOKEN_MISSING'
+  | 'ERR_BACKSTAGE_TOKEN_INVALID'
+  | 'ERR_USER_EMAIL_MISMATCH'
+  | 'ERR_SPECTROCLOUD_REAUTH_REQUIRED'
+  | 'ERR_INTERNAL';
 
 /** The codes {@link ERROR_CLASS_OF_CODE} gives to one class, so a class can raise no other. */
 export type CodesOf<ClassName extends string> = {
@@ -70,7 +121,7 @@ export class SpectroCloudIdpError extends SpectroCloudAuthError {
 type NetworkErrorCode = CodesOf<'SpectroCloudNetworkError'>;
 
 /** Which of SpectroCloud's endpoints a request went to (see src/http/OutboundClient). */
-export type SpectroCloudEndpoint = 'discovery' | 'token' | 'jwks' | 'userinfo' | 'revocation';
+export type SpectroCloudEndpoint = 'discovery' | 'token' | 'jwks' | 'userinfo' | 'revocation' | 'authorization' | 'paletteApi';
 
 /** We could not reach SpectroCloud, or what it sent could not be used. */
 export class SpectroCloudNetworkError extends SpectroCloudAuthError {
@@ -156,16 +207,19 @@ export const ERROR_CLASS_OF_CODE = {
   ERR_BROWSER_BINDING: 'SpectroCloudRequestError',
   ERR_REDIRECT_NOT_ALLOWED: 'SpectroCloudRequestError',
   ERR_LOGIN_HINT_INVALID: 'SpectroCloudRequestError',
+  ERR_AUTHORIZATION_RESPONSE_ISSUER: 'SpectroCloudRequestError',
   // we refused SpectroCloud's ID token
   ERR_ID_TOKEN_MISSING: 'SpectroCloudTokenError',
   ERR_ID_TOKEN_INVALID: 'SpectroCloudTokenError',
   ERR_ID_TOKEN_SIGNATURE: 'SpectroCloudTokenError',
   ERR_ID_TOKEN_ALGORITHM: 'SpectroCloudTokenError',
+  ERR_ID_TOKEN_HEADER: 'SpectroCloudTokenError',
   ERR_ID_TOKEN_CLAIM: 'SpectroCloudTokenError',
   ERR_ID_TOKEN_EXPIRED: 'SpectroCloudTokenError',
   ERR_ID_TOKEN_TOO_LARGE: 'SpectroCloudTokenError',
   // mapping the verified user to Backstage
   ERR_PROFILE_NO_EMAIL: 'SpectroCloudSignInError',
+  ERR_EMAIL_NOT_VERIFIED: 'SpectroCloudSignInError',
   ERR_USER_NOT_FOUND: 'SpectroCloudSignInError',
   ERR_USER_AMBIGUOUS: 'SpectroCloudSignInError',
   ERR_EMAIL_DOMAIN_NOT_ALLOWED: 'SpectroCloudSignInError',
@@ -186,4 +240,4 @@ export const ERROR_CLASS_OF_CODE = {
   ERR_SPECTROCLOUD_REAUTH_REQUIRED: 'SpectroCloudReAuthRequiredError',
   // a bug or an error from outside this package
   ERR_INTERNAL: 'SpectroCloudAuthError',
-} as const;
+} as const satisfies Record<SpectroCloudErrorCode, string>;

@@ -1,10 +1,17 @@
-// The main entry: what an auth-backend user needs. Everything else is internal.
-// SpectroCloud's API-token hand-off for backend plugins is `.../palette-tokens`.
-export { spectrocloud, type SpectroCloudIntegration, type SpectroCloudProviderOptions, type SpectroCloudProviderFactory } from './provider';
-export type { SpectroCloudAuthHandler, SignInEvents } from './handlers/SpectroCloudAuthHandlers';
+// The main entry: what a legacy auth-backend user and a passport user need. Everything else is internal
+// (tests import src/ files directly). SpectroCloud's API-token hand-off for backend plugins is `.../palette-tokens`;
+// every error is a SpectroCloudAuthError told apart by its `code` (docs/troubleshooting.md).
+export {
+  spectrocloud,
+  type SpectroCloudIntegration,
+  type SpectroCloudProviderOptions,
+  type SpectroCloudProviderFactory,
+} from './provider';
+export type { SpectroCloudAuthHandler } from './handlers/SpectroCloudAuthHandlers';
 export type { SpectroCloudAuthResult } from './profile';
+export type { SpectroCloudSignInResolvers, SpectroCloudResolverOptions } from './resolvers';
 export type { IdTokenClaims } from './oidc/IdTokenVerifier';
-export { SpectroCloudAuthMetrics, type SpectroCloudAuthMetricsSnapshot } from './metrics';
+export { SpectroCloudAuthMetrics, type SpectroCloudAuthMetricsSnapshot, type TokenStoreEvent, type HandoffEvent } from './metrics';
 export { SpectroCloudStrategy } from './strategy/SpectroCloudStrategy';
 export type {
   SpectroCloudStrategyOptions,
@@ -13,14 +20,4 @@ export type {
   SpectroCloudAuthorizeOptions,
   SpectroCloudCallbackOptions,
 } from './strategy/SpectroCloudStrategy';
-export {
-  SpectroCloudAuthError,
-  SpectroCloudConfigError,
-  SpectroCloudIdpError,
-  SpectroCloudNetworkError,
-  SpectroCloudRequestError,
-  SpectroCloudTokenError,
-  SpectroCloudSignInError,
-  SpectroCloudRefreshSessionError,
-  type SpectroCloudErrorCode,
-} from './errors';
+export { SpectroCloudAuthError, type SpectroCloudErrorCode } from './errors';

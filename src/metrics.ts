@@ -25,7 +25,11 @@ export type HandoffEvent =
   | 'unauthenticated'
   | 'forbidden'
   | 'reAuthRequired'
-  | 'unavailable';
+  | 'unavailable'
+  /** SpectroCloud session tokens renewed through Palette before they expired; renewals Palette refused; renewals that failed (unreachable) */
+  | 'renewed'
+  | 'renewalRefused'
+  | 'renewalFailed';
 
 /** @public */
 export interface SpectroCloudAuthMetricsSnapshot {
@@ -57,6 +61,9 @@ const HANDOFF_EVENTS: readonly HandoffEvent[] = [
   'forbidden',
   'reAuthRequired',
   'unavailable',
+  'renewed',
+  'renewalRefused',
+  'renewalFailed',
 ];
 
 // Error codes are constants like ERR_TOKEN_ENDPOINT; anything else (a message
@@ -127,7 +134,12 @@ export class SpectroCloudAuthMetrics {
     };
   }
 
-  /** Prometheus text exposition format (version 0.0.4). */
+    /**
+   * Prometheus text exposition format (version 0.0.4). Written here rather than with prom-client: four
+   * counter families whose label values are matched against fixed patterns above (so nothing needs
+   * escaping), kept synchronous and per instance; prom-client's registry is async to read and would be a
+   * second metrics system beside Backstage's OpenTelemetry. A prom-client user can read snapshot() instead.
+   */
   toPrometheus(): string {
     const s = this.snapshot();
     const lines: string[] = [];

@@ -11,7 +11,16 @@ export interface SpectroCloudAuthResult {
   claims: IdTokenClaims;
 }
 
+/**
+ * The user's e-mail address, only when SpectroCloud does not say it is
+ * unverified (OIDC Core 5.1). `email_verified: false` refuses the sign-in:
+ * such an address never finds a catalog user, never reaches the profile and
+ * never keys the session-token store. An absent claim is accepted, because
+ * SpectroCloud's addresses are managed by the tenant's administrators;
+ * `requireVerifiedEmail: true` makes the claim required (IdTokenVerifier).
+ */
 export function readEmail(claims: IdTokenClaims): string {
+  refuseUnverifiedEmail(claims);
   if (typeof claims.email !== 'string' || !claims.email.includes('@')) {
     throw new SpectroCloudSignInError(
       'ERR_PROFILE_NO_EMAIL',
@@ -19,6 +28,18 @@ export function readEmail(claims: IdTokenClaims): string {
     );
   }
   return claims.email;
+}
+
+/** Throws ERR_EMAIL_NOT_VERIFIED when SpectroCloud marks the address unverified (OIDC Core 5.1). */
+export function refuseUnverifiedEmail(claims: Pick<IdTokenClaims, 'email_verified'>): void {
+  // Some issuers send the boolean as a string; "false" is as unverified as false.
+  const verified: unknown = claims.email_verified;
+  if (verified === false || verified === 'false') {
+    throw new SpectroCloudSignInError(
+      'ERR_EMAIL_NOT_VERIFIED',
+      'SpectroCloud marks this user\'s email address as not verified ("email_verified": false), so it cannot be used to sign in: verify the address in SpectroCloud',
+    );
+  }
 }
 
 export function displayNameOf(claims: IdTokenClaims): string {

@@ -10,11 +10,12 @@ import { createProviderParts, readEnvironment } from './environment/createProvid
 import { SpectroCloudAuthHandlers, type SignInEvents, type SpectroCloudAuthHandler } from './handlers/SpectroCloudAuthHandlers';
 import { SpectroCloudAuthMetrics } from './metrics';
 import type { SessionTokenHooks } from './paletteTokens/capture/capture';
-import type { SessionTokenCache } from './paletteTokens/stores/sessionTokenCache';
-import type { BackstageCache } from './paletteTokens/stores/backstageCacheStore';
+// Through the package's own entry (tsconfig paths in this repository): the published types then say these
+// come from `.../palette-tokens`, instead of repeating them in the main entry.
+import type { BackstageCache, SessionTokenCache } from 'backstage-plugin-spectrocloud-auth-legacy/palette-tokens';
 import type { SpectroCloudAuthResult } from './profile';
 import type { CookieConfigurerLike } from './refreshSession/cookieSettings';
-import { readSignInResolversFromConfig, spectroCloudSignInResolvers } from './resolvers';
+import { readSignInResolversFromConfig, spectroCloudSignInResolvers, type SpectroCloudSignInResolvers } from './resolvers';
 
 export interface SpectroCloudProviderOptions {
   /** Shapes the profile from the verified result; defaults to email, name and picture from the ID token. */
@@ -36,15 +37,15 @@ export interface SpectroCloudProviderOptions {
    * `tokenStore.type: backstage-cache`, and when there is no `tokenStore` block.
    */
   cache?: BackstageCache;
-  /** Replaces the default capture entirely (advanced). */
+  /** @internal Replaces the default capture entirely (the package's own tests). */
   sessionTokens?: SessionTokenHooks;
   /** API path the `spectrocloud-api-token` cookie is scoped to. Default `/api/spectrocloud`, or `/api/<providerId>` for another provider id. */
   sessionCookiePath?: string;
   /** Counters for sign-ins, failures and the token store. Default: the factory's own, see `factory.metrics`. */
   metrics?: SpectroCloudAuthMetrics;
-  /** Counts sign-ins and failures (no user data). Default: `metrics`. */
+  /** @internal Counts sign-ins and failures (no user data). Default: `metrics`. */
   events?: SignInEvents;
-  /** Epoch-milliseconds clock for token checks and `sessionDuration`. Default `Date.now`; tests inject one. */
+  /** @internal Epoch-milliseconds clock for token checks and `sessionDuration`. Default `Date.now`; tests inject one. */
   clock?: () => number;
 }
 
@@ -120,5 +121,5 @@ export const spectrocloud = createAuthProviderIntegration({
 /** The type of {@link spectrocloud}. */
 export type SpectroCloudIntegration = Readonly<{
   create(options?: SpectroCloudProviderOptions): SpectroCloudProviderFactory;
-  resolvers: Readonly<typeof spectroCloudSignInResolvers>;
+  resolvers: Readonly<SpectroCloudSignInResolvers>;
 }>;

@@ -1,10 +1,10 @@
 import type { Config } from '@backstage/config';
 import type { AuthResolverCatalogUserQuery, AuthResolverContext, SignInInfo, SignInResolver } from '@backstage/plugin-auth-node';
 import { SpectroCloudConfigError, SpectroCloudSignInError } from './errors';
-import type { SpectroCloudAuthResult } from './profile';
+import { refuseUnverifiedEmail, type SpectroCloudAuthResult } from './profile';
 import { signInWithCatalogUser } from './signIn/catalogSignIn';
 import { emailDomain, entityNameFromEmail } from './signIn/entityNameFromEmail';
-import { contextWithExtraOwnership, groupOwnershipRefs, type GroupsAsOwnershipOptions } from './signIn/groupOwnership';
+import { contextWithExtraOwnership, groupOwnershipRefs } from './signIn/groupOwnership';
 import { readResolverPolicy } from './signIn/readResolverPolicy';
 
 type Resolver = SignInResolver<SpectroCloudAuthResult>;
@@ -16,12 +16,14 @@ export interface SpectroCloudResolverOptions {
   /** Without a matching User entity, sign in as `user:default/<local part>` (normalised). Off by default. */
   dangerouslyAllowSignInWithoutUserInCatalog?: boolean;
   /** Adds SpectroCloud's `groups` claim to the Backstage token's ownership (`ent`); `true` uses the defaults. */
-  groupsAsOwnership?: boolean | GroupsAsOwnershipOptions;
+  groupsAsOwnership?: boolean | { namespace?: string; onlyExisting?: boolean };
 }
 
 export const DEFAULT_EMAIL_ANNOTATION = 'spectrocloud.com/email';
 
 function requireEmail(info: SignInInfo<SpectroCloudAuthResult>): string {
+  // Also when a custom authHandler built the profile: an unverified address never looks up a catalog user.
+  refuseUnverifiedEmail(info.result.claims);
   const email = info.profile.email;
   if (!email) {
     throw new SpectroCloudSignInError('ERR_PROFILE_NO_EMAIL', 'Sign-in failed: the SpectroCloud profile has no email address');
@@ -58,8 +60,18 @@ function catalogResolver(
   };
 }
 
-/** The resolvers users can name in `signIn.resolvers` or call from code. */
-export const spectroCloudSignInResolvers = {
+/** The resolvers users can name in `signIn.resolvers` or call from code (`spectrocloud.resolvers`). */
+// A type, not an interface: createAuthProviderIntegration wants a record of resolver factories.
+export type SpectroCloudSignInResolvers = {
+  /** Finds the User entity whose `spec.profile.email` equals the verified email. */
+  emailMatchingUserEntityProfileEmail: (options?: SpectroCloudResolverOptions) => SignInResolver<SpectroCloudAuthResult>;
+  /** Finds the User entity whose `metadata.name` equals the email's local part. */
+  emailLocalPartMatchingUserEntityName: (options?: SpectroCloudResolverOptions) => SignInResolver<SpectroCloudAuthResult>;
+  /** Finds the User entity annotated with the verified email (`spectrocloud.com/email` by default). */
+  emailMatchingUserEntityAnnotation: (options?: SpectroCloudResolverOptions & { annotation?: string }) => SignInResolver<SpectroCloudAuthResult>;
+};
+
+export const spectroCloudSignInResolvers: SpectroCloudSignInResolvers = {
   /** Finds the User entity whose `spec.profile.email` equals the verified email. */
   emailMatchingUserEntityProfileEmail: (options?: SpectroCloudResolverOptions): Resolver =>
     catalogResolver(email => ({ filter: { 'spec.profile.email': email } }), options),

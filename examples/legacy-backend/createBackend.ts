@@ -17,6 +17,7 @@ import {
   type SessionTokenCache,
   type SpectroCloudRequest,
 } from '../../src/paletteTokens';
+import { corsOrigins } from '../shared/appOrigin';
 
 export interface ExampleBackend {
   app: express.Express;
@@ -34,7 +35,7 @@ export async function createBackend(config: Config, catalogFile: string): Promis
   const discovery = HostDiscovery.fromConfig(config);
   const app = express();
   // Legacy backends got CORS from backend.cors in their service builder; the auth router has none of its own.
-  app.use(cors({ origin: new URL(config.getString('app.baseUrl')).origin, credentials: true, exposedHeaders: ['X-SpectroCloud-ReAuth-Required'] }));
+  app.use(cors({ origin: corsOrigins(config), credentials: true, exposedHeaders: ['X-SpectroCloud-ReAuth-Required'] }));
 
   // packages/backend/src/plugins/auth.ts of a legacy backend:
   const authRouter = await createRouter({

@@ -25,10 +25,18 @@ export interface ExampleOptions {
   env?: Record<string, string | undefined>;
   /** extra keys of auth.providers.spectrocloud.development, e.g. { prompt: 'login' } */
   providerOverrides?: JsonObject;
+  /**
+   * Origins of other apps (an adopter's Backstage app) allowed to sign in: added
+   * to CORS, auth.experimentalExtraAllowedOrigins and the emulator's post-logout URIs.
+   */
+  appOrigins?: string[];
+  /** default true; false serves no example page and makes appOrigins[0] the app's base URL */
+  appPage?: boolean;
 }
 
 export interface RunningExample {
   backendUrl: string;
+  /** the app's base URL (the example page, or appOrigins[0] when the page is off) */
   appUrl: string;
   /** undefined when a real SpectroCloud tenant is configured */
   emulator?: SpectroCloudEmulator;
@@ -42,10 +50,13 @@ export interface RunningExample {
 export async function startExample(options: ExampleOptions = {}): Promise<RunningExample> {
   const hostname = options.hostname ?? 'localhost';
   const env = { ...(options.env ?? process.env) };
+  const appOrigins = options.appOrigins ?? [];
+  const appPage = options.appPage ?? true;
+  if (!appPage && appOrigins.length === 0) throw new Error('appPage: false needs an app origin in appOrigins');
   const backendServer = await listen(options.backendPort ?? 7007);
-  const appServer = await listen(options.appPort ?? 3000);
+  const appServer = appPage ? await listen(options.appPort ?? 3000) : undefined;
   const backendUrl = `http://${hostname}:${port(backendServer)}`;
-  const appUrl = `http://${hostname}:${port(appServer)}`;
+  const appUrl = appServer ? `http://${hostname}:${port(appServer)}` : appOrigins[0];
   const callbackUrl = `${backendUrl}/api/auth/spectrocloud/handler/frame`;
 
   let emulator: SpectroCloudEmulator | undefined;
@@ -61,7 +72,7 @@ export async function startExample(options: ExampleOptions = {}): Promise<Runnin
           clientSecret: env.SPECTROCLOUD_CLIENT_SECRET,
           redirectUris: [callbackUrl],
           // Where sign-out returns to after ending the emulator's session (signOutOfSpectroCloud).
-          postLogoutRedirectUris: [appUrl],
+          postLogoutRedirectUris: [...new Set([appUrl, ...appOrigins])],
         },
       ],
       usersFile: join(here, '..', 'emulator-users.yaml'),
@@ -73,15 +84,20 @@ export async function startExample(options: ExampleOptions = {}): Promise<Runnin
   const config = loadExampleConfig(join(here, 'app-config.yaml'), env, {
     app: { baseUrl: appUrl },
     backend: { baseUrl: backendUrl, listen: { port: port(backendServer) } },
-    auth: { providers: { spectrocloud: { development: { callbackUrl, ...options.providerOverrides } } } },
+    auth: {
+      ...(appOrigins.length > 0 && { experimentalExtraAllowedOrigins: appOrigins }),
+      providers: { spectrocloud: { development: { callbackUrl, ...options.providerOverrides } } },
+    },
   });
   const backend = await createBackend(config, join(here, 'catalog-users.yaml'));
   backendServer.on('request', backend.app);
 
-  const page = await buildExampleApp({ backendUrl });
-  const app = express();
-  app.use(express.static(page.outdir));
-  appServer.on('request', app);
+  const page = appServer ? await buildExampleApp({ backendUrl }) : undefined;
+  if (appServer && page) {
+    const app = express();
+    app.use(express.static(page.outdir));
+    appServer.on('request', app);
+  }
 
   return {
     backendUrl,
@@ -90,13 +106,13 @@ export async function startExample(options: ExampleOptions = {}): Promise<Runnin
     sessionTokens: backend.sessionTokens,
     metrics: backend.metrics,
     async close() {
-      for (const server of [backendServer, appServer]) {
+      for (const server of appServer ? [backendServer, appServer] : [backendServer]) {
         server.closeAllConnections();
         await new Promise(resolve => server.close(resolve));
       }
       await backend.sessionTokens.close();
       await emulator?.close();
-      await page.remove();
+      await page?.remove();
     },
   };
 }

@@ -19,7 +19,7 @@ select_lines() {
   fi
 }
 
-# Reads the common arguments: line names (any argument starting with a digit),
+# Reads the common arguments: line names (any argument starting with a digit, or like fpa-0.10),
 # --keep, --ci (first and last line only, where the script allows it: $1 = ci-ok),
 # --help (prints lines $2 of the calling script). Sets keep, ci and selected.
 read_line_args() {
@@ -31,7 +31,7 @@ read_line_args() {
       --ci) [ "$ci_ok" = ci-ok ] || { echo "unknown argument: $arg" >&2; exit 2; }; ci=1 ;;
       --keep) keep=1 ;;
       -h|--help) sed -n "${help_range}p" "$0"; exit 0 ;;
-      [0-9]*) selected+=("$arg") ;;
+      [0-9]*|[a-z]*-[0-9]*) selected+=("$arg") ;;
       *) echo "unknown argument: $arg" >&2; exit 2 ;;
     esac
   done

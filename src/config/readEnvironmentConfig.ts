@@ -1,8 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { readDurationFromConfig, type Config } from '@backstage/config';
+import type { Config } from '@backstage/config';
 import { SpectroCloudConfigError } from '../errors';
-import { readStartUrlSearchParams } from './readStartUrlSearchParams';
 import type { ProxySetting } from '../http/connectionPool';
+import { ENVIRONMENT_KEYS } from './environmentKeys';
+import { readOptional } from './readOptional';
+import { readCertificates, readProxy } from './readOutboundSettings';
+import { readSessionDuration } from './readSessionDuration';
+import { readStartUrlSearchParams } from './readStartUrlSearchParams';
 
 export type TokenEndpointAuthMethod = 'client_secret_post' | 'client_secret_basic';
 export type Prompt = 'login' | 'none' | 'consent' | 'select_account';
@@ -31,6 +34,8 @@ export interface SpectroCloudEnvironmentConfig {
   maxAge?: number;
   /** Hand the frontend SpectroCloud's end-session URL so sign-out ends the SpectroCloud session too. */
   signOutOfSpectroCloud: boolean;
+  /** Refuse ID tokens without `email_verified` (`false` is refused either way). Default false. */
+  requireVerifiedEmail: boolean;
   /** milliseconds: how long one sign-in may be refreshed (Backstage's `sessionDuration`); undefined = until the ID token expires */
   sessionDurationMs?: number;
   /** bytes: the largest answer read from any SpectroCloud endpoint */
@@ -47,18 +52,14 @@ export interface SpectroCloudEnvironmentConfig {
   jwksCacheMaxAge: number;
   /** seconds: an unknown `kid` refetches the JWKS at most once per this interval */
   jwksRefetchInterval: number;
+  /** seconds: a refresh-token session makes at most one refresh grant per this interval (0: one per refresh) */
+  refreshGrantInterval: number;
 }
 
 const PROMPTS: Prompt[] = ['login', 'none', 'consent', 'select_account'];
 const AUTH_METHODS: TokenEndpointAuthMethod[] = ['client_secret_post', 'client_secret_basic'];
 // Asymmetric algorithms only: an HMAC check would need SpectroCloud's secret and invite key confusion.
 const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'];
-const KNOWN_KEYS = [
-  'clientId', 'clientSecret', 'authorizationUrl', 'callbackUrl', 'scope', 'additionalScopes', 'prompt',
-  'tokenUrl', 'jwksUrl', 'metadataUrl', 'issuer', 'clockTolerance', 'timeout', 'tokenEndpointAuthMethod',
-  'algorithms', 'signIn', 'startUrlSearchParams', 'signOutOfSpectroCloud', 'sessionDuration', 'maxResponseBytes', 'maxIdTokenBytes', 'proxy', 'ca', 'caFile',
-  'discoveryRefreshInterval', 'jwksCacheMaxAge', 'jwksRefetchInterval',
-];
 
 export const DEFAULT_SCOPE = 'openid profile email';
 export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
@@ -68,6 +69,7 @@ export const DEFAULT_MAX_ID_TOKEN_BYTES = 16 * 1024;
 export const DEFAULT_DISCOVERY_REFRESH_SECONDS = 3600;
 export const DEFAULT_JWKS_CACHE_MAX_AGE_SECONDS = 600;
 export const DEFAULT_JWKS_REFETCH_INTERVAL_SECONDS = 60;
+export const DEFAULT_REFRESH_GRANT_INTERVAL_SECONDS = 60;
 
 /**
  * Reads and validates one environment block. Every problem names the full
@@ -82,10 +84,10 @@ export function readEnvironmentConfig(
   const at = (key: string) => `${path}.${key}`;
 
   for (const key of config.keys()) {
-    if (!KNOWN_KEYS.includes(key)) {
-      const hint = KNOWN_KEYS.find(k => k.toLowerCase() === key.toLowerCase());
+    if (!(ENVIRONMENT_KEYS as readonly string[]).includes(key)) {
+      const hint = ENVIRONMENT_KEYS.find(k => k.toLowerCase() === key.toLowerCase());
       throw new SpectroCloudConfigError(
-        `Unknown config key '${at(key)}'. ${hint ? `Did you mean '${hint}'? ` : ''}Valid keys are: ${KNOWN_KEYS.join(', ')}.`,
+        `Unknown config key '${at(key)}'. ${hint ? `Did you mean '${hint}'? ` : ''}Valid keys are: ${ENVIRONMENT_KEYS.join(', ')}.`,
       );
     }
   }
@@ -162,6 +164,7 @@ export function readEnvironmentConfig(
     startUrlSearchParams: startUrl.params,
     maxAge: startUrl.maxAge,
     signOutOfSpectroCloud,
+    requireVerifiedEmail: readOptional(() => config.getOptionalBoolean('requireVerifiedEmail'), at('requireVerifiedEmail'), 'true or false') ?? false,
     maxResponseBytes: readNonNegativeNumber(config, 'maxResponseBytes', at, DEFAULT_MAX_RESPONSE_BYTES, 'bytes', 64 * 1024 * 1024, 1024),
     maxIdTokenBytes: readNonNegativeNumber(config, 'maxIdTokenBytes', at, DEFAULT_MAX_ID_TOKEN_BYTES, 'bytes', 1024 * 1024, 512),
     proxy: readProxy(config, at),
@@ -170,93 +173,8 @@ export function readEnvironmentConfig(
     jwksCacheMaxAge: readNonNegativeNumber(config, 'jwksCacheMaxAge', at, DEFAULT_JWKS_CACHE_MAX_AGE_SECONDS, 'seconds', 86_400, 1),
     jwksRefetchInterval: readNonNegativeNumber(config, 'jwksRefetchInterval', at, DEFAULT_JWKS_REFETCH_INTERVAL_SECONDS, 'seconds', 3_600),
     sessionDurationMs: readSessionDuration(config, at('sessionDuration')),
+    refreshGrantInterval: readNonNegativeNumber(config, 'refreshGrantInterval', at, DEFAULT_REFRESH_GRANT_INTERVAL_SECONDS, 'seconds', 3_600),
   };
-}
-
-const MAX_SESSION_DURATION_MS = 400 * 24 * 60 * 60 * 1000;
-
-/**
- * Backstage's `sessionDuration`, in Backstage's formats (`8h`, `PT8H`,
- * `{ hours: 8 }`), read by Backstage's own `readDurationFromConfig`.
- */
-function readSessionDuration(config: Config, path: string): number | undefined {
-  if (!config.has('sessionDuration')) return undefined;
-  let ms: number;
-  try {
-    ms = durationToMilliseconds(readDurationFromConfig(config, { key: 'sessionDuration' }));
-  } catch {
-    throw new SpectroCloudConfigError(
-      `Invalid '${path}'. Write a duration such as '8h', '7d', 'PT8H' or { hours: 8 }.`,
-      path,
-    );
-  }
-  if (!Number.isFinite(ms) || ms <= 0 || ms > MAX_SESSION_DURATION_MS) {
-    throw new SpectroCloudConfigError(
-      `Invalid '${path}': it must be longer than zero and at most 400 days, for example '8h' or { hours: 8 }.`,
-      path,
-    );
-  }
-  return ms;
-}
-
-// The arithmetic of @backstage/types' durationToMilliseconds (a month is 30 days, a year 365).
-function durationToMilliseconds(d: Partial<Record<'years' | 'months' | 'weeks' | 'days' | 'hours' | 'minutes' | 'seconds' | 'milliseconds', number>>): number {
-  const days = (d.years ?? 0) * 365 + (d.months ?? 0) * 30 + (d.weeks ?? 0) * 7 + (d.days ?? 0);
-  return (((days * 24 + (d.hours ?? 0)) * 60 + (d.minutes ?? 0)) * 60 + (d.seconds ?? 0)) * 1000 + (d.milliseconds ?? 0);
-}
-
-/** `proxy: http://proxy.example.com:3128`, or `proxy: false` to ignore HTTPS_PROXY for this provider. */
-function readProxy(config: Config, at: (key: string) => string): ProxySetting {
-  if (!config.has('proxy')) return 'environment';
-  const value = config.getOptional('proxy');
-  if (value === false) return false;
-  const example = "write a URL such as 'http://proxy.example.com:3128', or false to ignore HTTPS_PROXY and HTTP_PROXY";
-  if (typeof value !== 'string' || !value.trim()) {
-    throw new SpectroCloudConfigError(`Invalid '${at('proxy')}': ${example}.`, at('proxy'));
-  }
-  let url: URL;
-  try {
-    url = new URL(value.trim());
-  } catch {
-    // The value may carry proxy credentials: never echo it.
-    throw new SpectroCloudConfigError(`Invalid URL in '${at('proxy')}': ${example}.`, at('proxy'));
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new SpectroCloudConfigError(`'${at('proxy')}' must be an http:// or https:// proxy URL (${url.protocol} is not supported).`, at('proxy'));
-  }
-  return url.toString();
-}
-
-/** `ca` (PEM text, or a list of them) and `caFile` (a PEM file, read now so a wrong path fails at startup). */
-function readCertificates(config: Config, at: (key: string) => string): string[] {
-  const inline = readOptional(
-    () => {
-      const raw = config.getOptional('ca');
-      return typeof raw === 'string' ? [raw] : config.getOptionalStringArray('ca');
-    },
-    at('ca'),
-    'a PEM certificate text or a list of them',
-  ) ?? [];
-  const file = readOptional(() => config.getOptionalString('caFile'), at('caFile'), 'a file path')?.trim();
-  const fromFile: string[] = [];
-  if (file) {
-    try {
-      fromFile.push(readFileSync(file, 'utf8'));
-    } catch (error) {
-      throw new SpectroCloudConfigError(
-        `Cannot read '${at('caFile')}' (${(error as NodeJS.ErrnoException).code ?? 'unreadable'}). Point it at a PEM file with your CA certificate(s).`,
-        at('caFile'),
-      );
-    }
-  }
-  const pems = [...inline, ...fromFile];
-  pems.forEach((pem, index) => {
-    if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
-      const key = index < inline.length ? 'ca' : 'caFile';
-      throw new SpectroCloudConfigError(`'${at(key)}' holds no PEM certificate (expected '-----BEGIN CERTIFICATE-----').`, at(key));
-    }
-  });
-  return pems;
 }
 
 function readScope(config: Config, at: (key: string) => string): string {
@@ -293,15 +211,6 @@ function readNonNegativeNumber(
     throw new SpectroCloudConfigError(`Invalid '${at(key)}' value ${value}. Use a number of ${unit} between ${min} and ${max}.`);
   }
   return value;
-}
-
-/** Backstage's own type errors name the key too, but not the fix: rethrow ours. */
-function readOptional<T>(read: () => T | undefined, path: string, expected: string): T | undefined {
-  try {
-    return read();
-  } catch {
-    throw new SpectroCloudConfigError(`Invalid type for '${path}'. Expected ${expected}.`);
-  }
 }
 
 /** https only, except for loopback hosts used in development and tests. */

@@ -1,11 +1,13 @@
 import type { Request } from 'express';
 import { SpectroCloudRequestError } from '../errors';
 import type { EnvironmentParts } from '../environment/createEnvironmentParts';
+import { checkAuthorizationResponseIssuer } from '../oidc/checkAuthorizationResponseIssuer';
 import { withUserInfo } from '../oidc/fetchUserInfo';
 import type { IdTokenClaims } from '../oidc/IdTokenVerifier';
 import { readEmail } from '../profile';
 import { findSessionToken } from '../paletteTokens/capture/capture';
 import { newSessionId } from '../refreshSession/RevokedSessions';
+import { lastGrant } from '../refreshShortcuts/grantReuse';
 import type { SessionPayload } from '../refreshSession/SealedSession';
 import { runStrategy } from '../strategy/runStrategy';
 import type { SpectroCloudTokenSet } from '../strategy/SpectroCloudStrategy';
@@ -20,6 +22,8 @@ export interface CompletedSignIn {
   accessToken: string;
   params: Record<string, unknown>;
   email: string;
+  /** the random id of this sign-in (sign-out revokes it) */
+  sessionId: string;
   /** SpectroCloud's HS256 session token, when its answer carried one (never a real refresh token) */
   sessionToken?: string;
   /** epoch ms: the earlier of the ID token's expiry and `sessionDuration` (when the session token may be kept until) */
@@ -48,7 +52,9 @@ export async function completeSignIn(
   }
   assertRedirectAllowed(readState(String(query.state ?? '')), parts.appUrl, isOriginAllowed);
   const bound = parts.binding.forCallback(req);
-  const { tokenUrl, userinfoUrl } = await parts.endpoints.resolve();
+  const endpoints = await parts.endpoints.resolve();
+  checkAuthorizationResponseIssuer(query, endpoints);
+  const { tokenUrl, userinfoUrl } = endpoints;
   const outcome = await runStrategy(
     parts.strategyFor(tokenUrl),
     req,
@@ -71,12 +77,15 @@ export async function completeSignIn(
     accessToken: tokens.accessToken,
     params: tokens.params,
     email,
+    sessionId: signedIn.sessionId,
     sessionToken,
     keepSessionTokenUntil: Math.min(claims.exp * 1000, sessionEndsAt),
     sessionEndsAt,
     session: userEntityRef => {
       const identity = { ...signedIn, idToken: tokens.idToken, accessToken: tokens.accessToken, userEntityRef, email };
-      return realRefreshToken ? { kind: 'refresh-token', refreshToken: realRefreshToken, ...identity } : { kind: 'id-token', ...identity };
+      if (!realRefreshToken) return { kind: 'id-token', ...identity };
+      const grant = lastGrant({ now: signedIn.signedInAt, verified: tokens.claims, claims, expiresIn: tokens.params.expires_in });
+      return { kind: 'refresh-token', refreshToken: realRefreshToken, ...identity, lastGrant: grant };
     },
   };
 }

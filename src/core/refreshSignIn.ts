@@ -1,9 +1,10 @@
-import jwt from 'jsonwebtoken';
 import { SpectroCloudAuthError, SpectroCloudNetworkError, SpectroCloudRefreshSessionError } from '../errors';
 import type { EnvironmentParts } from '../environment/createEnvironmentParts';
+import { checkRefreshedIdToken } from '../oidc/checkRefreshedIdToken';
 import { withUserInfo } from '../oidc/fetchUserInfo';
 import type { IdTokenClaims } from '../oidc/IdTokenVerifier';
 import type { SessionPayload } from '../refreshSession/SealedSession';
+import { lastGrant, mayReuseGrant, reusedGrantParams, withRememberedUserInfo } from '../refreshShortcuts/grantReuse';
 import { assertSessionLive, durationEndsAt } from './sessionLifetime';
 
 export interface RefreshedSignIn {
@@ -29,14 +30,17 @@ export async function refreshSignIn(parts: EnvironmentParts, payload: SessionPay
     const claims = await reverify(parts, payload.idToken);
     return { claims, idToken: payload.idToken, accessToken: payload.accessToken ?? '', params: {}, sessionEndsAt };
   }
+  // A refresh soon after the last grant serves its still valid tokens again (refreshGrantInterval).
+  if (mayReuseGrant(payload.lastGrant, parts.clock(), parts.config.refreshGrantInterval * 1000)) {
+    const claims = withRememberedUserInfo(await reverify(parts, payload.idToken), payload.lastGrant);
+    const params = reusedGrantParams(payload.lastGrant, parts.clock());
+    return { claims, idToken: payload.idToken, accessToken: payload.accessToken ?? '', params, sessionEndsAt };
+  }
   const { tokenUrl, userinfoUrl } = await parts.endpoints.resolve();
   const refreshed = await parts.strategyFor(tokenUrl).refreshTokens(payload.refreshToken, scope || undefined);
   const idToken = typeof refreshed.params.id_token === 'string' ? refreshed.params.id_token : payload.idToken;
   const verified = await reverify(parts, idToken);
-  // OIDC Core 12.2: a refreshed ID token must be about the same user.
-  if (verified.sub !== subjectOf(payload.idToken)) {
-    throw new SpectroCloudRefreshSessionError('ERR_SESSION_SUBJECT_CHANGED', 'The refreshed ID token is for another user; sign in again');
-  }
+  checkRefreshedIdToken(payload.idToken, verified);
   const claims = await withUserInfo(verified, userinfoUrl, refreshed.accessToken, parts.http);
   return {
     claims,
@@ -44,7 +48,13 @@ export async function refreshSignIn(parts: EnvironmentParts, payload: SessionPay
     accessToken: refreshed.accessToken,
     params: refreshed.params,
     sessionEndsAt,
-    next: { ...payload, refreshToken: refreshed.refreshToken ?? payload.refreshToken, idToken, accessToken: refreshed.accessToken },
+    next: {
+      ...payload,
+      refreshToken: refreshed.refreshToken ?? payload.refreshToken,
+      idToken,
+      accessToken: refreshed.accessToken,
+      lastGrant: lastGrant({ now: parts.clock(), verified, claims, expiresIn: refreshed.params.expires_in }),
+    },
   };
 }
 
@@ -60,10 +70,4 @@ async function reverify(parts: EnvironmentParts, idToken: string): Promise<IdTok
     if (error instanceof SpectroCloudNetworkError) throw error;
     throw new SpectroCloudRefreshSessionError('ERR_SESSION_UNVERIFIABLE', 'The SpectroCloud session could not be verified; sign in again', { cause: error });
   }
-}
-
-/** The subject of an ID token this backend verified and sealed itself. */
-function subjectOf(idToken: string): string | undefined {
-  const decoded = jwt.decode(idToken);
-  return typeof decoded === 'object' && decoded ? decoded.sub : undefined;
 }

@@ -18,6 +18,14 @@ export function formatResult(result: CheckResult, secrets: readonly string[]): s
   return maskSecrets(oneLine(line), secrets);
 }
 
+/** The result as `--json` prints it: the same masking as a line. */
+export function maskResult(result: CheckResult, secrets: readonly string[]): CheckResult {
+  const mask = (text: string) => maskSecrets(oneLine(text), secrets);
+  return result.ok
+    ? { check: result.check, ok: true, detail: mask(result.detail) }
+    : { check: result.check, ok: false, problem: mask(result.problem), fix: mask(result.fix) };
+}
+
 function oneLine(text: string): string {
   return text.replace(/\s*[\r\n]+\s*/g, ' ');
 }

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /**
  * The package's command line: `npx backstage-plugin-spectrocloud-auth-legacy doctor --config app-config.yaml`.
- * Prints one line per check and never a secret; exits 1 when a check failed, 2 on wrong usage.
+ * Prints one line per check (or, with --json, one JSON document) and never a secret;
+ * exits 0 when every check passed (a readiness probe's answer), 1 when a check failed, 2 on wrong usage.
  */
-import { formatResult } from './DoctorCheck';
+import { formatResult, maskResult, type CheckResult } from './DoctorCheck';
 import { DOCTOR_USAGE, parseDoctorArgs } from './parseDoctorArgs';
 import { runDoctor } from './runDoctor';
 
@@ -26,6 +27,12 @@ async function main(argv: string[]): Promise<number> {
   if (args === 'help') {
     print(DOCTOR_USAGE);
     return 0;
+  }
+  if (args.json) {
+    const checks: CheckResult[] = [];
+    const ok = await runDoctor(args, (result, secrets) => checks.push(maskResult(result, secrets)));
+    print(JSON.stringify({ ok, checks }, null, 2));
+    return ok ? 0 : 1;
   }
   const ok = await runDoctor(args, (result, secrets) => print(formatResult(result, secrets)));
   print(ok ? 'doctor: all checks passed' : 'doctor: some checks failed (see the fail lines above)');

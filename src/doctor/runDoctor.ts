@@ -1,12 +1,19 @@
 import type { Config } from '@backstage/config';
 import { failed, type CheckResult } from './DoctorCheck';
+import { checkBaseUrls } from './checks/baseUrlCheck';
 import { checkCa } from './checks/caCheck';
+import { checkCallbackRegistration } from './checks/callbackRegistrationCheck';
 import { checkCallbackUrl } from './checks/callbackUrlCheck';
+import { checkClientCredentials } from './checks/clientCredentialsCheck';
 import { checkClockSkew } from './checks/clockSkewCheck';
 import { checkConfig } from './checks/configCheck';
+import { checkCors } from './checks/corsCheck';
 import { checkDiscovery } from './checks/discoveryCheck';
 import { checkJwks } from './checks/jwksCheck';
 import { checkProxy } from './checks/proxyCheck';
+import { checkScope } from './checks/scopeCheck';
+import { checkSessionSecret } from './checks/sessionSecretCheck';
+import { checkTokenStore } from './checks/tokenStoreCheck';
 import { createOutboundClient } from '../http/createOutboundClient';
 import { collectSecrets } from './collectSecrets';
 import { FIXES } from './fixes';
@@ -43,6 +50,11 @@ export async function runDoctor(
   if (!deployment) return false;
 
   emit(checkCallbackUrl(deployment));
+  emit(checkBaseUrls(deployment));
+  emit(checkCors(deployment));
+  emit(checkSessionSecret(deployment));
+  emit(checkScope(deployment));
+  emit(await checkTokenStore(deployment));
   emit(checkCa(deployment, env));
   // The provider's own outbound client: deadline, size limit, proxy and CA as sign-ins will have them.
   const http = createOutboundClient(deployment.settings);
@@ -52,6 +64,8 @@ export async function runDoctor(
     emit(await checkProxy(deployment, endpoints, env));
     emit(await checkJwks(deployment, http, endpoints));
     emit(await checkClockSkew(deployment, http, endpoints));
+    emit(await checkClientCredentials(deployment, http, endpoints));
+    emit(await checkCallbackRegistration(deployment, http));
     // Loaded last: a broken config never needs the sign-in machinery.
     const { checkStartUrl } = await import('./checks/startUrlCheck');
     emit(await checkStartUrl(deployment));

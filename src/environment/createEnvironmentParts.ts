@@ -83,6 +83,7 @@ export function createEnvironmentParts(input: EnvironmentPartsInput): Environmen
     jwksRefetchIntervalMs: config.jwksRefetchInterval * 1000,
     endpoints: input.endpoints ?? (() => endpoints.resolve()),
     clock,
+    requireVerifiedEmail: config.requireVerifiedEmail,
   });
   const binding = new BrowserBinding(config.clientSecret, providerId);
   const refreshCookie = new RefreshCookie({

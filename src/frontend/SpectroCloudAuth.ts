@@ -16,6 +16,7 @@ import type { SpectroCloudAuthApi, SpectroCloudReAuthenticateOptions } from './a
 import { readEndSessionUrl } from './endSession';
 import { SpectroCloudReAuthError } from './errors';
 import { FreshSignIn } from './freshSignIn';
+import { SessionStateRelay } from './sessionStateRelay';
 import { SpectroCloudIcon } from './SpectroCloudIcon';
 
 /**
@@ -54,7 +55,7 @@ export interface SpectroCloudAuthOptions {
  *
  * @public
  */
-export type SpectroCloudSession = OpenIdConnectApi & ProfileInfoApi & BackstageIdentityApi & SessionApi;
+export type SpectroCloudSessionApi = OpenIdConnectApi & ProfileInfoApi & BackstageIdentityApi & SessionApi;
 
 /**
  * What {@link SpectroCloudAuth} is made of; {@link SpectroCloudAuth.create}
@@ -64,7 +65,13 @@ export type SpectroCloudSession = OpenIdConnectApi & ProfileInfoApi & BackstageI
  */
 export interface SpectroCloudAuthParts {
   /** Holds the signed-in session, recovers it through `/refresh`, signs out through `/logout`. */
-  session: SpectroCloudSession;
+  session: SpectroCloudSessionApi;
+  /**
+   * A new session engine like `session`, holding nothing yet: after a renewal it
+   * takes over from `session`, its first `/refresh` bringing the renewed session
+   * (the refresh cookie the renewal's sign-in set).
+   */
+  newSession: () => SpectroCloudSessionApi;
   /** A real sign-in beside the session, for re-authentication. */
   signInAgain: (options?: SpectroCloudReAuthenticateOptions) => Promise<BackstageIdentityResponse>;
   /** The current session's SpectroCloud end-session URL, if the backend gives one. */
@@ -105,24 +112,27 @@ export class SpectroCloudAuth implements SpectroCloudAuthApi {
       // Only ever asked with instantPopup, so its private request queue is never shown.
       newSessionlessClient: () => OAuth2.create({ ...clientOptions, oauthRequestApi: new OAuthRequestManager() }),
     });
+    const newSession = () => OAuth2.create({ ...clientOptions, oauthRequestApi: options.oauthRequestApi });
     return new SpectroCloudAuth({
-      session: OAuth2.create({ ...clientOptions, oauthRequestApi: options.oauthRequestApi }),
+      session: newSession(),
+      newSession,
       signInAgain: signInOptions => freshSignIn.signIn(signInOptions),
       endSessionUrl: () => readEndSessionUrl({ discoveryApi, providerId: provider.id, environment, scopes: defaultScopes }),
       navigate: options.navigate ?? (url => window.location.assign(url)),
     });
   }
 
-  private signedIn = false;
+  /** The app's session; replaced by the renewed one after a re-authentication. */
+  private session: SpectroCloudSessionApi;
+  private readonly state = new SessionStateRelay();
 
   constructor(private readonly parts: SpectroCloudAuthParts) {
-    parts.session.sessionState$().subscribe(state => {
-      this.signedIn = state === SessionState.SignedIn;
-    });
+    this.session = parts.session;
+    this.state.follow(this.session);
   }
 
   signIn(): Promise<void> {
-    return this.parts.session.signIn();
+    return this.session.signIn();
   }
 
   /**
@@ -132,42 +142,60 @@ export class SpectroCloudAuth implements SpectroCloudAuthApi {
    */
   async signOut(): Promise<void> {
     // Read before /logout: afterwards the backend no longer knows the session.
-    const endSessionUrl = this.signedIn ? await this.parts.endSessionUrl() : undefined;
-    await this.parts.session.signOut();
+    const endSessionUrl = this.state.current === SessionState.SignedIn ? await this.parts.endSessionUrl() : undefined;
+    await this.session.signOut();
     if (endSessionUrl) this.parts.navigate(endSessionUrl);
   }
 
+  /** One stream for the app's lifetime: a renewal for the same user emits nothing. */
   sessionState$(): ReturnType<SessionApi['sessionState$']> {
-    return this.parts.session.sessionState$();
+    return this.state.observable();
   }
 
   getIdToken(options?: AuthRequestOptions): Promise<string> {
-    return this.parts.session.getIdToken(options);
+    return this.session.getIdToken(options);
   }
 
   getProfile(options?: AuthRequestOptions): Promise<ProfileInfo | undefined> {
-    return this.parts.session.getProfile(options);
+    return this.session.getProfile(options);
   }
 
   getBackstageIdentity(options?: AuthRequestOptions): Promise<BackstageIdentityResponse | undefined> {
-    return this.parts.session.getBackstageIdentity(options);
+    return this.session.getBackstageIdentity(options);
   }
 
   /**
    * A real sign-in beside the current session: the session is kept until the
-   * new sign-in succeeded, so dismissing it leaves the user signed in.
+   * new sign-in succeeded, so dismissing it leaves the user signed in. Once it
+   * succeeded, the renewed session replaces the app's (new Backstage token,
+   * new ID token; `sessionState$` stays SignedIn). A sign-in as someone else
+   * signs the app out (the backend's session, now the other user's, ends too)
+   * and rejects with `ERR_REAUTH_USER_CHANGED`: the app never carries on as
+   * one user while the backend holds another's session.
    */
   async reAuthenticate(options?: SpectroCloudReAuthenticateOptions): Promise<BackstageIdentityResponse> {
     // From the cache when signed in: no request, so an instant popup still has its click.
-    const before = await this.parts.session.getBackstageIdentity({ optional: true }).catch(() => undefined);
+    const before = await this.session.getBackstageIdentity({ optional: true }).catch(() => undefined);
     const after = await this.parts.signInAgain(options);
     if (before && before.identity.userEntityRef !== after.identity.userEntityRef) {
+      await this.session.signOut().catch(() => undefined); // signed out locally even when /logout fails
       throw new SpectroCloudReAuthError(
         'ERR_REAUTH_USER_CHANGED',
-        'SpectroCloud re-authentication failed: the new sign-in is for another user; sign out and sign in again',
+        'SpectroCloud re-authentication signed in as another user, so you were signed out; sign in again as the user you want',
       );
     }
+    await this.adoptRenewedSession(after);
     return after;
+  }
+
+  /** The renewed session (from the cookie the sign-in set) takes over, if it is the signed-in user's. */
+  private async adoptRenewedSession(renewed: BackstageIdentityResponse): Promise<void> {
+    const next = this.parts.newSession();
+    const identity = await next.getBackstageIdentity({ optional: true }).catch(() => undefined);
+    // Anything else (the refresh failed meanwhile) keeps the current session rather than none.
+    if (identity?.identity.userEntityRef !== renewed.identity.userEntityRef) return;
+    this.session = next;
+    this.state.follow(next);
   }
 }
 

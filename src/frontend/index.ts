@@ -9,7 +9,7 @@ export {
   createSpectroCloudAuth,
   type SpectroCloudAuthOptions,
   type SpectroCloudAuthParts,
-  type SpectroCloudSession,
+  type SpectroCloudSessionApi,
 } from './SpectroCloudAuth';
 export {
   createSpectroCloudAuthApiFactory,

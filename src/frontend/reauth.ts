@@ -1,14 +1,9 @@
 import type { FetchMiddleware } from '@backstage/core-app-api';
 import type { SpectroCloudReAuthenticationApi } from './apiRef';
+import { SPECTROCLOUD_REAUTH_HEADER } from '../reauthHeader';
 import { SpectroCloudReAuthError } from './errors';
 
-/**
- * Response header the SpectroCloud backend sets (value `true`) when it holds no
- * usable SpectroCloud session token for the signed-in user.
- *
- * @public
- */
-export const SPECTROCLOUD_REAUTH_HEADER = 'X-SpectroCloud-ReAuth-Required';
+export { SPECTROCLOUD_REAUTH_HEADER };
 
 /**
  * The part of the SpectroCloud auth API that re-authentication needs: the API

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { AuthResolverContext, ProfileInfo, SignInResolver } from '@backstage/plugin-auth-node';
+import type { AuthResolverContext, BackstageSignInResult, ProfileInfo, SignInResolver } from '@backstage/plugin-auth-node';
 import { encodeState, readState } from '@backstage/plugin-auth-backend';
 import type {
   OAuthHandlers,
@@ -18,6 +18,7 @@ import { startSignIn } from '../core/startSignIn';
 import type { EnvironmentParts } from '../environment/createEnvironmentParts';
 import { profileFromClaims, type SpectroCloudAuthResult } from '../profile';
 import type { SessionPayload } from '../refreshSession/SealedSession';
+import { SignInCache } from '../refreshShortcuts/SignInCache';
 import type { SessionTokenHooks } from '../paletteTokens/capture/capture';
 
 export type { SessionTokenHooks, SignInEvents };
@@ -46,9 +47,12 @@ export interface SpectroCloudAuthHandlersOptions {
  */
 export class SpectroCloudAuthHandlers implements OAuthHandlers {
   private readonly parts: EnvironmentParts;
+  /** a session's resolution, reused by its refreshes for a short while */
+  private readonly signIns: SignInCache<{ profile: ProfileInfo; backstageIdentity?: BackstageSignInResult }>;
 
   constructor(private readonly options: SpectroCloudAuthHandlersOptions) {
     this.parts = options.parts;
+    this.signIns = new SignInCache({ clock: () => this.parts.clock() });
   }
 
   async start(req: OAuthStartRequest): Promise<OAuthStartResponse> {
@@ -75,7 +79,7 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
         },
         this.options.isOriginAllowed,
       );
-      const response = await this.respond(done);
+      const response = await this.respond(done, done.sessionId);
       const userEntityRef = userEntityRefOf(response.backstageIdentity);
       if (done.sessionToken && this.options.sessionTokens) {
         await this.options.sessionTokens.remember({
@@ -97,7 +101,7 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
   async refresh(req: OAuthRefreshRequest): Promise<{ response: OAuthResponse; refreshToken?: string }> {
     const payload = this.parts.refreshCookie.read(req, req.refreshToken);
     const refreshed = await refreshSignIn(this.parts, payload, req.scope);
-    const response = await this.respond(refreshed);
+    const response = await this.respond(refreshed, payload.sessionId);
     return { response, refreshToken: refreshed.next ? this.parts.refreshCookie.write(req, refreshed.next, req.get('origin')) : undefined };
   }
 
@@ -108,17 +112,21 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
     } catch {
       payload = undefined; // nothing of ours to clean up
     }
+    if (payload) this.signIns.forget(payload.sessionId);
     if (payload) await signOut(this.parts, payload);
     await this.options.sessionTokens?.forget({ req, userEntityRef: payload?.userEntityRef, email: payload?.email });
     this.parts.refreshCookie.clear(req, req.get('origin'));
   }
 
   /** Profile, provider info and Backstage identity, all from verified claims. */
-  private async respond(tokens: VerifiedTokens): Promise<OAuthResponse> {
+  private async respond(tokens: VerifiedTokens, sessionId: string): Promise<OAuthResponse> {
     const { resolverContext, authHandler, signInResolver } = this.options;
     const result = authResultOf(this.parts, tokens);
-    const { profile } = authHandler ? await authHandler(result, resolverContext) : { profile: profileFromClaims(tokens.claims) };
-    const backstageIdentity = signInResolver ? await signInResolver({ profile, result }, resolverContext) : undefined;
+    const { idToken, accessToken } = tokens;
+    const { profile, backstageIdentity } = await this.signIns.resolve({ sessionId, idToken, accessToken }, async () => {
+      const { profile } = authHandler ? await authHandler(result, resolverContext) : { profile: profileFromClaims(tokens.claims) };
+      return { profile, backstageIdentity: signInResolver ? await signInResolver({ profile, result }, resolverContext) : undefined };
+    });
     const endSession = await endSessionUrlFor(this.parts, tokens.idToken);
     const { scope, expires_in: expiresInSeconds } = result.params;
     return {

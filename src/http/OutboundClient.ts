@@ -47,6 +47,9 @@ const REUSES_CONNECTIONS: Readonly<Record<SpectroCloudEndpoint, boolean>> = {
   discovery: false,
   jwks: false,
   revocation: false,
+  // Only the doctor asks it (browsers do in a sign-in).
+  authorization: false,
+  paletteApi: true,
 };
 
 /**

@@ -7,6 +7,8 @@ export const ENDPOINT_LABEL: Readonly<Record<SpectroCloudEndpoint, string>> = {
   jwks: "SpectroCloud's signing keys (JWKS endpoint)",
   userinfo: "SpectroCloud's userinfo endpoint",
   revocation: "SpectroCloud's revocation endpoint",
+  authorization: "SpectroCloud's authorization endpoint",
+  paletteApi: "SpectroCloud Palette's API",
 };
 
 /** "Could not reach" has a code per endpoint, kept from before the one client existed. */
@@ -16,6 +18,8 @@ const UNREACHABLE_CODE = {
   jwks: 'ERR_JWKS_UNAVAILABLE',
   userinfo: 'ERR_ENDPOINT_UNREACHABLE',
   revocation: 'ERR_ENDPOINT_UNREACHABLE',
+  authorization: 'ERR_ENDPOINT_UNREACHABLE',
+  paletteApi: 'ERR_ENDPOINT_UNREACHABLE',
 } as const;
 
 const TLS_CODE = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|HOSTNAME|ALTNAME/;

@@ -13,6 +13,8 @@ export interface ResolvedEndpoints {
   userinfoUrl?: string;
   /** OIDC RP-initiated logout endpoint, when discovery names one */
   endSessionUrl?: string;
+  /** RFC 9207: discovery promises `iss` in every authorization response, so a missing one is refused */
+  authorizationResponseIssRequired?: boolean;
   /** where the values came from, for diagnostics */
   source: 'config' | 'discovery' | 'derived';
 }
@@ -98,6 +100,7 @@ export class EndpointResolver {
         revocationUrl: document.revocationEndpoint,
         userinfoUrl: document.userinfoEndpoint,
         endSessionUrl: document.endSessionEndpoint,
+        authorizationResponseIssRequired: document.authorizationResponseIssParameterSupported,
         source: 'discovery',
       },
       this.config.discoveryRefreshInterval * 1000,

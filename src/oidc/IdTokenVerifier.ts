@@ -9,6 +9,8 @@ import {
   DEFAULT_TIMEOUT_MS,
 } from '../config/readEnvironmentConfig';
 import { OutboundClient } from '../http/OutboundClient';
+import { checkClaimTypes } from './checkClaimTypes';
+import { checkJoseHeader } from './checkJoseHeader';
 import { SigningKeys } from './SigningKeys';
 import { translateVerificationError } from './translateVerificationError';
 
@@ -48,12 +50,21 @@ export interface IdTokenVerifierOptions {
   endpoints: () => Promise<{ issuer: string; jwksUrl: string }>;
   /** milliseconds since epoch; injectable for tests */
   clock?: () => number;
+  /**
+   * Require `email_verified: true` in every ID token (config
+   * `requireVerifiedEmail`). Default false: an absent claim is accepted;
+   * `email_verified: false` is refused at sign-in either way (see profile.ts).
+   */
+  requireVerifiedEmail?: boolean;
 }
 
 /**
- * Verifies SpectroCloud ID tokens before anything reads them: size, then
- * signature through the published JWKS (see {@link SigningKeys}), algorithm
- * allow-list, `iss`, `aud`, `azp`, `exp`, `iat`, `nbf` and `nonce`.
+ * Verifies SpectroCloud ID tokens before anything reads them (OIDC Core
+ * 3.1.3.7): size, the JOSE header (RFC 7515 section 4, {@link checkJoseHeader}:
+ * algorithm allow-list, no `crit`, no embedded keys), signature through the
+ * published JWKS (see {@link SigningKeys}), `iss`, `aud`, `azp`, `exp`,
+ * `iat`, `nbf`, `nonce`, `auth_time` against `max_age`, and the claims'
+ * types ({@link checkClaimTypes}).
  */
 export class IdTokenVerifier {
   private keys?: { url: string; signingKeys: SigningKeys };
@@ -66,8 +77,9 @@ export class IdTokenVerifier {
   /**
    * `nonce`: the value sent at sign-in; omit only when re-verifying a stored token on refresh.
    * `maxAge`: the `max_age` sent at sign-in (seconds); `auth_time` must then be that recent.
+   * `acrValues`: the `acr_values` sent at sign-in; `acr` must then be one of them (OIDC Core 3.1.3.7 step 12).
    */
-  async verify(idToken: unknown, expected: { nonce?: string; maxAge?: number } = {}): Promise<IdTokenClaims> {
+  async verify(idToken: unknown, expected: { nonce?: string; maxAge?: number; acrValues?: string[] } = {}): Promise<IdTokenClaims> {
     if (typeof idToken !== 'string' || idToken.length === 0) {
       throw new SpectroCloudTokenError('ERR_ID_TOKEN_MISSING', 'SpectroCloud returned no ID token; request the "openid" scope');
     }
@@ -80,6 +92,8 @@ export class IdTokenVerifier {
         `ID token is ${bytes} bytes, more than the ${maxIdTokenBytes} allowed (maxIdTokenBytes); it was not read`,
       );
     }
+    // Before any key is fetched: a header asking for what we do not implement is refused as it stands.
+    checkJoseHeader(idToken, this.options.algorithms);
     const { issuer, jwksUrl } = await this.options.endpoints();
     const nowSeconds = Math.floor(this.clock() / 1000);
     let claims: IdTokenClaims;
@@ -109,6 +123,9 @@ export class IdTokenVerifier {
     }
     this.checkClaims(claims, nowSeconds, expected.nonce);
     if (expected.maxAge !== undefined) this.checkAuthTime(claims, nowSeconds, expected.maxAge);
+    if (expected.acrValues?.length && !expected.acrValues.includes(claims.acr as string)) {
+      throw claimError('acr', claims.acr === undefined ? 'missing required "acr" claim (acr_values was requested)' : 'unexpected "acr" claim value: SpectroCloud did not authenticate the user at a level acr_values asked for');
+    }
     return claims;
   }
 
@@ -138,9 +155,7 @@ export class IdTokenVerifier {
     for (const claim of ['sub', 'exp', 'iat'] as const) {
       if (claims[claim] === undefined) throw claimError(claim, `missing required "${claim}" claim`);
     }
-    if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number') {
-      throw claimError('exp', '"exp" and "iat" claims must be numbers');
-    }
+    checkClaimTypes(claims);
     if (claims.iat > nowSeconds + this.options.clockTolerance) {
       throw claimError('iat', '"iat" claim is in the future (check the clocks of Backstage and SpectroCloud)');
     }
@@ -150,6 +165,10 @@ export class IdTokenVerifier {
     }
     if (claims.azp !== undefined && claims.azp !== this.options.clientId) {
       throw claimError('azp', 'unexpected "azp" claim value: the ID token was issued to another client');
+    }
+    // `false` itself is refused at sign-in (readEmail), with its own code.
+    if (this.options.requireVerifiedEmail && typeof claims.email_verified !== 'boolean') {
+      throw claimError('email_verified', 'missing required "email_verified" claim (requireVerifiedEmail is on): SpectroCloud did not say whether the address is verified');
     }
     if (expectedNonce !== undefined) {
       if (typeof claims.nonce !== 'string') throw claimError('nonce', 'missing required "nonce" claim');
@@ -169,12 +188,8 @@ export class IdTokenVerifier {
     }
   }
 
+  /** The header was checked by checkJoseHeader before jsonwebtoken asked for the key. */
   private signingKey(jwksUrl: string, header: JwtHeader, callback: SigningKeyCallback) {
-    // Refuse before fetching keys: a forged header must not make us call SpectroCloud.
-    if (!this.options.algorithms.includes(header.alg)) {
-      callback(new SpectroCloudTokenError('ERR_ID_TOKEN_ALGORITHM', `ID token uses algorithm "${header.alg}", which is not allowed`, { claim: 'alg' }));
-      return;
-    }
     this.signingKeysFor(jwksUrl)
       .keyFor(header.kid)
       .then(

@@ -10,6 +10,8 @@ export interface DiscoveryDocument {
   userinfoEndpoint?: string;
   /** RP-Initiated Logout 1.0 */
   endSessionEndpoint?: string;
+  /** RFC 9207: every authorization response carries `iss` */
+  authorizationResponseIssParameterSupported: boolean;
 }
 
 /**
@@ -71,6 +73,7 @@ export async function readDiscoveryDocument(http: OutboundClient, url: string, e
       userinfoEndpoint: endpoints.userinfo_endpoint,
       revocationEndpoint: endpoints.revocation_endpoint,
       endSessionEndpoint: endpoints.end_session_endpoint,
+      authorizationResponseIssParameterSupported: fields.authorization_response_iss_parameter_supported === true,
     },
   };
 }

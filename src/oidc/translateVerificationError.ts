@@ -33,6 +33,11 @@ export function translateVerificationError(error: unknown): SpectroCloudAuthErro
     if (message.startsWith('jwt audience invalid')) {
       return new SpectroCloudTokenError('ERR_ID_TOKEN_CLAIM', 'unexpected "aud" claim value: the ID token was not issued for this client', { claim: 'aud', cause });
     }
+    // RFC 7519 NumericDate: jsonwebtoken checks the type of `exp` and `nbf` before their value.
+    const numericDate = /^invalid (exp|nbf) value$/.exec(message);
+    if (numericDate) {
+      return new SpectroCloudTokenError('ERR_ID_TOKEN_CLAIM', `"${numericDate[1]}" claim must be a NumericDate (a finite number of seconds)`, { claim: numericDate[1], cause });
+    }
     if (message.startsWith('jwt issuer invalid')) {
       return new SpectroCloudTokenError('ERR_ID_TOKEN_CLAIM', 'unexpected "iss" claim value', { claim: 'iss', cause });
     }

@@ -7,18 +7,24 @@
  * contain token values, store keys, e-mails or connection URLs.
  */
 
-import { SpectroCloudAuthError, type CodesOf } from '../errors';
+import { SpectroCloudAuthError, type SpectroCloudErrorCode } from '../errors';
 
-type PaletteTokenErrorCode = CodesOf<
-  'SpectroCloudTokenStoreError' | 'SpectroCloudAuthenticationError' | 'SpectroCloudNotAllowedError' | 'SpectroCloudReAuthRequiredError'
+/**
+ * The codes of the errors below (ERROR_CLASS_OF_CODE gives them to these classes).
+ *
+ * @public
+ */
+export type SpectroCloudPaletteTokenErrorCode = Extract<
+  SpectroCloudErrorCode,
+  'ERR_TOKEN_STORE_UNAVAILABLE' | 'ERR_BACKSTAGE_TOKEN_MISSING' | 'ERR_BACKSTAGE_TOKEN_INVALID' | 'ERR_USER_EMAIL_MISMATCH' | 'ERR_SPECTROCLOUD_REAUTH_REQUIRED'
 >;
 
 /** Base of the errors about SpectroCloud's API token: its store and its hand-off to backend plugins. */
 export class SpectroCloudPaletteTokenError extends SpectroCloudAuthError {
-  declare readonly code: PaletteTokenErrorCode;
+  declare readonly code: SpectroCloudPaletteTokenErrorCode;
   declare readonly statusCode: number;
 
-  constructor(code: PaletteTokenErrorCode, statusCode: number, message: string, options?: { cause?: unknown }) {
+  constructor(code: SpectroCloudPaletteTokenErrorCode, statusCode: number, message: string, options?: { cause?: unknown }) {
     super(code, message, { ...options, statusCode });
   }
 }

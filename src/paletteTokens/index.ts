@@ -5,6 +5,7 @@ export { SessionTokenCache, type SessionTokenCacheOptions, type SpectroCloudSess
 export type { SpectroCloudTokenStore, SessionTokenLogger } from '../ttlStore/types';
 export { MemoryTokenStore, type MemoryTokenStoreOptions } from '../ttlStore/memoryStore';
 export { RedisTokenStore, type RedisTokenStoreOptions } from './stores/redisStore';
+export type { RedisClient } from './stores/redisConnection';
 export { EncryptedTokenStore, type EncryptedTokenStoreOptions } from './stores/encryptedStore';
 export {
   BackstageCacheTokenStore,
@@ -22,13 +23,24 @@ export {
 } from './handoff/handoff';
 export {
   createSpectroCloudTokenMiddleware,
-  REAUTH_REQUIRED_HEADER,
+  createSpectroCloudErrorHandler,
   type SpectroCloudTokenMiddlewareOptions,
   type SpectroCloudRequest,
   type SpectroCloudRequestContext,
 } from './handoff/middleware';
-export { seedCompatibleApi, type SeedCompatibleSessionTokenApi } from './handoff/seedCompatibleApi';
+export { SPECTROCLOUD_REAUTH_HEADER } from '../reauthHeader';
 export {
+  createPaletteApiClient,
+  type PaletteApiClient,
+  type PaletteApiClientOptions,
+  type PaletteApiResponse,
+} from './paletteApi/client';
+export type { PaletteApiRequest } from './paletteApi/paletteApi';
+export { seedCompatibleApi, type SeedCompatibleSessionTokenApi } from './handoff/seedCompatibleApi';
+// The base class of the errors below, the same class the main entry exports.
+export { SpectroCloudAuthError, type SpectroCloudErrorCode } from '../errors';
+export {
+  type SpectroCloudPaletteTokenErrorCode,
   SpectroCloudPaletteTokenError,
   SpectroCloudTokenStoreError,
   SpectroCloudAuthenticationError,

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { SpectroCloudRefreshSessionError } from '../errors';
+import type { LastGrant } from '../refreshShortcuts/grantReuse';
 import { deriveKey } from './deriveKey';
 
 /** What the refresh cookie holds between sign-in and sign-out. */
@@ -9,7 +10,7 @@ export type SessionPayload = SessionIdentity &
     | /** SpectroCloud: no refresh grant exists; the verified ID token is served until it expires. */
     { kind: 'id-token' }
     | /** A standard OIDC server: a real refresh token, plus the last ID token. */
-    { kind: 'refresh-token'; refreshToken: string }
+    { kind: 'refresh-token'; refreshToken: string; lastGrant?: LastGrant }
   );
 
 interface SessionIdentity {

@@ -1,6 +1,5 @@
 import type { Request } from 'express';
 import OAuth2Strategy from 'passport-oauth2';
-import type { Prompt, TokenEndpointAuthMethod } from '../config/readEnvironmentConfig';
 import { SpectroCloudIdpError } from '../errors';
 import { IdTokenVerifier, type IdTokenClaims } from '../oidc/IdTokenVerifier';
 import { deriveEndpoints } from '../oidc/deriveEndpoints';
@@ -18,8 +17,8 @@ export interface SpectroCloudStrategyOptions {
   tokenURL: string;
   callbackURL: string;
   scope: string;
-  prompt?: Prompt;
-  tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
+  prompt?: 'login' | 'none' | 'consent' | 'select_account';
+  tokenEndpointAuthMethod?: 'client_secret_post' | 'client_secret_basic';
   /**
    * Expected `iss` of ID tokens. Default: the authorization URL without its
    * last path segment (SpectroCloud's tenant issuer).
@@ -35,6 +34,8 @@ export interface SpectroCloudStrategyOptions {
   timeout?: number;
   /** `max_age` sent with every sign-in (seconds): the ID token's `auth_time` is checked against it. */
   maxAge?: number;
+  /** `acr_values` sent with every sign-in: the ID token's `acr` must be one of them. */
+  acrValues?: string[];
   /** @internal Every token request goes through it (deadline, size limit, proxy, CA). Default: `timeout` deadline, 1 MiB answers, proxy from the environment. */
   http?: OutboundClient;
   /** @internal The provider passes its own verifier (endpoints from discovery). */
@@ -69,7 +70,7 @@ export interface SpectroCloudAuthorizeOptions {
   scope?: string;
   nonce: string;
   codeChallenge: string;
-  prompt?: Prompt;
+  prompt?: 'login' | 'none' | 'consent' | 'select_account';
   /** Further authorization parameters (configured `startUrlSearchParams`, `login_hint`); never the ones set here. */
   extraParams?: Record<string, string>;
 }
@@ -86,7 +87,7 @@ export interface SpectroCloudCallbackOptions {
  * the verify callback only ID tokens that passed {@link IdTokenVerifier}.
  */
 export class SpectroCloudStrategy extends OAuth2Strategy {
-  private readonly prompt?: Prompt;
+  private readonly prompt?: SpectroCloudStrategyOptions['prompt'];
 
   constructor(options: SpectroCloudStrategyOptions, verify?: SpectroCloudVerifyCallback) {
     const http = options.http ?? new OutboundClient({ timeoutMs: options.timeout ?? DEFAULT_TIMEOUT_MS, maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES });
@@ -112,7 +113,7 @@ export class SpectroCloudStrategy extends OAuth2Strategy {
         verified: OAuth2Strategy.VerifyCallback,
       ) => {
         const done = verified as (error: unknown, user?: unknown, info?: unknown) => void;
-        verifier.verify(params.id_token, { nonce: options.expectedNonce(req), maxAge: options.maxAge }).then(
+        verifier.verify(params.id_token, { nonce: options.expectedNonce(req), maxAge: options.maxAge, acrValues: options.acrValues }).then(
           claims => {
             const tokens: SpectroCloudTokenSet = { accessToken, refreshToken: refreshToken || undefined, idToken: params.id_token, claims, params };
             if (verify) verify(req, tokens, done);

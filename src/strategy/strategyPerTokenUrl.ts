@@ -29,6 +29,8 @@ export function strategyPerTokenUrl(
         tokenEndpointAuthMethod: config.tokenEndpointAuthMethod,
         verifier,
         maxAge: config.maxAge,
+        // acr_values is space-separated, in order of preference (OIDC Core 3.1.2.1).
+        acrValues: config.startUrlSearchParams.acr_values?.split(' ').filter(Boolean),
         expectedNonce,
         http,
       });

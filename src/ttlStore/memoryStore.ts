@@ -1,4 +1,5 @@
-import type { SpectroCloudAuthMetrics } from '../metrics';
+// Named through the main entry, so the published types of .../palette-tokens point there.
+import type { SpectroCloudAuthMetrics } from 'backstage-plugin-spectrocloud-auth-legacy';
 import { PackedEntryCodec } from './packedEntry';
 import type { SpectroCloudTokenStore } from './types';
 

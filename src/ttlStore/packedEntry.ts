@@ -11,7 +11,7 @@
  * Layout (every "byte" is one Latin-1 character):
  *   [0..6)  expiresAt, epoch ms, big-endian
  *   [6]     kind: 0 = the value follows as text; k >= 1 = a JWT with header table[k - 1]
- *   kind >= 1: prefix length, payload length, signature length (2 bytes each),
+ *   kind >= 1: prefix length, payload length, signature length (1 byte each below 128, else 3),
  *              then prefix text, payload bytes, signature bytes, and the rest of the value (suffix text)
  *
  * `unpack(pack(v))` always returns `v` exactly: a value is packed only when it
@@ -47,11 +47,11 @@ export class PackedEntryCodec {
     const kind = packed.charCodeAt(EXPIRY_BYTES);
     if (kind === KIND_TEXT) return packed.slice(EXPIRY_BYTES + 1);
     const header = this.headers[kind - 1];
-    let at = EXPIRY_BYTES + 1;
-    const prefixLength = readUint16(packed, at);
-    const payloadLength = readUint16(packed, at + 2);
-    const signatureLength = readUint16(packed, at + 4);
-    at += 6;
+    const lengths = { at: EXPIRY_BYTES + 1 };
+    const prefixLength = readLength(packed, lengths);
+    const payloadLength = readLength(packed, lengths);
+    const signatureLength = readLength(packed, lengths);
+    let { at } = lengths;
     const prefix = packed.slice(at, (at += prefixLength));
     const payload = Buffer.from(packed.slice(at, (at += payloadLength)), 'latin1').toString('base64url');
     const signature = Buffer.from(packed.slice(at, (at += signatureLength)), 'latin1').toString('base64url');
@@ -74,13 +74,14 @@ export class PackedEntryCodec {
     const kind = this.headerKind(header);
     if (kind === undefined) return undefined;
 
-    const out = Buffer.allocUnsafe(EXPIRY_BYTES + 7 + prefix.length + payload.length + signature.length + suffix.length);
+    const lengthBytes = lengthSize(prefix.length) + lengthSize(payload.length) + lengthSize(signature.length);
+    const out = Buffer.allocUnsafe(EXPIRY_BYTES + 1 + lengthBytes + prefix.length + payload.length + signature.length + suffix.length);
     out.writeUIntBE(expiry, 0, EXPIRY_BYTES);
     let at = EXPIRY_BYTES;
     out[at++] = kind;
-    at = out.writeUInt16BE(prefix.length, at);
-    at = out.writeUInt16BE(payload.length, at);
-    at = out.writeUInt16BE(signature.length, at);
+    at = writeLength(out, prefix.length, at);
+    at = writeLength(out, payload.length, at);
+    at = writeLength(out, signature.length, at);
     at += out.write(prefix, at, 'latin1');
     at += payload.copy(out, at);
     at += signature.copy(out, at);
@@ -106,12 +107,38 @@ function expiryText(expiry: number): string {
   return bytes.toString('latin1');
 }
 
-function readUint16(text: string, at: number): number {
-  return text.charCodeAt(at) * 256 + text.charCodeAt(at + 1);
+// Segment lengths: one byte below 128 (a session token's are), else 0x80 | the top 7 bits and two more bytes.
+function lengthSize(length: number): number {
+  return length < 0x80 ? 1 : 3;
 }
 
-// Copies a concatenation into one sequential string where it is Latin-1 (the
-// common case); a two-byte value stays as the engine built it.
-function flat(text: string): string {
+function writeLength(out: Buffer, length: number, at: number): number {
+  if (length < 0x80) {
+    out[at] = length;
+    return at + 1;
+  }
+  out[at] = 0x80 | (length >> 16);
+  return out.writeUInt16BE(length & 0xffff, at + 1);
+}
+
+function readLength(text: string, cursor: { at: number }): number {
+  const first = text.charCodeAt(cursor.at);
+  if (first < 0x80) {
+    cursor.at += 1;
+    return first;
+  }
+  const length = (first & 0x7f) * 65_536 + text.charCodeAt(cursor.at + 1) * 256 + text.charCodeAt(cursor.at + 2);
+  cursor.at += 3;
+  return length;
+}
+
+/**
+ * Copies a concatenation into one sequential string where it is Latin-1 (the
+ * common case); a two-byte value stays as the engine built it. A `+` or
+ * template concatenation of 13 characters or more is a rope (V8's ConsString:
+ * an extra object per string, kept alive beside its flattened copy), which a
+ * map key or value held per user cannot afford.
+ */
+export function flat(text: string): string {
   return LATIN1.test(text) ? Buffer.from(text, 'latin1').toString('latin1') : text;
 }

@@ -15,7 +15,11 @@ export interface PendingWritesOptions {
   maxPending?: number;
   /** How long a write is retried after its first failure before it is given up. Default 30 000 ms. */
   retryForMs?: number;
-  /** First pause between retry rounds, doubled up to `maxDelayMs`. Defaults 250 ms and 5000 ms. */
+  /**
+   * First pause between retry rounds, doubled up to `maxDelayMs`. Defaults 250 ms and 1000 ms: a round
+   * while the store is down costs one probe, and a short cap is what gets the writes in within a second
+   * or two of the store's return (a 5 s cap left users of a 15 s outage without their token for up to 7 s).
+   */
   firstDelayMs?: number;
   maxDelayMs?: number;
   logger?: PendingWritesLogger;
@@ -63,7 +67,7 @@ export class PendingStoreWrites {
     this.maxPending = options.maxPending ?? DEFAULT_MAX_PENDING_WRITES;
     this.retryForMs = options.retryForMs ?? DEFAULT_RETRY_FOR_MS;
     this.firstDelayMs = options.firstDelayMs ?? 250;
-    this.maxDelayMs = options.maxDelayMs ?? 5_000;
+    this.maxDelayMs = options.maxDelayMs ?? 1_000;
     this.clock = options.clock ?? Date.now;
     this.wait = options.wait ?? unrefSleep;
     if (!Number.isSafeInteger(this.maxPending) || this.maxPending < 1) {

@@ -11,6 +11,12 @@ export interface SpectroCloudTokenStore {
   get(key: string): Promise<string | undefined>;
   delete(key: string): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Sets `key` only when it holds nothing (Redis `SET NX`), atomically for every
+   * replica sharing the store; true when this call set it. Optional: a store
+   * without it gives no cross-replica exclusion (short locks, e.g. one renewal per user).
+   */
+  claim?(key: string, expiresAt: number): Promise<boolean>;
 }
 
 /**

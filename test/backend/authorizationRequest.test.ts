@@ -118,6 +118,16 @@ describe('startUrlSearchParams', () => {
       fixture.emulator.setFaults({});
     }
   });
+
+  it('refuses an ID token whose acr is not among the acr_values sent (OIDC Core 3.1.3.7 step 12)', async () => {
+    fixture.emulator.setFaults({ idToken: ({ claims, sign }) => sign({ ...claims, acr: 'urn:spectrocloud:password' }) });
+    try {
+      const { frame } = await signIn(fixture, 'alice@example.com');
+      expect(frame.message.error?.message).toContain('unexpected "acr" claim value');
+    } finally {
+      fixture.emulator.setFaults({});
+    }
+  });
 });
 
 describe('startUrlSearchParams config errors', () => {

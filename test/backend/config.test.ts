@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigReader } from '@backstage/config';
-import { SpectroCloudConfigError } from '../../src';
+import { SpectroCloudConfigError } from '../../src/errors';
 import { readEnvironmentConfig } from '../../src/config/readEnvironmentConfig';
 import { deriveEndpoints } from '../../src/oidc/deriveEndpoints';
 import { startFixture } from '../support/spectroFixture';

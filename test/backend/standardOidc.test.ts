@@ -44,7 +44,8 @@ function outlive(idToken: string) {
 describe('a standard OIDC issuer (oidc-provider), client_secret_post', () => {
   let setup: Setup;
   beforeAll(async () => {
-    setup = await startSetup();
+    // Every /refresh a refresh grant: the grant itself is what these tests look at (the shortcut has its own block below).
+    setup = await startSetup({ refreshGrantInterval: 0 });
   });
   afterAll(() => setup?.close());
   afterEach(() => expect(setup.op.serverErrors).toEqual([]));
@@ -208,7 +209,7 @@ describe('a standard OIDC issuer (oidc-provider), client_secret_post', () => {
 describe('a standard OIDC issuer (oidc-provider) that rotates refresh tokens', () => {
   let setup: Setup;
   beforeAll(async () => {
-    setup = await startSetup({ rotateRefreshTokens: true });
+    setup = await startSetup({ rotateRefreshTokens: true, refreshGrantInterval: 0 });
   });
   afterAll(() => setup?.close());
   afterEach(() => expect(setup.op.serverErrors).toEqual([]));
@@ -244,7 +245,7 @@ describe('a standard OIDC issuer (oidc-provider) that rotates refresh tokens', (
 describe('a standard OIDC issuer (oidc-provider), client_secret_basic', () => {
   let setup: Setup;
   beforeAll(async () => {
-    setup = await startSetup({ basic: true });
+    setup = await startSetup({ basic: true, refreshGrantInterval: 0 });
   });
   afterAll(() => setup?.close());
   afterEach(() => expect(setup.op.serverErrors).toEqual([]));
@@ -313,5 +314,83 @@ describe('a standard OIDC issuer (oidc-provider) with short-lived ID tokens and 
     expect(claims.exp! * 1000).toBeGreaterThan(Date.now());
     expect(response.body.providerInfo.expiresInSeconds).toBeLessThanOrEqual(300);
     expect(response.body.backstageIdentity.identity.userEntityRef).toBe('user:default/alice');
+  });
+});
+
+describe('a standard OIDC issuer (oidc-provider), refreshGrantInterval at its default (60 s)', () => {
+  const INTERVAL_MS = 60_000;
+  let setup: Setup;
+  beforeAll(async () => {
+    setup = await startSetup();
+  });
+  afterAll(() => setup?.close());
+  afterEach(() => expect(setup.op.serverErrors).toEqual([]));
+
+  it('serves the last grant again within the interval, without asking oidc-provider: same verified ID token, userinfo claims kept', async () => {
+    const { jar, frame } = await signIn(setup, 'alice@example.com');
+    const signedIn = frame.message.response;
+    const callsBefore = setup.op.tokenCalls.length;
+    const requestsBefore = setup.op.requests.length;
+    moveClockTo(Date.now() + INTERVAL_MS - 1000);
+    const response = await refresh(setup, jar);
+    expect(response.status).toBe(200);
+    expect(setup.op.tokenCalls.slice(callsBefore)).toEqual([]);
+    expect(setup.op.requests.slice(requestsBefore)).toEqual([]);
+    expect(response.body.providerInfo.idToken).toBe(signedIn.providerInfo.idToken);
+    expect(response.body.providerInfo.accessToken).toBe(signedIn.providerInfo.accessToken);
+    expect(response.body.providerInfo.expiresInSeconds).toBeLessThanOrEqual(signedIn.providerInfo.expiresInSeconds - 58);
+    expect(response.body.profile).toEqual({ email: 'alice@example.com', displayName: 'Alice Example' });
+    expect(response.body.backstageIdentity.identity.userEntityRef).toBe('user:default/alice');
+  });
+
+  it('notices a refresh token revoked at oidc-provider once the interval since the last grant has passed', async () => {
+    const { jar, issued } = await signIn(setup, 'alice@example.com');
+    const signedInAt = Date.now();
+    expect(await setup.op.revoke(issued[0].value)).toBe(200);
+    // Within the interval the last grant's tokens, still valid at the IdP's own word, are served again.
+    expect((await refresh(setup, jar)).status).toBe(200);
+    moveClockTo(signedInAt + INTERVAL_MS);
+    const callsBefore = setup.op.tokenCalls.length;
+    const response = await refresh(setup, jar);
+    expect(response.status).toBe(401);
+    expect(response.body.error.cause.message).toMatch(/token endpoint refused the request \(HTTP 400, invalid_grant/);
+    expect(setup.op.tokenCalls.slice(callsBefore)).toEqual([expect.objectContaining({ grantType: 'refresh_token', error: 'invalid_grant' })]);
+  });
+
+  it('makes a refresh grant once the interval has passed, and serves that grant again afterwards', async () => {
+    const { jar } = await signIn(setup, 'bob@example.com');
+    const signedInAt = Date.now();
+    moveClockTo(signedInAt + INTERVAL_MS);
+    const callsBefore = setup.op.tokenCalls.length;
+    const granted = await refresh(setup, jar);
+    expect(granted.status).toBe(200);
+    expect(setup.op.tokenCalls.slice(callsBefore).map(call => call.grantType)).toEqual(['refresh_token']);
+    moveClockTo(signedInAt + INTERVAL_MS + 5_000);
+    const reused = await refresh(setup, jar);
+    expect(reused.status).toBe(200);
+    expect(setup.op.tokenCalls.slice(callsBefore)).toHaveLength(1);
+    expect(reused.body.providerInfo.idToken).toBe(granted.body.providerInfo.idToken);
+    expect(reused.body.backstageIdentity.identity.userEntityRef).toBe('user:default/bobby');
+  });
+
+  it('refuses a signed-out session at once, inside the interval, and a copy of its cookie too', async () => {
+    const { jar } = await signIn(setup, 'alice@example.com');
+    expect((await refresh(setup, jar)).status).toBe(200);
+    const copied = jar.copy();
+    expect((await logout(setup, jar)).status).toBe(200);
+    const response = await refresh(setup, copied);
+    expect(response.status).toBe(401);
+    expect(response.body.error.cause.message).toMatch(/signed out/);
+  });
+
+  it('stops handing a user taken out of the catalog Backstage tokens within 10 s (the sign-in reuse time)', async () => {
+    const { jar } = await signIn(setup, 'bob@example.com');
+    expect((await refresh(setup, jar)).status).toBe(200);
+    const removedAt = Date.now();
+    await setup.backend.catalog.removeEntityByUid('uid-bobby'); // the last test of this block: nobody else signs in as bob
+    moveClockTo(removedAt + 10_000);
+    const response = await refresh(setup, jar);
+    expect(response.status).toBe(401);
+    expect(response.body.backstageIdentity).toBeUndefined();
   });
 });

@@ -1,187 +1,15 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSpectroCloudEmulator } from '../../src/testing';
-import type { EmulatorFaults, SpectroCloudEmulator } from '../../src/testing';
-import { formatResult } from '../../src/doctor/DoctorCheck';
 import { FIXES } from '../../src/doctor/fixes';
-import { runDoctor } from '../../src/doctor/runDoctor';
-import { findLeakedSecret, registerSecret } from '../support/secrets';
-import { createTempDir, removeTempDir } from '../support/tempDir';
 import { createTestCa } from '../support/testCa';
+import {
+  CLIENT_ID, PROXY_PASSWORD, ROOT, RUN_TIMEOUT_MS, closedPort, deployment, dir, expectNoSecret, runDoctorCli, runDoctorInProcess,
+  setUpDoctorFixture, tearDownDoctorFixture, tenant, withProcessEnv,
+} from './fixture';
 
-const ROOT = join(__dirname, '../..');
-const CLIENT_ID = 'doctor-client';
-const CLIENT_SECRET = 'doctor-client-secret-3f9a1c07d2';
-const REDIS_PASSWORD = 'doctor-redis-password-77c1e0';
-const ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
-const PROXY_PASSWORD = 'doctor-proxy-password-5b2d9e';
-const SECRETS = [CLIENT_SECRET, REDIS_PASSWORD, ENCRYPTION_KEY, PROXY_PASSWORD];
-SECRETS.forEach(registerSecret);
-
-/**
- * A cold child process loads the legacy auth backend, which takes up to ~25 s on
- * a busy 2-core machine: only the command line itself runs in child processes,
- * one at a time; the checks' failure cases run the same runDoctor in-process.
- */
-const RUN_TIMEOUT_MS = 150_000;
-
-interface DoctorOutput {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  lines: Map<string, string>;
-}
-
-let dir: string;
-const emulators: SpectroCloudEmulator[] = [];
-
-const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy'];
-let restoreEnv: Record<string, string | undefined> = {};
-
-beforeAll(async () => {
-  dir = await createTempDir('doctor-test');
-  // In-process runs: the secret the configs substitute, and no proxy from the machine running the tests.
-  restoreEnv = Object.fromEntries(['DOCTOR_CLIENT_SECRET', ...PROXY_VARIABLES].map(name => [name, process.env[name]]));
-  process.env.DOCTOR_CLIENT_SECRET = CLIENT_SECRET;
-  for (const name of PROXY_VARIABLES) delete process.env[name];
-});
-
-afterAll(async () => {
-  for (const [name, value] of Object.entries(restoreEnv)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-  await Promise.all(emulators.map(emulator => emulator.close()));
-  if (dir) await removeTempDir(dir);
-});
-
-/** An emulated tenant of its own per test, so faults never leak between tests running side by side. */
-async function tenant(faults: Partial<EmulatorFaults> = {}, tls?: { key: string; cert: string }): Promise<SpectroCloudEmulator> {
-  const emulator = await startSpectroCloudEmulator({
-    tls,
-    clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: ['http://localhost:7007/api/auth/spectrocloud/handler/frame'] }],
-    users: [{ email: 'alice@example.com' }],
-  });
-  emulators.push(emulator);
-  emulator.setFaults(faults);
-  return emulator;
-}
-
-/**
- * A deployment the way teams write it: the provider block in a file of its
- * own pulled in with `$include`, the secret from `${...}`, a Redis token store
- * with a password and an encryption key; `extra` is a later --config file whose
- * values win.
- */
-async function deployment(name: string, emulator: SpectroCloudEmulator, extra?: string): Promise<string[]> {
-  const base = join(dir, name);
-  await writeFile(
-    `${base}-spectrocloud.yaml`,
-    [
-      'development:',
-      `  clientId: ${CLIENT_ID}`,
-      '  clientSecret: ${DOCTOR_CLIENT_SECRET}',
-      `  authorizationUrl: ${emulator.authorizationUrl}`,
-      'tokenStore:',
-      '  type: redis',
-      `  encryptionKey: ${ENCRYPTION_KEY}`,
-      '  redis:',
-      `    url: redis://:${REDIS_PASSWORD}@127.0.0.1:6399`,
-      '',
-    ].join('\n'),
-  );
-  await writeFile(
-    `${base}-app-config.yaml`,
-    [
-      'app:',
-      '  baseUrl: http://localhost:3000',
-      'backend:',
-      '  baseUrl: http://localhost:7007',
-      'auth:',
-      '  environment: development',
-      '  providers:',
-      '    spectrocloud:',
-      `      $include: ./${name}-spectrocloud.yaml`,
-      '',
-    ].join('\n'),
-  );
-  const files = [`${base}-app-config.yaml`];
-  if (extra) {
-    await writeFile(`${base}-override.yaml`, extra);
-    files.push(`${base}-override.yaml`);
-  }
-  return files;
-}
-
-function runDoctorCli(configFiles: string[], env: Record<string, string | undefined> = {}): Promise<DoctorOutput> {
-  const args = ['--import', 'tsx', 'src/doctor/cli.ts', 'doctor', ...configFiles.flatMap(file => ['--config', file])];
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, DOCTOR_CLIENT_SECRET: CLIENT_SECRET, NODE_EXTRA_CA_CERTS: undefined, ...env };
-  for (const name of PROXY_VARIABLES) if (!(name in env)) delete childEnv[name];
-  for (const [name, value] of Object.entries(childEnv)) if (value === undefined) delete childEnv[name];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', chunk => (stdout += chunk));
-    child.stderr.on('data', chunk => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS - 5_000);
-    child.once('error', reject);
-    child.once('close', code => {
-      clearTimeout(timer);
-      resolve(toOutput(code, stdout, stderr));
-    });
-  });
-}
-
-/** The same checks as the command line, in this process: every line formatted as the CLI prints it. */
-async function runDoctorInProcess(configFiles: string[], env: Record<string, string | undefined> = {}): Promise<DoctorOutput> {
-  const printed: string[] = [];
-  const ok = await runDoctor({ configFiles, providerId: 'spectrocloud' }, (result, secrets) => printed.push(formatResult(result, secrets)), env);
-  return toOutput(ok ? 0 : 1, printed.join('\n'), '');
-}
-
-/** For the in-process runs: what the config loader substitutes and proxy-from-env reads comes from process.env. */
-async function withProcessEnv<T>(values: Record<string, string | undefined>, run: () => Promise<T>): Promise<T> {
-  const previous = Object.fromEntries(Object.keys(values).map(name => [name, process.env[name]]));
-  const apply = (next: Record<string, string | undefined>) => {
-    for (const [name, value] of Object.entries(next)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  };
-  apply(values);
-  try {
-    return await run();
-  } finally {
-    apply(previous);
-  }
-}
-
-function toOutput(code: number | null, stdout: string, stderr: string): DoctorOutput {
-  const lines = new Map<string, string>();
-  for (const line of stdout.split('\n')) {
-    const match = /^(ok  |fail) ([a-z-]+): /.exec(line);
-    if (match) lines.set(match[2]!, line);
-  }
-  return { code, stdout, stderr, lines };
-}
-
-function expectNoSecret(output: DoctorOutput) {
-  expect(findLeakedSecret(`${output.stdout}\n${output.stderr}`, SECRETS)).toBeUndefined();
-}
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise(resolve => server.close(resolve));
-  return port;
-}
+beforeAll(setUpDoctorFixture);
+afterAll(tearDownDoctorFixture);
 
 describe('doctor command line, in a child process (one at a time)', () => {
   it('passes every check for a working deployment and prints no secret', { timeout: RUN_TIMEOUT_MS }, async () => {
@@ -194,11 +22,18 @@ describe('doctor command line, in a child process (one at a time)', () => {
     });
     expectNoSecret(output);
     expect(output.code, output.stdout + output.stderr).toBe(0);
-    expect([...output.lines.keys()]).toEqual(['config', 'callback-url', 'ca', 'discovery', 'issuer', 'proxy', 'jwks', 'clock-skew', 'start-url']);
+    expect([...output.lines.keys()]).toEqual([
+      'config', 'callback-url', 'base-urls', 'cors', 'session-secret', 'scope', 'token-store',
+      'ca', 'discovery', 'issuer', 'proxy', 'jwks', 'clock-skew', 'client-credentials', 'callback-registered', 'start-url',
+    ]);
     for (const line of output.lines.values()) expect(line).toMatch(/^ok {3}/);
     expect(output.lines.get('config')).toContain('token store redis');
     expect(output.lines.get('proxy')).toContain('direct (NO_PROXY matches)');
     expect(output.lines.get('jwks')).toContain('1 of 1 key(s) usable with RS256');
+    expect(output.lines.get('token-store')).toBe('ok   token-store: Redis answered with the configured credentials; encrypted at rest (AES-256-GCM)');
+    expect(output.lines.get('client-credentials')).toBe(
+      `ok   client-credentials: clientId '${CLIENT_ID}' with client_secret_post accepted: a made-up code was refused with invalid_grant (HTTP 400)`,
+    );
     const startUrl = new URL(output.lines.get('start-url')!.replace(/^ok {3}start-url: /, ''));
     expect(startUrl.origin + startUrl.pathname).toBe(emulator.authorizationUrl);
     expect(Object.fromEntries(startUrl.searchParams)).toMatchObject({

@@ -201,9 +201,10 @@ describe('in Chromium, against a standard OIDC issuer (oidc-provider)', () => {
   it("refreshes from the page with the browser's cookies through a real refresh_token grant and a new ID token", async () => {
     const { page, message, issued } = await signInInBrowser();
     const first = message.response.providerInfo.idToken as string;
-    // oidc-provider's ID tokens carry second-precision times and no per-token id:
-    // only a later second makes the refreshed one differ
-    moveClockBy(1100);
+    // Past refreshGrantInterval (60 s by default; before it the sign-in's tokens are served again, see
+    // test/backend/standardOidc.test.ts), and a later second: oidc-provider's ID tokens carry second-precision
+    // times and no per-token id, so only that makes the refreshed one differ.
+    moveClockBy(61_000);
     const callsBefore = op.tokenCalls.length;
 
     const response = await refresh(page);

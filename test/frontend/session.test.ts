@@ -62,12 +62,12 @@ function identityOf(user: string): BackstageIdentityResponse {
 }
 
 /** A backend whose `/refresh` answers with `session`, and whose `/logout` answers `logoutStatus`. */
-async function startBackend(session: object, logoutStatus = 200): Promise<Server> {
+async function startBackend(session: object | (() => object), logoutStatus = 200): Promise<Server> {
   server = await startLoopbackServer((request, response) => {
     const { pathname } = new URL(request.url, 'http://x');
     if (pathname.endsWith('/refresh')) {
       response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify(session));
+      response.end(JSON.stringify(typeof session === 'function' ? session() : session));
       return;
     }
     response.writeHead(pathname.endsWith('/logout') ? logoutStatus : 404);
@@ -124,6 +124,7 @@ function authWithPopup(backend: Server, manager: OAuthRequestManager, popupSignI
   return new SpectroCloudAuth({
     // The session engine SpectroCloudAuth.create builds (it only delegates to it).
     session: createSpectroCloudAuth(clientOptions(backend, manager)),
+    newSession: () => createSpectroCloudAuth(clientOptions(backend, manager)),
     signInAgain: options => freshSignIn.signIn(options),
     endSessionUrl: async () => undefined,
     navigate: () => {
@@ -154,7 +155,7 @@ describe('reAuthenticate', () => {
     expect(states).toEqual([SessionState.SignedOut, SessionState.SignedIn]);
   });
 
-  it('opens the popup at once by default and resolves with the new identity, leaving the session in place', async () => {
+  it('opens the popup at once by default and resolves with the new identity, then takes the renewed session up through /refresh', async () => {
     const backend = await startBackend(backendSession('alice'));
     const manager = new OAuthRequestManager();
     const queued: PendingOAuthRequest[][] = [];
@@ -170,7 +171,8 @@ describe('reAuthenticate', () => {
     expect(identity.identity.userEntityRef).toBe('user:default/alice');
     expect(popups).toEqual(['popup']);
     expect(queued.flat()).toEqual([]);
-    expect(paths(backend.requests)).toEqual(['GET /api/auth/spectrocloud/refresh']);
+    // The session recovered at start, then the renewed one (the sign-in's cookie) for the app.
+    expect(paths(backend.requests)).toEqual(['GET /api/auth/spectrocloud/refresh', 'GET /api/auth/spectrocloud/refresh']);
   });
 
   it('falls back to the login-request dialog when the browser blocks the popup; the click there signs in', async () => {
@@ -214,14 +216,34 @@ describe('reAuthenticate', () => {
     expect(paths(backend.requests)).not.toContain('POST /api/auth/spectrocloud/logout');
   });
 
-  it('rejects with ERR_REAUTH_USER_CHANGED when the new sign-in is for another user', async () => {
+  it('signs the app out and rejects with ERR_REAUTH_USER_CHANGED when the new sign-in is for another user', async () => {
     const backend = await startBackend(backendSession('alice'));
     const api = authWithPopup(backend, new OAuthRequestManager(), async () => identityOf('bob'));
+    const states = statesOf(api);
     await api.getBackstageIdentity({ optional: true });
     const error = await api.reAuthenticate().catch(e => e);
     expect(error).toBeInstanceOf(SpectroCloudReAuthError);
     expect(error).toMatchObject({ code: 'ERR_REAUTH_USER_CHANGED' });
     expect(error.message).not.toContain('bob');
+    // The backend's session is the other user's now: /logout ends it, and the app holds no one.
+    expect(paths(backend.requests)).toContain('POST /api/auth/spectrocloud/logout');
+    expect(states).toEqual([SessionState.SignedOut, SessionState.SignedIn, SessionState.SignedOut]);
+  });
+
+  it("replaces the app's session with the renewed one for the same user, without a state change", async () => {
+    const backend = await startBackend(() => backendSession('alice'));
+    const api = authWithPopup(backend, new OAuthRequestManager(), async () => identityOf('alice'));
+    const states = statesOf(api);
+    const before = await api.getBackstageIdentity({ optional: true });
+    const idTokenBefore = await api.getIdToken({ optional: true });
+    await api.reAuthenticate();
+    const after = await api.getBackstageIdentity({ optional: true });
+    expect(after?.identity.userEntityRef).toBe('user:default/alice');
+    // This backend answers each /refresh with a new session: the app now holds the one after the renewal.
+    expect(after?.token).not.toBe(before?.token);
+    expect(await api.getIdToken({ optional: true })).not.toBe(idTokenBefore);
+    expect(paths(backend.requests).filter(p => p.endsWith('/refresh'))).toHaveLength(2);
+    expect(states).toEqual([SessionState.SignedOut, SessionState.SignedIn]);
   });
 
   it('says so when the sign-in finished without a Backstage identity', async () => {

@@ -36,14 +36,9 @@ describe('the published package (run `pnpm build` first; `pnpm test` does)', () 
     for (const target of targets) expect(existsSync(`${root}${target}`), target).toBe(true);
   });
 
-  it('declares the Backstage metadata and a config schema that marks the secret', () => {
+  it('declares the Backstage metadata and its config schema (checked as Backstage loads it in configSchema.test.ts)', () => {
     expect(pkg.backstage).toMatchObject({ role: 'backend-plugin-module', pluginId: 'auth' });
     expect(pkg.configSchema).toBe('config.d.ts');
-    const schema = readFileSync(`${root}config.d.ts`, 'utf8');
-    expect(schema).toMatch(/clientSecret: string;/);
-    expect(schema).toMatch(/OAuth client secret from SpectroCloud. @visibility secret/);
-    for (const key of ['clientId', 'authorizationUrl', 'callbackUrl', 'scope', 'prompt', 'tokenUrl', 'jwksUrl', 'metadataUrl', 'issuer', 'clockTolerance', 'timeout', 'tokenEndpointAuthMethod', 'additionalScopes', 'algorithms', 'signIn', 'tokenStore']) {
-      expect(schema).toMatch(new RegExp(`\\b${key}\\??:`));
-    }
+    expect(pkg.files).toContain('config.d.ts');
   });
 });

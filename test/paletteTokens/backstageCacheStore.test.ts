@@ -5,7 +5,7 @@ import type { JsonObject } from '@backstage/types';
 import { Redis } from 'ioredis';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SpectroCloudConfigError } from '../../src';
+import { SpectroCloudConfigError } from '../../src/errors';
 import { BackstageCacheTokenStore, createSessionTokenCache } from '../../src/paletteTokens';
 import { type RedisTestServer, startRedisServer } from '../support/redisServer';
 import { registerSecret } from '../support/secrets';

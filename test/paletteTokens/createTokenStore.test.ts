@@ -6,7 +6,7 @@ import {
   MemoryTokenStore,
   RedisTokenStore,
 } from '../../src/paletteTokens';
-import { SpectroCloudConfigError } from '../../src';
+import { SpectroCloudConfigError } from '../../src/errors';
 import { readTokenStoreConfig } from '../../src/paletteTokens/stores/config';
 import { createTokenStore } from '../../src/paletteTokens/stores/createTokenStore';
 import { type RedisTestServer, startRedisServer } from '../support/redisServer';
@@ -32,6 +32,16 @@ describe('readTokenStoreConfig', () => {
   it('defaults to the memory store when there is no config at all', () => {
     expect(readTokenStoreConfig(undefined)).toEqual({ type: 'memory' });
     expect(readTokenStoreConfig(new ConfigReader({}))).toEqual({ type: 'memory' });
+  });
+
+  it('reads renewSessionTokens (on unless false) and refuses a value that is not true or false', () => {
+    expect(readTokenStoreConfig(withTokenStore({ renewSessionTokens: false }))).toEqual({ type: 'memory', renewSessionTokens: false });
+    expect(readTokenStoreConfig(withTokenStore({ type: 'redis', redis: { url: 'redis://redis:6379' }, renewSessionTokens: true }))).toMatchObject({
+      renewSessionTokens: true,
+    });
+    const error = configError({ renewSessionTokens: 'no' });
+    expect(error.configKey).toBe('auth.providers.spectrocloud.tokenStore.renewSessionTokens');
+    expect(error.message).toMatch(/must be true or false/);
   });
 
   it('defaults the type to memory and reads maxEntries', () => {

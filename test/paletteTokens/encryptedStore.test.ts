@@ -9,7 +9,7 @@ import {
   RedisTokenStore,
   SessionTokenCache,
 } from '../../src/paletteTokens';
-import { SpectroCloudConfigError } from '../../src';
+import { SpectroCloudConfigError } from '../../src/errors';
 import { type RedisTestServer, startRedisServer } from '../support/redisServer';
 import { registerSecret } from '../support/secrets';
 

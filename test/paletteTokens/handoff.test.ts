@@ -295,6 +295,9 @@ describe('SpectroCloud token hand-off to backend plugins', () => {
       forbidden: 1,
       reAuthRequired: 1,
       unavailable: 0,
+      renewed: 0,
+      renewalRefused: 0,
+      renewalFailed: 0,
     });
   });
 

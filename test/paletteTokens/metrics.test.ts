@@ -8,7 +8,17 @@ describe('SpectroCloudAuthMetrics', () => {
       signInFailures: {},
       providers: {},
       tokenStore: { hits: 0, misses: 0, evictions: 0, expired: 0, errors: 0, undecryptable: 0, writesQueued: 0, writesRecovered: 0, writesLost: 0 },
-      handoff: { granted: 0, serviceTokenFallbacks: 0, unauthenticated: 0, forbidden: 0, reAuthRequired: 0, unavailable: 0 },
+      handoff: {
+        granted: 0,
+        serviceTokenFallbacks: 0,
+        unauthenticated: 0,
+        forbidden: 0,
+        reAuthRequired: 0,
+        unavailable: 0,
+        renewed: 0,
+        renewalRefused: 0,
+        renewalFailed: 0,
+      },
     });
   });
 

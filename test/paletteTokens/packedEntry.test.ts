@@ -22,6 +22,18 @@ describe('PackedEntryCodec', () => {
     expect(packed.length).toBeLessThan(token.length * 0.8);
   });
 
+  it('returns tokens with segments of every length class exactly (lengths under 128 take one byte, longer ones three)', () => {
+    const codec = new PackedEntryCodec();
+    for (const size of [1, 127, 128, 300, 40_000]) {
+      const token = hs256Token({ pad: 'x'.repeat(size) });
+      const value = `${'p'.repeat(size % 200)}${token} suffix`;
+      const packed = codec.pack(value, expiresAt);
+      expect(codec.unpack(packed)).toBe(value);
+      expect(codec.expiresAt(packed)).toBe(expiresAt);
+      expect(packed.length).toBeLessThan(value.length);
+    }
+  });
+
   it('packs a token inside a JSON record and returns the record unchanged', () => {
     const codec = new PackedEntryCodec();
     const record = JSON.stringify({ t: hs256Token(), x: expiresAt, e: 'alice@example.com' });

@@ -3,7 +3,7 @@ import { ConfigReader } from '@backstage/config';
 import type { JsonObject } from '@backstage/types';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SpectroCloudConfigError } from '../../src';
+import { SpectroCloudConfigError } from '../../src/errors';
 import { createSessionTokenCache, type SessionTokenCache } from '../../src/paletteTokens';
 import { redisCommand } from '../support/redisCommand';
 import { type RedisClusterTopology, startRedisCluster } from '../support/redisCluster';

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryTokenStore, SessionTokenCache, seedCompatibleApi, type SpectroCloudTokenStore } from '../../src/paletteTokens';
@@ -130,7 +130,9 @@ describe('SessionTokenCache: one entry per user, a pointer per e-mail', () => {
     await cache.remember({ email: 'carol@example.com', sessionToken: paletteToken(), expiresAt: HOUR_AHEAD() });
     expect(store.size).toBe(3);
     expect(index.size).toBe(1);
-    expect(await index.get('email-index:alice@example.com')).toBe('ref:user:default/alice');
+    // The pointer's key is a hash of the e-mail (the e-mail itself is in the entry); its value the entity ref, user:default/ as ~.
+    const pointerKey = `ei:${createHash('sha256').update('alice@example.com').digest('base64url').slice(0, 12)}`;
+    expect(await index.get(pointerKey)).toBe('~alice');
   });
 
   it('remembers without reading, and finds a verified user with exactly one store read', async () => {
@@ -223,5 +225,40 @@ describe('seed compatibility: storeSessionToken / getSessionTokenByEmail', () =>
     await storeSessionToken('carol@example.com', paletteToken(), Date.now() + HOUR);
     expect(store.size).toBe(1);
     expect(other.size).toBe(0);
+  });
+});
+
+describe('SessionTokenCache: the compact entry', () => {
+  const HOUR = 3600_000;
+
+  it('round-trips token, expiry and e-mail, the expiry written only when it is not the token\'s own', async () => {
+    const store = new MemoryTokenStore({ sweepIntervalMs: 0 });
+    const cache = new SessionTokenCache({ store });
+    const token = paletteToken();
+    const ownExpiry = (jwt.decode(token) as jwt.JwtPayload).exp! * 1000;
+    await cache.remember({ userEntityRef: 'user:default/alice', email: 'alice@example.com', sessionToken: token, expiresAt: ownExpiry + HOUR });
+    expect(await store.get('ref:user:default/alice')).toBe(`${token}  alice@example.com`);
+    expect(await cache.forUser('user:default/alice')).toEqual({ sessionToken: token, expiresAt: ownExpiry, userEntityRef: 'user:default/alice', email: 'alice@example.com' });
+    const earlier = ownExpiry - 60_000;
+    await cache.remember({ userEntityRef: 'user:default/bob', sessionToken: token, expiresAt: earlier });
+    expect(await store.get('ref:user:default/bob')).toBe(`${token} ${earlier.toString(36)} `);
+    expect(await cache.forUser('user:default/bob')).toEqual({ sessionToken: token, expiresAt: earlier, userEntityRef: 'user:default/bob' });
+  });
+
+  it('keeps a token that could not be told from the layout as JSON, and reads it back exactly', async () => {
+    const store = new MemoryTokenStore({ sweepIntervalMs: 0 });
+    const cache = new SessionTokenCache({ store });
+    for (const [ref, odd] of [['user:default/a', 'opaque token with spaces'], ['user:default/b', '{"not":"json']] as const) {
+      registerSecret(odd);
+      await cache.remember({ userEntityRef: ref, email: 'x@example.com', sessionToken: odd, expiresAt: Date.now() + HOUR });
+      expect(await cache.forUser(ref)).toMatchObject({ sessionToken: odd, email: 'x@example.com' });
+    }
+  });
+
+  it('reads a value it did not write as a miss', async () => {
+    const store = new MemoryTokenStore({ sweepIntervalMs: 0 });
+    const cache = new SessionTokenCache({ store });
+    await store.set('ref:user:default/alice', 'no-spaces-here', Date.now() + HOUR);
+    expect(await cache.forUser('user:default/alice')).toBeUndefined();
   });
 });

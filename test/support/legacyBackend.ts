@@ -15,6 +15,8 @@ export interface LegacyBackend {
   url: string;
   authUrl: string;
   logLines: string[];
+  /** the in-memory catalog the sign-in resolvers read (a test may remove a user from it) */
+  catalog: InMemoryCatalogClient;
   close(): Promise<void>;
 }
 
@@ -72,13 +74,14 @@ export async function startLegacyBackend(options: {
   const logLines: string[] = [];
   const logger = options.logger ?? createTestLogger(logLines);
   const discovery = HostDiscovery.fromConfig(config);
+  const catalog = new InMemoryCatalogClient({ entities: options.users ?? [] });
   const router = await createRouter({
     logger,
     config,
     database: DatabaseManager.fromConfig(config).forPlugin('auth'),
     discovery,
     tokenManager: ServerTokenManager.noop(),
-    catalogApi: new InMemoryCatalogClient({ entities: options.users ?? [] }),
+    catalogApi: catalog,
     providerFactories: options.providerFactories,
     disableDefaultProviderFactories: true,
   });
@@ -90,6 +93,7 @@ export async function startLegacyBackend(options: {
     url,
     authUrl: `${url}/api/auth`,
     logLines,
+    catalog,
     close: () =>
       new Promise<void>(resolve => {
         server.closeAllConnections();

@@ -1,10 +1,55 @@
 // A legacy backend in its own process (a replica, as operators run them):
-// `node --import tsx legacyBackendMain.ts '<json>'` with { port, providers },
+// `node --import tsx legacyBackendMain.ts '<json>'` with { port, providers, users?, tokenPlugin?, build? },
 // prints `READY <url>` once it listens; log lines go to stdout (TEST_LOGS).
-import { spectrocloud } from '../../src';
-import { startLegacyBackend } from './legacyBackend';
+//
+// `tokenPlugin`: wired as the README tells operators to (one session-token
+// cache from `.../palette-tokens` handed to `spectrocloud.create` and to a
+// backend plugin's hand-off middleware at /api/spectrocloud/whoami).
+// `build: 'dist'`: the package as a CommonJS legacy backend loads it, through
+// `require` of the built entries (run tsup first), instead of the sources.
+import { createRequire } from 'node:module';
+import express from 'express';
+import { ConfigReader } from '@backstage/config';
+import { DefaultIdentityClient } from '@backstage/plugin-auth-node';
+import { startLegacyBackend, userEntity } from './legacyBackend';
 import { CATALOG } from './spectroFixture';
+import { createTestLogger } from './logger';
 
-const { port, providers } = JSON.parse(process.argv[2]) as { port: number; providers: never };
-const backend = await startLegacyBackend({ port, providers, users: CATALOG, providerFactories: { spectrocloud: spectrocloud.create() } });
+interface Options {
+  port: number;
+  providers: never;
+  /** [name, email] of the catalog's users; default the fixture's CATALOG */
+  users?: Array<[string, string]>;
+  tokenPlugin?: boolean;
+  build?: 'source' | 'dist';
+}
+type Main = typeof import('../../src');
+type PaletteTokens = typeof import('../../src/paletteTokens');
+
+const options = JSON.parse(process.argv[2]) as Options;
+const load = createRequire(import.meta.url);
+const [main, paletteTokens]: [Main, PaletteTokens] =
+  options.build === 'dist'
+    ? [load('../../dist/index.cjs'), load('../../dist/paletteTokens/index.cjs')]
+    : [await import('../../src'), await import('../../src/paletteTokens')];
+
+const users = options.users ? options.users.map(([name, email]) => userEntity(name, email)) : CATALOG;
+const cache = options.tokenPlugin
+  ? paletteTokens.createSessionTokenCache(new ConfigReader({ auth: { providers: options.providers } }), {
+      logger: createTestLogger([], { plugin: 'spectrocloud-tokens' }),
+    })
+  : undefined;
+const backend = await startLegacyBackend({
+  port: options.port,
+  providers: options.providers,
+  users,
+  providerFactories: { spectrocloud: main.spectrocloud.create(cache ? { sessionTokenCache: cache } : undefined) },
+  routers: ({ discovery }): Record<string, express.Router> => {
+    if (!cache) return {};
+    const router = express.Router();
+    router.use(paletteTokens.createSpectroCloudTokenMiddleware({ identity: DefaultIdentityClient.create({ discovery }), cache }));
+    router.get('/whoami', (req, res) => res.json({ userEntityRef: (req as import('../../src/paletteTokens').SpectroCloudRequest).spectroCloud!.userEntityRef }));
+    return { '/api/spectrocloud': router };
+  },
+});
 process.stdout.write(`READY ${backend.url}\n`);

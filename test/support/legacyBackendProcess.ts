@@ -19,7 +19,18 @@ export interface LegacyBackendProcess {
  * nothing with the others but what the operator configures (the token store).
  * Its output goes through the secret-leak capture of this test file.
  */
-export async function startLegacyBackendProcess(options: { port: number; providers: JsonObject }): Promise<LegacyBackendProcess> {
+export interface LegacyBackendProcessOptions {
+  port: number;
+  providers: JsonObject;
+  /** [name, email] of the catalog's users; default the fixture's CATALOG */
+  users?: Array<[string, string]>;
+  /** one session-token cache for the provider and a plugin at /api/spectrocloud/whoami (see legacyBackendMain.ts) */
+  tokenPlugin?: boolean;
+  /** 'dist': load the built CommonJS entries with require, as a legacy backend does (build first) */
+  build?: 'source' | 'dist';
+}
+
+export async function startLegacyBackendProcess(options: LegacyBackendProcessOptions): Promise<LegacyBackendProcess> {
   const quiet = (globalThis as { __spectroQuietLog?: (line: string) => void }).__spectroQuietLog;
   let ready!: (url: string) => void;
   const readyUrl = new Promise<string>(resolve => (ready = resolve));

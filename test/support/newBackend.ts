@@ -75,7 +75,7 @@ export async function startNewBackend(options: {
   backend.add(authPlugin);
   for (const feature of options.features ?? [import('../../src/backendModule')]) backend.add(feature);
   await backend.start();
-  return { url, authUrl: `${url}/api/auth`, logLines, close: () => backend.stop() };
+  return { url, authUrl: `${url}/api/auth`, logLines, catalog, close: () => backend.stop() };
 }
 
 function freePort(): Promise<number> {

@@ -19,7 +19,11 @@ export const ACCOUNTS = [
   { sub: 'acct-alice-0001', email: 'alice@example.com', given_name: 'Alice', family_name: 'Example' },
   { sub: 'acct-bob-0002', email: 'bob@example.com', name: 'Bob Builder' },
 ];
-const CATALOG = [userEntity('alice', 'alice@example.com'), userEntity('bobby', 'bob@example.com')];
+// With uids, so that a test can take a user out of the catalog (removeEntityByUid).
+const CATALOG = [userEntity('alice', 'alice@example.com'), userEntity('bobby', 'bob@example.com')].map(entity => ({
+  ...entity,
+  metadata: { ...entity.metadata, uid: `uid-${entity.metadata.name}` },
+}));
 
 export interface StandardIssuerFixture {
   op: StandardOidcServer;
@@ -39,6 +43,8 @@ export interface StandardIssuerFixtureOptions {
   rotateRefreshTokens?: boolean;
   /** short-lived ID tokens (seconds); our clock tolerance is then 0 so expiry is exact */
   idTokenTtl?: number;
+  /** the provider's `refreshGrantInterval` (seconds); 0 makes every /refresh a refresh grant. Default: the provider's (60). */
+  refreshGrantInterval?: number;
 }
 
 /** oidc-provider, and a legacy backend with our provider pointed at it by its authorization URL only. */
@@ -50,6 +56,7 @@ export async function startStandardIssuerFixture(options: StandardIssuerFixtureO
     ...(prompt ? { prompt } : {}),
     ...(options.basic ? { tokenEndpointAuthMethod: 'client_secret_basic' } : {}),
     ...(options.idTokenTtl ? { clockTolerance: 0 } : {}),
+    ...(options.refreshGrantInterval !== undefined ? { refreshGrantInterval: options.refreshGrantInterval } : {}),
   };
   const backend = await startLegacyBackend({
     providerFactories: { spectrocloud: spectrocloud.create() },

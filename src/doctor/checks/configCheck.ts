@@ -1,6 +1,6 @@
 import type { Config } from '@backstage/config';
 import { readEnvironmentConfig, type SpectroCloudEnvironmentConfig } from '../../config/readEnvironmentConfig';
-import { readTokenStoreConfig, withTokenStoreAtRoot } from '../../paletteTokens/stores/config';
+import { readTokenStoreConfig, withTokenStoreAtRoot, type TokenStoreConfig } from '../../paletteTokens/stores/config';
 import { readSignInResolversFromConfig } from '../../resolvers';
 import { failed, passed, type CheckResult } from '../DoctorCheck';
 import { FIXES } from '../fixes';
@@ -17,6 +17,12 @@ export interface DeploymentSettings {
   /** backend.baseUrl + /api/auth, as the legacy router's discovery gives it */
   authBaseUrl: string;
   appUrl: string;
+  backendBaseUrl: string;
+  /** the whole deployment's config (backend.cors, auth.session, other providers) */
+  root: Config;
+  /** `auth.providers.<id>`, whose `tokenStore` the store is built from */
+  provider: Config;
+  tokenStore: TokenStoreConfig;
 }
 
 /**
@@ -57,7 +63,7 @@ export function checkConfig(
         'config',
         `${path}: clientId and clientSecret set (not shown), scope '${settings.scope}', clockTolerance ${settings.clockTolerance}s, timeout ${settings.timeout}ms; sign-in resolvers ${resolvers ? 'from config' : 'not configured (set in code)'}; token store ${store.type}`,
       ),
-      deployment: { providerId, environment, path, block, settings, authBaseUrl, appUrl },
+      deployment: { providerId, environment, path, block, settings, authBaseUrl, appUrl, backendBaseUrl, root: config, provider, tokenStore: store },
     };
   } catch (error) {
     return fail((error as Error).message);

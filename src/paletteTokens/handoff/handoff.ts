@@ -5,7 +5,8 @@ import {
   SpectroCloudReAuthRequiredError,
   SpectroCloudTokenStoreError,
 } from '../errors';
-import type { SpectroCloudAuthMetrics } from '../../metrics';
+// Named through the main entry, so the published types of .../palette-tokens point there.
+import type { SpectroCloudAuthMetrics } from 'backstage-plugin-spectrocloud-auth-legacy';
 import type { SessionTokenCache } from '../stores/sessionTokenCache';
 
 /** Header the old frontend sends to name "its" user. Only ever checked, never used for lookup. */

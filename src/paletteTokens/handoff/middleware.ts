@@ -1,9 +1,9 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { SpectroCloudPaletteTokenError, SpectroCloudTokenStoreError } from '../errors';
 import { type SpectroCloudTokenGrant, type SpectroCloudTokenHandoffOptions, getSpectroCloudToken } from './handoff';
 
 /** Response header telling the frontend to sign in with SpectroCloud again. */
-export const REAUTH_REQUIRED_HEADER = 'X-SpectroCloud-ReAuth-Required';
+import { SPECTROCLOUD_REAUTH_HEADER } from '../../reauthHeader';
 
 /** What the middleware puts on `req.spectroCloud`. @public */
 export type SpectroCloudRequestContext = SpectroCloudTokenGrant;
@@ -54,11 +54,26 @@ export function createSpectroCloudTokenMiddleware(options: SpectroCloudTokenMidd
   };
 }
 
+/**
+ * Express error handler for a plugin's routes: answers this package's errors
+ * thrown after the middleware (e.g. by the Palette API client) exactly as the
+ * middleware does (401 + `X-SpectroCloud-ReAuth-Required`, 503 + `Retry-After`...),
+ * and passes every other error on. Mount it after the routes.
+ *
+ * @public
+ */
+export function createSpectroCloudErrorHandler(): ErrorRequestHandler {
+  return (error, _req, res, next) => {
+    if (error instanceof SpectroCloudPaletteTokenError && !res.headersSent) sendError(res, error);
+    else next(error);
+  };
+}
+
 function sendError(res: Response, error: SpectroCloudPaletteTokenError): void {
   if (error.code === 'ERR_SPECTROCLOUD_REAUTH_REQUIRED') {
-    res.setHeader(REAUTH_REQUIRED_HEADER, 'true');
+    res.setHeader(SPECTROCLOUD_REAUTH_HEADER, 'true');
     // The app usually runs on another origin: let its fetch() read the header.
-    res.append('Access-Control-Expose-Headers', REAUTH_REQUIRED_HEADER);
+    res.append('Access-Control-Expose-Headers', SPECTROCLOUD_REAUTH_HEADER);
   }
   if (error instanceof SpectroCloudTokenStoreError) res.setHeader('Retry-After', '5');
   res.setHeader('Cache-Control', 'no-store');

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { SpectroCloudAuthMetrics } from '../../metrics';
+// Named through the main entry, so the published types of .../palette-tokens point there.
+import type { SpectroCloudAuthMetrics } from 'backstage-plugin-spectrocloud-auth-legacy';
 import { SpectroCloudTokenStoreError, describeConnectionFailure, sanitizeCause } from '../errors';
 import type { SpectroCloudTokenStore } from '../../ttlStore/types';
 

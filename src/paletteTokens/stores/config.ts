@@ -65,14 +65,22 @@ export interface RedisConnectionConfig {
 }
 
 /** @public */
-export type TokenStoreConfig =
+export interface TokenStoreRenewalConfig {
+  /** Renew session tokens through Palette (`GET /v1/auth/refresh/{token}`) before they expire. Default true. */
+  renewSessionTokens?: boolean;
+}
+
+/** @public */
+export type TokenStoreConfig = (
   | ({ type: 'memory'; maxEntries?: number } & TokenStoreEncryptionConfig)
   | ({ type: 'redis'; redis: RedisConnectionConfig } & TokenStoreEncryptionConfig)
-  | ({ type: 'backstage-cache' } & TokenStoreEncryptionConfig);
+  | ({ type: 'backstage-cache' } & TokenStoreEncryptionConfig)
+) &
+  TokenStoreRenewalConfig;
 
 type StoreType = TokenStoreConfig['type'];
 const STORE_TYPES: StoreType[] = ['memory', 'redis', 'backstage-cache'];
-const COMMON_KEYS = ['type', 'encryptionKey', 'previousEncryptionKeys'];
+const COMMON_KEYS = ['type', 'encryptionKey', 'previousEncryptionKeys', 'renewSessionTokens'];
 const KEYS_OF_TYPE: Record<StoreType, string[]> = {
   memory: [...COMMON_KEYS, 'maxEntries'],
   redis: [...COMMON_KEYS, 'redis'],
@@ -130,7 +138,7 @@ export function readTokenStoreConfig(config: Config | undefined, options: ReadTo
     );
   }
   rejectUnknownKeys(block, KEYS_OF_TYPE[type], path, type);
-  const encryption = readEncryption(block, path);
+  const encryption = { ...readEncryption(block, path), ...readRenewal(block, path) };
 
   if (type === 'memory') {
     const maxEntries = block.maxEntries;
@@ -243,6 +251,13 @@ function readTls(path: string, value: unknown): RedisTlsConfig {
 
 function isPositiveInteger(value: unknown): boolean {
   return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+}
+
+function readRenewal(block: Record<string, unknown>, path: string): TokenStoreRenewalConfig {
+  const value = block.renewSessionTokens;
+  if (value === undefined) return {};
+  if (typeof value !== 'boolean') fail(path, 'renewSessionTokens', `must be true or false, got ${describe(value)}. Remove it to renew (the default).`);
+  return { renewSessionTokens: value as boolean };
 }
 
 function readEncryption(block: Record<string, unknown>, path: string): TokenStoreEncryptionConfig {

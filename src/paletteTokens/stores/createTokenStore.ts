@@ -1,12 +1,15 @@
 import type { Config } from '@backstage/config';
 import { SpectroCloudConfigError } from '../../errors';
-import type { SpectroCloudAuthMetrics } from '../../metrics';
+// Named through the main entry, so the published types of .../palette-tokens point there.
+import type { SpectroCloudAuthMetrics } from 'backstage-plugin-spectrocloud-auth-legacy';
 import { BackstageCacheTokenStore, type BackstageCache } from './backstageCacheStore';
 import { readTokenStoreConfig, tokenStoreConfigPath, type TokenStoreConfig } from './config';
 import { EncryptedTokenStore } from './encryptedStore';
 import { MemoryTokenStore } from '../../ttlStore/memoryStore';
 import { RedisTokenStore } from './redisStore';
 import { SessionTokenCache } from './sessionTokenCache';
+import { PaletteSessionTokenCache } from '../paletteApi/paletteSessionTokenCache';
+import { paletteApiFromConfig } from '../paletteApi/paletteApiFromConfig';
 import type { SessionTokenLogger, SpectroCloudTokenStore } from '../../ttlStore/types';
 
 /** @public */
@@ -26,6 +29,14 @@ export interface CreateTokenStoreOptions {
    * `spectrocloud:session:<providerId>:`. Default `spectrocloud`.
    */
   providerId?: string;
+  /**
+   * Palette's API for renewing session tokens and for the Palette API client.
+   * Default: the origin of the provider's `authorizationUrl` (in the
+   * `auth.environment` block), reached with that block's timeout, proxy and CA.
+   */
+  paletteApiUrl?: string;
+  /** Epoch-milliseconds clock of the stores and the renewal. Default `Date.now`; tests move one. */
+  clock?: () => number;
 }
 
 /**
@@ -53,9 +64,21 @@ export function createTokenStore(config: Config | undefined, options: CreateToke
 export function createSessionTokenCache(config: Config | undefined, options: CreateTokenStoreOptions = {}): SessionTokenCache {
   const settings = readSettings(config, options);
   const store = encrypted(settings, options);
+  const { clock } = options;
   // Pointers hold an entity ref, never a token: no need to encrypt them in process memory.
-  const index = settings.store.type === 'memory' ? new MemoryTokenStore({ maxEntries: settings.store.maxEntries }) : undefined;
-  return new SessionTokenCache({ store, index });
+  const index = settings.store.type === 'memory' ? new MemoryTokenStore({ maxEntries: settings.store.maxEntries, clock }) : undefined;
+  const palette = paletteApiFromConfig(config, options);
+  if (!palette) return new SessionTokenCache({ store, index, clock });
+  return new PaletteSessionTokenCache({
+    store,
+    index,
+    clock,
+    palette: palette.api,
+    renew: settings.store.renewSessionTokens !== false,
+    lockMs: palette.lockMs,
+    metrics: options.metrics,
+    logger: options.logger,
+  });
 }
 
 interface Settings {
@@ -75,7 +98,7 @@ function buildStore({ store: settings, path }: Settings, options: CreateTokenSto
   const { logger, metrics } = options;
   const isEncrypted = settings.encryptionKey !== undefined;
   if (settings.type === 'redis') {
-    const store = new RedisTokenStore({ client: settings.redis, metrics, logger });
+    const store = new RedisTokenStore({ client: settings.redis, metrics, logger, clock: options.clock });
     // Never log the URL or the nodes: they may carry a password and are internal addresses.
     const kind = settings.redis.cluster ? 'a Redis Cluster' : settings.redis.sentinels ? 'Redis behind Sentinel' : 'Redis';
     logger?.info(`SpectroCloud session tokens are kept in ${kind}${isEncrypted ? ', encrypted' : ''}`);
@@ -99,7 +122,7 @@ function buildStore({ store: settings, path }: Settings, options: CreateTokenSto
     'SpectroCloud session tokens are kept in this process only: they are lost on restart and not shared between replicas. ' +
       `Set ${path}.type to 'redis' or 'backstage-cache' for either.`,
   );
-  return new MemoryTokenStore({ maxEntries: settings.maxEntries, metrics });
+  return new MemoryTokenStore({ maxEntries: settings.maxEntries, metrics, clock: options.clock });
 }
 
 function encrypted(settings: Settings, options: CreateTokenStoreOptions): SpectroCloudTokenStore {

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { PREVIOUS_ENCRYPTION_KEYS_CONFIG_PATH, parseEncryptionKey } from './encryptionKey';
-import type { SpectroCloudAuthMetrics } from '../../metrics';
+// Named through the main entry, so the published types of .../palette-tokens point there.
+import type { SpectroCloudAuthMetrics } from 'backstage-plugin-spectrocloud-auth-legacy';
 import type { SpectroCloudTokenStore } from '../../ttlStore/types';
 
 /** @public */
@@ -65,6 +66,12 @@ export class EncryptedTokenStore implements SpectroCloudTokenStore {
 
   delete(key: string): Promise<void> {
     return this.inner.delete(key);
+  }
+
+  /** Not encrypted: a claim holds no token. Absent when the inner store has none. */
+  get claim(): SpectroCloudTokenStore['claim'] {
+    const inner = this.inner;
+    return inner.claim ? (key, expiresAt) => inner.claim!(key, expiresAt) : undefined;
   }
 
   close(): Promise<void> {

@@ -34,6 +34,9 @@ export async function connectRedis(settings: RedisConnectionConfig, timeoutMs: n
     // A master demoted by a failover answers writes with READONLY: reconnect so
     // the client finds the new master (the failed command reports the outage).
     reconnectOnError: error => error.message.startsWith('READONLY'),
+    // Reconnect at least once a second (ioredis's default backs off to 2 s): writes waiting for the
+    // store after an outage go in as soon as it is back.
+    retryStrategy: times => Math.min(100 * times, 1_000),
     ...(settings.username !== undefined && { username: settings.username }),
     ...(settings.password !== undefined && { password: settings.password }),
     ...(settings.db !== undefined && { db: settings.db }),

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { RedisConnectionConfig } from './config';
 import { SpectroCloudTokenStoreError, describeConnectionFailure, sanitizeCause } from '../errors';
-import type { SpectroCloudAuthMetrics } from '../../metrics';
+// Named through the main entry, so the published types of .../palette-tokens point there.
+import type { SpectroCloudAuthMetrics } from 'backstage-plugin-spectrocloud-auth-legacy';
 import { connectRedis, type RedisClient, type RedisConnection } from './redisConnection';
 import type { SessionTokenLogger, SpectroCloudTokenStore } from '../../ttlStore/types';
 
@@ -124,6 +125,13 @@ export class RedisTokenStore implements SpectroCloudTokenStore {
         );
       }
     });
+  }
+
+  /** SET NX PX: one replica wins. */
+  async claim(key: string, expiresAt: number): Promise<boolean> {
+    const redisKey = this.redisKey(key);
+    const ttlMs = Math.max(1, Math.floor(expiresAt - this.clock()));
+    return (await this.run('store', client => client.set(redisKey, '1', 'PX', ttlMs, 'NX'))) === 'OK';
   }
 
   async get(key: string): Promise<string | undefined> {

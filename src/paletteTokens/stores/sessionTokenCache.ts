@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { sessionTokenExpiry } from '../capture/capture';
+import { flat } from '../../ttlStore/packedEntry';
 import type { SpectroCloudTokenStore } from '../../ttlStore/types';
 
 /**
@@ -41,8 +43,9 @@ export interface SessionTokenCacheOptions {
   clock?: () => number;
 }
 
-// Compact field names: this JSON is what sits in the store per user. `r` is
-// only in entries written by earlier versions (the key names the user now).
+// What sits in the store per user. Written as `<token> <expiry> <e-mail>`
+// (see encodeRecord); entries written by earlier versions are JSON with these
+// field names, `r` only in the oldest (the key names the user now).
 interface StoredSession {
   t: string;
   x: number;
@@ -55,11 +58,12 @@ interface StoredSession {
  *
  * One entry per user: under `ref:<userEntityRef>`, or `email:<e-mail>` for a
  * session stored by e-mail alone (the seed-compatible API). A user with both
- * also gets a small index entry `email-index:<e-mail>` whose value is just the
- * `ref:` key. The index is a hint, never trusted: a lookup by e-mail follows it
- * and accepts the entry only if that entry names the same e-mail, so a stale
- * pointer (the user's e-mail changed, the entry expired or was evicted) reads
- * as a miss and nothing on the sign-in path has to read before it writes.
+ * also gets a small index entry `ei:<hash of the e-mail>` whose value is just
+ * the entity ref. The index is a hint, never trusted: a lookup by e-mail follows
+ * it and accepts the entry only if that entry names the same e-mail, so a stale
+ * pointer (the user's e-mail changed, the entry expired or was evicted, two
+ * e-mails share a hash) reads as a miss and nothing on the sign-in path has to
+ * read before it writes.
  *
  * The hand-off looks users up by verified entity ref: one store read.
  *
@@ -95,8 +99,8 @@ export class SessionTokenCache {
 
     const record: StoredSession = { t: input.sessionToken, x: expiresAt, ...(email !== undefined && { e: email }) };
     const entryKey = userEntityRef ? refKey(userEntityRef) : emailKey(email!);
-    const writes = [this.store.set(entryKey, JSON.stringify(record), expiresAt)];
-    if (userEntityRef && email) writes.push(this.index.set(indexKey(email), entryKey, expiresAt));
+    const writes = [this.store.set(entryKey, encodeRecord(record, ownExpiry), expiresAt)];
+    if (userEntityRef && email) writes.push(this.index.set(indexKey(email), pointerTo(userEntityRef), expiresAt));
     await settleAll(writes);
   }
 
@@ -114,10 +118,11 @@ export class SessionTokenCache {
     const normalized = normalizeEmail(email);
     if (!normalized) return undefined;
     const pointer = await this.index.get(indexKey(normalized));
-    if (pointer?.startsWith(REF_PREFIX)) {
-      const record = await this.read(pointer);
+    if (pointer) {
+      const ref = refOfPointer(pointer);
+      const record = await this.read(refKey(ref));
       // Only an entry that still names this e-mail counts: the pointer may be stale.
-      if (record?.e === normalized) return this.toSession(record, pointer.slice(REF_PREFIX.length));
+      if (record?.e === normalized) return this.toSession(record, ref);
     }
     return this.toSession(await this.read(emailKey(normalized)), undefined);
   }
@@ -162,7 +167,30 @@ async function settleAll(operations: Array<Promise<void>>): Promise<void> {
   if (failed) throw failed.reason;
 }
 
+/**
+ * `<token> <expiry> <e-mail>`: the token first, so the memory store packs it as
+ * bytes (packedEntry.ts), the expiry in base 36 and left out when it is the
+ * token's own `exp` (the usual case: a session token outlives no sign-in),
+ * the e-mail last and possibly empty. A token with a space, or one that could
+ * read as JSON, is written as JSON as before.
+ */
+function encodeRecord(record: StoredSession, ownExpiry: number | undefined): string {
+  if (record.t.includes(' ') || record.t.startsWith('{')) return JSON.stringify(record);
+  const expiry = record.x === ownExpiry ? '' : record.x.toString(36);
+  return flat(`${record.t} ${expiry} ${record.e ?? ''}`);
+}
+
 function parseRecord(value: string): StoredSession | undefined {
+  if (!value.startsWith('{')) {
+    const tokenEnd = value.indexOf(' ');
+    const expiryEnd = value.indexOf(' ', tokenEnd + 1);
+    if (tokenEnd <= 0 || expiryEnd < 0) return undefined; // not written by this class: a miss
+    const t = value.slice(0, tokenEnd);
+    const x = expiryEnd > tokenEnd + 1 ? parseInt(value.slice(tokenEnd + 1, expiryEnd), 36) : sessionTokenExpiry(t);
+    const e = value.slice(expiryEnd + 1);
+    if (x === undefined || !Number.isFinite(x)) return undefined;
+    return { t, x, ...(e !== '' && { e }) };
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(value);
@@ -185,7 +213,12 @@ function normalizeEmail(email: string | undefined): string | undefined {
   return trimmed ? trimmed.toLowerCase() : undefined;
 }
 
-const REF_PREFIX = 'ref:';
-const refKey = (ref: string) => `${REF_PREFIX}${ref}`;
-const emailKey = (email: string) => `email:${email}`;
-const indexKey = (email: string) => `email-index:${email}`;
+// Keys are flat strings: a memory store holds them per user (see flat()).
+const refKey = (ref: string) => flat(`ref:${ref}`);
+const emailKey = (email: string) => flat(`email:${email}`);
+// A pointer names the entity ref, `user:default/` (most users' namespace) written as `~`: no ref starts with `~`.
+const DEFAULT_USER_NAMESPACE = 'user:default/';
+const pointerTo = (ref: string) => flat(ref.startsWith(DEFAULT_USER_NAMESPACE) ? `~${ref.slice(DEFAULT_USER_NAMESPACE.length)}` : ref);
+const refOfPointer = (pointer: string) => (pointer.startsWith('~') ? `${DEFAULT_USER_NAMESPACE}${pointer.slice(1)}` : pointer);
+/** 72 bits of SHA-256: the pointer is checked against the entry, so a collision is only a miss. */
+const indexKey = (email: string) => flat(`ei:${createHash('sha256').update(email).digest('base64url').slice(0, 12)}`);

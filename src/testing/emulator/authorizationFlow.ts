@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import type { AuthorizationRequest } from './authorizationRequest';
 import { renderConsentPage } from './consentPage';
 import { renderLoginPage } from './loginPage';
-import { redirectBack, redirectError } from './redirects';
+import { authorizationResponse, redirectError } from './redirects';
 import type { BrowserSession } from './sessions';
 import type { EmulatorState } from './state';
 import type { DirectoryUser } from './users';
@@ -23,7 +23,7 @@ export function continueAuthorization(req: Request, res: Response, state: Emulat
   // prompt=none forbids any UI, so even automation cannot "log in" here.
   if (request.prompts.includes('none')) {
     if (sso) return approve(res, state, request, sso.user, sso.session);
-    return redirectError(res, request, 'login_required', 'no usable SpectroCloud session: the user must sign in');
+    return redirectError(res, state, request, 'login_required', 'no usable SpectroCloud session: the user must sign in');
   }
   const hinted = state.users.find(request.loginHint);
   if (hinted && request.auto) return afterLogin(res, state, request, hinted);
@@ -58,11 +58,11 @@ export function approve(res: Response, state: EmulatorState, request: Authorizat
     user,
   );
   state.options.logger.info(`authorize: approved a sign-in for client "${request.clientId}"`);
-  redirectBack(res, request, { code });
+  authorizationResponse(res, state, request, { code });
 }
 
-export function deny(res: Response, request: AuthorizationRequest): void {
-  redirectError(res, request, 'access_denied', 'The user denied the request');
+export function deny(res: Response, state: EmulatorState, request: AuthorizationRequest): void {
+  redirectError(res, state, request, 'access_denied', 'The user denied the request');
 }
 
 /** The browser's session, unless it is missing, names a removed user, or is older than `max_age` allows. */

@@ -64,6 +64,7 @@ export function createControls<E extends object>(state: EmulatorState, extras: E
     },
     signSessionToken: claims => state.sessionTokens.sign(claims),
     verifySessionToken: token => state.sessionTokens.verify(token),
+    signOutSessionToken: token => state.sessionTokens.signOut(token),
     addUser: u => state.users.add(u),
   };
   return Object.assign(controls, extras);

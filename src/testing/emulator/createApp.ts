@@ -7,6 +7,7 @@ import { discoveryRoute } from './routes/discovery';
 import { endSessionRoute } from './routes/endSession';
 import { consentRoute, loginRoute } from './routes/interaction';
 import { jwksRoute } from './routes/jwks';
+import { paletteApiRouter } from './routes/paletteApi';
 import { tokenRoute } from './routes/token';
 import { userinfoRoute } from './routes/userinfo';
 import { createEmulatorState, type EmulatorState } from './state';
@@ -41,11 +42,13 @@ export function buildEmulatorApp(state: EmulatorState): Express {
   tenant.post('/userinfo', userinfoRoute(state));
   tenant.get('/logout', endSessionRoute(state));
   tenant.post('/logout', endSessionRoute(state));
+  tenant.get('/:segment', jwksRoute(state));
 
   const app = express();
   app.disable('x-powered-by');
   app.use(dateHeader(state.faults, state.options.clock));
   app.use(state.urls.tenantPath, tenant);
+  app.use('/v1', paletteApiRouter(state));
   app.use('/__emulator', adminRouter(state));
   app.use(quietErrors(state.options.logger));
   return app;

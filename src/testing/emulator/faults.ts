@@ -38,6 +38,9 @@ const CHECKS: Record<JsonFault, (value: unknown) => string | undefined> = {
   tokenBodyBytes: byteCount(64 * MiB),
   idTokenPadBytes: byteCount(16 * MiB),
   discoveryIssuer: v => (typeof v === 'string' && v.length > 0 ? undefined : 'must be a non-empty string'),
+  authorizationResponseIss: v => (typeof v === 'string' && v.length > 0 ? undefined : 'must be a non-empty string'),
+  omitAuthorizationResponseIss: boolean,
+  jwksPath: v => (typeof v === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(v) && v !== 'keys' ? undefined : 'must be one path segment of letters, digits, "_" or "-", other than "keys"'),
   dateSkewSeconds: v =>
     Number.isInteger(v) && Math.abs(v as number) <= TEN_YEARS_SECONDS ? undefined : `must be a whole number of seconds within ±${TEN_YEARS_SECONDS}`,
 };

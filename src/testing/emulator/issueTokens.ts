@@ -3,6 +3,7 @@ import { idTokenClaims } from './claims';
 import type { AuthorizationGrant } from './codes';
 import { signJwt } from './signJwt';
 import type { EmulatorState } from './state';
+import type { IdTokenFaultContext } from './types';
 import type { DirectoryUser } from './users';
 
 export interface TokenResponse {
@@ -15,7 +16,12 @@ export interface TokenResponse {
   scope: string;
 }
 
-export function issueTokens(state: EmulatorState, grant: AuthorizationGrant, user: DirectoryUser): TokenResponse {
+export function issueTokens(
+  state: EmulatorState,
+  grant: AuthorizationGrant,
+  user: DirectoryUser,
+  grantType: IdTokenFaultContext['grantType'] = 'authorization_code',
+): TokenResponse {
   const ttl = state.options.idTokenTtlSeconds;
   const now = Math.floor(state.options.clock() / 1000);
   const claims = idTokenClaims(user, {
@@ -35,16 +41,28 @@ export function issueTokens(state: EmulatorState, grant: AuthorizationGrant, use
     access_token: accessToken,
     token_type: 'Bearer',
     expires_in: ttl,
-    id_token: buildIdToken(state, claims),
-    // Where the code was the session token, the tenant hands the same one back.
-    refresh_token: grant.sessionToken ?? state.sessionTokens.issue(user, ttl, now),
+    id_token: buildIdToken(state, claims, grantType),
+    refresh_token: refreshTokenFor(state, grant, user, now),
     scope: grant.scope,
   };
 }
 
 /** The real signed token, unless a test installed an `idToken` fault to forge one. */
-function buildIdToken(state: EmulatorState, claims: Record<string, unknown>): string {
+function buildIdToken(state: EmulatorState, claims: Record<string, unknown>, grantType: IdTokenFaultContext['grantType']): string {
   const sign = (c: Record<string, unknown>, opts?: Parameters<typeof signJwt>[2]) => signJwt(c, state.keys.current, opts);
   const forge = state.faults.idToken;
-  return forge ? forge({ claims, sign }) : sign(claims);
+  return forge ? forge({ claims, sign, grantType }) : sign(claims);
+}
+
+/**
+ * Palette's `refresh_token` is its HS256 session token (the same one when the
+ * code was it); with the `refreshTokenGrant` option, an opaque OAuth refresh
+ * token that continues this sign-in (OIDC Core 12.2: no nonce the second time).
+ */
+function refreshTokenFor(state: EmulatorState, grant: AuthorizationGrant, user: DirectoryUser, now: number): string {
+  if (!state.options.refreshTokenGrant) return grant.sessionToken ?? state.sessionTokens.issue(user, state.options.sessionTokenTtlSeconds, now);
+  const { sessionToken: _sessionToken, nonce: _nonce, ...continued } = grant;
+  const refreshToken = randomBytes(32).toString('base64url');
+  state.refreshTokens.set(refreshToken, continued);
+  return refreshToken;
 }

@@ -7,10 +7,13 @@ export interface ResolvedOptions {
   tenantId: string;
   clients: EmulatorClient[];
   idTokenTtlSeconds: number;
+  sessionTokenTtlSeconds: number;
   sessionTokenAsCode: boolean;
   discovery: boolean;
   requirePkce: boolean;
   autoApprove: boolean;
+  authorizationResponseIss: boolean;
+  refreshTokenGrant: boolean;
   logger: { info(msg: string): void };
   /** Milliseconds since the epoch: the one time source of every route and store. */
   clock: () => number;
@@ -27,6 +30,10 @@ export function resolveOptions(options: SpectroCloudEmulatorOptions): ResolvedOp
   const ttl = options.idTokenTtlSeconds ?? 3600;
   if (!Number.isInteger(ttl) || ttl <= 0) {
     throw new Error('SpectroCloud emulator: option "idTokenTtlSeconds" must be a positive integer');
+  }
+  const sessionTtl = options.sessionTokenTtlSeconds ?? ttl;
+  if (!Number.isInteger(sessionTtl) || sessionTtl <= 0) {
+    throw new Error('SpectroCloud emulator: option "sessionTokenTtlSeconds" must be a positive integer');
   }
   if (options.clock !== undefined && typeof options.clock !== 'function') {
     throw new Error('SpectroCloud emulator: option "clock" must be a function returning milliseconds since the epoch');
@@ -45,10 +52,13 @@ export function resolveOptions(options: SpectroCloudEmulatorOptions): ResolvedOp
       postLogoutRedirectUris: [...(c.postLogoutRedirectUris ?? [])],
     })),
     idTokenTtlSeconds: ttl,
+    sessionTokenTtlSeconds: sessionTtl,
     sessionTokenAsCode: options.sessionTokenAsCode ?? false,
     discovery: options.discovery ?? true,
     requirePkce: options.requirePkce ?? false,
     autoApprove: options.autoApprove ?? false,
+    authorizationResponseIss: options.authorizationResponseIss ?? false,
+    refreshTokenGrant: options.refreshTokenGrant ?? false,
     logger: options.logger ?? silent,
     // Looked up at each call, so fake timers (vi.setSystemTime) move the emulator too.
     clock: options.clock ?? (() => Date.now()),

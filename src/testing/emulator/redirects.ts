@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import type { EmulatorState } from './state';
 
 /** Where the user agent goes back to: a registered redirect_uri and the client's state. */
 export interface RedirectTarget {
@@ -15,6 +16,13 @@ export function redirectBack(res: Response, target: RedirectTarget, params: Reco
   res.set('Cache-Control', 'no-store').redirect(302, url.toString());
 }
 
-export function redirectError(res: Response, target: RedirectTarget, error: string, description: string): void {
-  redirectBack(res, target, { error, error_description: description });
+/** An authorization response: with `iss` (RFC 9207) when the option or a fault says so. */
+export function authorizationResponse(res: Response, state: EmulatorState, target: RedirectTarget, params: Record<string, string>): void {
+  const { faults, options, urls } = state;
+  const iss = faults.omitAuthorizationResponseIss ? undefined : (faults.authorizationResponseIss ?? (options.authorizationResponseIss ? urls.issuer : undefined));
+  redirectBack(res, target, iss === undefined ? params : { ...params, iss });
+}
+
+export function redirectError(res: Response, state: EmulatorState, target: RedirectTarget, error: string, description: string): void {
+  authorizationResponse(res, state, target, { error, error_description: description });
 }

@@ -1,5 +1,5 @@
 import type { AuthorizationRequest } from './authorizationRequest';
-import { AuthorizationCodes } from './codes';
+import { AuthorizationCodes, type AuthorizationGrant } from './codes';
 import { ExpiringStore } from './expiringStore';
 import { SigningKeys } from './keys';
 import { resolveOptions, type ResolvedOptions } from './options';
@@ -39,11 +39,17 @@ export interface EmulatorState {
   /** Token requests held by the tokenStall fault. */
   stalledTokenRequests: StalledRequests;
   stats: EmulatorStats;
+  /** Opaque OAuth refresh tokens (the `refreshTokenGrant` option) and the sign-in each continues. */
+  refreshTokens: ExpiringStore<RefreshGrant>;
   /** What the last authorization request carried, for tests to assert on. */
   lastAuthorizationRequest?: AuthorizationRequestParams;
 }
 
+/** What an opaque refresh token stands for: the original grant, without its one-time nonce. */
+export type RefreshGrant = Omit<AuthorizationGrant, 'sessionToken'>;
+
 const INTERACTION_LIFETIME_MS = 10 * 60 * 1000;
+const REFRESH_TOKEN_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
 export function createEmulatorState(options: SpectroCloudEmulatorOptions, baseUrl: string): EmulatorState {
   const resolved = resolveOptions(options);
@@ -57,12 +63,23 @@ export function createEmulatorState(options: SpectroCloudEmulatorOptions, baseUr
     keys: new SigningKeys(),
     sessionTokens,
     users: new UserDirectory([...(options.users ?? []), ...(options.usersFile ? loadUsersFile(options.usersFile) : [])]),
-    codes: new AuthorizationCodes(sessionTokens, resolved.sessionTokenAsCode, resolved.idTokenTtlSeconds, clock),
+    codes: new AuthorizationCodes(sessionTokens, resolved.sessionTokenAsCode, resolved.sessionTokenTtlSeconds, clock),
     accessTokens: new ExpiringStore(resolved.idTokenTtlSeconds * 1000, clock),
     interactions: new ExpiringStore(INTERACTION_LIFETIME_MS, clock),
     sessions: new BrowserSessions({ cookiePath: new URL(urls.issuer).pathname, secure: urls.url.startsWith('https:'), clock }),
     faults,
     stalledTokenRequests: new StalledRequests(() => faults.tokenStall === true),
-    stats: { jwksRequests: 0, tokenRequests: 0, discoveryRequests: 0, authorizationRequests: 0, endSessionRequests: 0 },
+    stats: {
+      jwksRequests: 0,
+      tokenRequests: 0,
+      discoveryRequests: 0,
+      authorizationRequests: 0,
+      endSessionRequests: 0,
+      basicAuthTokenRequests: 0,
+      sessionTokenRenewals: 0,
+      sessionTokenRenewalsRefused: 0,
+      paletteApiRequests: 0,
+    },
+    refreshTokens: new ExpiringStore(REFRESH_TOKEN_LIFETIME_MS, clock),
   };
 }

@@ -45,8 +45,13 @@ export interface SpectroCloudEmulatorOptions {
   users?: EmulatorUser[];
   /** YAML or JSON file shaped `{ users: [...] }`; merged with `users`. */
   usersFile?: string;
-  /** Lifetime of ID token, access token and session token. Default 3600. */
+  /** Lifetime of ID token and access token (and of the session token unless `sessionTokenTtlSeconds` is set). Default 3600. */
   idTokenTtlSeconds?: number;
+  /**
+   * Lifetime of Palette's session token (Palette's own: 900, 15 minutes), renewed through
+   * `GET /v1/auth/refresh/{token}`. Default `idTokenTtlSeconds`.
+   */
+  sessionTokenTtlSeconds?: number;
   /** Hand out the HS256 session token as the authorization code, as some tenants do. */
   sessionTokenAsCode?: boolean;
   /** Default true; false answers 404 at the discovery document. */
@@ -55,6 +60,18 @@ export interface SpectroCloudEmulatorOptions {
   requirePkce?: boolean;
   /** With `login_hint=<email>`, approve that user without showing a page. */
   autoApprove?: boolean;
+  /**
+   * RFC 9207: every authorization response (success or error) carries `iss`,
+   * and discovery says `authorization_response_iss_parameter_supported: true`.
+   * Default false, as Palette's tenants do not.
+   */
+  authorizationResponseIss?: boolean;
+  /**
+   * Hand out opaque OAuth refresh tokens and honour the `refresh_token` grant,
+   * as a standard OIDC server does. Default false: like Palette, the
+   * `refresh_token` is its HS256 session token and the grant is refused.
+   */
+  refreshTokenGrant?: boolean;
   /** Default: silent. Never receives tokens, codes or secrets. */
   logger?: { info(msg: string): void };
   /** Serve over HTTPS with this key and certificate; every URL then starts with https://. */
@@ -83,6 +100,8 @@ export interface SignOptions {
 export interface IdTokenFaultContext {
   /** The claims the emulator would have signed. */
   claims: Record<string, unknown>;
+  /** The grant the token response answers (`refresh_token` only with the `refreshTokenGrant` option). */
+  grantType: 'authorization_code' | 'refresh_token';
   sign(claims: Record<string, unknown>, opts?: SignOptions): string;
 }
 
@@ -114,6 +133,12 @@ export interface EmulatorFaults {
   discoveryIssuer?: string;
   /** Every HTTP `Date` header is shifted by this many seconds (negative: in the past). */
   dateSkewSeconds?: number;
+  /** Authorization responses carry this `iss` instead of the issuer (an RFC 9207 mix-up), with or without the option. */
+  authorizationResponseIss?: string;
+  /** Authorization responses carry no `iss` even with the `authorizationResponseIss` option (discovery still promises it). */
+  omitAuthorizationResponseIss?: boolean;
+  /** The JWKS moves to `<issuer>/<jwksPath>`: discovery names it there and `<issuer>/keys` answers 404. */
+  jwksPath?: string;
 }
 
 export interface EmulatorStats {
@@ -122,6 +147,14 @@ export interface EmulatorStats {
   discoveryRequests: number;
   authorizationRequests: number;
   endSessionRequests: number;
+  /** token requests that authenticated with client_secret_basic (an Authorization header) */
+  basicAuthTokenRequests: number;
+  /** `GET /v1/auth/refresh/{token}` answered 200 (renewed) and 401 (refused). */
+  sessionTokenRenewals: number;
+  sessionTokenRenewalsRefused: number;
+  /** Calls to the emulated Palette API (`/v1/users/info`), and the `ProjectUid` header of the last one. */
+  paletteApiRequests: number;
+  lastProjectUid?: string;
 }
 
 /** The parameters of an authorization request exactly as they arrived (string values only). */
@@ -170,6 +203,8 @@ export interface SpectroCloudEmulatorControls {
   signSessionToken(claims: Record<string, unknown>): string;
   /** The claims of a session token this emulator signed, or undefined when it did not (or it expired). */
   verifySessionToken(token: string): Record<string, unknown> | undefined;
+  /** Signs the session out at Palette: this token, and every token renewed from it, is refused from now on. */
+  signOutSessionToken(token: string): void;
   addUser(u: EmulatorUser): void;
 }
 

@@ -14,12 +14,37 @@ import {
   signInWithPopup,
   useBrowserHarness,
   waitForConsole,
+  verifyEmulatorIdToken,
   waitForPopupClosed,
   type TestPage,
 } from './harness';
+import { registerSecret } from '../../support/secrets';
 
 const TEST_TIMEOUT_MS = 90_000;
 const ALICE = { userEntityRef: 'user:default/alice', email: 'alice@example.com' };
+const BOB = { userEntityRef: 'user:default/bob', email: 'bob@example.com' };
+
+/** The ID token the app hands out (e.g. to Kubernetes), registered as a secret. */
+async function idToken(page: TestPage): Promise<string> {
+  const token = await page.page.evaluate(() => window.spectro.getIdToken());
+  registerSecret(token);
+  return token;
+}
+
+/** What the app holds before a renewal: its Backstage token and ID token. */
+async function appSession(page: TestPage) {
+  return { backstage: await backstageIdentity(page), idToken: await idToken(page) };
+}
+
+/** After a renewal for the same user: the app holds the renewed session, and never signed out on the way. */
+async function expectRenewedSession(page: TestPage, before: Awaited<ReturnType<typeof appSession>>) {
+  const after = await appSession(page);
+  expect(after.backstage?.userEntityRef).toBe(ALICE.userEntityRef);
+  expect(after.backstage?.token, 'a new Backstage token').not.toBe(before.backstage?.token);
+  expect(after.idToken, 'a new ID token').not.toBe(before.idToken);
+  expect(verifyEmulatorIdToken(files.harness.emulator, after.idToken).email).toBe(ALICE.email);
+  expect(dedupe(await page.page.evaluate(() => [...window.spectro.sessionStates]))).toEqual(['SignedOut', 'SignedIn']);
+}
 
 const files = useBrowserHarness();
 /** The token store of the example backend (one place to change when the example hands its store on). */
@@ -56,6 +81,7 @@ describe('re-authenticating fetch in Chromium', () => {
     const { page, backstageToken } = await signedInPage();
     const before = await whoami(page, backstageToken);
     expect(before).toMatchObject({ status: 200, reauthRequired: false });
+    const sessionBefore = await appSession(page);
 
     await loseSessionToken();
     // Without the emulator's SSO cookie, the renewal shows the account list: the user clicks Alice.
@@ -73,6 +99,27 @@ describe('re-authenticating fetch in Chromium', () => {
     // The first sign-in and exactly one renewal.
     expect(page.popups).toHaveLength(2);
     expect(await sessionTokens().forUser(ALICE.userEntityRef), 'the renewal stored a new session token').toBeDefined();
+    await expectRenewedSession(page, sessionBefore);
+  }, TEST_TIMEOUT_MS);
+
+  it('a renewal that signs in as someone else signs the app out: nothing of either session is left', async () => {
+    const { page, backstageToken } = await signedInPage();
+    await loseSessionToken();
+    await page.forgetEmulatorSession();
+    const popupEvent = page.page.waitForEvent('popup', { timeout: UI_TIMEOUT_MS });
+    const fetching = whoami(page, backstageToken);
+    const popup = await popupEvent;
+    expect(await clickAccount(popup, BOB.email)).toBe(true);
+    await waitForPopupClosed(popup);
+    const result = await fetching;
+
+    expect(result).toMatchObject({ error: { name: 'SpectroCloudReAuthError', code: 'ERR_REAUTH_USER_CHANGED' } });
+    // The app holds no one, and the sign-out ended the backend's session (now Bob's) as well.
+    expect(dedupe(await page.page.evaluate(() => [...window.spectro.sessionStates]))).toEqual(['SignedOut', 'SignedIn', 'SignedOut']);
+    expect(await backstageIdentity(page)).toBeUndefined();
+    expect(await page.page.evaluate(async () => (await window.spectro.restoreSession()) ?? null)).toBeNull();
+    expect(await sessionTokens().forUser(BOB.userEntityRef)).toBeUndefined();
+    expect(await sessionTokens().forUser(ALICE.userEntityRef)).toBeUndefined();
   }, TEST_TIMEOUT_MS);
 
   it('gives up cleanly with ERR_REAUTH_POPUP_CLOSED when the user closes the renewal popup', async () => {
@@ -141,6 +188,7 @@ describe('re-authentication from a data-loading fetch in a Backstage-style page'
 
   it("queues the sign-in in the login dialog; the dialog's sign-in renews the session and the load is retried", async () => {
     const page = await openWithLostSessionToken();
+    const sessionBefore = await appSession(page);
 
     // The instant popup was blocked: the request waits in the dialog, the load waits for it.
     await dialogButton(page).waitFor({ state: 'visible' });
@@ -161,8 +209,8 @@ describe('re-authentication from a data-loading fetch in a Backstage-style page'
     expect('text' in result && JSON.parse(result.text)).toMatchObject({ userEntityRef: ALICE.userEntityRef, source: 'user-session' });
     expect(await page.page.evaluate(() => window.spectro.authRequests.at(-1))).toEqual([]);
     expect(await sessionTokens().forUser(ALICE.userEntityRef), 'the renewal stored a new session token').toBeDefined();
-    // Never signed out on the way.
-    expect(dedupe(await page.page.evaluate(() => [...window.spectro.sessionStates]))).toEqual(['SignedOut', 'SignedIn']);
+    // Never signed out on the way, and the app now holds the renewed session.
+    await expectRenewedSession(page, sessionBefore);
     expect(page.popups).toHaveLength(2);
   }, TEST_TIMEOUT_MS);
 

@@ -14,8 +14,8 @@ export function authorizeRoute(state: EmulatorState): RequestHandler {
     state.lastAuthorizationRequest = snapshotParams(params);
     const parsed = parseAuthorizationRequest(params, state.options);
     if (parsed.kind === 'page') return sendErrorPage(res, 400, parsed.message);
-    if (parsed.kind === 'redirect') return redirectError(res, parsed.target, parsed.error, parsed.description);
-    if (state.faults.deny) return deny(res, parsed.request);
+    if (parsed.kind === 'redirect') return redirectError(res, state, parsed.target, parsed.error, parsed.description);
+    if (state.faults.deny) return deny(res, state, parsed.request);
     continueAuthorization(req, res, state, parsed.request);
   };
 }

@@ -10,7 +10,7 @@ export function loginRoute(state: EmulatorState): RequestHandler {
   return (req, res) => {
     const interaction = state.interactions.take(req.params.id);
     if (!interaction) return sendErrorPage(res, 400, EXPIRED);
-    if (req.body?.action === 'deny') return deny(res, interaction.request);
+    if (req.body?.action === 'deny') return deny(res, state, interaction.request);
     const user = state.users.find(typeof req.body?.email === 'string' ? req.body.email : undefined);
     if (!user) return sendErrorPage(res, 400, 'Unknown user.');
     afterLogin(res, state, interaction.request, user);
@@ -24,7 +24,7 @@ export function consentRoute(state: EmulatorState): RequestHandler {
     const session = interaction?.session;
     const user = state.users.find(session?.email);
     if (!interaction || !session || !user) return sendErrorPage(res, 400, EXPIRED);
-    if (req.body?.action !== 'allow') return deny(res, interaction.request);
+    if (req.body?.action !== 'allow') return deny(res, state, interaction.request);
     approve(res, state, interaction.request, user, session);
   };
 }

@@ -1,12 +1,13 @@
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { authenticateClient } from '../clientAuth';
 import { issueTokens } from '../issueTokens';
 import { OAuthError, sendOAuthError } from '../oauthError';
 import { paddedJson } from '../paddedJson';
 import { redeemCode } from '../redeemCode';
 import type { EmulatorState } from '../state';
+import type { EmulatorClient } from '../types';
 
-/** The token endpoint: authorization_code only, because Palette has no refresh grant. */
+/** The token endpoint: authorization_code, and refresh_token only with the `refreshTokenGrant` option (Palette has none). */
 export function tokenRoute(state: EmulatorState): RequestHandler {
   return async (req, res, next) => {
     state.stats.tokenRequests++;
@@ -16,25 +17,42 @@ export function tokenRoute(state: EmulatorState): RequestHandler {
     try {
       if (state.faults.tokenStatus) throw faultError(state.faults.tokenStatus);
       const client = authenticateClient(req, state.options.clients);
+      if (req.headers.authorization) state.stats.basicAuthTokenRequests++;
       const body = req.body ?? {};
+      if (body.grant_type === 'refresh_token' && state.options.refreshTokenGrant) {
+        const { grant, user } = redeemRefreshToken(state, client, body);
+        return sendTokens(res, state, issueTokens(state, grant, user, 'refresh_token'));
+      }
       if (body.grant_type === 'refresh_token') {
         // The refresh_token Palette hands out is its session token; it cannot be exchanged.
         throw new OAuthError(400, 'invalid_grant', 'the refresh_token grant is not supported');
       }
       if (body.grant_type !== 'authorization_code') throw new OAuthError(400, 'unsupported_grant_type', 'only authorization_code is supported');
       const { grant, user } = redeemCode(state, client, body);
-      const tokens = issueTokens(state, grant, user);
       state.options.logger.info(`token: issued tokens to client "${client.clientId}"`);
-      res
-        .set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' })
-        .type('json')
-        .send(paddedJson({ ...tokens }, state.faults.tokenBodyBytes));
+      sendTokens(res, state, issueTokens(state, grant, user));
     } catch (err) {
       if (!(err instanceof OAuthError)) return next(err);
       state.options.logger.info(`token: refused (${err.error})`);
       sendOAuthError(res, err);
     }
   };
+}
+
+function sendTokens(res: Response, state: EmulatorState, tokens: object): void {
+  res
+    .set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' })
+    .type('json')
+    .send(paddedJson({ ...tokens }, state.faults.tokenBodyBytes));
+}
+
+/** The refresh_token grant's checks: a token this emulator issued, to this client, for a user who still exists. */
+function redeemRefreshToken(state: EmulatorState, client: EmulatorClient, body: Record<string, unknown>) {
+  const grant = typeof body.refresh_token === 'string' ? state.refreshTokens.get(body.refresh_token) : undefined;
+  if (!grant || grant.clientId !== client.clientId) throw new OAuthError(400, 'invalid_grant', 'the refresh token is invalid, expired or for another client');
+  const user = state.users.find(grant.email);
+  if (!user) throw new OAuthError(400, 'invalid_grant', 'the user no longer exists');
+  return { grant, user };
 }
 
 function faultError(status: number): OAuthError {

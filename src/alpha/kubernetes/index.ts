@@ -1,0 +1,4 @@
+export {
+  createSpectroCloudKubernetesAuthProvidersModule,
+  spectroCloudKubernetesAuthProvidersModule,
+} from './module';
