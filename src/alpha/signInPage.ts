@@ -8,7 +8,9 @@ import {
   type FrontendModule,
 } from '@backstage/frontend-plugin-api';
 import type { SignInPageProps } from '@backstage/core-plugin-api';
-import { spectroCloudSignInProvider, type SpectroCloudSignInProviderConfig } from '../frontend/factory';
+// The config type through the frontend entry, so the published types of .../alpha point there.
+import type { SpectroCloudSignInProviderConfig } from 'backstage-plugin-spectrocloud-auth-legacy/frontend';
+import { spectroCloudSignInProvider } from '../frontend/factory';
 
 /**
  * What `SignInPageBlueprint` outputs, by its id: the blueprint lives in

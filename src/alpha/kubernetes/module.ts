@@ -1,8 +1,7 @@
 import { createFrontendModule, type FrontendModule } from '@backstage/frontend-plugin-api';
-import {
-  createSpectroCloudKubernetesAuthProvidersApiFactory,
-  type SpectroCloudKubernetesAuthProvidersFactoryOptions,
-} from '../../frontend/kubernetes/factory';
+// The options type through its public entry, so the published types of .../alpha/kubernetes point there.
+import type { SpectroCloudKubernetesAuthProvidersFactoryOptions } from 'backstage-plugin-spectrocloud-auth-legacy/frontend/kubernetes';
+import { createSpectroCloudKubernetesAuthProvidersApiFactory } from '../../frontend/kubernetes/factory';
 import { apiExtension } from '../apiExtension';
 
 /**
