@@ -1,40 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import express from 'express';
+import { sessionTokenPlugin } from '../support/sessionTokenPlugin';
 import request from 'supertest';
-import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
-import { spectroCloudSessionTokenServiceRef } from '../../src/sessionTokenService';
-import type { SpectroCloudRequest } from '../../src/paletteTokens';
 import { logout, signIn, startFixture, type Fixture } from '../support/spectroFixture';
 
-/** A second new-system plugin that calls SpectroCloud on the user's behalf through the service. */
-const palettePlugin = createBackendPlugin({
-  pluginId: 'spectrocloud',
-  register(reg) {
-    reg.registerInit({
-      deps: { router: coreServices.httpRouter, sessionTokens: spectroCloudSessionTokenServiceRef },
-      async init({ router, sessionTokens }) {
-        const api = express.Router();
-        api.use(sessionTokens.middleware());
-        api.get('/whoami', (req, res) => {
-          const grant = (req as SpectroCloudRequest).spectroCloud!;
-          res.json({ userEntityRef: grant.userEntityRef, tokenTail: grant.token.slice(-12) });
-        });
-        api.get('/direct', async (req, res) => {
-          const grant = await sessionTokens.forRequest(req);
-          res.json({ userEntityRef: grant.userEntityRef });
-        });
-        router.use(api);
-      },
-    });
-  },
-});
 
 const tail = (token: string | undefined) => token?.slice(-12);
 
 describe('the session-token service of the new backend system', () => {
   let fixture: Fixture;
   beforeAll(async () => {
-    fixture = await startFixture({ kind: 'new', plugins: [palettePlugin] });
+    fixture = await startFixture({ kind: 'new', plugins: [sessionTokenPlugin] });
   });
   afterAll(() => fixture?.close());
 

@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sessionTokenPlugin } from '../support/sessionTokenPlugin';
 import { readdirSync } from 'node:fs';
-import express from 'express';
 import request from 'supertest';
 import type { JsonObject } from '@backstage/types';
-import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
 import { spectrocloud } from '../../src';
 import { createSpectroCloudAuthModule } from '../../src/backendModule/module';
-import { spectroCloudSessionTokenServiceRef } from '../../src/sessionTokenService';
-import type { SpectroCloudRequest } from '../../src/paletteTokens';
 import { startSpectroCloudEmulator, type SpectroCloudEmulator } from '../../src/testing';
 import { startLegacyBackend, type LegacyBackend } from '../support/legacyBackend';
 import { startNewBackend } from '../support/newBackend';
@@ -15,24 +12,6 @@ import { getFreePort, startRedisServer, type RedisTestServer } from '../support/
 import { CATALOG, CLIENT_ID, CLIENT_SECRET, CookieJar, logout, refresh, signIn, USERS, type Fixture } from '../support/spectroFixture';
 import { createTempDir, removeTempDir } from '../support/tempDir';
 
-/** The plugin that calls SpectroCloud for the user, in the new backend (the legacy one had the middleware). */
-const palettePlugin = createBackendPlugin({
-  pluginId: 'spectrocloud',
-  register(reg) {
-    reg.registerInit({
-      deps: { router: coreServices.httpRouter, sessionTokens: spectroCloudSessionTokenServiceRef },
-      async init({ router, sessionTokens }) {
-        const api = express.Router();
-        api.use(sessionTokens.middleware());
-        api.get('/whoami', (req, res) => {
-          const grant = (req as SpectroCloudRequest).spectroCloud!;
-          res.json({ userEntityRef: grant.userEntityRef, tokenTail: grant.token.slice(-12) });
-        });
-        router.use(api);
-      },
-    });
-  },
-});
 
 /**
  * One deployment (config, secrets, sqlite database, Redis, port) upgraded in
@@ -98,7 +77,7 @@ describe('upgrading a deployment from the legacy auth backend to the new backend
       port,
       users: CATALOG,
       ...deployment,
-      features: [createSpectroCloudAuthModule(), palettePlugin],
+      features: [createSpectroCloudAuthModule(), sessionTokenPlugin],
     });
     const refreshed = await refresh(at(running), jar);
     expect(refreshed.status).toBe(200);
