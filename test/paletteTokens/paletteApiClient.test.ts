@@ -58,6 +58,7 @@ describe("Palette's session token renewed server-side, and the Palette API clien
     dir = await createTempDir('palette-api-replicas');
   });
   afterEach(async () => {
+    emulator.resetFaults();
     for (const replica of started.splice(0)) {
       await replica.backend.close();
       await replica.cache.close();
@@ -182,6 +183,35 @@ describe("Palette's session token renewed server-side, and the Palette API clien
     // The dead token is dropped: the next call asks for a sign-in without asking Palette again.
     expect((await me(replica, backstageToken)).status).toBe(401);
     expect(emulator.stats.sessionTokenRenewalsRefused - refusedBefore).toBe(1);
+  });
+
+  it('Palette answering 401 to a token it still renews: the client renews once and the retried call succeeds', async () => {
+    const replica = await startReplica(ports[0]!, { type: 'memory' });
+    const backstageToken = await signIn(replica);
+    const before = await storedToken(replica);
+    const renewalsBefore = emulator.stats.sessionTokenRenewals;
+    const callsBefore = emulator.stats.paletteApiRequests;
+    emulator.setFaults({ paletteApiRefusals: 1 });
+    const answer = await me(replica, backstageToken);
+    expect(answer.status).toBe(200);
+    expect(answer.body.email).toBe('alice@example.com');
+    expect(answer.headers['x-spectrocloud-reauth-required']).toBeUndefined();
+    expect(emulator.stats.sessionTokenRenewals - renewalsBefore).toBe(1);
+    expect(emulator.stats.paletteApiRequests - callsBefore).toBe(2);
+    // The renewed token is the one stored for the next call.
+    expect(await storedToken(replica)).not.toBe(before);
+    expect(replica.metrics.snapshot().handoff.renewed).toBe(1);
+  });
+
+  it('Palette answering 401 again after the renewal: one renewal only, then the re-auth signal', async () => {
+    const replica = await startReplica(ports[0]!, { type: 'memory' });
+    const backstageToken = await signIn(replica);
+    const renewalsBefore = emulator.stats.sessionTokenRenewals;
+    emulator.setFaults({ paletteApiRefusals: 2 });
+    const answer = await me(replica, backstageToken);
+    expect(answer.status).toBe(401);
+    expect(answer.headers['x-spectrocloud-reauth-required']).toBe('true');
+    expect(emulator.stats.sessionTokenRenewals - renewalsBefore).toBe(1);
   });
 
   it('Palette refusing a renewal near expiry falls back to the re-auth signal', async () => {

@@ -41,6 +41,7 @@ const CHECKS: Record<JsonFault, (value: unknown) => string | undefined> = {
   authorizationResponseIss: v => (typeof v === 'string' && v.length > 0 ? undefined : 'must be a non-empty string'),
   omitAuthorizationResponseIss: boolean,
   jwksPath: v => (typeof v === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(v) && v !== 'keys' ? undefined : 'must be one path segment of letters, digits, "_" or "-", other than "keys"'),
+  paletteApiRefusals: v => (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 1_000 ? undefined : 'must be a whole number from 0 to 1000'),
   dateSkewSeconds: v =>
     Number.isInteger(v) && Math.abs(v as number) <= TEN_YEARS_SECONDS ? undefined : `must be a whole number of seconds within ±${TEN_YEARS_SECONDS}`,
 };

@@ -139,6 +139,11 @@ export interface EmulatorFaults {
   omitAuthorizationResponseIss?: boolean;
   /** The JWKS moves to `<issuer>/<jwksPath>`: discovery names it there and `<issuer>/keys` answers 404. */
   jwksPath?: string;
+  /**
+   * Palette's API (`/v1/users/info`) answers this many further calls 401 whatever the token
+   * (say, a Palette whose API refused a token its renewal endpoint still takes); counts down to 0.
+   */
+  paletteApiRefusals?: number;
 }
 
 export interface EmulatorStats {

@@ -31,6 +31,10 @@ export function paletteApiRouter(state: EmulatorState): Router {
     state.stats.paletteApiRequests++;
     const projectUid = req.headers.projectuid;
     state.stats.lastProjectUid = typeof projectUid === 'string' ? projectUid : undefined;
+    if (state.faults.paletteApiRefusals) {
+      state.faults.paletteApiRefusals--;
+      return unauthorized(res, 'the session token was refused (emulator fault paletteApiRefusals)');
+    }
     const claims = state.sessionTokens.verify(req.headers.authorization ?? '');
     const user = typeof claims?.email === 'string' ? state.users.find(claims.email) : undefined;
     if (!user) return unauthorized(res, 'send a live session token, as is, in the Authorization header');
