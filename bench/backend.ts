@@ -19,7 +19,7 @@ export const PROVIDERS: ProviderName[] = ['spectrocloud', 'oidc'];
 export const LABEL: Record<ProviderName, string> = { spectrocloud: 'ours (spectrocloud)', oidc: 'baseline (built-in oidc)' };
 
 /** A logger that drops everything (the router and both providers log per request). */
-function silentLogger(): any {
+export function silentLogger(): any {
   const logger: any = { child: () => logger };
   for (const level of ['error', 'warn', 'info', 'debug', 'verbose', 'silly', 'log']) logger[level] = () => undefined;
   return logger;
@@ -89,7 +89,7 @@ export async function startEmulatorBackend(): Promise<BenchBackend> {
 }
 
 /** The part of test/support/standardOidcServer.ts the bench uses. */
-interface StandardOidcModule {
+export interface StandardOidcModule {
   startStandardOidcServer(options: {
     redirectUris: string[];
     clientId: string;

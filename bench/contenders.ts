@@ -8,6 +8,7 @@
 // contender of every group and reports each one against BASELINE_ID.
 import { LABEL, PROVIDERS, startStandardBackend, type BenchBackend } from './backend';
 import { refresh, signIn, type Authorize } from './flow';
+import { startStandardNewBackend } from './newBackend';
 
 export interface Contender {
   /** stable id, used as the key of its figures in results.json and BENCHMARKS.md */
@@ -51,5 +52,23 @@ async function legacyRouterGroup(): Promise<ContenderGroup | undefined> {
   return { idp: 'oidc-provider 9', contenders: legacyContenders(backend, backend.authorize), close: () => backend.close() };
 }
 
-/** Every group the figure measures; a third contender is one more entry here. */
-export const CONTENDER_GROUPS: Array<() => Promise<ContenderGroup | undefined>> = [legacyRouterGroup];
+/** The new-system module (`./backend-module`) in `createBackend()` with plugin-auth-backend 0.31, against its own oidc-provider. */
+async function newBackendGroup(): Promise<ContenderGroup | undefined> {
+  const backend = await startStandardNewBackend();
+  if (!backend) return undefined;
+  const contender: Contender = {
+    id: 'spectrocloud-new-backend',
+    label: 'ours, new backend system (./backend-module)',
+    providerUrl: `${backend.authUrl}/spectrocloud`,
+    signIn: async () => {
+      const { jar } = await signIn(backend.authUrl, 'spectrocloud', 'alice@example.com', backend.authorize);
+      const check = await refresh(backend.authUrl, 'spectrocloud', jar);
+      if (check.status !== 200) throw new Error(`the module's /refresh answered ${check.status} right after sign-in: ${JSON.stringify(check.body).slice(0, 200)}`);
+      return jar.header();
+    },
+  };
+  return { idp: 'oidc-provider 9', contenders: [contender], close: () => backend.close() };
+}
+
+/** Every group the figure measures; a further contender is one more entry here. */
+export const CONTENDER_GROUPS: Array<() => Promise<ContenderGroup | undefined>> = [legacyRouterGroup, newBackendGroup];
