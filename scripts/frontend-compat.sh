@@ -112,6 +112,8 @@ write_fixture() {
   ' "$dir/package.json" $extras
   local include='"src/frontend/*.ts"'
   cp "$ROOT"/src/frontend/*.ts "$dir/src/frontend/"
+  # The one header constant the frontend shares with the backend hand-off.
+  cp "$ROOT/src/reauthHeader.ts" "$dir/src/"
   if [[ " $extras" == *" @backstage/plugin-kubernetes-react@"* ]]; then
     cp -r "$ROOT/src/frontend/kubernetes" "$dir/src/frontend/"; include+=', "src/frontend/kubernetes/*.ts"'
   fi

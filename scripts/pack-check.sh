@@ -100,6 +100,10 @@ app:
   baseUrl: http://localhost:3000
 backend:
   baseUrl: http://localhost:7007
+  # The app is on another origin: the doctor's cors check wants what a real deployment needs.
+  cors:
+    origin: http://localhost:3000
+    credentials: true
 auth:
   environment: development
   providers:
