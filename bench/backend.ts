@@ -105,12 +105,14 @@ export interface StandardOidcModule {
   }>;
 }
 
+export const STANDARD_CLIENT_SECRET = 'bench-standard-secret-71c4';
+export type StandardIdp = Awaited<ReturnType<StandardOidcModule['startStandardOidcServer']>>;
+
 /**
- * Both providers against a standard OIDC server that issues real refresh
- * tokens (oidc-provider via the test harness), so that both refresh paths are
- * real refresh_token grants. Undefined when that harness is not available.
+ * Starts a standard OIDC server (oidc-provider via the test harness) for the bench users, or
+ * undefined when that harness is not available.
  */
-export async function startStandardBackend(): Promise<(BenchBackend & { authorize(location: string, email: string): Promise<string> }) | undefined> {
+export async function loadStandardIdp(): Promise<((clientId: string, redirectUris: string[]) => Promise<StandardIdp>) | undefined> {
   let mod: StandardOidcModule;
   try {
     // Loaded by URL so that type-checking bench/ does not need the test harness to exist.
@@ -119,20 +121,32 @@ export async function startStandardBackend(): Promise<(BenchBackend & { authoriz
     console.log(`   (standard OIDC server unavailable: ${(error as Error).message.split('\n')[0]})`);
     return undefined;
   }
-  let idp: Awaited<ReturnType<StandardOidcModule['startStandardOidcServer']>> | undefined;
-  const backend = await startBoth(async authUrl => {
-    idp = await mod.startStandardOidcServer({
-      redirectUris: [`${authUrl}/spectrocloud/handler/frame`, `${authUrl}/oidc/handler/frame`],
-      clientId: 'bench-standard',
-      clientSecret: 'bench-standard-secret-71c4',
+  return (clientId, redirectUris) =>
+    mod.startStandardOidcServer({
+      redirectUris,
+      clientId,
+      clientSecret: STANDARD_CLIENT_SECRET,
       accounts: BENCH_USERS.map((u, i) => ({ sub: `user-${i}`, email: u.email, given_name: u.given_name, family_name: u.family_name })),
       idTokenTtl: 3600,
     });
+}
+
+/**
+ * Both providers against a standard OIDC server that issues real refresh
+ * tokens (oidc-provider via the test harness), so that both refresh paths are
+ * real refresh_token grants. Undefined when that harness is not available.
+ */
+export async function startStandardBackend(): Promise<(BenchBackend & { authorize(location: string, email: string): Promise<string> }) | undefined> {
+  const start = await loadStandardIdp();
+  if (!start) return undefined;
+  let idp: StandardIdp | undefined;
+  const backend = await startBoth(async authUrl => {
+    idp = await start('bench-standard', [`${authUrl}/spectrocloud/handler/frame`, `${authUrl}/oidc/handler/frame`]);
     return {
       spectrocloud: {
         development: {
           clientId: idp.clientIds.post,
-          clientSecret: 'bench-standard-secret-71c4',
+          clientSecret: STANDARD_CLIENT_SECRET,
           authorizationUrl: idp.authorizationUrl,
           // A standard IdP issues a refresh token only for offline_access, which
           // OIDC ties to prompt=consent: both providers ask the same way.
@@ -143,7 +157,7 @@ export async function startStandardBackend(): Promise<(BenchBackend & { authoriz
       oidc: {
         development: {
           clientId: idp.clientIds.basic,
-          clientSecret: 'bench-standard-secret-71c4',
+          clientSecret: STANDARD_CLIENT_SECRET,
           metadataUrl: `${idp.issuer}/.well-known/openid-configuration`,
           prompt: 'consent',
           additionalScopes: ['offline_access'],

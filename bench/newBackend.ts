@@ -4,36 +4,25 @@
 // contender of figure 1, asked exactly as the legacy providers are.
 import { startNewBackend } from '../test/support/newBackend';
 import { userEntity } from '../test/support/legacyBackend';
-import { silentLogger, type StandardOidcModule } from './backend';
+import { loadStandardIdp, silentLogger, STANDARD_CLIENT_SECRET, type StandardIdp } from './backend';
 
 export async function startStandardNewBackend(): Promise<
   { authUrl: string; authorize(location: string, email: string): Promise<string>; close(): Promise<void> } | undefined
 > {
-  let mod: StandardOidcModule;
-  try {
-    mod = (await import(new URL('../test/support/standardOidcServer.ts', import.meta.url).href)) as StandardOidcModule;
-  } catch (error) {
-    console.log(`   (standard OIDC server unavailable: ${(error as Error).message.split('\n')[0]})`);
-    return undefined;
-  }
-  let idp: Awaited<ReturnType<StandardOidcModule['startStandardOidcServer']>> | undefined;
+  const start = await loadStandardIdp();
+  if (!start) return undefined;
+  let idp: StandardIdp | undefined;
   const backend = await startNewBackend({
     users: [userEntity('alice', 'alice@example.com'), userEntity('bob', 'bob@example.com')],
     logger: silentLogger(),
     keepAliveTimeoutMs: 60_000,
     providers: async backendUrl => {
-      idp = await mod.startStandardOidcServer({
-        redirectUris: [`${backendUrl}/api/auth/spectrocloud/handler/frame`],
-        clientId: 'bench-standard-new',
-        clientSecret: 'bench-standard-secret-71c4',
-        accounts: [{ sub: 'user-0', email: 'alice@example.com', given_name: 'Alice', family_name: 'Example' }, { sub: 'user-1', email: 'bob@example.com', given_name: 'Bob', family_name: 'Builder' }],
-        idTokenTtl: 3600,
-      });
+      idp = await start('bench-standard-new', [`${backendUrl}/api/auth/spectrocloud/handler/frame`]);
       return {
         spectrocloud: {
           development: {
             clientId: idp.clientIds.post,
-            clientSecret: 'bench-standard-secret-71c4',
+            clientSecret: STANDARD_CLIENT_SECRET,
             authorizationUrl: idp.authorizationUrl,
             // The same request as the legacy contender's (see bench/backend.ts).
             scope: 'openid profile email offline_access',
