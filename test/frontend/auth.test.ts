@@ -1,3 +1,7 @@
+// @vitest-environment jsdom
+// core-app-api is a browser library: from 1.20.7 its /refresh reads `window.navigator.locks` (cross-tab
+// refresh lock) before fetching, so in plain Node (no `window`) it throws before any request and the
+// session stays empty. jsdom gives it the window a browser has; fetch stays Node's, to the real loopback backend.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';

@@ -1,9 +1,13 @@
+// @vitest-environment jsdom
+// core-app-api is a browser library: from 1.20.7 its /refresh reads `window.navigator.locks` (cross-tab
+// refresh lock) before fetching, so in plain Node (no `window`) it throws before any request and the
+// session stays empty. jsdom gives it the window a browser has; fetch stays Node's, to the real loopback backend.
 /**
  * The SpectroCloud auth API around core-app-api's real OAuth2 and
  * OAuthRequestManager, against a loopback backend: re-authentication beside the
  * session, sign-out through SpectroCloud's end-session URL, several tenants.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiFactoryRegistry, ApiResolver, OAuthRequestManager } from '@backstage/core-app-api';
 import { ConfigReader } from '@backstage/config';
 import {
@@ -153,6 +157,30 @@ describe('reAuthenticate', () => {
     expect((await api.getBackstageIdentity({ optional: true }))?.identity.userEntityRef).toBe('user:default/alice');
     expect(backend.requests).toHaveLength(1);
     expect(states).toEqual([SessionState.SignedOut, SessionState.SignedIn]);
+  });
+
+  it('never answers the new sign-in from /refresh: with the session cookie still valid, it goes to the popup', async () => {
+    // core-app-api 1.18+ tries /refresh before an instant popup; that answer is the session being renewed.
+    const backend = await startBackend(backendSession('alice'));
+    const manager = new OAuthRequestManager();
+    const api = createSpectroCloudAuth(clientOptions(backend, manager));
+    await api.getBackstageIdentity({ optional: true });
+    const opened = vi.spyOn(window, 'open'); // jsdom's own open(): it opens nothing, as a blocked popup
+
+    const requests = nextAuthRequests(manager);
+    const reAuth = api.reAuthenticate();
+    // Settled either way: the dialog got the request, or the renewal resolved without a popup.
+    const [request] = await Promise.race([requests, reAuth.then(() => [])]);
+    expect(opened).toHaveBeenCalledTimes(1);
+    expect(request?.provider.id).toBe('spectrocloud');
+    const start = new URL(String(opened.mock.calls[0][0]));
+    expect(start.pathname).toBe('/api/auth/spectrocloud/start');
+    expect(start.searchParams.get('flow')).toBe('popup');
+    request.reject();
+    await expect(reAuth).rejects.toMatchObject({ name: 'RejectedError' });
+    // Only the app's own session recovery reached /refresh.
+    expect(paths(backend.requests)).toEqual(['GET /api/auth/spectrocloud/refresh']);
+    opened.mockRestore();
   });
 
   it('opens the popup at once by default and resolves with the new identity, then takes the renewed session up through /refresh', async () => {
