@@ -16,6 +16,7 @@ import type { SpectroCloudAuthApi, SpectroCloudReAuthenticateOptions } from './a
 import { readEndSessionUrl } from './endSession';
 import { SpectroCloudReAuthError } from './errors';
 import { FreshSignIn } from './freshSignIn';
+import { createSessionlessClient } from './sessionlessClient';
 import { SessionStateRelay } from './sessionStateRelay';
 import { SpectroCloudIcon } from './SpectroCloudIcon';
 
@@ -110,7 +111,7 @@ export class SpectroCloudAuth implements SpectroCloudAuthApi {
       oauthRequestApi: options.oauthRequestApi,
       scopes: defaultScopes,
       // Only ever asked with instantPopup, so its private request queue is never shown.
-      newSessionlessClient: () => OAuth2.create({ ...clientOptions, oauthRequestApi: new OAuthRequestManager() }),
+      newSessionlessClient: () => createSessionlessClient({ ...clientOptions, oauthRequestApi: new OAuthRequestManager() }),
     });
     const newSession = () => OAuth2.create({ ...clientOptions, oauthRequestApi: options.oauthRequestApi });
     return new SpectroCloudAuth({
