@@ -14,6 +14,7 @@ import { readSignInResolversFromConfig } from '../resolvers';
 import { createSpectroCloudAuthenticator, type PendingSignIn, type SpectroCloudOAuthResult } from './authenticator';
 import { captureOnSignIn } from './captureOnSignIn';
 import { clearLegacyNonceCookie } from './legacyNonceCookie';
+import { withEndSessionUrlOnRefresh } from './refreshEndSessionUrl';
 
 export interface SpectroCloudModuleProviderOptions {
   metrics: SpectroCloudAuthMetrics;
@@ -76,7 +77,8 @@ export function createSpectroCloudModuleProvider(options: SpectroCloudModuleProv
         resolverContext,
         signInResolver: resolver && captureOnSignIn(resolver, { parts, sessionTokens: provider.sessionTokens, pending }),
       });
-      return withOurRefreshStatus(clearLegacyDomainCookies ? withLegacyNonceCleared(handlers, parts) : handlers);
+      const ours = withOurRefreshStatus(withEndSessionUrlOnRefresh(handlers, parts));
+      return clearLegacyDomainCookies ? withLegacyNonceCleared(ours, parts) : ours;
     };
     return new OAuthEnvironmentHandler(new Map(provider.environments.map(environment => [environment, handlerFor(environment)])));
   };
