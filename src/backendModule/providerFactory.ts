@@ -15,6 +15,7 @@ import { createSpectroCloudAuthenticator, type PendingSignIn, type SpectroCloudO
 import { captureOnSignIn } from './captureOnSignIn';
 import { clearLegacyNonceCookie } from './legacyNonceCookie';
 import { withEndSessionUrlOnRefresh } from './refreshEndSessionUrl';
+import { ReusedSignIns } from './reusedSignIns';
 
 export interface SpectroCloudModuleProviderOptions {
   metrics: SpectroCloudAuthMetrics;
@@ -59,7 +60,9 @@ export function createSpectroCloudModuleProvider(options: SpectroCloudModuleProv
         clock: options.clock,
       });
       const pending = new WeakMap<SpectroCloudOAuthResult, PendingSignIn>();
-      const resolver = readSignInResolversFromConfig(envConfig, path);
+      const signIns = new ReusedSignIns(parts.clock);
+      const configured = readSignInResolversFromConfig(envConfig, path);
+      const resolver = configured && signIns.wrap(configured);
       const handlers = createOAuthRouteHandlers({
         authenticator: createSpectroCloudAuthenticator({
           parts,
@@ -67,6 +70,7 @@ export function createSpectroCloudModuleProvider(options: SpectroCloudModuleProv
           sessionTokens: provider.sessionTokens,
           events: options.metrics,
           pending,
+          signIns,
         }),
         appUrl,
         baseUrl,
