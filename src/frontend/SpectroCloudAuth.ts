@@ -1,4 +1,4 @@
-import { OAuth2, OAuthRequestManager, type PopupOptions } from '@backstage/core-app-api';
+import { OAuth2, type PopupOptions } from '@backstage/core-app-api';
 import {
   SessionState,
   type AuthRequestOptions,
@@ -110,8 +110,7 @@ export class SpectroCloudAuth implements SpectroCloudAuthApi {
       provider,
       oauthRequestApi: options.oauthRequestApi,
       scopes: defaultScopes,
-      // Only ever asked with instantPopup, so its private request queue is never shown.
-      newSessionlessClient: () => createSessionlessClient({ ...clientOptions, oauthRequestApi: new OAuthRequestManager() }),
+      newSessionlessClient: () => createSessionlessClient(clientOptions),
     });
     const newSession = () => OAuth2.create({ ...clientOptions, oauthRequestApi: options.oauthRequestApi });
     return new SpectroCloudAuth({

@@ -1,12 +1,10 @@
-import { OAuth2, type OAuth2CreateOptions } from '@backstage/core-app-api';
+import { OAuth2, OAuthRequestManager, type OAuth2CreateOptions } from '@backstage/core-app-api';
 
-/** The part of core-app-api's auth connector (public type from 1.18 only) that is used here. */
+/** The part of core-app-api's auth connector (a public type from 1.18 only) that is kept. */
 interface StockConnector {
   createSession(options: { scopes: Set<string>; instantPopup?: boolean }): Promise<unknown>;
   removeSession(): Promise<void>;
 }
-
-type ConnectorFactory = (options: OAuth2CreateOptions) => StockConnector;
 
 /**
  * An `OAuth2` client holding no session whose sign-in is always a real one
@@ -19,20 +17,20 @@ type ConnectorFactory = (options: OAuth2CreateOptions) => StockConnector;
  * sign-in, and its refresh is refused, which sends the client to the popup.
  * Before 1.18 neither exists, and an instant popup never refreshes.
  */
-export function createSessionlessClient(options: OAuth2CreateOptions): OAuth2 {
-  // Not part of OAuth2's typed surface: feature-detected, and tested on the newest line (frontend-compat 1.20).
-  const stockConnector = (OAuth2 as unknown as { createAuthConnector?: ConnectorFactory }).createAuthConnector;
-  if (typeof stockConnector !== 'function') return OAuth2.create(options);
-  const connector = stockConnector.call(OAuth2, options);
+export function createSessionlessClient(clientOptions: Omit<OAuth2CreateOptions, 'oauthRequestApi'>): OAuth2 {
+  // Only ever asked with instantPopup, so its private request queue is never shown.
+  const options = { ...clientOptions, oauthRequestApi: new OAuthRequestManager() };
+  // Not in OAuth2's typed surface: feature-detected, and tested on the newest line (frontend-compat 1.20).
+  const stock = (OAuth2 as unknown as { createAuthConnector?: (o: OAuth2CreateOptions) => StockConnector }).createAuthConnector?.(options);
+  if (!stock) return OAuth2.create(options);
   const withConnector = {
-    defaultScopes: options.defaultScopes,
-    scopeTransform: options.scopeTransform,
+    ...options,
     authConnector: {
-      createSession: (request: { scopes: Set<string>; instantPopup?: boolean }) => connector.createSession(request),
+      createSession: (request: Parameters<StockConnector['createSession']>[0]) => stock.createSession(request),
       refreshSession: () => Promise.reject(new Error('A fresh sign-in never takes the session from /refresh')),
-      removeSession: () => connector.removeSession(),
+      removeSession: () => stock.removeSession(),
     },
   };
-  // The option type of 1.18+ (`OAuth2CreateOptionsWithAuthConnector`) is not in older lines' typings.
-  return OAuth2.create(withConnector as unknown as OAuth2CreateOptions);
+  // 1.18's option type (`OAuth2CreateOptionsWithAuthConnector`) is not in older lines' typings.
+  return OAuth2.create(withConnector as OAuth2CreateOptions);
 }
