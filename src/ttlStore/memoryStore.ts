@@ -3,6 +3,9 @@ import type { SpectroCloudAuthMetrics } from 'backstage-plugin-spectrocloud-auth
 import { PackedEntryCodec } from './packedEntry';
 import type { SpectroCloudTokenStore } from './types';
 
+/** Marked entries an eviction passes over at most before it evicts the next one, marked or not. */
+const MAX_SECOND_CHANCES = 32;
+
 /** @public */
 export interface MemoryTokenStoreOptions {
   /** Upper bound on stored entries; beyond it one not read since eviction last passed it goes (the oldest such). Default 10 000. */
@@ -15,11 +18,13 @@ export interface MemoryTokenStoreOptions {
 }
 
 /**
- * Bounded, process-local store with per-entry expiry, evicting the least
- * recently used entry by "second chance" (CLOCK): a read marks its entry in
- * place, and eviction, walking from the oldest write, gives a marked entry one
- * more round (unmarked, to the end) and evicts the first unmarked one. So an
- * entry read since eviction last passed it is never the one to go.
+ * Bounded, process-local store with per-entry expiry, evicting about the
+ * least recently used entry by "second chance" (CLOCK): a read marks its entry
+ * in place, and eviction, walking from the oldest write, gives a marked entry
+ * one more round (unmarked, to the end) and evicts the first unmarked one. So
+ * an entry read since eviction last passed it is not the one to go, unless
+ * more than 32 older ones were read too (MAX_SECOND_CHANCES): the walk is
+ * bounded so that no write stalls the event loop on a large store.
  *
  * Why not move an entry to the end on every read: in V8's `Map` a delete
  * leaves a hole until the table is rebuilt, and a full table of 2^20 entries
@@ -124,16 +129,17 @@ export class MemoryTokenStore implements SpectroCloudTokenStore {
   }
 
   /**
-   * Evicts one entry: the oldest that is expired or unmarked. Each marked entry
-   * passed on the way loses its mark and goes to the end, so one call walks at
-   * most the whole map once.
+   * Evicts one entry: the oldest that is expired or unmarked, or the one after
+   * MAX_SECOND_CHANCES marked ones. Each marked entry passed on the way loses
+   * its mark and goes to the end.
    */
   private evictOne(): void {
     const now = this.clock();
+    let passed = 0;
     for (const [key, entry] of this.entries) {
       this.entries.delete(key);
       const expired = this.codec.expiresAt(entry) <= now;
-      if (!expired && this.codec.isRead(entry)) {
+      if (!expired && this.codec.isRead(entry) && passed++ < MAX_SECOND_CHANCES) {
         this.entries.set(key, this.codec.withReadMark(entry, false)); // its second chance
         continue;
       }

@@ -98,6 +98,19 @@ describe('MemoryTokenStore', () => {
     expect(await store.get('f')).toBe('6');
   });
 
+  it('bounds the walk of one eviction: with every entry read, a write passes 32 of them and evicts the 33rd oldest', async () => {
+    const metrics = new SpectroCloudAuthMetrics();
+    const store = make({ maxEntries: 100, metrics });
+    const expiresAt = Date.now() + HOUR;
+    for (let i = 0; i < 100; i++) await store.set(`k${i}`, `v${i}`, expiresAt);
+    for (let i = 0; i < 100; i++) await store.get(`k${i}`);
+    await store.set('new', 'v', expiresAt);
+    expect(store.size).toBe(100);
+    expect(metrics.snapshot().tokenStore.evictions).toBe(1);
+    expect(await store.get('k32')).toBeUndefined();
+    for (const kept of ['k0', 'k31', 'k33', 'k99', 'new']) expect(await store.get(kept)).toBeDefined();
+  });
+
   it('returns a packed session token unchanged however often it is read and passed by eviction', async () => {
     const token = jwt.sign({ sub: 'u1' }, randomBytes(32), { algorithm: 'HS256', expiresIn: 3600 });
     registerSecret(token);
