@@ -10,6 +10,7 @@ import type { EnvironmentParts } from '../environment/createEnvironmentParts';
 import type { SessionTokenHooks } from '../paletteTokens/capture/capture';
 import { profileFromClaims, type SpectroCloudAuthResult } from '../profile';
 import type { SessionPayload } from '../refreshSession/SealedSession';
+import type { ReusedSignIns } from './reusedSignIns';
 
 /** What the authenticator returns: our verified result as the "full profile", the sealed session as the refresh token. */
 export type SpectroCloudOAuthResult = OAuthAuthenticatorResult<SpectroCloudAuthResult>;
@@ -29,6 +30,8 @@ export interface SpectroCloudAuthenticatorOptions {
   events?: SignInEvents;
   /** filled by `authenticate`, emptied by the capturing resolver (see `captureOnSignIn`) */
   pending: WeakMap<SpectroCloudOAuthResult, PendingSignIn>;
+  /** each result names its session, so the wrapped resolver may reuse that session's resolution */
+  signIns: ReusedSignIns;
 }
 
 /**
@@ -40,7 +43,7 @@ export interface SpectroCloudAuthenticatorOptions {
 export function createSpectroCloudAuthenticator(
   options: SpectroCloudAuthenticatorOptions,
 ): OAuthAuthenticator<EnvironmentParts, SpectroCloudAuthResult> {
-  const { parts, isOriginAllowed, sessionTokens, events, pending } = options;
+  const { parts, isOriginAllowed, sessionTokens, events, pending, signIns } = options;
   return {
     defaultProfileTransform: async result => ({ profile: profileFromClaims(result.fullProfile.claims) }),
     // The parts are built per environment already; nothing is read again from config here.
@@ -62,7 +65,7 @@ export function createSpectroCloudAuthenticator(
       try {
         const done = await completeSignIn(parts, req, raw => decodeOAuthState(raw), isOriginAllowed);
         const origin = originOf(req);
-        const result = resultOf(done, parts.refreshCookie.write(req, done.session(undefined), origin));
+        const result = resultOf(done, done.sessionId, parts.refreshCookie.write(req, done.session(undefined), origin));
         pending.set(result, { req, done, origin });
         reportSignIn(parts, events);
         return result;
@@ -76,7 +79,7 @@ export function createSpectroCloudAuthenticator(
       const refreshed = await refreshSignIn(parts, payload, scope);
       // An unchanged first piece tells the route handler not to set the cookie again.
       const first = refreshed.next ? parts.refreshCookie.write(req, refreshed.next, req.get('origin')) : refreshToken;
-      return resultOf(refreshed, first);
+      return resultOf(refreshed, payload.sessionId, first);
     },
 
     async logout({ req, refreshToken }) {
@@ -86,6 +89,7 @@ export function createSpectroCloudAuthenticator(
       } catch {
         payload = undefined; // nothing of ours to clean up
       }
+      if (payload) signIns.forget(payload.sessionId);
       if (payload) await signOut(parts, payload);
       await sessionTokens.forget({ req, userEntityRef: payload?.userEntityRef, email: payload?.email });
       parts.refreshCookie.clear(req, req.get('origin'));
@@ -94,8 +98,9 @@ export function createSpectroCloudAuthenticator(
     },
   };
 
-  function resultOf(tokens: VerifiedTokens, sealedFirstPiece: string): SpectroCloudOAuthResult {
+  function resultOf(tokens: VerifiedTokens, sessionId: string, sealedFirstPiece: string): SpectroCloudOAuthResult {
     const authResult = authResultOf(parts, tokens);
+    signIns.belongsTo(authResult, sessionId);
     const session: OAuthSession = {
       accessToken: authResult.accessToken,
       tokenType: 'Bearer',

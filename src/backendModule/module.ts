@@ -1,4 +1,4 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
 import { authProvidersExtensionPoint } from '@backstage/plugin-auth-node';
 import { SpectroCloudAuthMetrics } from '../metrics';
 import { sessionTokenStoresServiceRef } from '../sessionTokenService/storesService';
@@ -17,8 +17,10 @@ export function createSpectroCloudAuthModule(options: { clock?: () => number } =
     moduleId: 'spectrocloud-provider',
     register(reg) {
       reg.registerInit({
-        deps: { providers: authProvidersExtensionPoint, stores: sessionTokenStoresServiceRef },
-        async init({ providers, stores }) {
+        deps: { providers: authProvidersExtensionPoint, stores: sessionTokenStoresServiceRef, cache: coreServices.cache },
+        async init({ providers, stores, cache }) {
+          // The auth plugin's cache (backend.cache), for `tokenStore.type: backstage-cache`: plugins read it through the service.
+          stores.useAuthPluginCache(cache);
           providers.registerProvider({
             providerId: PROVIDER_ID,
             factory: createSpectroCloudModuleProvider({

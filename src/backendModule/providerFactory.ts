@@ -14,6 +14,8 @@ import { readSignInResolversFromConfig } from '../resolvers';
 import { createSpectroCloudAuthenticator, type PendingSignIn, type SpectroCloudOAuthResult } from './authenticator';
 import { captureOnSignIn } from './captureOnSignIn';
 import { clearLegacyNonceCookie } from './legacyNonceCookie';
+import { withEndSessionUrlOnRefresh } from './refreshEndSessionUrl';
+import { ReusedSignIns } from './reusedSignIns';
 
 export interface SpectroCloudModuleProviderOptions {
   metrics: SpectroCloudAuthMetrics;
@@ -58,7 +60,9 @@ export function createSpectroCloudModuleProvider(options: SpectroCloudModuleProv
         clock: options.clock,
       });
       const pending = new WeakMap<SpectroCloudOAuthResult, PendingSignIn>();
-      const resolver = readSignInResolversFromConfig(envConfig, path);
+      const signIns = new ReusedSignIns(parts.clock);
+      const configured = readSignInResolversFromConfig(envConfig, path);
+      const resolver = configured && signIns.wrap(configured);
       const handlers = createOAuthRouteHandlers({
         authenticator: createSpectroCloudAuthenticator({
           parts,
@@ -66,6 +70,7 @@ export function createSpectroCloudModuleProvider(options: SpectroCloudModuleProv
           sessionTokens: provider.sessionTokens,
           events: options.metrics,
           pending,
+          signIns,
         }),
         appUrl,
         baseUrl,
@@ -76,7 +81,8 @@ export function createSpectroCloudModuleProvider(options: SpectroCloudModuleProv
         resolverContext,
         signInResolver: resolver && captureOnSignIn(resolver, { parts, sessionTokens: provider.sessionTokens, pending }),
       });
-      return withOurRefreshStatus(clearLegacyDomainCookies ? withLegacyNonceCleared(handlers, parts) : handlers);
+      const ours = withOurRefreshStatus(withEndSessionUrlOnRefresh(handlers, parts));
+      return clearLegacyDomainCookies ? withLegacyNonceCleared(ours, parts) : ours;
     };
     return new OAuthEnvironmentHandler(new Map(provider.environments.map(environment => [environment, handlerFor(environment)])));
   };

@@ -75,20 +75,22 @@ describe('a signed-in browser across the upgrade to the new backend system', () 
     await waitForText(page, '#who', 'user:default/alice');
     expect(await page.textContent('#status')).toBe('Signed in');
 
+    // signOutOfSpectroCloud is on in the example: after POST /logout the window goes to SpectroCloud's
+    // end_session_endpoint (the URL from the module's /refresh) and comes back to the app.
+    const endSession = page.waitForRequest(request => request.url().startsWith(emulator.endSessionUrl));
+    const backAtApp = page.waitForResponse(
+      response => response.request().isNavigationRequest() && response.url().startsWith(`http://${HOST}:${ports.appPort}`),
+    );
     await page.click('#sign-out');
+    expect(new URL((await endSession).url()).searchParams.get('id_token_hint')).toMatch(/^eyJ/);
+    await backAtApp;
     await waitForText(page, '#status', 'Signed out');
     await reloadApp(page);
     await waitForText(page, '#status', 'Signed out');
     expect((await context.cookies()).map(cookie => cookie.name)).not.toContain('spectrocloud-refresh-token');
 
-    // SpectroCloud's own session may still be open (the new system's /logout hands the end-session URL
-    // only as `logoutUrl`, for https or localhost): the popup then comes back without the login page.
-    const opened = page.waitForEvent('popup');
-    await page.click('#sign-in');
-    const popup = await opened;
-    const closed = popup.waitForEvent('close', { timeout: 20_000 });
-    await Promise.race([closed, popup.click(userButton('alice@example.com')).catch(() => undefined)]);
-    await closed;
+    // SpectroCloud's session ended too: the popup stops at the login page again.
+    await signInThroughPopup(page, emulator.issuer, userButton('alice@example.com'));
     expect((await authMessages(page)).at(-1)?.error).toBeUndefined();
     await waitForText(page, '#who', 'user:default/alice');
     await reloadApp(page);

@@ -55,6 +55,8 @@ export async function startFixture(options: {
   database?: JsonObject;
   /** further plugins of a new-system backend, e.g. one using the session-token service */
   plugins?: BackendFeature[];
+  /** keys merged into a new-system backend's `backend` config, e.g. `{ cache: { store: 'memory' } }` */
+  backend?: JsonObject;
 } = {}): Promise<Fixture> {
   let emulator: SpectroCloudEmulator | undefined;
   const providers = async (backendUrl: string) => {
@@ -87,7 +89,7 @@ export async function startFixture(options: {
   const common = { users: options.users ?? CATALOG, appUrl: options.appUrl, auth: options.auth, database: options.database, providers };
   const backend =
     options.kind === 'new'
-      ? await startNewBackend({ ...common, features: [createSpectroCloudAuthModule({ clock: options.provider?.clock }), ...(options.plugins ?? [])], ...newOnly(options) })
+      ? await startNewBackend({ ...common, features: [createSpectroCloudAuthModule({ clock: options.provider?.clock }), ...(options.plugins ?? [])], backend: options.backend, ...newOnly(options) })
       : await startLegacyBackend({ ...common, providerFactories: { spectrocloud: spectrocloud.create(options.provider) }, routers: options.routers });
   return {
     emulator: emulator!,
