@@ -1,6 +1,9 @@
-// One legacy Backstage auth backend with BOTH providers in the same
-// `providerFactories`: ours (`spectrocloud`) and Backstage's built-in legacy
-// `oidc` provider (the baseline), pointed at the same OIDC server.
+// Legacy Backstage auth backends for the bench: one holding ours
+// (`spectrocloud`) and Backstage's built-in legacy `oidc` provider (the
+// baseline) in the same `providerFactories` with `auth.session.secret` set, as
+// the built-in requires; and one holding ours alone without it, as our docs
+// describe (ours keeps no server-side session). Both against the same kind of
+// OIDC server.
 import type { JsonObject } from '@backstage/types';
 import { providers as builtInProviders } from '@backstage/plugin-auth-backend';
 import { spectrocloud } from '../src';
@@ -33,23 +36,28 @@ export interface BenchBackend {
   close(): Promise<void>;
 }
 
+/** Which providers a legacy router holds; `auth.session.secret` is set exactly when the built-in is one of them. */
+export type RouterProviders = ProviderName[];
+
+function providerFactory(name: ProviderName) {
+  return name === 'spectrocloud'
+    ? spectrocloud.create({ signIn: { resolver: spectrocloud.resolvers.emailMatchingUserEntityProfileEmail() } })
+    : builtInProviders.oidc.create({ signIn: { resolver: builtInProviders.oidc.resolvers.emailMatchingUserEntityProfileEmail() } });
+}
+
 /**
  * The shared legacy-backend bootstrap (test/support/legacyBackend.ts) with
- * both providers; `providers` gets the auth base URL the callbacks need.
+ * `names`' providers; `providers` gets the auth base URL the callbacks need.
+ * The built-in oidc provider keeps its OAuth state in express-session, so a
+ * router holding it gets `auth.session.secret` (and with it express-session
+ * and its database on every request); a router with ours alone does not, as
+ * our docs (and the doctor's `session-secret` check) say.
  */
-function startBoth(providers: (authUrl: string) => Promise<JsonObject>): Promise<LegacyBackend> {
+function startRouter(names: RouterProviders, providers: (authUrl: string) => Promise<JsonObject>): Promise<LegacyBackend> {
   return startLegacyBackend({
-    providerFactories: {
-      spectrocloud: spectrocloud.create({
-        signIn: { resolver: spectrocloud.resolvers.emailMatchingUserEntityProfileEmail() },
-      }),
-      oidc: builtInProviders.oidc.create({
-        signIn: { resolver: builtInProviders.oidc.resolvers.emailMatchingUserEntityProfileEmail() },
-      }),
-    },
+    providerFactories: Object.fromEntries(names.map(name => [name, providerFactory(name)])),
     users: [userEntity('alice', 'alice@example.com'), userEntity('bob', 'bob@example.com')],
-    // The built-in oidc provider keeps its OAuth state in express-session: it needs this.
-    auth: { session: { secret: 'bench-session-secret-3f9b0d1e' } },
+    ...(names.includes('oidc') && { auth: { session: { secret: 'bench-session-secret-3f9b0d1e' } } }),
     logger: silentLogger(),
     keepAliveTimeoutMs: 60_000,
     providers: backendUrl => providers(`${backendUrl}/api/auth`),
@@ -59,7 +67,7 @@ function startBoth(providers: (authUrl: string) => Promise<JsonObject>): Promise
 /** Both providers against the SpectroCloud emulator (autoApprove with login_hint). */
 export async function startEmulatorBackend(): Promise<BenchBackend> {
   let emulator: SpectroCloudEmulator | undefined;
-  const backend = await startBoth(async authUrl => {
+  const backend = await startRouter(PROVIDERS, async authUrl => {
     emulator = await startSpectroCloudEmulator({
       clients: [
         { ...OURS_CLIENT, redirectUris: [`${authUrl}/spectrocloud/handler/frame`] },
@@ -131,18 +139,21 @@ export async function loadStandardIdp(): Promise<((clientId: string, redirectUri
     });
 }
 
+export type StandardBackend = BenchBackend & { authorize(location: string, email: string): Promise<string> };
+
 /**
- * Both providers against a standard OIDC server that issues real refresh
- * tokens (oidc-provider via the test harness), so that both refresh paths are
- * real refresh_token grants. Undefined when that harness is not available.
+ * `names`' providers (default both) in one legacy router against its own
+ * standard OIDC server that issues real refresh tokens (oidc-provider via the
+ * test harness), so that every refresh path is a real refresh_token grant.
+ * Undefined when that harness is not available.
  */
-export async function startStandardBackend(): Promise<(BenchBackend & { authorize(location: string, email: string): Promise<string> }) | undefined> {
+export async function startStandardBackend(names: RouterProviders = PROVIDERS): Promise<StandardBackend | undefined> {
   const start = await loadStandardIdp();
   if (!start) return undefined;
   let idp: StandardIdp | undefined;
-  const backend = await startBoth(async authUrl => {
-    idp = await start('bench-standard', [`${authUrl}/spectrocloud/handler/frame`, `${authUrl}/oidc/handler/frame`]);
-    return {
+  const backend = await startRouter(names, async authUrl => {
+    idp = await start(`bench-standard-${names.join('-')}`, names.map(name => `${authUrl}/${name}/handler/frame`));
+    const config: Record<ProviderName, JsonObject> = {
       spectrocloud: {
         development: {
           clientId: idp.clientIds.post,
@@ -164,6 +175,7 @@ export async function startStandardBackend(): Promise<(BenchBackend & { authoriz
         },
       },
     };
+    return Object.fromEntries(names.map(name => [name, config[name]]));
   });
   const started = idp!;
   return {

@@ -5,7 +5,7 @@
 // The profiler is V8's sampling profiler, the one `node --cpu-prof` starts,
 // switched on through node:inspector for the measured seconds only; the
 // .cpuprofile files stay in .bench-out/profiles/ (open them in Chrome DevTools).
-//   pnpm bench:profile                 /refresh and /start, ours and the built-in, 6 s each
+//   pnpm bench:profile                 /refresh and /start, figure 1's legacy contenders, 6 s each
 //   pnpm bench:profile --seconds 3     shorter
 //   pnpm bench:profile --analyze f.cpuprofile   the breakdown of a profile written by `node --cpu-prof`
 //   pnpm bench:profile --no-write      print only
@@ -15,8 +15,7 @@ import { Session } from 'node:inspector/promises';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { startStandardBackend } from './backend';
-import { legacyContenders, type Contender } from './contenders';
+import { startLegacyContenders, type Contender } from './contenders';
 import { breakdown, type CpuProfile } from './profileBreakdown';
 import { machineInfo } from './report';
 import { option } from './settings';
@@ -64,11 +63,12 @@ async function profiled(url: string, headers: Record<string, string>, file: stri
 }
 
 mkdirSync(OUT, { recursive: true });
-const backend = await startStandardBackend();
-if (!backend) throw new Error('the standard OIDC server (test/support/standardOidcServer.ts) is needed');
+// The legacy contenders of figure 1: ours in its own router (no session secret), the built-in, ours in the built-in's router.
+const legacy = await startLegacyContenders();
+if (!legacy) throw new Error('the standard OIDC server (test/support/standardOidcServer.ts) is needed');
 const measured: Measured[] = [];
 try {
-  const contenders = legacyContenders(backend, backend.authorize);
+  const { contenders } = legacy;
   for (const endpoint of ['/refresh', '/start']) {
     for (const contender of contenders) {
       const headers: Record<string, string> =
@@ -82,7 +82,7 @@ try {
     }
   }
 } finally {
-  await backend.close();
+  await legacy.close();
 }
 
 const saveAs = option(argv, '--save');
@@ -115,9 +115,9 @@ for (const endpoint of ['/refresh', '/start']) {
   for (const name of names.sort((a, b) => sortKey(a) - sortKey(b))) lines.push(`| ${name} | ${rows.map(m => cell(m, name)).join(' | ')} |`);
   lines.push(`| **total busy CPU per request** | ${rows.map(m => `**${fmt((m.busyMs * 1000) / m.requests)}**`).join(' | ')} |`);
   lines.push(`| requests in the profiled ${seconds} s | ${rows.map(m => fmt(m.requests)).join(' | ')} |`);
-  // Each run's baseline is the built-in provider measured right after ours in that run.
+  // Each run's baseline is the built-in provider measured next to it in that run (the next one after it, else the last before it).
   const vsBaseline = rows.map((m, i) => {
-    const base = rows.slice(i).find(x => x.contender.id === 'oidc');
+    const base = rows.slice(i).find(x => x.contender.id === 'oidc') ?? rows.slice(0, i).reverse().find(x => x.contender.id === 'oidc');
     return m.contender.id === 'oidc' || !base ? '' : `**${((base.busyMs / base.requests) / (m.busyMs / m.requests)).toFixed(2)}x**`;
   });
   lines.push(`| built-in's CPU per request / this one's (same run) | ${vsBaseline.join(' | ')} |`);

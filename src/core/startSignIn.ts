@@ -53,6 +53,8 @@ export function strategyBackstopMs(requestTimeoutMs: number): number {
   return 2 * requestTimeoutMs + 1_000;
 }
 
+// `configured` is already de-duplicated (readEnvironmentConfig): most sign-ins ask for nothing more.
 function mergeScopes(configured: string, requested: string | undefined): string {
+  if (!requested?.trim()) return configured;
   return [...new Set([...configured.split(' '), ...(requested ?? '').split(/[\s,]+/)].filter(Boolean))].join(' ');
 }

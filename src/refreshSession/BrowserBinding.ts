@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import type { Request } from 'express';
 import { SpectroCloudRequestError } from '../errors';
 import { deriveKey } from './deriveKey';
@@ -20,10 +20,11 @@ export interface BoundValues {
  * server can turn it into the verifier.
  */
 export class BrowserBinding {
-  private readonly key: Buffer;
+  // A KeyObject made once: createHmac then does not import the raw key again per HMAC.
+  private readonly key: KeyObject;
 
   constructor(clientSecret: string, private readonly providerId: string) {
-    this.key = deriveKey(clientSecret, 'browser-binding');
+    this.key = createSecretKey(deriveKey(clientSecret, 'browser-binding'));
   }
 
   /** At `/start`: the adapter's fresh nonce, also written to the browser's cookie. */
@@ -44,12 +45,15 @@ export class BrowserBinding {
   }
 
   private derive(adapterNonce: string): BoundValues {
-    const mac = (label: string) => createHmac('sha256', this.key).update(`${label}:${adapterNonce}`).digest('base64url');
-    const codeVerifier = mac('pkce-verifier');
+    const codeVerifier = this.mac('pkce-verifier', adapterNonce);
     return {
-      nonce: mac('oidc-nonce'),
+      nonce: this.mac('oidc-nonce', adapterNonce),
       codeVerifier,
       codeChallenge: createHash('sha256').update(codeVerifier).digest('base64url'),
     };
+  }
+
+  private mac(label: string, adapterNonce: string): string {
+    return createHmac('sha256', this.key).update(`${label}:${adapterNonce}`).digest('base64url');
   }
 }

@@ -27,20 +27,13 @@ export function runStrategy(
 ): Promise<StrategyOutcome> {
   return new Promise((resolve, reject) => {
     let settled = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const finish = (outcome: () => void) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      if (timer) clearTimeout(timer);
       outcome();
     };
-    const timer = setTimeout(
-      () =>
-        finish(() =>
-          reject(new SpectroCloudNetworkError('ERR_TIMEOUT', `SpectroCloud did not answer within ${timeoutMs} ms (token endpoint or signing keys)`)),
-        ),
-      timeoutMs,
-    );
-    timer.unref?.();
 
     const run = Object.create(strategy) as RunnableStrategy & Record<string, unknown>;
     run.redirect = (url: string, status?: number) => finish(() => resolve({ kind: 'redirect', url, status: status ?? 302 }));
@@ -66,5 +59,16 @@ export function runStrategy(
     } catch (error) {
       finish(() => reject(translateStrategyError(error)));
     }
+    // A start redirects synchronously, within authenticate(): only a run still
+    // waiting on SpectroCloud (a code exchange) needs the backstop timer.
+    if (settled) return;
+    timer = setTimeout(
+      () =>
+        finish(() =>
+          reject(new SpectroCloudNetworkError('ERR_TIMEOUT', `SpectroCloud did not answer within ${timeoutMs} ms (token endpoint or signing keys)`)),
+        ),
+      timeoutMs,
+    );
+    timer.unref?.();
   });
 }

@@ -10,7 +10,8 @@
  *
  * Layout (every "byte" is one Latin-1 character):
  *   [0..6)  expiresAt, epoch ms, big-endian
- *   [6]     kind: 0 = the value follows as text; k >= 1 = a JWT with header table[k - 1]
+ *   [6]     kind: 0 = the value follows as text; k >= 1 = a JWT with header table[k - 1];
+ *           bit 0x80 on top of either: the entry was read since eviction last passed it (see memoryStore.ts)
  *   kind >= 1: prefix length, payload length, signature length (1 byte each below 128, else 3),
  *              then prefix text, payload bytes, signature bytes, and the rest of the value (suffix text)
  *
@@ -22,6 +23,7 @@
 const EXPIRY_BYTES = 6;
 const MAX_EXPIRY = 2 ** 48 - 1; // year 10889
 const KIND_TEXT = 0;
+const READ_MARK = 0x80;
 const MAX_HEADERS = 64; // bounded: a table entry per distinct JWT header, beyond that tokens stay text
 const MAX_SEGMENT = 0xffff;
 const JWT = /[A-Za-z0-9_-]+\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)/;
@@ -43,8 +45,20 @@ export class PackedEntryCodec {
     return expiry;
   }
 
+  /** Whether {@link withReadMark} marked the entry. */
+  isRead(packed: string): boolean {
+    return (packed.charCodeAt(EXPIRY_BYTES) & READ_MARK) !== 0;
+  }
+
+  /** The same entry with its read mark set or cleared: a new flat string of the same length. */
+  withReadMark(packed: string, read: boolean): string {
+    const bytes = Buffer.from(packed, 'latin1');
+    bytes[EXPIRY_BYTES] = read ? bytes[EXPIRY_BYTES] | READ_MARK : bytes[EXPIRY_BYTES] & ~READ_MARK;
+    return bytes.toString('latin1');
+  }
+
   unpack(packed: string): string {
-    const kind = packed.charCodeAt(EXPIRY_BYTES);
+    const kind = packed.charCodeAt(EXPIRY_BYTES) & ~READ_MARK;
     if (kind === KIND_TEXT) return packed.slice(EXPIRY_BYTES + 1);
     const header = this.headers[kind - 1];
     const lengths = { at: EXPIRY_BYTES + 1 };

@@ -82,6 +82,68 @@ describe('MemoryTokenStore', () => {
     expect(await store.get('d')).toBe('4');
   });
 
+  it('gives a read entry one more round only: not read again, it goes at the next pass', async () => {
+    const store = make({ maxEntries: 3 });
+    const expiresAt = Date.now() + HOUR;
+    await store.set('a', '1', expiresAt);
+    await store.set('b', '2', expiresAt);
+    await store.set('c', '3', expiresAt);
+    await store.get('a');
+    await store.set('d', '4', expiresAt); // a passed (unmarked, to the end), b evicted
+    await store.set('e', '5', expiresAt); // c evicted
+    await store.set('f', '6', expiresAt); // a, unread since its second chance, evicted
+    expect(await store.get('a')).toBeUndefined();
+    expect(await store.get('d')).toBe('4');
+    expect(await store.get('e')).toBe('5');
+    expect(await store.get('f')).toBe('6');
+  });
+
+  it('bounds the walk of one eviction: with every entry read, a write passes 32 of them and evicts the 33rd oldest', async () => {
+    const metrics = new SpectroCloudAuthMetrics();
+    const store = make({ maxEntries: 100, metrics });
+    const expiresAt = Date.now() + HOUR;
+    for (let i = 0; i < 100; i++) await store.set(`k${i}`, `v${i}`, expiresAt);
+    for (let i = 0; i < 100; i++) await store.get(`k${i}`);
+    await store.set('new', 'v', expiresAt);
+    expect(store.size).toBe(100);
+    expect(metrics.snapshot().tokenStore.evictions).toBe(1);
+    expect(await store.get('k32')).toBeUndefined();
+    for (const kept of ['k0', 'k31', 'k33', 'k99', 'new']) expect(await store.get(kept)).toBeDefined();
+  });
+
+  it('returns a packed session token unchanged however often it is read and passed by eviction', async () => {
+    const token = jwt.sign({ sub: 'u1' }, randomBytes(32), { algorithm: 'HS256', expiresIn: 3600 });
+    registerSecret(token);
+    const store = make({ maxEntries: 2 });
+    const expiresAt = Date.now() + HOUR;
+    await store.set('t', token, expiresAt);
+    expect(await store.get('t')).toBe(token);
+    expect(await store.get('t')).toBe(token);
+    await store.set('x', '1', expiresAt);
+    await store.set('y', '2', expiresAt); // t passed (its mark cleared), x evicted
+    expect(await store.get('t')).toBe(token);
+  });
+
+  it('grows by no table slots when every entry is read (a read leaves no hole in the Map)', async () => {
+    // 200,000 entries fill a V8 hash table of 2^18 slots; a delete + re-insert per read would leave
+    // holes that make it double (36 B per entry measured here) long before every entry was read.
+    const users = 200_000;
+    const gc = exposeGc();
+    const store = make({ maxEntries: users });
+    const expiresAt = Date.now() + HOUR;
+    // Flat keys, as from a request (a template string this long is a rope that a lookup flattens, which grows it).
+    const key = (i: number) => Buffer.from(`ref:~bench-user-${i.toString(36).padStart(8, '0')}`, 'latin1').toString('latin1');
+    for (let i = 0; i < users; i++) await store.set(key(i), `token-${i.toString(36).padStart(8, '0')}`, expiresAt);
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < users; i++) await store.get(key((i * 7_919) % users));
+    gc();
+    const grownPerEntry = (process.memoryUsage().heapUsed - before) / users;
+    if (process.env.SHOW_MEMORY) console.log(`grown per entry after reading all: ${grownPerEntry.toFixed(1)} B`);
+    expect(grownPerEntry).toBeLessThan(10);
+    expect(await store.get(key(4242))).toBe(`token-${(4242).toString(36).padStart(8, '0')}`);
+  }, 60_000);
+
   it('treats overwriting a key as a use and does not grow', async () => {
     const store = make({ maxEntries: 2 });
     const expiresAt = Date.now() + HOUR;

@@ -161,12 +161,35 @@ describe('SessionTokenCache: one entry per user, a pointer per e-mail', () => {
     expect(await cache.forEmail('shared@example.com')).toMatchObject({ userEntityRef: 'user:default/bob', sessionToken: bobs });
   });
 
-  it('still reads entries written by the two-entry layout (JSON with r)', async () => {
+  it('still reads entries written by the two-entry layout (JSON with r, under the full ref key)', async () => {
     const store = countingStore();
     const cache = new SessionTokenCache({ store });
     const token = paletteToken();
     await store.set('ref:user:default/alice', JSON.stringify({ t: token, x: HOUR_AHEAD(), r: 'user:default/alice', e: 'alice@example.com' }), HOUR_AHEAD());
     expect(await cache.forUser('user:default/alice')).toMatchObject({ sessionToken: token, email: 'alice@example.com' });
+  });
+
+  it('keys a default-namespace user as ref:~name, still finds an entry under the full key earlier versions wrote, and forgets both', async () => {
+    const store = countingStore();
+    const cache = new SessionTokenCache({ store });
+    const token = paletteToken();
+    await store.set('ref:user:default/carol', `${token}  carol@example.com`, HOUR_AHEAD());
+    expect(await cache.forUser('user:default/carol')).toMatchObject({ sessionToken: token, email: 'carol@example.com' });
+    await cache.remember({ userEntityRef: 'user:default/dave', sessionToken: token, expiresAt: HOUR_AHEAD() });
+    await cache.remember({ userEntityRef: 'user:other/erin', sessionToken: token, expiresAt: HOUR_AHEAD() });
+    expect(await store.get('ref:~dave')).toBeDefined();
+    expect(await store.get('ref:user:other/erin')).toBeDefined();
+    await cache.forget({ userEntityRef: 'user:default/carol' });
+    expect(await store.get('ref:user:default/carol')).toBeUndefined();
+    expect(await cache.forUser('user:default/carol')).toBeUndefined();
+  });
+
+  it('refuses a ref starting with ~ (the abbreviation of user:default/) instead of reading it as another user', async () => {
+    const cache = new SessionTokenCache({ store: countingStore() });
+    await cache.remember({ userEntityRef: 'user:default/alice', sessionToken: paletteToken(), expiresAt: HOUR_AHEAD() });
+    expect(await cache.forUser('~alice')).toBeUndefined();
+    await expect(cache.remember({ userEntityRef: '~alice', sessionToken: paletteToken(), expiresAt: HOUR_AHEAD() })).rejects.toThrow(/needs a userEntityRef or an email/);
+    expect(await cache.forUser('user:default/alice')).toBeDefined();
   });
 
   it('waits for both writes and reports a failed one', async () => {
@@ -237,11 +260,11 @@ describe('SessionTokenCache: the compact entry', () => {
     const token = paletteToken();
     const ownExpiry = (jwt.decode(token) as jwt.JwtPayload).exp! * 1000;
     await cache.remember({ userEntityRef: 'user:default/alice', email: 'alice@example.com', sessionToken: token, expiresAt: ownExpiry + HOUR });
-    expect(await store.get('ref:user:default/alice')).toBe(`${token}  alice@example.com`);
+    expect(await store.get('ref:~alice')).toBe(`${token}  alice@example.com`);
     expect(await cache.forUser('user:default/alice')).toEqual({ sessionToken: token, expiresAt: ownExpiry, userEntityRef: 'user:default/alice', email: 'alice@example.com' });
     const earlier = ownExpiry - 60_000;
     await cache.remember({ userEntityRef: 'user:default/bob', sessionToken: token, expiresAt: earlier });
-    expect(await store.get('ref:user:default/bob')).toBe(`${token} ${earlier.toString(36)} `);
+    expect(await store.get('ref:~bob')).toBe(`${token} ${earlier.toString(36)} `);
     expect(await cache.forUser('user:default/bob')).toEqual({ sessionToken: token, expiresAt: earlier, userEntityRef: 'user:default/bob' });
   });
 
@@ -258,7 +281,7 @@ describe('SessionTokenCache: the compact entry', () => {
   it('reads a value it did not write as a miss', async () => {
     const store = new MemoryTokenStore({ sweepIntervalMs: 0 });
     const cache = new SessionTokenCache({ store });
-    await store.set('ref:user:default/alice', 'no-spaces-here', Date.now() + HOUR);
+    await store.set('ref:~alice', 'no-spaces-here', Date.now() + HOUR);
     expect(await cache.forUser('user:default/alice')).toBeUndefined();
   });
 });

@@ -107,7 +107,7 @@ export class SessionTokenCache {
   /** The session of a verified Backstage user; `undefined` when unknown or expired. One store read. */
   async forUser(userEntityRef: string): Promise<SpectroCloudSession | undefined> {
     const ref = normalizeRef(userEntityRef);
-    return ref ? this.toSession(await this.read(refKey(ref)), ref) : undefined;
+    return ref ? this.toSession(await this.readEntry(ref), ref) : undefined;
   }
 
   /**
@@ -120,7 +120,7 @@ export class SessionTokenCache {
     const pointer = await this.index.get(indexKey(normalized));
     if (pointer) {
       const ref = refOfPointer(pointer);
-      const record = await this.read(refKey(ref));
+      const record = await this.readEntry(ref);
       // Only an entry that still names this e-mail counts: the pointer may be stale.
       if (record?.e === normalized) return this.toSession(record, ref);
     }
@@ -133,12 +133,25 @@ export class SessionTokenCache {
     const email = normalizeEmail(input.email);
     const deletes: Array<Promise<void>> = [];
     if (ref) deletes.push(this.store.delete(refKey(ref)));
+    if (ref && refKey(ref) !== fullRefKey(ref)) deletes.push(this.store.delete(fullRefKey(ref)));
     if (email) deletes.push(this.store.delete(emailKey(email)), this.index.delete(indexKey(email)));
     await settleAll(deletes);
   }
 
   async close(): Promise<void> {
     await settleAll(this.index === this.store ? [this.store.close()] : [this.store.close(), this.index.close()]);
+  }
+
+  /**
+   * The user's entry; on a miss, also under the key earlier versions wrote
+   * (`ref:user:default/...` in full), so an upgrade does not lose the sessions
+   * a shared store (Redis, Backstage's cache) holds. A hit is one read.
+   */
+  private async readEntry(ref: string): Promise<StoredSession | undefined> {
+    const key = refKey(ref);
+    const record = await this.read(key);
+    const fullKey = fullRefKey(ref);
+    return record ?? (fullKey === key ? undefined : this.read(fullKey));
   }
 
   private async read(key: string): Promise<StoredSession | undefined> {
@@ -202,10 +215,12 @@ function parseRecord(value: string): StoredSession | undefined {
   return record as StoredSession;
 }
 
-// Backstage compares entity refs case-insensitively; so do we.
+// Backstage compares entity refs case-insensitively; so do we. No entity ref
+// starts with `~`, which stands for `user:default/` in keys and pointers: such
+// a string is refused rather than read as another user's abbreviation.
 function normalizeRef(ref: string | undefined): string | undefined {
   const trimmed = ref?.trim();
-  return trimmed ? trimmed.toLocaleLowerCase('en-US') : undefined;
+  return trimmed && !trimmed.startsWith('~') ? trimmed.toLocaleLowerCase('en-US') : undefined;
 }
 
 function normalizeEmail(email: string | undefined): string | undefined {
@@ -214,11 +229,15 @@ function normalizeEmail(email: string | undefined): string | undefined {
 }
 
 // Keys are flat strings: a memory store holds them per user (see flat()).
-const refKey = (ref: string) => flat(`ref:${ref}`);
-const emailKey = (email: string) => flat(`email:${email}`);
-// A pointer names the entity ref, `user:default/` (most users' namespace) written as `~`: no ref starts with `~`.
+// The entry's key and the pointer name the entity ref with `user:default/`
+// (most users' namespace) written as `~`: 12 bytes less per key and pointer.
 const DEFAULT_USER_NAMESPACE = 'user:default/';
-const pointerTo = (ref: string) => flat(ref.startsWith(DEFAULT_USER_NAMESPACE) ? `~${ref.slice(DEFAULT_USER_NAMESPACE.length)}` : ref);
+const abbreviated = (ref: string) => (ref.startsWith(DEFAULT_USER_NAMESPACE) ? `~${ref.slice(DEFAULT_USER_NAMESPACE.length)}` : ref);
+const pointerTo = (ref: string) => flat(abbreviated(ref));
+const refKey = (ref: string) => flat(`ref:${abbreviated(ref)}`);
+/** The key earlier versions wrote: still read on a miss and deleted at sign-out. */
+const fullRefKey = (ref: string) => `ref:${ref}`;
+const emailKey = (email: string) => flat(`email:${email}`);
 const refOfPointer = (pointer: string) => (pointer.startsWith('~') ? `${DEFAULT_USER_NAMESPACE}${pointer.slice(1)}` : pointer);
 /** 72 bits of SHA-256: the pointer is checked against the entry, so a collision is only a miss. */
 const indexKey = (email: string) => flat(`ei:${createHash('sha256').update(email).digest('base64url').slice(0, 12)}`);
