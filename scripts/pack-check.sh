@@ -83,7 +83,8 @@ fi
 echo "== the package's bins, from the tarball"
 FIXTURE="$WORK/compat/line-$LINE"
 SECRET="pack-check-secret-$(node -p 'require("crypto").randomBytes(12).toString("hex")')"
-(cd "$FIXTURE" && SPECTROCLOUD_EMULATOR_CLIENT_SECRET="$SECRET" ./node_modules/.bin/spectrocloud-emulator --port 0 \
+# exec: $! is then the emulator itself, so the kill at the end stops it (not only a subshell around it).
+(cd "$FIXTURE" && SPECTROCLOUD_EMULATOR_CLIENT_SECRET="$SECRET" exec ./node_modules/.bin/spectrocloud-emulator --port 0 \
   --client-id pack-check --redirect-uri http://localhost:7007/api/auth/spectrocloud/handler/frame >"$WORK/emulator.log" 2>&1) &
 EMULATOR_PID=$!
 authorization_url=""
