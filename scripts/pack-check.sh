@@ -12,7 +12,7 @@
 #
 #   scripts/pack-check.sh            the newest backend line (0.24)
 #   scripts/pack-check.sh 0.18 0.24  these lines of scripts/compat-matrix.sh (the bins run in the last one)
-#   scripts/pack-check.sh 0.18 0.24 0.18@node18 0.31@node22   what .ci/run runs
+#   scripts/pack-check.sh 0.18 0.24 0.18@node18 0.24@node18 0.31@node22   what .ci/run runs
 #
 # Needs what scripts/compat-matrix.sh needs. Leaves nothing behind in the temp
 # directory. Prints `pack-check: N passed, N failed`; exits 1 on any failure.
