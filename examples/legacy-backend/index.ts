@@ -2,6 +2,7 @@
  * `pnpm example`: a legacy Backstage backend with the SpectroCloud provider,
  * the local SpectroCloud emulator, and an app page to sign in from.
  */
+import { announceExample } from '../shared/announce';
 import { readAppOriginOptions } from '../shared/appOrigin';
 import { startExample } from './startExample';
 
@@ -9,23 +10,7 @@ import { startExample } from './startExample';
 // your own Backstage app on that origin signs in against this backend too.
 const { appOrigins, appPage } = readAppOriginOptions(process.argv.slice(2), process.env);
 const example = await startExample({ appOrigins, appPage });
-const lines = [
-  '',
-  'SpectroCloud sign-in example is running.',
+announceExample('SpectroCloud sign-in example', example, [
   appPage ? `  App page:     ${example.appUrl}  (click "Sign in with SpectroCloud")` : '  App page:     off (--no-app-page)',
   ...appOrigins.map(origin => `  Your app:     ${origin}  (allowed origin: CORS and auth.experimentalExtraAllowedOrigins)`),
-  `  Backend:      ${example.backendUrl}`,
-  example.emulator
-    ? `  Emulator:     ${example.emulator.issuer}  (users: alice@, bob@ in the catalog; carol@ is not)`
-    : '  SpectroCloud: the real tenant from SPECTROCLOUD_AUTHORIZATION_URL',
-  '',
-  'Try the start endpoint, it answers 302 to SpectroCloud:',
-  `  curl -i '${example.backendUrl}/api/auth/spectrocloud/start?env=development'`,
-  '',
-  'Ctrl-C stops everything.',
-];
-process.stdout.write(`${lines.join('\n')}\n`);
-
-const stop = () => void example.close().then(() => process.exit(0));
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+]);

@@ -1,11 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import express from 'express';
 import type { JsonObject } from '@backstage/types';
-import { startSpectroCloudEmulator, type SpectroCloudEmulator } from '../../src/testing';
+import type { SpectroCloudEmulator } from '../../src/testing';
+import { startExampleTenant } from '../shared/exampleTenant';
 import { buildExampleApp } from './app/build';
 import { createBackend, type ExampleBackend } from './createBackend';
 import { loadExampleConfig } from './loadExampleConfig';
@@ -59,27 +59,7 @@ export async function startExample(options: ExampleOptions = {}): Promise<Runnin
   const appUrl = appServer ? `http://${hostname}:${port(appServer)}` : appOrigins[0];
   const callbackUrl = `${backendUrl}/api/auth/spectrocloud/handler/frame`;
 
-  let emulator: SpectroCloudEmulator | undefined;
-  const realTenant = Boolean(env.SPECTROCLOUD_CLIENT_ID && env.SPECTROCLOUD_CLIENT_SECRET && env.SPECTROCLOUD_AUTHORIZATION_URL);
-  if (!realTenant) {
-    env.SPECTROCLOUD_CLIENT_ID = 'backstage-example';
-    env.SPECTROCLOUD_CLIENT_SECRET = randomBytes(24).toString('base64url');
-    emulator = await startSpectroCloudEmulator({
-      port: options.emulatorPort ?? 7010,
-      clients: [
-        {
-          clientId: env.SPECTROCLOUD_CLIENT_ID,
-          clientSecret: env.SPECTROCLOUD_CLIENT_SECRET,
-          redirectUris: [callbackUrl],
-          // Where sign-out returns to after ending the emulator's session (signOutOfSpectroCloud).
-          postLogoutRedirectUris: [...new Set([appUrl, ...appOrigins])],
-        },
-      ],
-      usersFile: join(here, '..', 'emulator-users.yaml'),
-    });
-    env.SPECTROCLOUD_AUTHORIZATION_URL = emulator.authorizationUrl;
-  }
-  env.SESSION_SECRET ??= randomBytes(24).toString('base64url');
+  const emulator = await startExampleTenant(env, { callbackUrl, postLogoutRedirectUris: [appUrl, ...appOrigins], emulatorPort: options.emulatorPort });
 
   const config = loadExampleConfig(join(here, 'app-config.yaml'), env, {
     app: { baseUrl: appUrl },

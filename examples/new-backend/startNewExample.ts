@@ -1,10 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import express from 'express';
-import { startSpectroCloudEmulator, type SpectroCloudEmulator } from '../../src/testing';
+import type { SpectroCloudEmulator } from '../../src/testing';
+import { startExampleTenant } from '../shared/exampleTenant';
 import { buildExampleApp } from '../legacy-backend/app/build';
 import { loadExampleConfig } from '../legacy-backend/loadExampleConfig';
 import type { ExampleOptions } from '../legacy-backend/startExample';
@@ -36,25 +36,7 @@ export async function startNewExample(options: ExampleOptions = {}): Promise<Run
   const appUrl = `http://${hostname}:${(appServer.address() as AddressInfo).port}`;
   const callbackUrl = `${backendUrl}/api/auth/spectrocloud/handler/frame`;
 
-  let emulator: SpectroCloudEmulator | undefined;
-  if (!(env.SPECTROCLOUD_CLIENT_ID && env.SPECTROCLOUD_CLIENT_SECRET && env.SPECTROCLOUD_AUTHORIZATION_URL)) {
-    env.SPECTROCLOUD_CLIENT_ID = 'backstage-example';
-    env.SPECTROCLOUD_CLIENT_SECRET = randomBytes(24).toString('base64url');
-    emulator = await startSpectroCloudEmulator({
-      port: options.emulatorPort ?? 7010,
-      clients: [
-        {
-          clientId: env.SPECTROCLOUD_CLIENT_ID,
-          clientSecret: env.SPECTROCLOUD_CLIENT_SECRET,
-          redirectUris: [callbackUrl],
-          postLogoutRedirectUris: [appUrl],
-        },
-      ],
-      usersFile: join(here, '..', 'emulator-users.yaml'),
-    });
-    env.SPECTROCLOUD_AUTHORIZATION_URL = emulator.authorizationUrl;
-  }
-  env.SESSION_SECRET ??= randomBytes(24).toString('base64url');
+  const emulator = await startExampleTenant(env, { callbackUrl, postLogoutRedirectUris: [appUrl], emulatorPort: options.emulatorPort });
 
   const config = loadExampleConfig(join(legacyExample, 'app-config.yaml'), env, {
     app: { baseUrl: appUrl },

@@ -89,8 +89,10 @@ export function createSpectroCloudAuthenticator(
       } catch {
         payload = undefined; // nothing of ours to clean up
       }
-      if (payload) signIns.forget(payload.sessionId);
-      if (payload) await signOut(parts, payload);
+      if (payload) {
+        signIns.forget(payload.sessionId);
+        await signOut(parts, payload);
+      }
       await sessionTokens.forget({ req, userEntityRef: payload?.userEntityRef, email: payload?.email });
       parts.refreshCookie.clear(req, req.get('origin'));
       const logoutUrl = payload ? await endSessionUrlFor(parts, payload.idToken) : undefined;

@@ -56,5 +56,5 @@ export function strategyBackstopMs(requestTimeoutMs: number): number {
 // `configured` is already de-duplicated (readEnvironmentConfig): most sign-ins ask for nothing more.
 function mergeScopes(configured: string, requested: string | undefined): string {
   if (!requested?.trim()) return configured;
-  return [...new Set([...configured.split(' '), ...(requested ?? '').split(/[\s,]+/)].filter(Boolean))].join(' ');
+  return [...new Set([...configured.split(' '), ...requested.split(/[\s,]+/)].filter(Boolean))].join(' ');
 }
