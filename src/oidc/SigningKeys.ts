@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import jwksRsa, { type JwksClient } from 'jwks-rsa';
 import { SpectroCloudNetworkError, SpectroCloudTokenError } from '../errors';
 import type { OutboundClient } from '../http/OutboundClient';
-import { KEY_REFUSAL_REASONS, chooseVerificationKey, readPublishedKey, withoutPrivateMembers, type KeyRefusal, type PublishedKey } from './signingKeyRules';
+import { KEY_REFUSAL_REASONS, chooseVerificationKey, readPublishedKey, refuseAmbiguousKid, withoutPrivateMembers, type KeyRefusal, type PublishedKey } from './signingKeyRules';
 
 export interface SigningKeysOptions {
   jwksUrl: string;
@@ -103,7 +103,7 @@ export class SigningKeys {
   async describe(): Promise<Array<{ kid?: string; alg?: string; keyType?: string; refused?: KeyRefusal }>> {
     const published = this.read(await this.client.getKeys());
     return published.map(entry => {
-      const refused = entry.refused ?? (published.filter(other => other.kid === entry.kid).length > 1 ? 'ambiguous-kid' : undefined);
+      const refused = entry.refused ?? refuseAmbiguousKid(published.filter(other => other.kid === entry.kid));
       return { kid: entry.kid, alg: entry.alg, keyType: entry.refused ? undefined : entry.key.asymmetricKeyType, refused };
     });
   }

@@ -100,6 +100,11 @@ export function refuseKeyAlgMismatch(keyAlg: string | undefined, alg: string): K
   return keyAlg === undefined || keyAlg === alg ? undefined : 'alg-mismatch';
 }
 
+/** RFC 7517 4.5 asks for distinct kids; a kid naming several entries is refused, whatever they are. */
+export function refuseAmbiguousKid(entriesUnderKid: readonly PublishedKey[]): KeyRefusal | undefined {
+  return entriesUnderKid.length > 1 ? 'ambiguous-kid' : undefined;
+}
+
 /** The rules that do not depend on a token, applied to one JWKS entry (already {@link withoutPrivateMembers}). */
 export function readPublishedKey(jwk: Record<string, unknown>): PublishedKey {
   const kid = typeof jwk.kid === 'string' ? jwk.kid : undefined;
@@ -123,7 +128,8 @@ export function readPublishedKey(jwk: Record<string, unknown>): PublishedKey {
  * distinct kids; picking one would let the choice depend on order).
  */
 export function chooseVerificationKey(entries: readonly PublishedKey[], alg: string): { key: KeyObject } | { refused: KeyRefusal } {
-  if (entries.length > 1) return { refused: 'ambiguous-kid' };
+  const ambiguous = refuseAmbiguousKid(entries);
+  if (ambiguous) return { refused: ambiguous };
   const [entry] = entries;
   if (entry.refused) return { refused: entry.refused };
   const refused = refuseKeyAlgMismatch(entry.alg, alg) ?? refuseKeyTypeForAlg(entry.key, alg) ?? refuseCurveForAlg(entry.key, alg);
