@@ -12,6 +12,7 @@ import { checkDiscovery } from './checks/discoveryCheck';
 import { checkJwks } from './checks/jwksCheck';
 import { checkProxy } from './checks/proxyCheck';
 import { checkScope } from './checks/scopeCheck';
+import { checkSigningKeyRules } from './checks/signingKeyRulesCheck';
 import { checkSessionSecret } from './checks/sessionSecretCheck';
 import { checkTokenStore } from './checks/tokenStoreCheck';
 import { createOutboundClient } from '../http/createOutboundClient';
@@ -63,6 +64,7 @@ export async function runDoctor(
     results.forEach(emit);
     emit(await checkProxy(deployment, endpoints, env));
     emit(await checkJwks(deployment, http, endpoints));
+    emit(await checkSigningKeyRules(deployment, http, endpoints));
     emit(await checkClockSkew(deployment, http, endpoints));
     emit(await checkClientCredentials(deployment, http, endpoints));
     emit(await checkCallbackRegistration(deployment, http));

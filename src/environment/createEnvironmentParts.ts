@@ -3,7 +3,7 @@ import { createOutboundClient } from '../http/createOutboundClient';
 import type { OutboundClient } from '../http/OutboundClient';
 import { EndpointResolver, type ResolvedEndpoints } from '../oidc/EndpointResolver';
 import { IdTokenVerifier } from '../oidc/IdTokenVerifier';
-import { BrowserBinding } from '../refreshSession/BrowserBinding';
+import { BrowserBinding, hostCookieSettings } from '../refreshSession/BrowserBinding';
 import type { CookieConfigurerLike } from '../refreshSession/cookieSettings';
 import { RefreshCookie } from '../refreshSession/RefreshCookie';
 import { RevokedSessions } from '../refreshSession/RevokedSessions';
@@ -85,7 +85,7 @@ export function createEnvironmentParts(input: EnvironmentPartsInput): Environmen
     clock,
     requireVerifiedEmail: config.requireVerifiedEmail,
   });
-  const binding = new BrowserBinding(config.clientSecret, providerId);
+  const binding = new BrowserBinding(config.clientSecret, providerId, hostCookieSettings(config.callbackUrl, input.appUrl, providerId));
   const refreshCookie = new RefreshCookie({
     providerId,
     environment,
