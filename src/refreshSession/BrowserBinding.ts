@@ -77,7 +77,11 @@ export class BrowserBinding {
         'The sign-in cookie is missing: start the sign-in again from the same browser (cookies must be enabled)',
       );
     }
-    if (this.hostCookie) this.checkHostCookie(cookieNonce, req);
+    if (this.hostCookie) {
+      this.checkHostCookie(cookieNonce, req);
+      // One callback per sign-in: the cookie is spent, and not sent with every later request to the backend.
+      req.res?.clearCookie(this.hostCookieName, { httpOnly: true, secure: true, path: '/', sameSite: this.hostCookie.sameSite });
+    }
     return this.derive(cookieNonce);
   }
 

@@ -41,9 +41,12 @@ describe.each(BACKEND_KINDS)('the __Host- sign-in cookie over https (%s backend)
     const attributes = setCookie!.split(';').slice(1).map(a => a.trim().toLowerCase());
     expect(attributes).toEqual(expect.arrayContaining(['path=/', 'httponly', 'secure']));
     expect(attributes.some(a => a.startsWith('domain='))).toBe(false);
+    expect(jar.values.has(HOST_COOKIE)).toBe(true);
     const frame = await callback(fixture, jar, await authorize(start.headers.location, 'alice@example.com'));
     expect(frame.message.error).toBeUndefined();
     expect(frame.message.response.profile.email).toBe('alice@example.com');
+    // Spent at the callback: cleared, so it is not sent with every later request to the backend.
+    expect(jar.values.has(HOST_COOKIE)).toBe(false);
   });
 
   it('refuses a callback whose browser has the nonce cookie but no __Host- cookie', async () => {
