@@ -1,0 +1,175 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startLegacyBackendProcess, type LegacyBackendProcess } from '../support/legacyBackendProcess';
+import { getFreePort, startRedisServer, type RedisTestServer } from '../support/redisServer';
+import { BACKEND_KINDS, callback, CookieJar, logout, refresh, startSignIn, type BackendKind } from '../support/spectroFixture';
+import { ACCOUNTS, CLIENT_ID, CLIENT_SECRET } from '../support/standardIssuerFixture';
+import { registerSecret } from '../support/secrets';
+import { startStandardOidcServer, type StandardOidcServer } from '../support/standardOidcServer';
+
+/**
+ * backstage/backstage#12917, issue 26: tabs (or replicas) refreshing at once
+ * present the same refresh token, and an IdP that rotates refresh tokens with
+ * reuse detection (oidc-provider here, RFC 9700 4.14.2) revokes the grant on
+ * the second presentation. Real parts only: oidc-provider in this process,
+ * each backend replica its own Node process (no shared memory), one real
+ * redis-server between two replicas, every tab its own cookie jar.
+ */
+
+const TABS = 8;
+const ALICE = 'alice@example.com';
+
+describe('oidc-provider with rotation revokes the grant when a refresh token is replayed (what the backend must never do)', () => {
+  let op: StandardOidcServer;
+  beforeAll(async () => {
+    op = await startStandardOidcServer({ redirectUris: ['http://127.0.0.1:9/cb'], clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, accounts: ACCOUNTS, rotateRefreshTokens: true });
+  });
+  afterAll(() => op?.close());
+
+  it('answers a second presentation of one refresh token with invalid_grant and revokes the rotated token with it', async () => {
+    const code = await codeFrom(op);
+    const first = await tokenCall(op, { grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1:9/cb', code_verifier: VERIFIER });
+    const rotated = await tokenCall(op, { grant_type: 'refresh_token', refresh_token: first.body.refresh_token });
+    expect(rotated.status).toBe(200);
+    const replay = await tokenCall(op, { grant_type: 'refresh_token', refresh_token: first.body.refresh_token });
+    expect(replay.status).toBe(400);
+    expect(replay.body.error).toBe('invalid_grant');
+    // The whole grant is gone: the winner's rotated token is refused too. This is the sign-out the race causes.
+    expect(op.revokedGrants).toHaveLength(1);
+    expect((await tokenCall(op, { grant_type: 'refresh_token', refresh_token: rotated.body.refresh_token })).body.error).toBe('invalid_grant');
+  });
+});
+
+describe.each(BACKEND_KINDS)('%s backend', kind => {
+  describe.each([
+    { replicas: 1, store: 'memory' },
+    { replicas: 2, store: 'redis' },
+  ])('$replicas replica(s), $store token store', ({ replicas: count, store }) => {
+    let op: StandardOidcServer;
+    let redis: RedisTestServer | undefined;
+    let replicas: LegacyBackendProcess[] = [];
+
+    beforeAll(async () => {
+      if (store === 'redis') redis = await startRedisServer();
+      const ports = await Promise.all(Array.from({ length: count }, () => getFreePort()));
+      op = await startStandardOidcServer({
+        redirectUris: ports.map(port => `http://127.0.0.1:${port}/api/auth/spectrocloud/handler/frame`),
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        accounts: ACCOUNTS,
+        rotateRefreshTokens: true,
+      });
+      replicas = await Promise.all(ports.map(port => startReplica(kind, port, op, redis)));
+      // Each replica is a Node process loading Backstage through tsx: slow on a loaded 2-core machine.
+    }, 180_000);
+    afterAll(async () => {
+      await Promise.all(replicas.map(replica => replica.close()));
+      await op?.close();
+      await redis?.stop();
+    });
+    afterEach(() => expect(op.serverErrors).toEqual([]));
+
+    it(`${TABS} tabs refreshing one session at once are all answered, the IdP makes one grant, and the user stays signed in`, async () => {
+      const jar = await signIn(replicas[0], op);
+      const tabs = Array.from({ length: TABS }, () => jar.copy());
+      const callsBefore = op.tokenCalls.length;
+
+      // Tab i goes to replica i mod n, as a load balancer without sticky sessions would send it.
+      const answers = await Promise.all(tabs.map((tab, i) => refresh({ backend: replicas[i % count] }, tab)));
+
+      expect(answers.map(answer => answer.status)).toEqual(Array(TABS).fill(200));
+      expect(new Set(answers.map(answer => answer.body.backstageIdentity.identity.userEntityRef))).toEqual(new Set(['user:default/alice']));
+      const grants = op.tokenCalls.slice(callsBefore);
+      expect(grants).toEqual([expect.objectContaining({ grantType: 'refresh_token', error: undefined })]);
+      expect(op.revokedGrants).toEqual([]);
+      // Every tab left with the same, rotated refresh cookie.
+      expect(new Set(tabs.map(tab => tab.values.get('spectrocloud-refresh-token'))).size).toBe(1);
+      expect(tabs[0].values.get('spectrocloud-refresh-token')).not.toBe(jar.values.get('spectrocloud-refresh-token'));
+
+      // Still signed in: the next refresh is a real grant with the rotated token, on every replica.
+      for (const [i, replica] of replicas.entries()) {
+        const next = await refresh({ backend: replica }, tabs[i]);
+        expect(next.status).toBe(200);
+      }
+      expect(op.tokenCalls.slice(callsBefore).map(call => call.error)).toEqual(Array(1 + count).fill(undefined));
+      expect(op.revokedGrants).toEqual([]);
+    });
+
+    it('a tab still holding the cookie from before a sign-out is refused, though a shared result for it exists', async () => {
+      const jar = await signIn(replicas[0], op);
+      const late = jar.copy();
+      expect((await refresh({ backend: replicas[0] }, jar)).status).toBe(200); // leaves the shared result for the old token
+      expect((await logout({ backend: replicas[0] }, jar)).status).toBe(200);
+      const answer = await refresh({ backend: replicas[count - 1] }, late);
+      expect(answer.status).toBe(401);
+      expect(answer.body.error.message).toContain('This session was signed out; sign in again');
+    });
+  });
+});
+
+async function startReplica(kind: BackendKind, port: number, op: StandardOidcServer, redis: RedisTestServer | undefined): Promise<LegacyBackendProcess> {
+  return startLegacyBackendProcess({
+    kind,
+    port,
+    users: [['alice', ALICE]],
+    providers: {
+      spectrocloud: {
+        ...(redis ? { tokenStore: { type: 'redis', redis: { url: redis.url } } } : {}),
+        development: {
+          clientId: CLIENT_ID,
+          clientSecret: CLIENT_SECRET,
+          authorizationUrl: op.authorizationUrl,
+          additionalScopes: ['offline_access'],
+          prompt: 'consent',
+          // Every /refresh a refresh grant: without this the 60 s reuse would hide the race.
+          refreshGrantInterval: 0,
+          signIn: { resolvers: [{ resolver: 'emailMatchingUserEntityProfileEmail' }] },
+        },
+      },
+    },
+  });
+}
+
+async function signIn(replica: LegacyBackendProcess, op: StandardOidcServer): Promise<CookieJar> {
+  const jar = new CookieJar();
+  const start = await startSignIn({ backend: replica }, jar);
+  if (start.status !== 302) throw new Error(`start answered ${start.status}`);
+  const frame = await callback({ backend: replica }, jar, await op.authorize(start.headers.location, ALICE));
+  expect(frame.message.error).toBeUndefined();
+  return jar;
+}
+
+// --- the IdP alone: one authorization code and the token endpoint, as a client would call them ---
+
+const VERIFIER = randomBytes(32).toString('base64url');
+
+async function codeFrom(op: StandardOidcServer): Promise<string> {
+  const url = new URL(op.authorizationUrl);
+  const query = {
+    client_id: CLIENT_ID,
+    response_type: 'code',
+    redirect_uri: 'http://127.0.0.1:9/cb',
+    scope: 'openid email offline_access',
+    prompt: 'consent',
+    nonce: randomBytes(16).toString('base64url'),
+    code_challenge: createHash('sha256').update(VERIFIER).digest('base64url'),
+    code_challenge_method: 'S256',
+  };
+  for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
+  const code = new URL(await op.authorize(url.toString(), ALICE)).searchParams.get('code');
+  if (!code) throw new Error('oidc-provider gave no code');
+  return code;
+}
+
+async function tokenCall(op: StandardOidcServer, form: Record<string, string>): Promise<{ status: number; body: Record<string, string> }> {
+  const response = await fetch(`${op.issuer}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ ...form, client_id: CLIENT_ID, client_secret: CLIENT_SECRET }),
+  });
+  const body = (await response.json()) as Record<string, string>;
+  registerSecret(body.refresh_token);
+  registerSecret(body.access_token);
+  registerSecret(body.id_token);
+  return { status: response.status, body };
+}
