@@ -39,9 +39,9 @@ export async function refreshSignIn(parts: EnvironmentParts, payload: SessionPay
   }
   // One grant per presented refresh token, however many tabs or replicas refresh at once (rotation with reuse detection).
   const context = `${parts.providerId}:${parts.environment}:${payload.sessionId}`;
-  const { result, source } = await parts.refreshGrants.run(payload.refreshToken, context, () => grantRefresh(parts, payload, scope));
-  // A result this refresh did not make may predate a sign-out: sign-out ends everything at once.
-  if (source !== 'granted') await assertSessionLive(parts, payload);
+  const { result } = await parts.refreshGrants.run(payload.refreshToken, context, () => grantRefresh(parts, payload, scope));
+  // The grant, or the wait for another's, may have outlasted a sign-out: sign-out ends everything at once.
+  await assertSessionLive(parts, payload);
   const verified = await reverify(parts, result.idToken);
   checkRefreshedIdToken(payload.idToken, verified);
   return {

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startLegacyBackendProcess, type LegacyBackendProcess } from '../support/legacyBackendProcess';
+import { redisInfo, waitUntil } from '../support/redisCommand';
 import { getFreePort, startRedisServer, type RedisTestServer } from '../support/redisServer';
 import { BACKEND_KINDS, callback, CookieJar, logout, refresh, startSignIn, type BackendKind } from '../support/spectroFixture';
 import { ACCOUNTS, CLIENT_ID, CLIENT_SECRET } from '../support/standardIssuerFixture';
@@ -106,6 +107,35 @@ describe.each(BACKEND_KINDS)('%s backend', kind => {
       expect(answer.status).toBe(401);
       expect(answer.body.error.message).toContain('This session was signed out; sign in again');
     });
+
+    it.runIf(count === 2)('a sign-out while a grant is in flight is not undone by its result: the winner and the waiting replica both refuse', async () => {
+      const [a, b] = replicas;
+      const jar = await signIn(a, op);
+      const [winnerTab, loserTab] = [jar.copy(), jar.copy()];
+      const grantHeld = op.holdNextCall('/token');
+      const won = refresh({ backend: a }, winnerTab);
+      await grantHeld.arrived; // A holds the claim and waits for the IdP
+      let sets = await redisSetCalls(redis!);
+      const lost = refresh({ backend: b }, loserTab);
+      // B has checked for sign-out and tried the claim (a refused SET NX): it waits for A's result now.
+      await waitUntil('the waiting replica to try the claim', 30_000, async () => ((await redisSetCalls(redis!)) > sets ? true : undefined), 10);
+      // Sign-out records the revocation in Redis, then revokes at the IdP: hold that call, so the grant in flight still succeeds.
+      const revocationHeld = op.holdNextCall('/token/revocation');
+      sets = await redisSetCalls(redis!);
+      const signedOut = logout({ backend: a }, jar);
+      await revocationHeld.arrived;
+      expect(await redisSetCalls(redis!)).toBeGreaterThan(sets);
+      grantHeld.release();
+      for (const answer of await Promise.all([won, lost])) {
+        expect(answer.status).toBe(401);
+        expect(answer.body.error.message).toContain('This session was signed out; sign in again');
+      }
+      // The grant did succeed at the IdP: only the revocation check stood between its result and the tabs.
+      expect(op.tokenCalls.at(-1)).toMatchObject({ grantType: 'refresh_token' });
+      expect(op.tokenCalls.at(-1)?.error).toBeUndefined();
+      revocationHeld.release();
+      expect((await signedOut).status).toBe(200);
+    });
   });
 });
 
@@ -130,6 +160,12 @@ async function startReplica(kind: BackendKind, port: number, op: StandardOidcSer
       },
     },
   });
+}
+
+/** How many SET commands Redis has run (claims, results, revocations): the order of events, not a clock. */
+async function redisSetCalls(redis: RedisTestServer): Promise<number> {
+  const stats = await redisInfo(redis.port, 'commandstats');
+  return Number(/calls=(\d+)/.exec(stats.cmdstat_set ?? '')?.[1] ?? 0);
 }
 
 async function signIn(replica: LegacyBackendProcess, op: StandardOidcServer): Promise<CookieJar> {
