@@ -59,29 +59,29 @@ export class ConcurrentRefreshGrants {
     const keys = refreshGrantKeys(refreshToken, context);
     const running = this.inFlight.get(keys.id);
     if (running) return { result: await running, source: 'in-flight' };
-    let source: GrantSource = 'granted';
-    const made = this.acrossReplicas(keys, grant, shared => (source = shared ? 'shared' : 'granted'));
-    this.inFlight.set(keys.id, made);
+    const made = this.acrossReplicas(keys, grant);
+    const result = made.then(({ result }) => result);
+    result.catch(() => undefined); // its failure reaches every caller through `made` or `running`
+    this.inFlight.set(keys.id, result);
     try {
-      return { result: await made, source };
+      return await made;
     } finally {
       this.inFlight.delete(keys.id);
     }
   }
 
-  private async acrossReplicas(keys: RefreshGrantKeys, grant: () => Promise<RefreshGrantResult>, shared: (yes: boolean) => void): Promise<RefreshGrantResult> {
+  private async acrossReplicas(keys: RefreshGrantKeys, grant: () => Promise<RefreshGrantResult>): Promise<{ result: RefreshGrantResult; source: GrantSource }> {
     const results = new EncryptedTokenStore(this.options.store, keys.sealKey);
     const resultKey = `refresh-grant:${keys.id}`;
     const claimKey = `refresh-grant-claim:${keys.id}`;
     for (let attempt = 0, waited = 0; ; attempt++) {
       const step = await this.tryStore(() => this.lookOnce(results, resultKey, claimKey));
-      if (step.kind === 'found') {
-        shared(true);
-        return step.result;
+      if (step.kind === 'found') return { result: step.result, source: 'shared' };
+      // Ours to make; or no usable store, or the wait ran out: ask the IdP ourselves, as before shared results existed.
+      if (step.kind !== 'held' || waited >= this.options.holdMs) {
+        const claimed = step.kind === 'claimed' ? claimKey : undefined;
+        return { result: await this.grantAndShare(results, resultKey, claimed, grant), source: 'granted' };
       }
-      const mine = step.kind === 'claimed';
-      // No usable store, or the wait ran out: ask the IdP ourselves, as before shared results existed.
-      if (mine || step.kind === 'unavailable' || waited >= this.options.holdMs) return this.grantAndShare(results, resultKey, mine ? claimKey : undefined, grant);
       const pause = POLL_STEPS_MS[attempt] ?? POLL_MAX_MS;
       waited += pause;
       await sleep(pause);
@@ -94,7 +94,7 @@ export class ConcurrentRefreshGrants {
     if (found !== undefined) return { kind: 'found', result: parseResult(found) };
     const { store } = this.options;
     // A store without claims (memory, Backstage's cache) cannot exclude other replicas: this process's single flight is all there is.
-    if (!store.claim) return { kind: 'claimed' };
+    if (!store.claim) return { kind: 'unclaimable' };
     return (await store.claim(claimKey, this.expiry())) ? { kind: 'claimed' } : { kind: 'held' };
   }
 
@@ -128,7 +128,7 @@ export class ConcurrentRefreshGrants {
   }
 }
 
-type Step = { kind: 'found'; result: RefreshGrantResult } | { kind: 'claimed' } | { kind: 'held' } | { kind: 'unavailable' };
+type Step = { kind: 'found'; result: RefreshGrantResult } | { kind: 'claimed' } | { kind: 'held' } | { kind: 'unclaimable' } | { kind: 'unavailable' };
 
 /** A result opened with the presented token's key was written by a replica of ours; its shape is still checked. */
 function parseResult(text: string): RefreshGrantResult {

@@ -1,10 +1,11 @@
 import { ConfigReader } from '@backstage/config';
+import type { JsonObject } from '@backstage/types';
 import { describe, expect, it } from 'vitest';
 import { checkConcurrentRefresh } from '../../src/doctor/checks/concurrentRefreshCheck';
 import { checkConfig } from '../../src/doctor/checks/configCheck';
 
 /** The `concurrent-refresh` line for each kind of token store, from a deployment's config as the doctor reads it. */
-function lineFor(tokenStore: Record<string, unknown> | undefined, environment: Record<string, unknown> = {}) {
+function lineFor(tokenStore: JsonObject | undefined, environment: JsonObject = {}) {
   const config = new ConfigReader({
     app: { baseUrl: 'http://localhost:3000' },
     backend: { baseUrl: 'http://localhost:7007' },

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConcurrentRefreshGrants, type RefreshGrantResult } from '../../src/refreshShortcuts/ConcurrentRefreshGrants';
 import { refreshGrantKeys } from '../../src/refreshShortcuts/refreshGrantKeys';
+import { EncryptedTokenStore } from '../../src/paletteTokens/stores/encryptedStore';
 import { RedisTokenStore } from '../../src/paletteTokens/stores/redisStore';
 import { MemoryTokenStore } from '../../src/ttlStore/memoryStore';
 import type { SpectroCloudTokenStore } from '../../src/ttlStore/types';
@@ -207,6 +208,15 @@ describe('across replicas (two coordinators, each its own connection to one real
     const { store, grants } = replica();
     const presented = token('old');
     await store.set(`refresh-grant:${refreshGrantKeys(presented, CONTEXT).id}`, 'scv1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', Date.now() + 60_000);
+    const answer = await grants.run(presented, CONTEXT, async () => resultFor(token('new')));
+    expect(answer.source).toBe('granted');
+  });
+
+  it('a value that opens but is not a grant result is never used either', async () => {
+    const { store, grants } = replica();
+    const presented = token('old');
+    const { id, sealKey } = refreshGrantKeys(presented, CONTEXT);
+    await new EncryptedTokenStore(store, sealKey).set(`refresh-grant:${id}`, JSON.stringify({ refreshToken: 42 }), Date.now() + 60_000);
     const answer = await grants.run(presented, CONTEXT, async () => resultFor(token('new')));
     expect(answer.source).toBe('granted');
   });
