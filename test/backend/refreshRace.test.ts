@@ -75,8 +75,16 @@ describe.each(BACKEND_KINDS)('%s backend', kind => {
       const tabs = Array.from({ length: TABS }, () => jar.copy());
       const callsBefore = op.tokenCalls.length;
 
+      // "At once", arranged rather than timed: the first grant is held at the IdP until every replica has a
+      // refresh of this session in hand (with Redis: the other replica's claim was refused, so it waits).
+      const held = op.holdNextCall('/token');
+      const setsBefore = redis ? await redisSetCalls(redis) : 0;
       // Tab i goes to replica i mod n, as a load balancer without sticky sessions would send it.
-      const answers = await Promise.all(tabs.map((tab, i) => refresh({ backend: replicas[i % count] }, tab)));
+      const answering = Promise.all(tabs.map((tab, i) => refresh({ backend: replicas[i % count] }, tab)));
+      await held.arrived;
+      if (redis) await waitUntil('every replica to try the claim', 30_000, async () => ((await redisSetCalls(redis!)) >= setsBefore + count ? true : undefined), 10);
+      held.release();
+      const answers = await answering;
 
       expect(answers.map(answer => answer.status)).toEqual(Array(TABS).fill(200));
       expect(new Set(answers.map(answer => answer.body.backstageIdentity.identity.userEntityRef))).toEqual(new Set(['user:default/alice']));
