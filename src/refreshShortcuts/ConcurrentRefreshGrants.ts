@@ -74,11 +74,13 @@ export class ConcurrentRefreshGrants {
     const results = new EncryptedTokenStore(this.options.store, keys.sealKey);
     const resultKey = `refresh-grant:${keys.id}`;
     const claimKey = `refresh-grant-claim:${keys.id}`;
+    // The wait ends at holdMs by the clock, or by the pauses summed when the clock stands still (a frozen test clock).
+    const deadline = this.options.clock() + this.options.holdMs;
     for (let attempt = 0, waited = 0; ; attempt++) {
       const step = await this.tryStore(() => this.lookOnce(results, resultKey, claimKey));
       if (step.kind === 'found') return { result: step.result, source: 'shared' };
       // Ours to make; or no usable store, or the wait ran out: ask the IdP ourselves, as before shared results existed.
-      if (step.kind !== 'held' || waited >= this.options.holdMs) {
+      if (step.kind !== 'held' || waited >= this.options.holdMs || this.options.clock() >= deadline) {
         const claimed = step.kind === 'claimed' ? claimKey : undefined;
         return { result: await this.grantAndShare(results, resultKey, claimed, grant), source: 'granted' };
       }

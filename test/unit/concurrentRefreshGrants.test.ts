@@ -204,6 +204,21 @@ describe('across replicas (two coordinators, each its own connection to one real
     expect(answer.source).toBe('granted');
   });
 
+  it('the wait also ends by the clock: slow looks at the store do not stretch it past holdMs', async () => {
+    let now = 5_000_000;
+    // Every reading of the clock is 10 s later: the deadline (60 s) passes after a few looks, long before the pauses add up to it.
+    const clock = () => (now += 10_000);
+    const store = new RedisTokenStore({ client: redis.url, keyPrefix: 'race-test:', clock: Date.now });
+    stores.push(store);
+    const grants = coordinator(store, { holdMs: 60_000, clock });
+    const presented = token('old');
+    expect(await store.claim(`refresh-grant-claim:${refreshGrantKeys(presented, CONTEXT).id}`, Date.now() + 60_000)).toBe(true);
+    let calls = 0;
+    const answer = await grants.run(presented, CONTEXT, async () => (calls++, resultFor(token('new'))));
+    expect(calls).toBe(1);
+    expect(answer.source).toBe('granted');
+  });
+
   it('a stored value that does not open with the presented token is never used', async () => {
     const { store, grants } = replica();
     const presented = token('old');
