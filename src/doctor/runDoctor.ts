@@ -6,6 +6,7 @@ import { checkCallbackRegistration } from './checks/callbackRegistrationCheck';
 import { checkCallbackUrl } from './checks/callbackUrlCheck';
 import { checkClientCredentials } from './checks/clientCredentialsCheck';
 import { checkClockSkew } from './checks/clockSkewCheck';
+import { checkConcurrentRefresh } from './checks/concurrentRefreshCheck';
 import { checkConfig } from './checks/configCheck';
 import { checkCors } from './checks/corsCheck';
 import { checkDiscovery } from './checks/discoveryCheck';
@@ -56,6 +57,7 @@ export async function runDoctor(
   emit(checkSessionSecret(deployment));
   emit(checkScope(deployment));
   emit(await checkTokenStore(deployment));
+  emit(checkConcurrentRefresh(deployment));
   emit(checkCa(deployment, env));
   // The provider's own outbound client: deadline, size limit, proxy and CA as sign-ins will have them.
   const http = createOutboundClient(deployment.settings);
