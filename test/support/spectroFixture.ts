@@ -42,6 +42,8 @@ export async function startFixture(options: {
   provider?: SpectroCloudProviderOptions;
   /** extra keys of the development block */
   environment?: JsonObject;
+  /** `auth.providers.spectrocloud.tokenStore`, e.g. `{ apiTokenCookie: true }` (not with providerConfig) */
+  tokenStore?: JsonObject;
   /** replaces the whole spectrocloud provider config (gets the emulator) */
   providerConfig?: (emulator: SpectroCloudEmulator) => JsonObject;
   emulator?: Partial<SpectroCloudEmulatorOptions>;
@@ -74,6 +76,7 @@ export async function startFixture(options: {
       ...options.emulator,
     });
     const spectroConfig = options.providerConfig?.(emulator) ?? {
+      ...(options.tokenStore && { tokenStore: options.tokenStore }),
       development: {
         clientId: CLIENT_ID,
         clientSecret: CLIENT_SECRET,
