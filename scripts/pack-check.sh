@@ -7,7 +7,8 @@
 #      TARBALL=...: legacy routers, and the new backend system with the module
 #      for the 0.31 line) a user signs in, refreshes and signs out
 #      (scripts/compat/signin-check.mjs);
-#   4. in that backend, both bins work from the tarball: the emulator starts and
+#   4. in that backend, both bins work from the tarball: the emulator starts
+#      (without --users, offering the example users on its login page) and
 #      `npx backstage-plugin-spectrocloud-auth-legacy doctor` passes against it.
 #
 #   scripts/pack-check.sh            the newest backend line (0.24)
@@ -96,6 +97,13 @@ for _ in $(seq 1 120); do
 done
 if [ -n "$authorization_url" ]; then
   pass "spectrocloud-emulator bin starts"
+  # Started without --users: its login page must offer the built-in example users.
+  login_page="$(curl -s "$authorization_url?client_id=pack-check&redirect_uri=http%3A%2F%2Flocalhost%3A7007%2Fapi%2Fauth%2Fspectrocloud%2Fhandler%2Fframe&response_type=code&scope=openid&state=pack-check")"
+  if grep -q 'data-email="alice@example.com"' <<<"$login_page" && grep -q 'data-email="bob@example.com"' <<<"$login_page"; then
+    pass "spectrocloud-emulator without --users offers the example users (alice, bob)"
+  else
+    fail "spectrocloud-emulator without --users offers the example users"
+  fi
   cat >"$FIXTURE/app-config.yaml" <<YAML
 app:
   baseUrl: http://localhost:3000
