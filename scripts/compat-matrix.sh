@@ -119,6 +119,20 @@ provide_better_sqlite3() {
   fi
 }
 
+# An app of every line the README claims installs this package without a warning that points at it: npm's
+# peer warnings (ERESOLVE "overriding peer dependency", "Could not resolve dependency: peerOptional ...") are
+# blocks of `npm warn` lines, one of which names the package whose peer range is not met. Any `npm warn`
+# line naming this package fails the line (its lines go to peer-warnings.log and the console).
+no_warning_names_us() {
+  grep -i '^npm warn' "$1/install.log" | grep -F 'backstage-plugin-spectrocloud-auth-legacy' >"$1/peer-warnings.log"
+  if [ -s "$1/peer-warnings.log" ]; then
+    echo "   npm warned about this package while installing:"
+    grep -i '^npm warn' "$1/install.log" | head -40 | sed 's/^/     /'
+    return 1
+  fi
+  echo "   npm install: no warning names this package ($(grep -ci '^npm warn' "$1/install.log") npm warn line(s) about others)"
+}
+
 declare -a SUMMARY=()
 failures=0
 for entry in "${run_lines[@]}"; do
@@ -151,8 +165,10 @@ for entry in "${run_lines[@]}"; do
   # --ignore-scripts: nothing in these trees needs an install script except
   # better-sqlite3, which provide_better_sqlite3 handles (and ssh2/cpu-features
   # from old backend-common lines would only try optional native builds).
+  # --loglevel=warn: npm's warnings stay in install.log, where the next step reads them.
   if provide_node "$node_major" \
-     && (cd "$dir" && npm install --no-audit --no-fund --ignore-scripts --loglevel=error >"$dir/install.log" 2>&1) \
+     && (cd "$dir" && npm install --no-audit --no-fund --ignore-scripts --loglevel=warn >"$dir/install.log" 2>&1) \
+     && no_warning_names_us "$dir" \
      && { [ -z "$pins" ] || node "$TEMPLATE_DIR/pins.mjs" check "$pins" "$dir" | tee "$dir/pins.log"; } \
      && provide_better_sqlite3 "$dir"; then
     install_s=$(( $(now) - t_install ))
@@ -168,7 +184,9 @@ for entry in "${run_lines[@]}"; do
   else
     install_s=$(( $(now) - t_install ))
     check_s=0
-    if grep -q '^FAIL' "$dir/pins.log" 2>/dev/null; then
+    if [ -s "$dir/peer-warnings.log" ]; then
+      notes="npm warns about this package's peers (see peer-warnings.log): $(head -1 "$dir/peer-warnings.log" | cut -c1-120)"
+    elif grep -q '^FAIL' "$dir/pins.log" 2>/dev/null; then
       notes="$(cut -c1-160 "$dir/pins.log")"
     else
       tail -30 "$dir/install.log"

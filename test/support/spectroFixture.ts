@@ -51,6 +51,9 @@ export async function startFixture(options: {
   appUrl?: string;
   auth?: JsonObject;
   routers?: Parameters<typeof startLegacyBackend>[0]['routers'];
+  /** the legacy backend's request logger and the logger it writes to (default the test logger) */
+  requestLog?: Parameters<typeof startLegacyBackend>[0]['requestLog'];
+  logger?: Parameters<typeof startLegacyBackend>[0]['logger'];
   /** which Backstage backend: the legacy router (default) or the new backend system with our module */
   kind?: BackendKind;
   /** `backend.database` (the upgrade test shares one sqlite file between both kinds) */
@@ -93,7 +96,7 @@ export async function startFixture(options: {
   const backend =
     options.kind === 'new'
       ? await startNewBackend({ ...common, features: [createSpectroCloudAuthModule({ clock: options.provider?.clock }), ...(options.plugins ?? [])], backend: options.backend, ...newOnly(options) })
-      : await startLegacyBackend({ ...common, providerFactories: { spectrocloud: spectrocloud.create(options.provider) }, routers: options.routers });
+      : await startLegacyBackend({ ...common, providerFactories: { spectrocloud: spectrocloud.create(options.provider) }, routers: options.routers, requestLog: options.requestLog, logger: options.logger });
   return {
     emulator: emulator!,
     backend,
