@@ -21,8 +21,19 @@ async function signedInAsAlice(beforeLoad?: (page: Page) => void): Promise<Page>
 
 describe('signing in through the popup in a real browser', () => {
   it('opens the emulator login page in a popup, which posts the authorization_response and closes after Alice is picked', async () => {
+    // The code the popup brings back: a secret this file's log guard looks for in everything printed, the example
+    // backend's request log (redactCallbackQuery around backend-common's requestLoggingHandler) included.
+    const codes: string[] = [];
+    run.context.on('request', request => {
+      const url = new URL(request.url());
+      const code = url.pathname.endsWith('/handler/frame') ? url.searchParams.get('code') : null;
+      if (!code) return;
+      codes.push(code);
+      registerSecret(code);
+    });
     const page = await openApp(run.context, run.example.appUrl);
     const { popup, loginPageUrl } = await signInThroughPopup(page, run.example.emulator!.issuer, userButton(ALICE));
+    expect(codes).toHaveLength(1);
 
     expect(new URL(loginPageUrl).pathname).toBe(new URL(run.example.emulator!.authorizationUrl).pathname);
     expect(popup.isClosed()).toBe(true);
