@@ -4,11 +4,11 @@
  */
 export type CheckResult =
   | { check: string; ok: true; detail: string }
-  | { check: string; ok: true; warning: true; problem: string; fix: string }
+  | { check: string; ok: true; warning: true; detail: string; fix: string }
   | { check: string; ok: false; problem: string; fix: string };
 
 export const passed = (check: string, detail: string): CheckResult => ({ check, ok: true, detail });
-export const warned = (check: string, problem: string, fix: string): CheckResult => ({ check, ok: true, warning: true, problem, fix });
+export const warned = (check: string, detail: string, fix: string): CheckResult => ({ check, ok: true, warning: true, detail, fix });
 export const failed = (check: string, problem: string, fix: string): CheckResult => ({ check, ok: false, problem, fix });
 
 /**
@@ -18,17 +18,21 @@ export const failed = (check: string, problem: string, fix: string): CheckResult
  */
 export function formatResult(result: CheckResult, secrets: readonly string[]): string {
   const line =
-    'detail' in result
-      ? `ok   ${result.check}: ${result.detail}`
-      : `${result.ok ? 'warn' : 'fail'} ${result.check}: ${result.problem} -> ${result.fix}`;
+    'warning' in result
+      ? `warn ${result.check}: ${result.detail} -> ${result.fix}`
+      : result.ok
+        ? `ok   ${result.check}: ${result.detail}`
+        : `fail ${result.check}: ${result.problem} -> ${result.fix}`;
   return maskSecrets(oneLine(line), secrets);
 }
 
 /** The result as `--json` prints it: the same masking as a line. */
 export function maskResult(result: CheckResult, secrets: readonly string[]): CheckResult {
   const mask = (text: string) => maskSecrets(oneLine(text), secrets);
-  if ('detail' in result) return { check: result.check, ok: true, detail: mask(result.detail) };
-  return { ...result, problem: mask(result.problem), fix: mask(result.fix) };
+  if ('warning' in result) return { check: result.check, ok: true, warning: true, detail: mask(result.detail), fix: mask(result.fix) };
+  return result.ok
+    ? { check: result.check, ok: true, detail: mask(result.detail) }
+    : { check: result.check, ok: false, problem: mask(result.problem), fix: mask(result.fix) };
 }
 
 function oneLine(text: string): string {

@@ -9,7 +9,7 @@ failed, 2 wrong usage.
 
   --config FILE      app-config file, repeatable, later files win (as for the backend)
   --json             one JSON document on stdout instead of lines:
-                     { "ok": boolean, "checks": [{ "check", "ok", "detail" | "warning"?, "problem", "fix" }] }
+                     { "ok": boolean, "checks": [{ "check", "ok", "warning"?, "detail" | "problem", "fix" }] }
   --env NAME         auth environment to check (default: auth.environment, else development)
   --provider ID      provider id under auth.providers (default: spectrocloud)
   --help`;
