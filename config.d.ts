@@ -58,6 +58,12 @@ export interface Config {
           previousEncryptionKeys?: string[];
           /** Renew SpectroCloud session tokens through Palette before they expire (`GET /v1/auth/refresh/{token}`). Default true. */
           renewSessionTokens?: boolean;
+          /**
+           * Also write the raw session token to the browser, in the seeds' `spectrocloud-api-token` cookie
+           * (HttpOnly, SameSite=Lax, Secure over https, on `/api/spectrocloud` only), for code written against the
+           * seeds. The doctor warns while it is on. Default false: the token stays server-side.
+           */
+          apiTokenCookie?: boolean;
         };
         /** One block per `auth.environment` value, e.g. `development`, `production`. */
         [authEnv: string]: {

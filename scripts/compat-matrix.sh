@@ -29,20 +29,23 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 TEMPLATE_DIR="$ROOT/scripts/compat"
 CACHE_DIR="${COMPAT_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/spectrocloud-auth-compat}"
 
-# line | plugin-auth-backend | plugin-auth-node | backend-common | catalog-client | config | node major | kind
+# line | plugin-auth-backend | plugin-auth-node | backend-common | catalog-client | config | node major | kind | backend-plugin-api
 # auth-node and backend-common: the newest release inside the range that
 # plugin-auth-backend release declares (what a fresh install of that line gets);
 # catalog-client and config: the range it declares. Node major empty: the node
 # running this script. kind: legacy (createRouter) or new (backend-defaults 0.19
-# with the module; the new line has no backend-common).
+# with the module; the new line has no backend-common). backend-plugin-api: what an app of that line
+# lists in packages/backend (the range its backend-common declares), a direct dependency of the fixture so
+# that npm must take it as it is and says when this package's peer range does not admit it (before
+# Backstage 1.31, 0.x: the peer warning of issue 29); `-` for lines whose tree is pinned or new.
 LINES=(
-  "0.18|0.18.8|0.2.19|0.19.10|^1.4.3|^1.0.8||legacy"
-  "0.18@node18|0.18.8|0.2.19|0.19.10|^1.4.3|^1.0.8|18|legacy"
-  "0.20|0.20.3|0.4.17|0.20.2|^1.5.2|^1.1.1||legacy"
-  "0.22|0.22.12|0.5.6|0.24.1|^1.6.6|^1.2.0||legacy"
-  "0.24|0.24.5|0.6.9|0.25.0|^1.9.1|^1.3.2||legacy"
-  "0.24@node18|0.24.5|0.6.9|0.25.0|^1.9.1|^1.3.2|18|legacy"
-  "0.31@node22|0.31.0|0.7.8|-|^1.16.4|^1.3.11|22|new"
+  "0.18|0.18.8|0.2.19|0.19.10|^1.4.3|^1.0.8||legacy|^0.6.7"
+  "0.18@node18|0.18.8|0.2.19|0.19.10|^1.4.3|^1.0.8|18|legacy|^0.6.7"
+  "0.20|0.20.3|0.4.17|0.20.2|^1.5.2|^1.1.1||legacy|^0.6.9"
+  "0.22|0.22.12|0.5.6|0.24.1|^1.6.6|^1.2.0||legacy|^0.8.1"
+  "0.24|0.24.5|0.6.9|0.25.0|^1.9.1|^1.3.2||legacy|^1.0.0"
+  "0.24@node18|0.24.5|0.6.9|0.25.0|^1.9.1|^1.3.2|18|legacy|-"
+  "0.31@node22|0.31.0|0.7.8|-|^1.16.4|^1.3.11|22|new|-"
 )
 
 source "$ROOT/scripts/lib/select-lines.sh"
@@ -119,10 +122,24 @@ provide_better_sqlite3() {
   fi
 }
 
+# An app of every line the README claims installs this package without a warning that points at it: npm's
+# peer complaints (ERESOLVE "overriding peer dependency" as warnings, or "Conflicting peer dependency" as an
+# error that stops the install) are blocks of `npm warn` / `npm error` lines, one of which names the package
+# whose peer range is not met. Any such line naming this package fails the line (peer-warnings.log, console).
+no_warning_names_us() {
+  grep -iE '^npm (warn|error)' "$1/install.log" | grep -F 'backstage-plugin-spectrocloud-auth-legacy' >"$1/peer-warnings.log"
+  if [ -s "$1/peer-warnings.log" ]; then
+    echo "   npm complained about this package while installing:"
+    grep -iE '^npm (warn|error)' "$1/install.log" | head -40 | sed 's/^/     /'
+    return 1
+  fi
+  echo "   npm install: no warning names this package ($(grep -ci '^npm warn' "$1/install.log") npm warn line(s) about others)"
+}
+
 declare -a SUMMARY=()
 failures=0
 for entry in "${run_lines[@]}"; do
-  IFS='|' read -r line auth_backend auth_node backend_common catalog_client config node_major kind <<<"$entry"
+  IFS='|' read -r line auth_backend auth_node backend_common catalog_client config node_major kind backend_plugin_api <<<"$entry"
   dir="$WORK/line-$line"
   mkdir -p "$dir"
   echo
@@ -136,6 +153,9 @@ for entry in "${run_lines[@]}"; do
       -e "s|@@BACKEND_COMMON@@|$backend_common|" -e "s|@@CATALOG_CLIENT@@|$catalog_client|" \
       -e "s|@@CONFIG@@|$config|" -e "s|@@TARBALL@@|$TARBALL|" -e "s|@@BETTER_SQLITE3@@|$better_sqlite3|" \
       "$template" >"$dir/package.json"
+  if [ "${backend_plugin_api:--}" != - ]; then
+    node -e 'const f=process.argv[1]; const p=require(f); p.dependencies["@backstage/backend-plugin-api"]=process.argv[2]; require("fs").writeFileSync(f, JSON.stringify(p, null, 2) + "\n")' "$dir/package.json" "$backend_plugin_api"
+  fi
   cp "$TEMPLATE_DIR/signin-check.mjs" "$TEMPLATE_DIR/newBackend.mjs" "$dir/"
   # A line may pin part of its tree (npm overrides) to what its users' lockfiles
   # hold; scripts/compat/pins/<line>.json says why (0.24@node18: the tree before
@@ -151,8 +171,10 @@ for entry in "${run_lines[@]}"; do
   # --ignore-scripts: nothing in these trees needs an install script except
   # better-sqlite3, which provide_better_sqlite3 handles (and ssh2/cpu-features
   # from old backend-common lines would only try optional native builds).
+  # --loglevel=warn: npm's warnings stay in install.log, where the next step reads them.
   if provide_node "$node_major" \
-     && (cd "$dir" && npm install --no-audit --no-fund --ignore-scripts --loglevel=error >"$dir/install.log" 2>&1) \
+     && { (cd "$dir" && npm install --no-audit --no-fund --ignore-scripts --loglevel=warn >"$dir/install.log" 2>&1); install_rc=$?; \
+          no_warning_names_us "$dir" && [ "$install_rc" = 0 ]; } \
      && { [ -z "$pins" ] || node "$TEMPLATE_DIR/pins.mjs" check "$pins" "$dir" | tee "$dir/pins.log"; } \
      && provide_better_sqlite3 "$dir"; then
     install_s=$(( $(now) - t_install ))
@@ -168,7 +190,9 @@ for entry in "${run_lines[@]}"; do
   else
     install_s=$(( $(now) - t_install ))
     check_s=0
-    if grep -q '^FAIL' "$dir/pins.log" 2>/dev/null; then
+    if [ -s "$dir/peer-warnings.log" ]; then
+      notes="npm warns about this package's peers (see peer-warnings.log): $(head -1 "$dir/peer-warnings.log" | cut -c1-120)"
+    elif grep -q '^FAIL' "$dir/pins.log" 2>/dev/null; then
       notes="$(cut -c1-160 "$dir/pins.log")"
     else
       tail -30 "$dir/install.log"

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Publishing check: what `pnpm pack` / `npm publish` make from a CLEAN checkout
 # (a fresh git clone of the committed HEAD, so no dist/ and no local edits):
-#   1. install (frozen lockfile) and `pnpm pack`, whose `prepack` script builds;
+#   1. install (frozen lockfile) and `pnpm pack` (the packageManager's pnpm), whose `prepack` script
+#      builds; a second clone of the same commit packs the same bytes (one sha256);
 #   2. the tarball holds dist/ with every entry in package.json's exports and bin;
 #   3. installed into throw-away backends (scripts/compat-matrix.sh with
 #      TARBALL=...: legacy routers, and the new backend system with the module
 #      for the 0.31 line) a user signs in, refreshes and signs out
 #      (scripts/compat/signin-check.mjs);
-#   4. in that backend, both bins work from the tarball: the emulator starts and
+#   4. in that backend, both bins work from the tarball: the emulator starts
+#      (without --users, offering the example users on its login page) and
 #      `npx backstage-plugin-spectrocloud-auth-legacy doctor` passes against it.
 #
 #   scripts/pack-check.sh            the newest backend line (0.24)
@@ -54,13 +56,38 @@ else
 fi
 t0=$(now)
 mkdir -p "$WORK/pack"
-if (cd "$WORK/clone" && npx -y pnpm@9 pack --pack-destination "$WORK/pack" >"$WORK/pack.log" 2>&1); then
+# The pnpm of package.json's packageManager: another pnpm may write another tar layout.
+PNPM_VERSION="$(cd "$WORK/clone" && node -p 'require("./package.json").packageManager.split("@")[1]')"
+if (cd "$WORK/clone" && npx -y "pnpm@$PNPM_VERSION" pack --pack-destination "$WORK/pack" >"$WORK/pack.log" 2>&1); then
   pass "pnpm pack ($(( $(now) - t0 ))s)"
 else
   tail -30 "$WORK/pack.log"; fail "pnpm pack"; finish
 fi
 TARBALL="$(ls "$WORK"/pack/*.tgz 2>/dev/null | head -1)"
 [ -n "$TARBALL" ] || { fail "pnpm pack wrote no tarball"; finish; }
+
+# Reproducible: the same commit packed again from a second clone (another path, other file mtimes, a later
+# time) gives the same bytes. The second clone borrows the first one's node_modules (same lockfile), so
+# this costs one build, not one more install. The tarball's own entries carry a fixed date (pnpm's), and
+# scripts/normalize-sourcemaps.mjs takes the checkout's path out of the CommonJS source maps.
+t0=$(now)
+git clone --quiet --no-hardlinks "$ROOT" "$WORK/clone-again" && ln -s "$WORK/clone/node_modules" "$WORK/clone-again/node_modules"
+mkdir -p "$WORK/pack-again"
+if (cd "$WORK/clone-again" && npx -y "pnpm@$PNPM_VERSION" pack --pack-destination "$WORK/pack-again" >"$WORK/pack-again.log" 2>&1); then
+  first_hash="$(sha256sum "$TARBALL" | cut -d' ' -f1)"
+  second_hash="$(sha256sum "$WORK"/pack-again/*.tgz | cut -d' ' -f1)"
+  if [ "$first_hash" = "$second_hash" ]; then
+    pass "reproducible: a second clone packs the same bytes, sha256 $first_hash ($(( $(now) - t0 ))s)"
+  else
+    mkdir -p "$WORK/x1" "$WORK/x2"
+    tar -xzf "$TARBALL" -C "$WORK/x1"; tar -xzf "$WORK"/pack-again/*.tgz -C "$WORK/x2"
+    diff -rq "$WORK/x1" "$WORK/x2" | head -10 | sed 's/^/   /'
+    fail "reproducible: two packs of one commit differ ($first_hash, $second_hash)"
+  fi
+else
+  tail -30 "$WORK/pack-again.log"; fail "pnpm pack from a second clone"
+fi
+rm -rf "$WORK/clone-again" "$WORK/pack-again"
 
 # Every file package.json points at (exports, main, module, types, bin) is in the tarball.
 missing="$(cd "$WORK/clone" && tar -tzf "$TARBALL" | node -e '
@@ -96,6 +123,13 @@ for _ in $(seq 1 120); do
 done
 if [ -n "$authorization_url" ]; then
   pass "spectrocloud-emulator bin starts"
+  # Started without --users: its login page must offer the built-in example users.
+  login_page="$(curl -s "$authorization_url?client_id=pack-check&redirect_uri=http%3A%2F%2Flocalhost%3A7007%2Fapi%2Fauth%2Fspectrocloud%2Fhandler%2Fframe&response_type=code&scope=openid&state=pack-check")"
+  if grep -q 'data-email="alice@example.com"' <<<"$login_page" && grep -q 'data-email="bob@example.com"' <<<"$login_page"; then
+    pass "spectrocloud-emulator without --users offers the example users (alice, bob)"
+  else
+    fail "spectrocloud-emulator without --users offers the example users"
+  fi
   cat >"$FIXTURE/app-config.yaml" <<YAML
 app:
   baseUrl: http://localhost:3000

@@ -21,3 +21,4 @@ export type {
   SpectroCloudCallbackOptions,
 } from './strategy/SpectroCloudStrategy';
 export { SpectroCloudAuthError, type SpectroCloudErrorCode } from './errors';
+export { redactCallbackQuery } from './requestLog/redactCallbackQuery';

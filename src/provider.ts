@@ -39,7 +39,7 @@ export interface SpectroCloudProviderOptions {
   cache?: BackstageCache;
   /** @internal Replaces the default capture entirely (the package's own tests). */
   sessionTokens?: SessionTokenHooks;
-  /** API path the `spectrocloud-api-token` cookie is scoped to. Default `/api/spectrocloud`, or `/api/<providerId>` for another provider id. */
+  /** API path the `spectrocloud-api-token` cookie is scoped to (written only with `tokenStore.apiTokenCookie: true`). Default `/api/spectrocloud`, or `/api/<providerId>` for another provider id. */
   sessionCookiePath?: string;
   /** Counters for sign-ins, failures and the token store. Default: the factory's own, see `factory.metrics`. */
   metrics?: SpectroCloudAuthMetrics;

@@ -5,12 +5,12 @@ import { readFileSync } from 'node:fs';
 import type { Config } from '@backstage/config';
 import type { Entity } from '@backstage/catalog-model';
 import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
-import { DatabaseManager, HostDiscovery, ServerTokenManager, errorHandler, getRootLogger } from '@backstage/backend-common';
+import { DatabaseManager, HostDiscovery, ServerTokenManager, errorHandler, getRootLogger, requestLoggingHandler } from '@backstage/backend-common';
 import { createRouter, defaultAuthProviderFactories } from '@backstage/plugin-auth-backend';
 import { DefaultIdentityClient } from '@backstage/plugin-auth-node';
 // In your own backend: import { ... } from 'backstage-plugin-spectrocloud-auth-legacy';
 // and { ... } from 'backstage-plugin-spectrocloud-auth-legacy/palette-tokens'.
-import { SpectroCloudAuthMetrics, spectrocloud } from '../../src';
+import { SpectroCloudAuthMetrics, redactCallbackQuery, spectrocloud } from '../../src';
 import {
   createSessionTokenCache,
   createSpectroCloudTokenMiddleware,
@@ -34,6 +34,9 @@ export async function createBackend(config: Config, catalogFile: string): Promis
   const sessionTokens = createSessionTokenCache(config, { logger, metrics });
   const discovery = HostDiscovery.fromConfig(config);
   const app = express();
+  // The request log a legacy service builder writes, with the README's line: the callback's code and state stay out
+  // (createServiceBuilder(module).setRequestLoggingHandler(logger => redactCallbackQuery(requestLoggingHandler(logger)))).
+  app.use(redactCallbackQuery(requestLoggingHandler(logger)));
   // Legacy backends got CORS from backend.cors in their service builder; the auth router has none of its own.
   app.use(cors({ origin: corsOrigins(config), credentials: true, exposedHeaders: ['X-SpectroCloud-ReAuth-Required'] }));
 

@@ -2,7 +2,7 @@
 /**
  * The package's command line: `npx backstage-plugin-spectrocloud-auth-legacy doctor --config app-config.yaml`.
  * Prints one line per check (or, with --json, one JSON document) and never a secret;
- * exits 0 when every check passed (a readiness probe's answer), 1 when a check failed, 2 on wrong usage.
+ * exits 0 when every check passed, warnings included (a readiness probe's answer), 1 when a check failed, 2 on wrong usage.
  */
 import { formatResult, maskResult, type CheckResult } from './DoctorCheck';
 import { DOCTOR_USAGE, parseDoctorArgs } from './parseDoctorArgs';
@@ -34,8 +34,13 @@ async function main(argv: string[]): Promise<number> {
     print(JSON.stringify({ ok, checks }, null, 2));
     return ok ? 0 : 1;
   }
-  const ok = await runDoctor(args, (result, secrets) => print(formatResult(result, secrets)));
-  print(ok ? 'doctor: all checks passed' : 'doctor: some checks failed (see the fail lines above)');
+  let warnings = 0;
+  const ok = await runDoctor(args, (result, secrets) => {
+    if ('warning' in result) warnings += 1;
+    print(formatResult(result, secrets));
+  });
+  const warned = warnings > 0 ? `, with ${warnings} warning(s) (see the warn lines above)` : '';
+  print(ok ? `doctor: all checks passed${warned}` : 'doctor: some checks failed (see the fail lines above)');
   return ok ? 0 : 1;
 }
 

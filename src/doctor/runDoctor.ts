@@ -1,5 +1,6 @@
 import type { Config } from '@backstage/config';
 import { failed, type CheckResult } from './DoctorCheck';
+import { checkApiTokenCookie } from './checks/apiTokenCookieCheck';
 import { checkBaseUrls } from './checks/baseUrlCheck';
 import { checkCa } from './checks/caCheck';
 import { checkCallbackRegistration } from './checks/callbackRegistrationCheck';
@@ -57,6 +58,7 @@ export async function runDoctor(
   emit(checkSessionSecret(deployment));
   emit(checkScope(deployment));
   emit(await checkTokenStore(deployment));
+  emit(checkApiTokenCookie(deployment));
   emit(checkConcurrentRefresh(deployment));
   emit(checkCa(deployment, env));
   // The provider's own outbound client: deadline, size limit, proxy and CA as sign-ins will have them.

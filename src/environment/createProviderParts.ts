@@ -4,7 +4,7 @@ import { SpectroCloudConfigError } from '../errors';
 import type { SpectroCloudAuthMetrics } from '../metrics';
 import { createSessionTokenCapture, type SessionTokenHooks } from '../paletteTokens/capture/capture';
 import type { BackstageCache } from '../paletteTokens/stores/backstageCacheStore';
-import { withTokenStoreAtRoot } from '../paletteTokens/stores/config';
+import { readApiTokenCookie, withTokenStoreAtRoot } from '../paletteTokens/stores/config';
 import { createSessionTokenCache } from '../paletteTokens/stores/createTokenStore';
 import { PendingStoreWrites } from '../ttlStore/pendingWrites';
 import type { SessionTokenCache } from '../paletteTokens/stores/sessionTokenCache';
@@ -49,15 +49,16 @@ export function createProviderParts(input: ProviderPartsInput): ProviderParts {
       `auth.providers.${providerId}`,
     );
   }
+  const tokenStoreConfig = withTokenStoreAtRoot(config, providerId);
   const sessionTokenCache =
-    input.sessionTokenCache ??
-    createSessionTokenCache(withTokenStoreAtRoot(config, providerId), { providerId, logger, metrics, cache: input.cache });
+    input.sessionTokenCache ?? createSessionTokenCache(tokenStoreConfig, { providerId, logger, metrics, cache: input.cache });
   const sessionTokens =
     input.sessionTokens ??
     createSessionTokenCapture({
       cache: sessionTokenCache,
       secure: input.secure,
       cookiePath: input.sessionCookiePath ?? defaultSessionCookiePath(providerId),
+      apiTokenCookie: readApiTokenCookie(tokenStoreConfig, providerId),
       logger,
       pendingWrites: new PendingStoreWrites({ what: 'SpectroCloud session token', logger, metrics }),
     });

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * Runs the SpectroCloud Palette emulator from the command line:
- *   node --import tsx src/testing/cli.ts --port 7010 --users examples/emulator-users.yaml \
- *     --client-id backstage --client-secret ... --redirect-uri http://localhost:7007/api/auth/spectrocloud/handler/frame
+ *   yarn spectrocloud-emulator --client-id backstage --client-secret ... \
+ *     --redirect-uri http://localhost:7007/api/auth/spectrocloud/handler/frame [--users users.yaml]
+ * (in this repository: node --import tsx src/testing/cli.ts ...). Without --users it serves the example users.
  * Prints where it listens; never the client secret, codes or tokens.
  */
 import { parseCliArgs, USAGE } from './cliArgs';
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
       `issuer:            ${emulator.issuer}`,
       `authorization URL: ${emulator.authorizationUrl}`,
       `client id:         ${options.clients[0].clientId} (secret not shown)`,
+      `users:             ${options.usersFile ? `from ${options.usersFile}` : `${options.users?.length ?? 0} example users (alice, bob, carol; --users FILE for your own)`}`,
       `end session URL:   ${emulator.endSessionUrl}`,
       `faults:            POST/DELETE ${emulator.url}/__emulator/faults`,
     ].join('\n'),

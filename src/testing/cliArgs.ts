@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { SpectroCloudEmulatorOptions } from './emulator/types';
+import { EXAMPLE_USERS } from './exampleUsers';
 
 export const USAGE = `Usage: spectrocloud-emulator --client-id ID --client-secret SECRET --redirect-uri URL [options]
 
@@ -9,7 +10,9 @@ export const USAGE = `Usage: spectrocloud-emulator --client-id ID --client-secre
   --redirect-uri URL        registered redirect URI (required, repeatable)
   --post-logout-redirect-uri URL
                             registered post_logout_redirect_uri (repeatable; default none)
-  --users FILE              YAML or JSON users file ({ users: [...] })
+  --users FILE              YAML or JSON users file ({ users: [...] }); default: the
+                            example users alice@example.com, bob@example.com and
+                            carol@example.com (groups platform-team, developers, guests)
   --port N                  default 7010 (0 picks a free port)
   --host HOST               default 127.0.0.1
   --tenant ID               default tenant-local
@@ -65,7 +68,8 @@ export function parseCliArgs(
     port: integer('--port', values.port),
     tenantId: values.tenant,
     clients: [{ clientId, clientSecret, redirectUris, ...(postLogoutRedirectUris ? { postLogoutRedirectUris } : {}) }],
-    usersFile: values.users,
+    // Without a file, the example users: an installed package has no users file of its own.
+    ...(values.users === undefined ? { users: EXAMPLE_USERS.map(user => ({ ...user, groups: [...(user.groups ?? [])] })) } : { usersFile: values.users }),
     idTokenTtlSeconds: values['id-token-ttl'] === undefined ? undefined : integer('--id-token-ttl', values['id-token-ttl']),
     sessionTokenAsCode: values['session-token-as-code'],
     discovery: !values['no-discovery'],

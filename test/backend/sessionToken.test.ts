@@ -34,7 +34,8 @@ describe('SpectroCloud session token, captured at sign-in and handed to a backen
   const cache = new SessionTokenCache({ store: new MemoryTokenStore() });
   let fixture: Fixture;
   beforeAll(async () => {
-    fixture = await startFixture({ provider: { sessionTokenCache: cache }, routers: spectroCloudPlugin(() => cache) });
+    // with the seeds' cookie on (tokenStore.apiTokenCookie), to hold the plugin's token against the browser's
+    fixture = await startFixture({ provider: { sessionTokenCache: cache }, routers: spectroCloudPlugin(() => cache), tokenStore: { apiTokenCookie: true } });
   });
   afterAll(() => fixture?.close());
 
@@ -129,7 +130,7 @@ describe('with the Redis token store from config', () => {
   });
   afterAll(() => redis?.stop());
 
-  const tokenStore = () => ({ type: 'redis', redis: { url: redis.url }, encryptionKey: Buffer.alloc(32, 7).toString('base64') });
+  const tokenStore = () => ({ type: 'redis', redis: { url: redis.url }, encryptionKey: Buffer.alloc(32, 7).toString('base64'), apiTokenCookie: true });
 
   it('keeps tokens encrypted in Redis and across a backend restart', async () => {
     const first = await startFixture({

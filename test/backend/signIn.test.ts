@@ -64,9 +64,9 @@ describe('sign-in through the legacy router', () => {
     const hs256 = /eyJhbGciOiJIUzI1NiI/; // base64url of {"alg":"HS256"
     expect(JSON.stringify(frame.message)).not.toMatch(hs256);
     expect(frame.message.response.providerInfo.refreshToken).toBeUndefined();
-    // only the HttpOnly spectrocloud-api-token cookie carries it (its attributes are tested with the store)
+    // no cookie carries it either: without tokenStore.apiTokenCookie it stays server-side (test/backend/apiTokenCookie.test.ts)
     const carriers = [...jar.values].filter(([, value]) => hs256.test(value)).map(([name]) => name);
-    expect(carriers).toEqual(['spectrocloud-api-token']);
+    expect(carriers).toEqual([]);
   });
 
   it('clears the session on logout so /refresh refuses afterwards', async () => {

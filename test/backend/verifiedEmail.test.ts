@@ -17,7 +17,7 @@ function lastFailureCode(fixture: Fixture): string | undefined {
 describe('email_verified', () => {
   let fixture: Fixture;
   beforeAll(async () => {
-    fixture = await startFixture();
+    fixture = await startFixture({ tokenStore: { apiTokenCookie: true } });
   });
   afterEach(() => fixture.emulator.resetFaults());
   afterAll(() => fixture?.close());

@@ -23,7 +23,7 @@ describe('doctor command line, in a child process (one at a time)', () => {
     expectNoSecret(output);
     expect(output.code, output.stdout + output.stderr).toBe(0);
     expect([...output.lines.keys()]).toEqual([
-      'config', 'callback-url', 'base-urls', 'cors', 'session-secret', 'scope', 'token-store', 'concurrent-refresh',
+      'config', 'callback-url', 'base-urls', 'cors', 'session-secret', 'scope', 'token-store', 'api-token-cookie', 'concurrent-refresh',
       'ca', 'discovery', 'issuer', 'proxy', 'jwks', 'signing-keys', 'clock-skew', 'client-credentials', 'callback-registered', 'start-url',
     ]);
     for (const line of output.lines.values()) expect(line).toMatch(/^ok {3}/);
@@ -47,7 +47,8 @@ describe('doctor command line, in a child process (one at a time)', () => {
       scope: 'openid profile email',
       code_challenge_method: 'S256',
     });
-    expect(output.stdout).toContain('doctor: all checks passed');
+    expect(output.lines.get('api-token-cookie')).toBe("ok   api-token-cookie: SpectroCloud's session token stays server-side (no spectrocloud-api-token cookie)");
+    expect(output.stdout).toContain('doctor: all checks passed\n');
   });
 
   it('names a misspelt key with the ERR_CONFIG message and its fix', { timeout: RUN_TIMEOUT_MS }, async () => {
@@ -107,6 +108,18 @@ describe.concurrent('doctor checks against the emulator, one broken setting each
     expect(output.lines.get('jwks')).toBe(
       `fail jwks: SpectroCloud's signing keys (JWKS endpoint) answered HTTP 503 [ERR_JWKS_UNAVAILABLE] -> ${FIXES.jwks}`,
     );
+  });
+
+  it('warns, without failing, when tokenStore.apiTokenCookie sends the raw session token to the browser', { timeout: RUN_TIMEOUT_MS }, async () => {
+    const emulator = await tenant();
+    const files = await deployment('api-token-cookie', emulator, 'auth:\n  providers:\n    spectrocloud:\n      tokenStore:\n        apiTokenCookie: true\n');
+    const output = await runDoctorInProcess(files);
+    expectNoSecret(output);
+    expect(output.code).toBe(0);
+    expect(output.lines.get('api-token-cookie')).toBe(
+      `warn api-token-cookie: auth.providers.spectrocloud.tokenStore.apiTokenCookie is true: every sign-in also writes SpectroCloud's raw session token to the browser (spectrocloud-api-token cookie, HttpOnly) -> ${FIXES.apiTokenCookie}`,
+    );
+    expect([...output.lines.values()].filter(line => !line.startsWith('ok   '))).toEqual([output.lines.get('api-token-cookie')]);
   });
 
   it('fails the JWKS check when no published key fits the allowed algorithms', { timeout: RUN_TIMEOUT_MS }, async () => {

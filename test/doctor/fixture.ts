@@ -187,7 +187,7 @@ export async function withProcessEnv<T>(values: Record<string, string | undefine
 export function toOutput(code: number | null, stdout: string, stderr: string): DoctorOutput {
   const lines = new Map<string, string>();
   for (const line of stdout.split('\n')) {
-    const match = /^(ok  |fail) ([a-z-]+): /.exec(line);
+    const match = /^(ok  |warn|fail) ([a-z-]+): /.exec(line);
     if (match) lines.set(match[2]!, line);
   }
   return { code, stdout, stderr, lines };

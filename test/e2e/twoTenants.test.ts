@@ -62,7 +62,7 @@ beforeAll(async () => {
         emulators.set(tenant.providerId, emulator);
         blocks[tenant.providerId] = {
           // Same Redis, no keyPrefix: the provider id keeps the keys apart.
-          tokenStore: { type: 'redis', redis: { url: redis.url }, encryptionKey: Buffer.alloc(32, 3).toString('base64') },
+          tokenStore: { type: 'redis', redis: { url: redis.url }, encryptionKey: Buffer.alloc(32, 3).toString('base64'), apiTokenCookie: true },
           development: {
             clientId: tenant.clientId,
             clientSecret: CLIENT_SECRET,

@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { load } from 'js-yaml';
 import { parseCliArgs } from '../../src/testing/cliArgs';
 import { registerSecret } from '../support/secrets';
 
@@ -22,6 +24,14 @@ describe('CLI arguments', () => {
       discovery: false,
       clients: [{ clientId: 'backstage', clientSecret: SECRET, redirectUris: ['http://localhost:7007/cb'] }],
     });
+  });
+
+  it('serves the example users without --users: the users of examples/emulator-users.yaml, no file needed', () => {
+    const options = parseCliArgs(REQUIRED, {}) as { users?: unknown; usersFile?: string };
+    expect(options.usersFile).toBeUndefined();
+    const file = load(readFileSync(join(ROOT, 'examples/emulator-users.yaml'), 'utf8')) as { users: unknown[] };
+    expect(options.users).toEqual(file.users);
+    expect(parseCliArgs([...REQUIRED, '--users', 'u.yaml'], {})).not.toHaveProperty('users');
   });
 
   it('defaults to port 7010', () => {
@@ -129,6 +139,18 @@ describe('CLI process', () => {
     for (const secret of [SECRET, code, tokens.body.access_token, tokens.body.id_token, tokens.body.refresh_token]) {
       expect(printed).not.toContain(secret);
     }
+  });
+
+  it('without --users, its login page offers the example users', async () => {
+    const output = await startCli();
+    expect(output).toMatch(/users:\s+3 example users/);
+    const issuer = /issuer:\s+(\S+)/.exec(output)![1];
+    const { origin, pathname } = new URL(issuer);
+    const page = await request(origin)
+      .get(`${pathname}/auth`)
+      .query({ client_id: 'backstage', redirect_uri: 'http://localhost:7007/cb', response_type: 'code', scope: 'openid', state: 's' });
+    expect(page.status).toBe(200);
+    for (const email of ['alice@example.com', 'bob@example.com', 'carol@example.com']) expect(page.text).toContain(`data-email="${email}"`);
   });
 
   it('exits with usage when a required flag is missing', async () => {

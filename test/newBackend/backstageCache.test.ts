@@ -28,7 +28,8 @@ registerSecret(ENCRYPTION_KEY);
 const tail = (token: string | undefined) => token?.slice(-12);
 
 function onBackstageCache(cache: JsonObject, database?: JsonObject) {
-  const tokenStore = { type: 'backstage-cache', encryptionKey: ENCRYPTION_KEY };
+  // apiTokenCookie: the tests read the session token the browser got to compare it with the plugin's
+  const tokenStore = { type: 'backstage-cache', encryptionKey: ENCRYPTION_KEY, apiTokenCookie: true };
   return {
     kind: 'new' as const,
     database,

@@ -9,7 +9,8 @@ const tail = (token: string | undefined) => token?.slice(-12);
 describe('the session-token service of the new backend system', () => {
   let fixture: Fixture;
   beforeAll(async () => {
-    fixture = await startFixture({ kind: 'new', plugins: [sessionTokenPlugin] });
+    // apiTokenCookie: the tests compare the plugin's token with the one the browser got
+    fixture = await startFixture({ kind: 'new', plugins: [sessionTokenPlugin], tokenStore: { apiTokenCookie: true } });
   });
   afterAll(() => fixture?.close());
 

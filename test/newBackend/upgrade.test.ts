@@ -38,7 +38,7 @@ describe('upgrading a deployment from the legacy auth backend to the new backend
       // The same app-config under both backends.
       providers: {
         spectrocloud: {
-          tokenStore: { type: 'redis', redis: { url: redis.url } },
+          tokenStore: { type: 'redis', redis: { url: redis.url }, apiTokenCookie: true },
           development: {
             clientId: CLIENT_ID,
             clientSecret: CLIENT_SECRET,

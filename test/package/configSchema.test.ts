@@ -104,6 +104,8 @@ function fullTokenStore(): JsonObject {
     },
     encryptionKey: KEY,
     previousEncryptionKeys: [KEY],
+    renewSessionTokens: true,
+    apiTokenCookie: true,
   };
 }
 
@@ -146,6 +148,7 @@ describe('config.d.ts as Backstage loads it', () => {
     ['production', 'signOutOfSpectroCloud', 'perhaps', 'must be boolean'],
     ['tokenStore', 'type', 'redisx', 'must be equal to one of the allowed values'],
     ['tokenStore', 'maxEntries', 'many', 'must be number'],
+    ['tokenStore', 'apiTokenCookie', 'yes', 'must be boolean'],
   ])('refuses a wrong type: %s.%s = %j', (block, key, value, message) => {
     const provider: JsonObject = { tokenStore: fullTokenStore(), production: fullEnvironment() };
     (provider[block] as JsonObject)[key] = value as never;

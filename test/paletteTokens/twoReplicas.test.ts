@@ -85,7 +85,7 @@ describe('two replicas in two processes on one Redis token store', () => {
     const settings: ReplicaSettings = {
       authorizationUrl: emulator.authorizationUrl,
       callbackUrl: CALLBACK_URL,
-      tokenStore: { type: 'redis', redis: { url: redis.url }, encryptionKey },
+      tokenStore: { type: 'redis', redis: { url: redis.url }, encryptionKey, apiTokenCookie: true },
       sqliteDirectory: dir,
     };
     // One after the other: both run the auth database's migrations at start.

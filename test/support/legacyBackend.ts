@@ -51,6 +51,8 @@ export async function startLegacyBackend(options: {
   logger?: LoggerService;
   /** the HTTP server's keep-alive timeout (the bench's load runs keep connections open) */
   keepAliveTimeoutMs?: number;
+  /** a request logger in front of every route, as a service builder puts one (e.g. backend-common's requestLoggingHandler) */
+  requestLog?: (logger: LoggerService) => express.RequestHandler;
 }): Promise<LegacyBackend> {
   const app = express();
   const server = http.createServer(app);
@@ -85,6 +87,7 @@ export async function startLegacyBackend(options: {
     providerFactories: options.providerFactories,
     disableDefaultProviderFactories: true,
   });
+  if (options.requestLog) app.use(options.requestLog(logger));
   app.use('/api/auth', router);
   for (const [path, pluginRouter] of Object.entries((await options.routers?.({ discovery, config })) ?? {})) app.use(path, pluginRouter);
   // What legacy backends get from their service builder.

@@ -42,6 +42,8 @@ export async function startFixture(options: {
   provider?: SpectroCloudProviderOptions;
   /** extra keys of the development block */
   environment?: JsonObject;
+  /** `auth.providers.spectrocloud.tokenStore`, e.g. `{ apiTokenCookie: true }` (not with providerConfig) */
+  tokenStore?: JsonObject;
   /** replaces the whole spectrocloud provider config (gets the emulator) */
   providerConfig?: (emulator: SpectroCloudEmulator) => JsonObject;
   emulator?: Partial<SpectroCloudEmulatorOptions>;
@@ -49,6 +51,9 @@ export async function startFixture(options: {
   appUrl?: string;
   auth?: JsonObject;
   routers?: Parameters<typeof startLegacyBackend>[0]['routers'];
+  /** the legacy backend's request logger and the logger it writes to (default the test logger) */
+  requestLog?: Parameters<typeof startLegacyBackend>[0]['requestLog'];
+  logger?: Parameters<typeof startLegacyBackend>[0]['logger'];
   /** which Backstage backend: the legacy router (default) or the new backend system with our module */
   kind?: BackendKind;
   /** `backend.database` (the upgrade test shares one sqlite file between both kinds) */
@@ -74,6 +79,7 @@ export async function startFixture(options: {
       ...options.emulator,
     });
     const spectroConfig = options.providerConfig?.(emulator) ?? {
+      ...(options.tokenStore && { tokenStore: options.tokenStore }),
       development: {
         clientId: CLIENT_ID,
         clientSecret: CLIENT_SECRET,
@@ -90,7 +96,7 @@ export async function startFixture(options: {
   const backend =
     options.kind === 'new'
       ? await startNewBackend({ ...common, features: [createSpectroCloudAuthModule({ clock: options.provider?.clock }), ...(options.plugins ?? [])], backend: options.backend, ...newOnly(options) })
-      : await startLegacyBackend({ ...common, providerFactories: { spectrocloud: spectrocloud.create(options.provider) }, routers: options.routers });
+      : await startLegacyBackend({ ...common, providerFactories: { spectrocloud: spectrocloud.create(options.provider) }, routers: options.routers, requestLog: options.requestLog, logger: options.logger });
   return {
     emulator: emulator!,
     backend,

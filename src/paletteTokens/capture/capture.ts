@@ -39,9 +39,12 @@ export function findSessionToken(...candidates: unknown[]): string | undefined {
 
 /**
  * Keeps SpectroCloud's session token server-side at sign-in, keyed by the
- * verified identity, and sets the seed's `spectrocloud-api-token` cookie
+ * verified identity. Only with `apiTokenCookie` (config
+ * `tokenStore.apiTokenCookie: true`, for code written against the seeds) is
+ * the raw token also written to the seed's `spectrocloud-api-token` cookie,
  * the safe way (HttpOnly, SameSite=Lax, Secure over https, API path only,
- * same lifetime as the token).
+ * same lifetime as the token). Sign-out clears that cookie either way, so
+ * turning the setting off removes cookies set while it was on.
  *
  * A store outage never fails a sign-in: the write waits in `pendingWrites`
  * and is retried in the background (30 s by default) until the store is back.
@@ -57,6 +60,8 @@ export function createSessionTokenCapture(options: {
   secure: boolean;
   /** the backend plugin API path the cookie is scoped to */
   cookiePath?: string;
+  /** also write the raw token to the `spectrocloud-api-token` cookie; default false */
+  apiTokenCookie?: boolean;
   logger: CaptureLogger;
   clock?: () => number;
   /** Retry of writes that met a store outage. Default: 30 s, at most 1000 waiting. */
@@ -74,7 +79,7 @@ export function createSessionTokenCapture(options: {
         logger.warn(`Could not keep the SpectroCloud session token (${errorCode(error)}); backend plugins will ask the user to sign in again`);
         return;
       }
-      req.res?.cookie(SESSION_COOKIE_NAME, sessionToken, sessionCookieOptions({ secure, path: cookiePath, maxAgeMs: Math.max(0, until - clock()) }));
+      if (options.apiTokenCookie) req.res?.cookie(SESSION_COOKIE_NAME, sessionToken, sessionCookieOptions({ secure, path: cookiePath, maxAgeMs: Math.max(0, until - clock()) }));
     },
     async forget({ req, userEntityRef, email }) {
       if (req.res) clearSessionCookie(req.res, { secure, path: cookiePath });

@@ -80,7 +80,7 @@ export type TokenStoreConfig = (
 
 type StoreType = TokenStoreConfig['type'];
 const STORE_TYPES: StoreType[] = ['memory', 'redis', 'backstage-cache'];
-const COMMON_KEYS = ['type', 'encryptionKey', 'previousEncryptionKeys', 'renewSessionTokens'];
+const COMMON_KEYS = ['type', 'encryptionKey', 'previousEncryptionKeys', 'renewSessionTokens', 'apiTokenCookie'];
 const KEYS_OF_TYPE: Record<StoreType, string[]> = {
   memory: [...COMMON_KEYS, 'maxEntries'],
   redis: [...COMMON_KEYS, 'redis'],
@@ -251,6 +251,23 @@ function readTls(path: string, value: unknown): RedisTlsConfig {
 
 function isPositiveInteger(value: unknown): boolean {
   return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+}
+
+/**
+ * `auth.providers.<providerId>.tokenStore.apiTokenCookie`: also hand the raw
+ * session token to the browser in the seeds' `spectrocloud-api-token` cookie.
+ * Off unless set to `true`: by default the token stays server-side.
+ */
+export function readApiTokenCookie(config: Config | undefined, providerId: string = DEFAULT_PROVIDER_ID): boolean {
+  const path = tokenStoreConfigPath(providerId);
+  const raw = config?.getOptional(path);
+  if (raw === undefined || raw === null || typeof raw !== 'object' || Array.isArray(raw)) return false;
+  const value = (raw as Record<string, unknown>).apiTokenCookie;
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') {
+    fail(path, 'apiTokenCookie', `must be true or false, got ${describe(value)}. Remove it to keep the session token server-side only (the default).`);
+  }
+  return value as boolean;
 }
 
 function readRenewal(block: Record<string, unknown>, path: string): TokenStoreRenewalConfig {
