@@ -5,7 +5,7 @@ import { withUserInfo } from '../oidc/fetchUserInfo';
 import type { IdTokenClaims } from '../oidc/IdTokenVerifier';
 import type { SessionPayload } from '../refreshSession/SealedSession';
 import { lastGrant, mayReuseGrant, reusedGrantParams, withRememberedUserInfo } from '../refreshShortcuts/grantReuse';
-import { assertSessionLive, durationEndsAt } from './sessionLifetime';
+import { assertSessionLive, refreshTokenEnd, sessionEndOf } from './sessionLifetime';
 
 export interface RefreshedSignIn {
   claims: IdTokenClaims;
@@ -25,7 +25,7 @@ export interface RefreshedSignIn {
  */
 export async function refreshSignIn(parts: EnvironmentParts, payload: SessionPayload, scope: string | undefined): Promise<RefreshedSignIn> {
   await assertSessionLive(parts, payload);
-  const sessionEndsAt = durationEndsAt(parts, payload);
+  const sessionEndsAt = sessionEndOf(parts, payload);
   if (payload.kind === 'id-token') {
     const claims = await reverify(parts, payload.idToken);
     return { claims, idToken: payload.idToken, accessToken: payload.accessToken ?? '', params: {}, sessionEndsAt };
@@ -42,20 +42,16 @@ export async function refreshSignIn(parts: EnvironmentParts, payload: SessionPay
   const verified = await reverify(parts, idToken);
   checkRefreshedIdToken(payload.idToken, verified);
   const claims = await withUserInfo(verified, userinfoUrl, refreshed.accessToken, parts.http);
-  return {
-    claims,
+  const next: SessionPayload = {
+    ...payload,
+    refreshToken: refreshed.refreshToken ?? payload.refreshToken,
     idToken,
     accessToken: refreshed.accessToken,
-    params: refreshed.params,
-    sessionEndsAt,
-    next: {
-      ...payload,
-      refreshToken: refreshed.refreshToken ?? payload.refreshToken,
-      idToken,
-      accessToken: refreshed.accessToken,
-      lastGrant: lastGrant({ now: parts.clock(), verified, claims, expiresIn: refreshed.params.expires_in }),
-    },
+    lastGrant: lastGrant({ now: parts.clock(), verified, claims, expiresIn: refreshed.params.expires_in }),
+    // A rotated refresh token brings its own lifetime; a kept one keeps the old.
+    refreshTokenEndsAt: refreshed.refreshToken ? refreshTokenEnd(parts.clock(), refreshed.params) : payload.refreshTokenEndsAt,
   };
+  return { claims, idToken, accessToken: refreshed.accessToken, params: refreshed.params, sessionEndsAt: sessionEndOf(parts, next), next };
 }
 
 /** A stored ID token is served again only after full verification; expiry ends the session. */
