@@ -70,6 +70,8 @@ function page(config) {
     <ul></ul>
     <button id="login-reject-all">Reject All</button>
   </div>
+  <p><label for="notes">Unsaved notes</label> <textarea id="notes" rows="2" cols="50"></textarea></p>
+  <div id="session-end"></div>
   <pre id="output"></pre>
 </body>
 </html>
