@@ -104,8 +104,8 @@ export class SessionEndWatch {
     clearTimeout(this.timer);
     const now = this.now();
     if (end.kind === 'unknown') {
-      // Nothing new: what is known still holds, and the backend is asked again later.
-      if (this.endsAt !== undefined && now >= this.endsAt) return this.show({ kind: 'ended' });
+      // Nothing new: the end known so far still holds (warned and ended on time), else ask again later.
+      if (this.endsAt !== undefined) return this.apply({ kind: 'ends', endsAt: this.endsAt });
       this.timer = setTimeout(() => void this.check(), RETRY_MS);
       return;
     }
