@@ -69,6 +69,49 @@ async function kubernetesTokenOf(page: Page): Promise<string> {
   return token;
 }
 
+/** The new frontend system's app (test/frontend/app/newSystem.ts) in a fresh browser profile. */
+async function newSystemTab(): Promise<TestPage> {
+  const tab = await files.openTestPage();
+  await tab.page.goto(`${files.harness.testPageUrl.replace(/index\.html$/, 'new-system.html')}?sessionEnd=${LEAD_TIME_S}`, { waitUntil: 'load' });
+  await tab.page.waitForFunction(() => window.spectroNew?.ready === true);
+  return tab;
+}
+
+describe('the session-end warning in Chromium (new frontend system: spectroCloudSessionEndWarningModule)', () => {
+  it(
+    'warns ahead of the end and renews in place: the app keeps its page and input, getIdToken() hands out the new token',
+    async () => {
+      const tab = await newSystemTab();
+      const signedInAt = Date.now();
+      const popupOpened = tab.page.waitForEvent('popup');
+      const signedIn = tab.page.evaluate(async () => (await window.spectroNew!.api.getBackstageIdentity({ instantPopup: true }))?.identity.userEntityRef);
+      const popup = await popupOpened;
+      await clickAccount(popup, 'alice@example.com');
+      expect(await signedIn).toBe('user:default/alice');
+      await tab.page.getByLabel('Unsaved notes').fill('draft runbook step');
+
+      await notice(tab.page).filter({ hasText: WARNING }).waitFor({ timeout: ID_TOKEN_TTL_S * 1000 });
+      expect(Date.now(), 'not before the lead time').toBeGreaterThanOrEqual(signedInAt + (ID_TOKEN_TTL_S - LEAD_TIME_S) * 1000 - SLACK_MS);
+      const before = await tab.page.evaluate(() => window.spectroNew!.api.getIdToken());
+      registerSecret(before);
+
+      const renewPopupOpened = tab.page.waitForEvent('popup');
+      await tab.page.getByRole('button', { name: 'Renew now' }).click();
+      const renewPopup = await renewPopupOpened;
+      await clickAccount(renewPopup, 'alice@example.com');
+      await waitForPopupClosed(renewPopup);
+      await notice(tab.page).waitFor({ state: 'detached' });
+
+      expect(await tab.page.getByLabel('Unsaved notes').inputValue()).toBe('draft runbook step');
+      const after = await tab.page.evaluate(() => window.spectroNew!.api.getIdToken());
+      registerSecret(after);
+      expect(after).not.toBe(before);
+      expect(verifyEmulatorIdToken(files.harness.emulator, after).email).toBe('alice@example.com');
+    },
+    TEST_TIMEOUT_MS,
+  );
+});
+
 describe('the session-end warning in Chromium (legacy frontend system, two tabs)', () => {
   it(
     'warns both tabs ahead of the end, renews in place in one (page state kept, new ID token for Kubernetes) and the other follows',
