@@ -1,4 +1,4 @@
-import { createElement, useEffect, useMemo, useState, type ReactElement } from 'react';
+import { createElement, useEffect, useRef, useState, type ReactElement } from 'react';
 import { SessionState, configApiRef, discoveryApiRef, useApi, useApiHolder, type ApiRef } from '@backstage/core-plugin-api';
 import type { SpectroCloudAuthApi } from '../apiRef';
 import { spectroCloudAuthApiRef } from '../apiRef';
@@ -42,21 +42,19 @@ export function SpectroCloudSessionEndWarning(props: SpectroCloudSessionEndWarni
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string>();
 
-  const watch = useMemo(
-    () =>
-      new SessionEndWatch({
-        readEnd: () => readSessionEnd({ discoveryApi, providerId, environment, scopes: ['openid', 'profile', 'email'] }, Date.now),
-        leadTimeMs: leadTimeSeconds * 1000,
-        openChannel: onMessage => openTabChannel(providerId, onMessage),
-        onNotice: next => {
-          setNotice(next);
-          setProblem(undefined);
-        },
-      }),
-    [discoveryApi, providerId, environment, leadTimeSeconds],
-  );
-
+  // Built in the effect, not during render: a watch owns a channel and timers, and StrictMode's second mount gets its own.
+  const watchRef = useRef<SessionEndWatch>();
   useEffect(() => {
+    const watch = new SessionEndWatch({
+      readEnd: () => readSessionEnd({ discoveryApi, providerId, environment, scopes: ['openid', 'profile', 'email'] }, Date.now),
+      leadTimeMs: leadTimeSeconds * 1000,
+      openChannel: onMessage => openTabChannel(providerId, onMessage),
+      onNotice: next => {
+        setNotice(next);
+        setProblem(undefined);
+      },
+    });
+    watchRef.current = watch;
     const subscription = authApi.sessionState$().subscribe(state => {
       if (state === SessionState.SignedIn) void watch.check();
       else watch.signedOut();
@@ -64,10 +62,13 @@ export function SpectroCloudSessionEndWarning(props: SpectroCloudSessionEndWarni
     return () => {
       subscription.unsubscribe();
       watch.close();
+      watchRef.current = undefined;
     };
-  }, [authApi, watch]);
+  }, [authApi, discoveryApi, providerId, environment, leadTimeSeconds]);
 
   const renew = async () => {
+    const watch = watchRef.current;
+    if (!watch) return;
     const before = notice.kind === 'ended' ? watch.followedUser : undefined;
     setBusy(true);
     try {
@@ -87,7 +88,7 @@ export function SpectroCloudSessionEndWarning(props: SpectroCloudSessionEndWarni
     }
   };
 
-  return createElement(SessionEndBanner, { notice, busy, problem, onRenew: () => void renew(), onDismiss: () => watch.dismiss() });
+  return createElement(SessionEndBanner, { notice, busy, problem, onRenew: () => void renew(), onDismiss: () => watchRef.current?.dismiss() });
 }
 
 function isUserChanged(error: unknown): boolean {
