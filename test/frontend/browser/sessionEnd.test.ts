@@ -28,7 +28,7 @@ const TEST_TIMEOUT_MS = 180_000;
 const WARNING = /Your SpectroCloud session ends at/;
 const ENDED = 'Your SpectroCloud session ended: sign in again.';
 
-const files = useBrowserHarness();
+const files = useBrowserHarness({ newSystemApp: true });
 
 beforeAll(() => {
   files.harness.emulator.setFaults({ idToken: ({ claims, sign }) => sign({ ...claims, exp: Number(claims.iat) + ID_TOKEN_TTL_S }) });
