@@ -35,6 +35,7 @@ export type SpectroCloudErrorCode =
   | 'ERR_ID_TOKEN_MISSING'
   | 'ERR_ID_TOKEN_INVALID'
   | 'ERR_ID_TOKEN_SIGNATURE'
+  | 'ERR_ID_TOKEN_KEY_REFUSED'
   | 'ERR_ID_TOKEN_ALGORITHM'
   | 'ERR_ID_TOKEN_HEADER'
   | 'ERR_ID_TOKEN_CLAIM'
@@ -212,6 +213,7 @@ export const ERROR_CLASS_OF_CODE = {
   ERR_ID_TOKEN_MISSING: 'SpectroCloudTokenError',
   ERR_ID_TOKEN_INVALID: 'SpectroCloudTokenError',
   ERR_ID_TOKEN_SIGNATURE: 'SpectroCloudTokenError',
+  ERR_ID_TOKEN_KEY_REFUSED: 'SpectroCloudTokenError',
   ERR_ID_TOKEN_ALGORITHM: 'SpectroCloudTokenError',
   ERR_ID_TOKEN_HEADER: 'SpectroCloudTokenError',
   ERR_ID_TOKEN_CLAIM: 'SpectroCloudTokenError',

@@ -81,6 +81,7 @@ function createSpectroCloudProvider(options?: SpectroCloudProviderOptions): Spec
         cookieConfigurer: (globalConfig as { cookieConfigurer?: CookieConfigurerLike }).cookieConfigurer,
         logger: logger.child ? logger.child({ provider: providerId, env: environment }) : logger,
         revokedSessions: provider.revokedSessions,
+        refreshGrantStore: provider.refreshGrantStore,
         clock: options?.clock,
       });
       const handlers = new SpectroCloudAuthHandlers({

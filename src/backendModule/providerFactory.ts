@@ -57,6 +57,7 @@ export function createSpectroCloudModuleProvider(options: SpectroCloudModuleProv
         clearLegacyDomainCookies,
         logger: logger.child({ provider: providerId, env: environment }),
         revokedSessions: provider.revokedSessions,
+        refreshGrantStore: provider.refreshGrantStore,
         clock: options.clock,
       });
       const pending = new WeakMap<SpectroCloudOAuthResult, PendingSignIn>();

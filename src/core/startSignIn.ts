@@ -26,7 +26,7 @@ export async function startSignIn(parts: EnvironmentParts, input: StartSignInInp
   const { config } = parts;
   assertRedirectAllowed(input.state, parts.appUrl, input.isOriginAllowed);
   const loginHint = readLoginHint(input.req.query as Record<string, unknown>);
-  const bound = parts.binding.forStart(input.cookieNonce);
+  const bound = parts.binding.forStart(input.cookieNonce, input.req);
   const { tokenUrl } = await parts.endpoints.resolve();
   const outcome = await runStrategy(
     parts.strategyFor(tokenUrl),

@@ -13,6 +13,7 @@ export const FIXES = {
   issuer: "Set issuer to the tenant's issuer",
   jwks: 'Check egress; set jwksUrl',
   jwksKeys: "Add the tenant's algorithm to algorithms if it is asymmetric",
+  signingKeys: 'Ask SpectroCloud to publish each signing key once, public members only, RSA of 2048 bits or more, with an alg and curve that fit',
   clockSkew: 'Sync clocks (NTP) or raise clockTolerance',
   startUrl: 'Check clientId, callbackUrl and authorizationUrl',
   clientCredentials: 'Copy clientId and clientSecret again from SpectroCloud (Tenant Settings -> OAuth Integrations); if they are right, try the other tokenEndpointAuthMethod',

@@ -6,12 +6,14 @@ import { checkCallbackRegistration } from './checks/callbackRegistrationCheck';
 import { checkCallbackUrl } from './checks/callbackUrlCheck';
 import { checkClientCredentials } from './checks/clientCredentialsCheck';
 import { checkClockSkew } from './checks/clockSkewCheck';
+import { checkConcurrentRefresh } from './checks/concurrentRefreshCheck';
 import { checkConfig } from './checks/configCheck';
 import { checkCors } from './checks/corsCheck';
 import { checkDiscovery } from './checks/discoveryCheck';
 import { checkJwks } from './checks/jwksCheck';
 import { checkProxy } from './checks/proxyCheck';
 import { checkScope } from './checks/scopeCheck';
+import { checkSigningKeyRules } from './checks/signingKeyRulesCheck';
 import { checkSessionSecret } from './checks/sessionSecretCheck';
 import { checkTokenStore } from './checks/tokenStoreCheck';
 import { createOutboundClient } from '../http/createOutboundClient';
@@ -55,6 +57,7 @@ export async function runDoctor(
   emit(checkSessionSecret(deployment));
   emit(checkScope(deployment));
   emit(await checkTokenStore(deployment));
+  emit(checkConcurrentRefresh(deployment));
   emit(checkCa(deployment, env));
   // The provider's own outbound client: deadline, size limit, proxy and CA as sign-ins will have them.
   const http = createOutboundClient(deployment.settings);
@@ -63,6 +66,7 @@ export async function runDoctor(
     results.forEach(emit);
     emit(await checkProxy(deployment, endpoints, env));
     emit(await checkJwks(deployment, http, endpoints));
+    emit(await checkSigningKeyRules(deployment, http, endpoints));
     emit(await checkClockSkew(deployment, http, endpoints));
     emit(await checkClientCredentials(deployment, http, endpoints));
     emit(await checkCallbackRegistration(deployment, http));

@@ -3,10 +3,12 @@ import { createOutboundClient } from '../http/createOutboundClient';
 import type { OutboundClient } from '../http/OutboundClient';
 import { EndpointResolver, type ResolvedEndpoints } from '../oidc/EndpointResolver';
 import { IdTokenVerifier } from '../oidc/IdTokenVerifier';
-import { BrowserBinding } from '../refreshSession/BrowserBinding';
+import { BrowserBinding, hostCookieSettings } from '../refreshSession/BrowserBinding';
 import type { CookieConfigurerLike } from '../refreshSession/cookieSettings';
 import { RefreshCookie } from '../refreshSession/RefreshCookie';
 import { RevokedSessions } from '../refreshSession/RevokedSessions';
+import { ConcurrentRefreshGrants } from '../refreshShortcuts/ConcurrentRefreshGrants';
+import type { SpectroCloudTokenStore } from '../ttlStore/types';
 import { MemoryTokenStore } from '../ttlStore/memoryStore';
 import { PendingStoreWrites } from '../ttlStore/pendingWrites';
 import type { SpectroCloudStrategy } from '../strategy/SpectroCloudStrategy';
@@ -34,6 +36,12 @@ export interface EnvironmentPartsInput {
   clearLegacyDomainCookies?: boolean;
   /** Where sign-out records ended sessions; give every replica the same store. Default: this process's memory. */
   revokedSessions?: RevokedSessions;
+  /**
+   * Where concurrent refreshes of one session meet, so that one refresh token
+   * is presented once: the provider's token store (shared by replicas when it
+   * is Redis). Default: this process's memory.
+   */
+  refreshGrantStore?: SpectroCloudTokenStore;
   /** an outbound client built already for this environment (the doctor's) */
   http?: OutboundClient;
   /** endpoints found already (the doctor's discovery check), instead of the resolver's */
@@ -56,6 +64,8 @@ export interface EnvironmentParts {
   readonly binding: BrowserBinding;
   readonly refreshCookie: RefreshCookie;
   readonly revokedSessions: RevokedSessions;
+  /** one refresh grant per presented refresh token, in this process and across replicas */
+  readonly refreshGrants: ConcurrentRefreshGrants;
   readonly strategyFor: (tokenUrl: string) => SpectroCloudStrategy;
   readonly logger: PartsLogger;
   readonly clock: () => number;
@@ -85,7 +95,7 @@ export function createEnvironmentParts(input: EnvironmentPartsInput): Environmen
     clock,
     requireVerifiedEmail: config.requireVerifiedEmail,
   });
-  const binding = new BrowserBinding(config.clientSecret, providerId);
+  const binding = new BrowserBinding(config.clientSecret, providerId, hostCookieSettings(config.callbackUrl, input.appUrl, providerId));
   const refreshCookie = new RefreshCookie({
     providerId,
     environment,
@@ -108,5 +118,20 @@ export function createEnvironmentParts(input: EnvironmentPartsInput): Environmen
     warned.add(key);
     logger.warn(message);
   };
-  return { providerId, environment, config, appUrl: input.appUrl, http, endpoints, verifier, binding, refreshCookie, revokedSessions, strategyFor, logger, clock, warnOnce };
+  const refreshGrants = new ConcurrentRefreshGrants({
+    store: input.refreshGrantStore ?? new MemoryTokenStore(),
+    holdMs: refreshGrantHoldMs(config.timeout),
+    clock,
+    warnOnce,
+  });
+  return { providerId, environment, config, appUrl: input.appUrl, http, endpoints, verifier, binding, refreshCookie, revokedSessions, refreshGrants, strategyFor, logger, clock, warnOnce };
+}
+
+/**
+ * How long one refresh grant may be in flight: the token call, a JWKS fetch
+ * and the userinfo call, each bounded by `timeout`. It bounds a loser's wait
+ * and how long the shared result is kept (30 s with the default timeout).
+ */
+export function refreshGrantHoldMs(timeoutMs: number): number {
+  return 3 * timeoutMs;
 }

@@ -9,7 +9,7 @@ import { createSessionTokenCache } from '../paletteTokens/stores/createTokenStor
 import { PendingStoreWrites } from '../ttlStore/pendingWrites';
 import type { SessionTokenCache } from '../paletteTokens/stores/sessionTokenCache';
 import { RevokedSessions } from '../refreshSession/RevokedSessions';
-import type { SessionTokenLogger } from '../ttlStore/types';
+import type { SessionTokenLogger, SpectroCloudTokenStore } from '../ttlStore/types';
 
 /** Keys of `auth.providers.<id>` that are settings, not environments. */
 const PROVIDER_LEVEL_KEYS = ['tokenStore'];
@@ -36,6 +36,8 @@ export interface ProviderParts {
   sessionTokenCache: SessionTokenCache;
   sessionTokens: SessionTokenHooks;
   revokedSessions: RevokedSessions;
+  /** where concurrent refreshes of one session meet: the same store, so replicas sharing it present a refresh token once */
+  refreshGrantStore: SpectroCloudTokenStore;
 }
 
 export function createProviderParts(input: ProviderPartsInput): ProviderParts {
@@ -64,7 +66,7 @@ export function createProviderParts(input: ProviderPartsInput): ProviderParts {
     sessionTokenCache.store,
     new PendingStoreWrites({ what: 'SpectroCloud sign-out', logger, metrics }),
   );
-  return { environments, sessionTokenCache, sessionTokens, revokedSessions };
+  return { environments, sessionTokenCache, sessionTokens, revokedSessions, refreshGrantStore: sessionTokenCache.store };
 }
 
 /** One environment block, validated; errors name `auth.providers.<id>.<env>.<key>`. */

@@ -17,10 +17,15 @@ interface StockConnector {
  * sign-in, and its refresh is refused, which sends the client to the popup.
  * Before 1.18 neither exists, and an instant popup never refreshes.
  */
-export function createSessionlessClient(clientOptions: Omit<OAuth2CreateOptions, 'oauthRequestApi'>): OAuth2 {
+export function createSessionlessClient(
+  clientOptions: Omit<OAuth2CreateOptions, 'oauthRequestApi'>,
+  /** core-app-api's classes: the tests hand in the newest line's (installed beside the one the package builds with). */
+  core = { OAuth2, OAuthRequestManager },
+): OAuth2 {
+  const { OAuth2, OAuthRequestManager } = core;
   // Only ever asked with instantPopup, so its private request queue is never shown.
   const options = { ...clientOptions, oauthRequestApi: new OAuthRequestManager() };
-  // Not in OAuth2's typed surface: feature-detected, and tested on the newest line (frontend-compat 1.20).
+  // Not in OAuth2's typed surface: feature-detected, and tested on the newest line (test/frontend/sessionlessClient.test.ts, frontend-compat 1.20).
   const stock = (OAuth2 as unknown as { createAuthConnector?: (o: OAuth2CreateOptions) => StockConnector }).createAuthConnector?.(options);
   if (!stock) return OAuth2.create(options);
   const withConnector = {

@@ -12,6 +12,7 @@ import { OutboundClient } from '../http/OutboundClient';
 import { checkClaimTypes } from './checkClaimTypes';
 import { checkJoseHeader } from './checkJoseHeader';
 import { SigningKeys } from './SigningKeys';
+import type { KeyRefusal } from './signingKeyRules';
 import { translateVerificationError } from './translateVerificationError';
 
 export interface IdTokenClaims extends JwtPayload {
@@ -134,7 +135,7 @@ export class IdTokenVerifier {
    * whether this verifier could check a token with each one (an allowed
    * algorithm, a matching key type). For diagnostics (the doctor).
    */
-  async publishedSigningKeys(): Promise<Array<{ kid?: string; alg?: string; keyType?: string; usable: boolean }>> {
+  async publishedSigningKeys(): Promise<Array<{ kid?: string; alg?: string; keyType?: string; refused?: KeyRefusal; usable: boolean }>> {
     const { jwksUrl } = await this.options.endpoints();
     let keys: Awaited<ReturnType<SigningKeys['describe']>>;
     try {
@@ -143,6 +144,7 @@ export class IdTokenVerifier {
       throw translateVerificationError(error);
     }
     return keys.map(key => {
+      if (key.refused) return { ...key, usable: false };
       const family = key.keyType === 'rsa' ? /^(RS|PS)/ : key.keyType === 'ec' ? /^ES/ : undefined;
       const usable = key.alg
         ? this.options.algorithms.includes(key.alg) && (family?.test(key.alg) ?? false)
@@ -191,7 +193,7 @@ export class IdTokenVerifier {
   /** The header was checked by checkJoseHeader before jsonwebtoken asked for the key. */
   private signingKey(jwksUrl: string, header: JwtHeader, callback: SigningKeyCallback) {
     this.signingKeysFor(jwksUrl)
-      .keyFor(header.kid)
+      .keyFor(header.kid, header.alg)
       .then(
         key => callback(null, key),
         error => callback(error),

@@ -1,7 +1,8 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import jwksRsa, { type JwksClient } from 'jwks-rsa';
 import { SpectroCloudNetworkError, SpectroCloudTokenError } from '../errors';
 import type { OutboundClient } from '../http/OutboundClient';
+import { KEY_REFUSAL_REASONS, chooseVerificationKey, readPublishedKey, refuseAmbiguousKid, withoutPrivateMembers, type KeyRefusal, type PublishedKey } from './signingKeyRules';
 
 export interface SigningKeysOptions {
   jwksUrl: string;
@@ -29,11 +30,13 @@ const MAX_WITHDRAWN = 64;
  * - an unknown `kid` (key rotation) fetches the set again at once, but at
  *   most once per `refetchIntervalMs`; when that limit bites the error says
  *   so (ERR_JWKS_RATE_LIMITED) instead of blaming the JWKS endpoint;
- * - one fetch is in flight at a time.
+ * - one fetch is in flight at a time;
+ * - every key passes the key rules (./signingKeyRules.ts) before it verifies
+ *   anything; a refused one is ERR_ID_TOKEN_KEY_REFUSED, naming the rule.
  */
 export class SigningKeys {
   private readonly client: JwksClient;
-  private keys?: { byKid: Map<string, KeyObject>; fetchedAt: number };
+  private keys?: { byKid: Map<string, PublishedKey[]>; fetchedAt: number };
   /** kids seen in an earlier set and missing from the current one */
   private readonly withdrawn = new Set<string>();
   /** when an unknown `kid` last forced a fetch */
@@ -56,12 +59,18 @@ export class SigningKeys {
         if (!body || !Array.isArray(body.keys)) {
           throw new SpectroCloudNetworkError('ERR_JWKS_UNAVAILABLE', "SpectroCloud's JWKS endpoint did not answer a key set", { endpoint: 'jwks' });
         }
-        return { keys: body.keys.slice(0, MAX_KEYS) };
+        // Private members go before jwks-rsa (its debug log prints the set) or anything else holds them.
+        return { keys: body.keys.slice(0, MAX_KEYS).map(withoutPrivateMembers) };
       },
     });
   }
 
-  async keyFor(kid: string | undefined): Promise<KeyObject> {
+  /** The key that verifies a token with this header `kid` and `alg`, or the error that says why there is none. */
+  async keyFor(kid: string | undefined, alg: string): Promise<KeyObject> {
+    return this.accept(kid, alg, await this.entriesFor(kid));
+  }
+
+  private async entriesFor(kid: string | undefined): Promise<PublishedKey[]> {
     const now = this.options.clock();
     if (!this.keys || now - this.keys.fetchedAt >= this.options.cacheMaxAgeMs) await this.fetch();
     const found = this.find(kid);
@@ -87,17 +96,38 @@ export class SigningKeys {
     throw unknownKey('ID token is signed with a key that SpectroCloud does not publish (unknown "kid")');
   }
 
-  /** The published keys with their algorithm and key type, fetched now (diagnostics: the doctor). */
-  async describe(): Promise<Array<{ kid?: string; alg?: string; keyType?: string }>> {
-    const signingKeys = await this.client.getSigningKeys();
-    return signingKeys.map(key => ({ kid: key.kid, alg: key.alg, keyType: createPublicKey(key.getPublicKey()).asymmetricKeyType }));
+  /**
+   * The published keys, fetched now, with the key rules that refuse them
+   * whatever the token (diagnostics: the doctor). Never the key material.
+   */
+  async describe(): Promise<Array<{ kid?: string; alg?: string; keyType?: string; refused?: KeyRefusal }>> {
+    const published = this.read(await this.client.getKeys());
+    return published.map(entry => {
+      const refused = entry.refused ?? refuseAmbiguousKid(published.filter(other => other.kid === entry.kid));
+      return { kid: entry.kid, alg: entry.alg, keyType: entry.refused ? undefined : entry.key.asymmetricKeyType, refused };
+    });
   }
 
-  private find(kid: string | undefined): KeyObject | undefined {
+  /** Refusals are counted as sign-in failures by code (src/core/signInEvents.ts); the message names the rule, never the key. */
+  private accept(kid: string | undefined, alg: string, entries: PublishedKey[]): KeyObject {
+    const choice = chooseVerificationKey(entries, alg);
+    if ('key' in choice) return choice.key;
+    const named = kid === undefined ? 'the only published key' : `"${kid.slice(0, 64)}"`;
+    throw new SpectroCloudTokenError('ERR_ID_TOKEN_KEY_REFUSED', `ID token's signing key ${named} is refused: ${KEY_REFUSAL_REASONS[choice.refused]} (${choice.refused})`, {
+      claim: 'kid',
+    });
+  }
+
+  private find(kid: string | undefined): PublishedKey[] | undefined {
     const byKid = this.keys?.byKid;
     if (!byKid) return undefined;
     if (kid === undefined) return byKid.size === 1 ? byKid.values().next().value : undefined;
     return byKid.get(kid);
+  }
+
+  /** `getKeys()` answers what our fetcher returned: the set already cut and without private members. */
+  private read(jwks: unknown): PublishedKey[] {
+    return (jwks as Array<Record<string, unknown>>).map(readPublishedKey);
   }
 
   private fetch(): Promise<void> {
@@ -106,9 +136,9 @@ export class SigningKeys {
   }
 
   private async load() {
-    const signingKeys = await this.client.getSigningKeys();
-    const byKid = new Map<string, KeyObject>();
-    for (const signingKey of signingKeys) byKid.set(signingKey.kid ?? '', createPublicKey(signingKey.getPublicKey()));
+    const byKid = new Map<string, PublishedKey[]>();
+    // Every entry is kept under its kid, refused ones too: a refusal then names its rule, not "unknown kid".
+    for (const entry of this.read(await this.client.getKeys())) byKid.set(entry.kid ?? '', [...(byKid.get(entry.kid ?? '') ?? []), entry]);
     for (const kid of this.keys?.byKid.keys() ?? []) if (!byKid.has(kid)) this.withdrawn.add(kid);
     for (const kid of byKid.keys()) this.withdrawn.delete(kid);
     for (const kid of this.withdrawn) {

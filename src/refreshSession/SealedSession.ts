@@ -86,8 +86,8 @@ export class SealedSession {
       decipher.setAuthTag(raw.subarray(12, 28));
       const plain = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]);
       const payload = JSON.parse(inflateRawSync(plain).toString('utf8')) as SessionPayload;
-      // Cookies sealed before sessions had an id cannot be revoked: refuse them.
-      if (typeof payload?.idToken !== 'string' || typeof payload.sessionId !== 'string' || typeof payload.signedInAt !== 'number') {
+      // A session without an id (sealed before sessions had one, or with an empty one) cannot be revoked: refuse it.
+      if (typeof payload?.idToken !== 'string' || typeof payload.sessionId !== 'string' || payload.sessionId === '' || typeof payload.signedInAt !== 'number') {
         throw invalid();
       }
       return payload;

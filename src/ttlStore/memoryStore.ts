@@ -1,5 +1,4 @@
 // Named through the main entry, so the published types of .../palette-tokens point there.
-import type { SpectroCloudAuthMetrics } from 'backstage-plugin-spectrocloud-auth-legacy';
 import { PackedEntryCodec } from './packedEntry';
 import type { SpectroCloudTokenStore } from './types';
 
@@ -14,7 +13,8 @@ export interface MemoryTokenStoreOptions {
   clock?: () => number;
   /** How often expired entries are swept out; 0 disables the sweep. Default 60 000 ms. */
   sweepIntervalMs?: number;
-  metrics?: SpectroCloudAuthMetrics;
+  /** Counts the events this store emits (SpectroCloudAuthMetrics implements it). */
+  metrics?: { recordTokenStore(event: 'hits' | 'misses' | 'expired' | 'evictions', count?: number): void };
 }
 
 /**
@@ -48,7 +48,7 @@ export class MemoryTokenStore implements SpectroCloudTokenStore {
   private readonly codec = new PackedEntryCodec();
   private readonly maxEntries: number;
   private readonly clock: () => number;
-  private readonly metrics?: SpectroCloudAuthMetrics;
+  private readonly metrics?: MemoryTokenStoreOptions['metrics'];
   private sweepTimer?: ReturnType<typeof setInterval>;
 
   constructor(options: MemoryTokenStoreOptions = {}) {

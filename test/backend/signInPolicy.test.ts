@@ -13,6 +13,12 @@ function groupEntity(name: string, namespace = 'default'): Entity {
 }
 
 const claimsOf = (token: string) => jwt.decode(token) as jwt.JwtPayload & { ent?: string[] };
+/** Users whose domains only look like an allowed one. */
+const LOOKALIKE_USERS = [
+  { email: 'mallory@evilcorp.example.org', given_name: 'Mallory', groups: [] },
+  { email: 'sam@eu.corp.example.org', given_name: 'Sam', groups: [] },
+  { email: 'Erin@CORP.example.org', given_name: 'Erin', groups: [] },
+];
 const EXTRA_USERS = [...USERS, { email: "Dave.O'Neil+ci@corp.example.org", given_name: 'Dave', groups: [] }];
 
 /** The router's own resolver context, counting the catalog lookups it is asked for. */
@@ -79,6 +85,7 @@ describe('allowedDomains', () => {
     const policy = spectrocloud.resolvers.emailMatchingUserEntityProfileEmail({ allowedDomains: ['corp.example.org'] });
     fixture = await startFixture({
       provider: { metrics, signIn: { resolver: (info, ctx) => policy(info, countingContext(ctx, counts)) } },
+      emulator: { users: [...USERS, ...LOOKALIKE_USERS] },
     });
   });
   afterAll(() => fixture?.close());
@@ -92,6 +99,28 @@ describe('allowedDomains', () => {
     expect(counts.lookups).toBe(0);
     expect(metrics.snapshot().signInFailures).toEqual({ ERR_EMAIL_DOMAIN_NOT_ALLOWED: 1 });
     expect(fixture.backend.logLines.join('\n')).toContain('ERR_EMAIL_DOMAIN_NOT_ALLOWED');
+  });
+
+  // The rule (docs/configuration.md): the email's domain equals a listed one, case aside. A domain that only
+  // ends with a listed one is another domain, and so is a subdomain: list each one that may sign in.
+  it.each([
+    ['a domain that ends with the allowed one', 'mallory@evilcorp.example.org'],
+    ['a subdomain of the allowed one', 'sam@eu.corp.example.org'],
+  ])('refuses %s with ERR_EMAIL_DOMAIN_NOT_ALLOWED before any catalog lookup', async (_, email) => {
+    const refusedBefore = metrics.snapshot().signInFailures.ERR_EMAIL_DOMAIN_NOT_ALLOWED ?? 0;
+    const lookupsBefore = counts.lookups;
+    const { frame } = await signIn(fixture, email);
+    expect(frame.message.error?.name).toBe('SpectroCloudSignInError');
+    expect(frame.message.response).toBeUndefined();
+    expect(metrics.snapshot().signInFailures.ERR_EMAIL_DOMAIN_NOT_ALLOWED).toBe(refusedBefore + 1);
+    expect(counts.lookups).toBe(lookupsBefore);
+  });
+
+  it('lets the allowed domain itself through, in any case, to the catalog lookup', async () => {
+    const lookupsBefore = counts.lookups;
+    const { frame } = await signIn(fixture, 'Erin@CORP.example.org');
+    expect(frame.message.error?.name).not.toBe('SpectroCloudSignInError');
+    expect(counts.lookups).toBe(lookupsBefore + 1);
   });
 });
 

@@ -23,14 +23,18 @@ describe('doctor command line, in a child process (one at a time)', () => {
     expectNoSecret(output);
     expect(output.code, output.stdout + output.stderr).toBe(0);
     expect([...output.lines.keys()]).toEqual([
-      'config', 'callback-url', 'base-urls', 'cors', 'session-secret', 'scope', 'token-store',
-      'ca', 'discovery', 'issuer', 'proxy', 'jwks', 'clock-skew', 'client-credentials', 'callback-registered', 'start-url',
+      'config', 'callback-url', 'base-urls', 'cors', 'session-secret', 'scope', 'token-store', 'concurrent-refresh',
+      'ca', 'discovery', 'issuer', 'proxy', 'jwks', 'signing-keys', 'clock-skew', 'client-credentials', 'callback-registered', 'start-url',
     ]);
     for (const line of output.lines.values()) expect(line).toMatch(/^ok {3}/);
     expect(output.lines.get('config')).toContain('token store redis');
     expect(output.lines.get('proxy')).toContain('direct (NO_PROXY matches)');
     expect(output.lines.get('jwks')).toContain('1 of 1 key(s) usable with RS256');
+    expect(output.lines.get('signing-keys')).toBe('ok   signing-keys: 1 of 1 published key(s) meet the key rules');
     expect(output.lines.get('token-store')).toBe('ok   token-store: Redis answered with the configured credentials; encrypted at rest (AES-256-GCM)');
+    expect(output.lines.get('concurrent-refresh')).toBe(
+      'ok   concurrent-refresh: one refresh grant per session across replicas: claimed and shared through Redis, results kept 30 s (3 x timeout)',
+    );
     expect(output.lines.get('client-credentials')).toBe(
       `ok   client-credentials: clientId '${CLIENT_ID}' with client_secret_post accepted: a made-up code was refused with invalid_grant (HTTP 400)`,
     );

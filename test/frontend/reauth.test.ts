@@ -14,8 +14,10 @@ type Server = Awaited<ReturnType<typeof startLoopbackServer>>;
 
 /**
  * The backend: answers 401 + re-auth header until the session was renewed,
- * 200 afterwards. `/always` keeps asking for re-auth; `/slow` holds its first
- * answer until the test releases it.
+ * 200 afterwards. `/always` keeps asking for re-auth; `/thrice` asks for it on
+ * its first three requests whatever happens (so a client without a retry bound
+ * ends with a wrong answer, not a hang); `/slow` holds its first answer until the
+ * test releases it.
  */
 let server: Server;
 let renewed: boolean;
@@ -28,7 +30,7 @@ beforeEach(async () => {
   server = await startLoopbackServer(async (request, response) => {
     const renewedAtArrival = renewed;
     if (request.url === '/slow' && !renewedAtArrival) await slowReleased;
-    if (request.url === '/always' || !renewedAtArrival) {
+    if (request.url === '/always' || (request.url === '/thrice' && server.requests.filter(r => r.url === '/thrice').length <= 3) || !renewedAtArrival) {
       response.writeHead(401, { [SPECTROCLOUD_REAUTH_HEADER]: 'true', 'content-type': 'application/json' });
       response.end('{"error":"SpectroCloud session expired"}');
       return;
@@ -103,6 +105,16 @@ describe('createSpectroCloudReAuthFetch', () => {
     expect(response.headers.get(SPECTROCLOUD_REAUTH_HEADER)).toBe('true');
     expect(calls).toEqual(['reAuthenticate']);
     expect(server.requests).toHaveLength(2);
+  });
+
+  it('re-authenticates at most once per request: one sign-in, one retry, then the answer as it is', async () => {
+    const { authApi, calls } = fakeAuthApi();
+    // The backend would say yes on the fourth try: a client that retried until then would get a 200 here.
+    const response = await createSpectroCloudReAuthFetch({ authApi })(`${server.baseUrl}/thrice`);
+    expect(calls).toEqual(['reAuthenticate']);
+    expect(server.requests.map(r => r.url)).toEqual(['/thrice', '/thrice']);
+    expect(response.status).toBe(401);
+    expect(response.headers.get(SPECTROCLOUD_REAUTH_HEADER)).toBe('true');
   });
 
   it('shares one renewal between concurrent requests that need it', async () => {

@@ -149,6 +149,24 @@ describe("Palette's session token renewed server-side, and the Palette API clien
     expect(replica.metrics.snapshot().handoff.renewed).toBe(6);
   });
 
+  it('two users whose tokens are renewed at the same moment each get their own renewed token', async () => {
+    const replica = await startReplica(ports[0]!, { type: 'memory' });
+    const backstageTokens = { alice: await signIn(replica, 'alice@example.com'), bob: await signIn(replica, 'bob@example.com') };
+    const renewalsBefore = emulator.stats.sessionTokenRenewals;
+    now += 12 * MINUTE;
+    // Both reads start before either renewal answers: one renewal in flight per user, never one for both.
+    const [alice, bob] = await Promise.all([replica.cache.forUser('user:default/alice'), replica.cache.forUser('user:default/bobby')]);
+    registerSecret(alice?.sessionToken);
+    registerSecret(bob?.sessionToken);
+    expect(alice).toMatchObject({ userEntityRef: 'user:default/alice', email: 'alice@example.com' });
+    expect(bob).toMatchObject({ userEntityRef: 'user:default/bobby', email: 'bob@example.com' });
+    expect(bob!.sessionToken).not.toBe(alice!.sessionToken);
+    expect(emulator.stats.sessionTokenRenewals - renewalsBefore).toBe(2);
+    // Palette knows each renewed token as its own user's.
+    expect((await me(replica, backstageTokens.alice)).body.email).toBe('alice@example.com');
+    expect((await me(replica, backstageTokens.bob)).body.email).toBe('bob@example.com');
+  });
+
   it('does not renew a token with time left', async () => {
     const replica = await startReplica(ports[0]!, { type: 'memory' });
     const backstageToken = await signIn(replica);

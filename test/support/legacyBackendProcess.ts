@@ -28,6 +28,8 @@ export interface LegacyBackendProcessOptions {
   tokenPlugin?: boolean;
   /** 'dist': load the built CommonJS entries with require, as a legacy backend does (build first) */
   build?: 'source' | 'dist';
+  /** 'new': the new backend system with our module, in the same kind of process (default 'legacy') */
+  kind?: 'legacy' | 'new';
 }
 
 export async function startLegacyBackendProcess(options: LegacyBackendProcessOptions): Promise<LegacyBackendProcess> {

@@ -93,6 +93,12 @@ export interface StandardOidcServer {
    * the redirect to the client's callback.
    */
   authorize(location: string, loginHint: string): Promise<string>;
+  /**
+   * Holds the next request to `path` (e.g. `/token`, `/token/revocation`)
+   * until `release()`; `arrived` resolves when it comes in. For tests that
+   * must act while a grant is in flight, in order rather than by timing.
+   */
+  holdNextCall(path: string): { arrived: Promise<void>; release(): void };
   close(): Promise<void>;
 }
 
@@ -431,9 +437,18 @@ export async function startStandardOidcServer(options: StandardOidcServerOptions
   };
 
   const handle = provider.callback();
+  const held = new Map<string, { arrive(): void; gate: Promise<void> }>();
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', issuer).pathname;
     requests.push(`${req.method} ${path}`);
+    const hold = held.get(path);
+    if (hold) {
+      held.delete(path);
+      const { arrive, gate } = hold;
+      arrive();
+      void gate.then(() => handle(req, res));
+      return;
+    }
     if (path.startsWith('/interaction/')) {
       interaction(req, res).catch((error: Error) => {
         serverErrors.push(`interaction: ${error?.name}: ${error?.message}`);
@@ -459,6 +474,14 @@ export async function startStandardOidcServer(options: StandardOidcServerOptions
     interactions,
     requests,
     serverErrors,
+
+    holdNextCall(path: string) {
+      let arrive!: () => void;
+      let release!: () => void;
+      const arrived = new Promise<void>(resolve => (arrive = resolve));
+      held.set(path, { arrive, gate: new Promise<void>(resolve => (release = resolve)) });
+      return { arrived, release };
+    },
 
     async revoke(token: string) {
       const response = await fetch(discovery.revocation_endpoint, {

@@ -287,7 +287,7 @@ describe('the cap on keys taken from a JWKS', () => {
 
   beforeAll(async () => {
     for (let i = 0; i < 17; i++) {
-      const pair = generateKeyPairSync('rsa', { modulusLength: 1024 });
+      const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
       keys.push({ kid: randomUUID(), privateKey: createPrivateKey(pair.privateKey.export({ format: 'pem', type: 'pkcs8' })) });
       (keys[i] as { publicJwk?: object }).publicJwk = pair.publicKey.export({ format: 'jwk' });
     }
@@ -301,7 +301,7 @@ describe('the cap on keys taken from a JWKS', () => {
   afterAll(() => new Promise<void>(resolve => server.close(() => resolve())));
 
   function signedBy(index: number) {
-    const token = jwt.sign(claims(), keys[index].privateKey, { algorithm: 'RS256', keyid: keys[index].kid, allowInsecureKeySizes: true });
+    const token = jwt.sign(claims(), keys[index].privateKey, { algorithm: 'RS256', keyid: keys[index].kid });
     registerSecret(token);
     return token;
   }

@@ -115,6 +115,17 @@ describe('SealedSession', () => {
     expect(refusal(() => session.open(asCookie(sealed), () => undefined)).code).toBe('ERR_SESSION_INVALID');
   });
 
+  // Sign-out revokes a session by its id, on every replica: a session without one could not be revoked
+  // (and all such sessions would share one revocation key), so a sealed cookie without one is refused.
+  it.each([
+    ['no session id', (({ sessionId: _, ...rest }) => rest)(PAYLOAD)],
+    ['an empty session id', { ...PAYLOAD, sessionId: '' }],
+    ['a session id that is not a string', { ...PAYLOAD, sessionId: 42 }],
+  ])('refuses a valid seal whose payload has %s as ERR_SESSION_INVALID', (_, payload) => {
+    const sealed = sealStored(payload as unknown as SessionPayload);
+    expect(refusal(() => session.open(asCookie(sealed), () => undefined)).code).toBe('ERR_SESSION_INVALID');
+  });
+
   describe('pieces', () => {
     const large: SessionPayload = { kind: 'id-token', sessionId: 'unit-session', signedInAt: 0, idToken: randomBytes(9000).toString('base64url') };
 

@@ -7,14 +7,12 @@ import { failed, passed, type CheckResult } from '../DoctorCheck';
 import { FIXES } from '../fixes';
 import type { DeploymentSettings } from './configCheck';
 
-/** `jwks`: the signing keys, read by the provider's own verifier; at least one must verify an allowed algorithm. */
-export async function checkJwks(deployment: DeploymentSettings, http: OutboundClient, endpoints: ResolvedEndpoints): Promise<CheckResult> {
-  const { settings } = deployment;
-  // The provider's own parts, on the doctor's client, with the endpoints the discovery check found.
+/** The published keys as the provider's own verifier reads them, on the doctor's client, with the endpoints the discovery check found. */
+export function readPublishedKeys(deployment: DeploymentSettings, http: OutboundClient, endpoints: ResolvedEndpoints): Promise<PublishedKeys> {
   const { verifier } = createEnvironmentParts({
     providerId: deployment.providerId,
     environment: deployment.environment,
-    config: settings,
+    config: deployment.settings,
     appUrl: deployment.appUrl,
     authBaseUrl: deployment.authBaseUrl,
     logger: { info: () => undefined, warn: () => undefined },
@@ -22,9 +20,16 @@ export async function checkJwks(deployment: DeploymentSettings, http: OutboundCl
     endpoints: async () => endpoints,
     warmDiscovery: false,
   });
-  let keys: Awaited<ReturnType<IdTokenVerifier['publishedSigningKeys']>>;
+  return verifier.publishedSigningKeys();
+}
+export type PublishedKeys = Awaited<ReturnType<IdTokenVerifier['publishedSigningKeys']>>;
+
+/** `jwks`: the signing keys, read by the provider's own verifier; at least one must verify an allowed algorithm. */
+export async function checkJwks(deployment: DeploymentSettings, http: OutboundClient, endpoints: ResolvedEndpoints): Promise<CheckResult> {
+  const { settings } = deployment;
+  let keys: PublishedKeys;
   try {
-    keys = await verifier.publishedSigningKeys();
+    keys = await readPublishedKeys(deployment, http, endpoints);
   } catch (error) {
     const { code, message } = error as SpectroCloudAuthError;
     return failed('jwks', `${message} [${code}]`, FIXES.jwks);

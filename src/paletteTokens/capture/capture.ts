@@ -8,6 +8,7 @@ import jwt from 'jsonwebtoken';
 import { clearSessionCookie, SESSION_COOKIE_NAME, sessionCookieOptions } from './cookie';
 import { DEFAULT_RETRY_FOR_MS, PendingStoreWrites } from '../../ttlStore/pendingWrites';
 import type { SessionTokenCache } from '../stores/sessionTokenCache';
+import { sessionTokenExpiry } from '../stores/sessionTokenExpiry';
 
 /** Receives SpectroCloud's HS256 session token at sign-in and drops it at sign-out. */
 export interface SessionTokenHooks {
@@ -116,12 +117,7 @@ export function isSpectroCloudSessionToken(value: unknown): value is string {
   return alg === 'HS256' && (typ === undefined || /^(application\/)?jwt$/i.test(typ));
 }
 
-/** The session token's own `exp` in epoch milliseconds, if it has one. */
-export function sessionTokenExpiry(token: string): number | undefined {
-  const payload = decodeComplete(token)?.payload;
-  const exp = typeof payload === 'object' && payload !== null ? payload.exp : undefined;
-  return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined;
-}
+export { sessionTokenExpiry };
 
 // jsonwebtoken returns null for most malformed input but throws when the
 // header parses and the payload does not; both mean "not a JWT" here.

@@ -6,7 +6,6 @@ import {
   SpectroCloudTokenStoreError,
 } from '../errors';
 // Named through the main entry, so the published types of .../palette-tokens point there.
-import type { SpectroCloudAuthMetrics } from 'backstage-plugin-spectrocloud-auth-legacy';
 import type { SessionTokenCache } from '../stores/sessionTokenCache';
 
 /** Header the old frontend sends to name "its" user. Only ever checked, never used for lookup. */
@@ -40,7 +39,8 @@ export interface SpectroCloudTokenHandoffOptions {
    */
   serviceToken?: string;
   allowServiceTokenFallback?: boolean;
-  metrics?: SpectroCloudAuthMetrics;
+  /** Counts the hand-off's outcomes (SpectroCloudAuthMetrics implements it). */
+  metrics?: { recordHandoff(event: 'granted' | 'serviceTokenFallbacks' | 'unauthenticated' | 'forbidden' | 'reAuthRequired' | 'unavailable'): void };
 }
 
 /** @public */
@@ -109,7 +109,7 @@ export async function getSpectroCloudToken(
 async function verifyCaller(
   identity: LegacyIdentityVerifier,
   req: Request,
-  metrics: SpectroCloudAuthMetrics | undefined,
+  metrics: SpectroCloudTokenHandoffOptions['metrics'],
 ): Promise<string> {
   const token = bearerToken(req.headers.authorization);
   if (!token) {

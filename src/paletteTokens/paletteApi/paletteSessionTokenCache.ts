@@ -1,8 +1,7 @@
-import type { SpectroCloudAuthMetrics } from '../../metrics';
 import type { SessionTokenLogger } from '../../ttlStore/types';
 import { SessionTokenCache, type SessionTokenCacheOptions, type SpectroCloudSession } from '../stores/sessionTokenCache';
 import type { PaletteApi } from './paletteApi';
-import { SessionTokenRenewal } from './renewal';
+import { SessionTokenRenewal, type SessionTokenRenewalOptions } from './renewal';
 
 export interface PaletteSessionTokenCacheOptions extends SessionTokenCacheOptions {
   palette: PaletteApi;
@@ -10,7 +9,7 @@ export interface PaletteSessionTokenCacheOptions extends SessionTokenCacheOption
   renew: boolean;
   lockMs: number;
   renewWithinMs?: number;
-  metrics?: SpectroCloudAuthMetrics;
+  metrics?: SessionTokenRenewalOptions['metrics'];
   logger?: SessionTokenLogger;
 }
 

@@ -1,5 +1,4 @@
 import { sessionTokenExpiry } from '../capture/capture';
-import type { SpectroCloudAuthMetrics } from '../../metrics';
 import type { SessionTokenLogger, SpectroCloudTokenStore } from '../../ttlStore/types';
 import type { RememberSessionInput, SpectroCloudSession } from '../stores/sessionTokenCache';
 import type { PaletteApi } from './paletteApi';
@@ -19,7 +18,8 @@ export interface SessionTokenRenewalOptions {
   lockMs: number;
   renewWithinMs?: number;
   clock?: () => number;
-  metrics?: SpectroCloudAuthMetrics;
+  /** Counts renewals (SpectroCloudAuthMetrics implements it). */
+  metrics?: { recordHandoff(event: 'renewed' | 'renewalRefused' | 'renewalFailed'): void };
   logger?: SessionTokenLogger;
 }
 

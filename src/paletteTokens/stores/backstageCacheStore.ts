@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 // Named through the main entry, so the published types of .../palette-tokens point there.
-import type { SpectroCloudAuthMetrics } from 'backstage-plugin-spectrocloud-auth-legacy';
 import { SpectroCloudTokenStoreError, describeConnectionFailure, sanitizeCause } from '../errors';
 import type { SpectroCloudTokenStore } from '../../ttlStore/types';
 
@@ -31,7 +30,8 @@ export interface BackstageCacheTokenStoreOptions {
   cache: BackstageCache;
   /** Prepended to every (hashed) key. Default `spectrocloud:session:`. */
   keyPrefix?: string;
-  metrics?: SpectroCloudAuthMetrics;
+  /** Counts the events this store emits (SpectroCloudAuthMetrics implements it). */
+  metrics?: { recordTokenStore(event: 'hits' | 'misses' | 'errors'): void };
   /** Epoch-milliseconds clock used to turn `expiresAt` into a TTL. Default `Date.now`. */
   clock?: () => number;
   /** Longest any operation may take before it fails as unavailable. Default 2000 ms. */
@@ -57,7 +57,7 @@ export interface BackstageCacheTokenStoreOptions {
 export class BackstageCacheTokenStore implements SpectroCloudTokenStore {
   private readonly client: BackstageCacheClient;
   private readonly keyPrefix: string;
-  private readonly metrics?: SpectroCloudAuthMetrics;
+  private readonly metrics?: BackstageCacheTokenStoreOptions['metrics'];
   private readonly clock: () => number;
   private readonly timeoutMs: number;
 

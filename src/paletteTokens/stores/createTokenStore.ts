@@ -1,7 +1,6 @@
 import type { Config } from '@backstage/config';
 import { SpectroCloudConfigError } from '../../errors';
 // Named through the main entry, so the published types of .../palette-tokens point there.
-import type { SpectroCloudAuthMetrics } from 'backstage-plugin-spectrocloud-auth-legacy';
 import { BackstageCacheTokenStore, type BackstageCache } from './backstageCacheStore';
 import { readTokenStoreConfig, tokenStoreConfigPath, type TokenStoreConfig } from './config';
 import { EncryptedTokenStore } from './encryptedStore';
@@ -15,7 +14,11 @@ import type { SessionTokenLogger, SpectroCloudTokenStore } from '../../ttlStore/
 /** @public */
 export interface CreateTokenStoreOptions {
   logger?: SessionTokenLogger;
-  metrics?: SpectroCloudAuthMetrics;
+  /** Counts the events of the stores it builds and of renewals (SpectroCloudAuthMetrics implements it). */
+  metrics?: {
+    recordTokenStore(event: 'hits' | 'misses' | 'expired' | 'evictions' | 'errors' | 'undecryptable', count?: number): void;
+    recordHandoff(event: 'renewed' | 'renewalRefused' | 'renewalFailed'): void;
+  };
   /**
    * Backstage's cache: a legacy backend's `PluginEnvironment.cache` (or a
    * cache client). Used when `tokenStore.type` is `backstage-cache`, and by

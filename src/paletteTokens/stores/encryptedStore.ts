@@ -1,14 +1,14 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { PREVIOUS_ENCRYPTION_KEYS_CONFIG_PATH, parseEncryptionKey } from './encryptionKey';
 // Named through the main entry, so the published types of .../palette-tokens point there.
-import type { SpectroCloudAuthMetrics } from 'backstage-plugin-spectrocloud-auth-legacy';
 import type { SpectroCloudTokenStore } from '../../ttlStore/types';
 
 /** @public */
 export interface EncryptedTokenStoreOptions {
   /** Retired keys, tried for decryption only, so a key rotation does not sign everybody out. */
   previousKeys?: Array<string | Buffer>;
-  metrics?: SpectroCloudAuthMetrics;
+  /** Counts the events this store emits (SpectroCloudAuthMetrics implements it). */
+  metrics?: { recordTokenStore(event: 'undecryptable'): void };
 }
 
 // Value layout: "scv1." + base64url(iv[12] | tag[16] | ciphertext).
@@ -31,7 +31,7 @@ const TAG_BYTES = 16;
 export class EncryptedTokenStore implements SpectroCloudTokenStore {
   private readonly key: Buffer;
   private readonly decryptionKeys: Buffer[];
-  private readonly metrics?: SpectroCloudAuthMetrics;
+  private readonly metrics?: EncryptedTokenStoreOptions['metrics'];
 
   /** `key`: base64 of 32 bytes (`openssl rand -base64 32`) or the 32 bytes themselves. */
   constructor(

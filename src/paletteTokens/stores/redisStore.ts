@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import type { RedisConnectionConfig } from './config';
 import { SpectroCloudTokenStoreError, describeConnectionFailure, sanitizeCause } from '../errors';
 // Named through the main entry, so the published types of .../palette-tokens point there.
-import type { SpectroCloudAuthMetrics } from 'backstage-plugin-spectrocloud-auth-legacy';
 import { connectRedis, type RedisClient, type RedisConnection } from './redisConnection';
 import type { SessionTokenLogger, SpectroCloudTokenStore } from '../../ttlStore/types';
 
@@ -18,7 +17,8 @@ export interface RedisTokenStoreOptions {
   client?: RedisClient | string | RedisConnectionConfig;
   /** Prepended to every key. Default `spectrocloud:session:` (or the connection config's `keyPrefix`). */
   keyPrefix?: string;
-  metrics?: SpectroCloudAuthMetrics;
+  /** Counts the events this store emits (SpectroCloudAuthMetrics implements it). */
+  metrics?: { recordTokenStore(event: 'hits' | 'misses' | 'errors'): void };
   logger?: SessionTokenLogger;
   /** Epoch-milliseconds clock used to turn `expiresAt` into a TTL. Default `Date.now`. */
   clock?: () => number;
@@ -49,7 +49,7 @@ export interface RedisTokenStoreOptions {
  */
 export class RedisTokenStore implements SpectroCloudTokenStore {
   private readonly keyPrefix: string;
-  private readonly metrics?: SpectroCloudAuthMetrics;
+  private readonly metrics?: RedisTokenStoreOptions['metrics'];
   private readonly logger?: SessionTokenLogger;
   private readonly clock: () => number;
   private readonly timeoutMs: number;

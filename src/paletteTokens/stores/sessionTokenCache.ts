@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sessionTokenExpiry } from '../capture/capture';
+import { sessionTokenExpiry } from './sessionTokenExpiry';
 import { flat } from '../../ttlStore/packedEntry';
 import type { SpectroCloudTokenStore } from '../../ttlStore/types';
 

@@ -1,5 +1,11 @@
 import type { Response } from 'express';
-import type { EmulatorState } from './state';
+
+/** What an authorization response reads of the emulator's state (EmulatorState has it): declared here so this file needs nothing above it. */
+export interface ResponseIssuerSource {
+  faults: { omitAuthorizationResponseIss?: boolean; authorizationResponseIss?: string };
+  options: { authorizationResponseIss: boolean };
+  urls: { issuer: string };
+}
 
 /** Where the user agent goes back to: a registered redirect_uri and the client's state. */
 export interface RedirectTarget {
@@ -17,12 +23,12 @@ export function redirectBack(res: Response, target: RedirectTarget, params: Reco
 }
 
 /** An authorization response: with `iss` (RFC 9207) when the option or a fault says so. */
-export function authorizationResponse(res: Response, state: EmulatorState, target: RedirectTarget, params: Record<string, string>): void {
+export function authorizationResponse(res: Response, state: ResponseIssuerSource, target: RedirectTarget, params: Record<string, string>): void {
   const { faults, options, urls } = state;
   const iss = faults.omitAuthorizationResponseIss ? undefined : (faults.authorizationResponseIss ?? (options.authorizationResponseIss ? urls.issuer : undefined));
   redirectBack(res, target, iss === undefined ? params : { ...params, iss });
 }
 
-export function redirectError(res: Response, state: EmulatorState, target: RedirectTarget, error: string, description: string): void {
+export function redirectError(res: Response, state: ResponseIssuerSource, target: RedirectTarget, error: string, description: string): void {
   authorizationResponse(res, state, target, { error, error_description: description });
 }
