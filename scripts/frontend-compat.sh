@@ -113,8 +113,9 @@ write_fixture() {
     for (const spec of extras) { const at = spec.lastIndexOf("@"); pkg.dependencies[spec.slice(0, at)] = spec.slice(at + 1); }
     require("fs").writeFileSync(file, JSON.stringify(pkg, null, 2) + "\n");
   ' "$dir/package.json" $extras
-  local include='"src/frontend/*.ts"'
+  local include='"src/frontend/*.ts", "src/frontend/sessionEnd/*.ts"'
   cp "$ROOT"/src/frontend/*.ts "$dir/src/frontend/"
+  cp -r "$ROOT/src/frontend/sessionEnd" "$dir/src/frontend/"
   # The one header constant the frontend shares with the backend hand-off.
   cp "$ROOT/src/reauthHeader.ts" "$dir/src/"
   if [[ " $extras" == *" @backstage/plugin-kubernetes-react@"* ]]; then

@@ -66,7 +66,8 @@ timed build bash -c "yarn workspace app build >'$WORK/build.log' 2>&1 || { tail 
 # `APP_ORIGIN=http://localhost:3000 pnpm example --no-app-page` runs (package.json's
 # "example" script), started without pnpm so no registry lookup delays it.
 export PATH="$SYSTEM_PATH"
-(cd "$ROOT" && APP_ORIGIN=$APP_ORIGIN TSX_DISABLE_CACHE=1 exec setsid node --import tsx examples/legacy-backend/index.ts --no-app-page >"$WORK/example.log" 2>&1) &
+# Its emulator signs ID tokens that live 330 s, so the session-end warning (5 minutes ahead) shows 30 s after sign-in.
+(cd "$ROOT" && APP_ORIGIN=$APP_ORIGIN EMULATOR_ID_TOKEN_TTL=330 TSX_DISABLE_CACHE=1 exec setsid node --import tsx examples/legacy-backend/index.ts --no-app-page >"$WORK/example.log" 2>&1) &
 EXAMPLE_PID=$!
 t0=$(date +%s)
 until grep -q "Your app:" "$WORK/example.log" 2>/dev/null; do

@@ -32,6 +32,8 @@ export async function startExampleTenant(
         },
       ],
       usersFile,
+      // EMULATOR_ID_TOKEN_TTL=<seconds>: short sessions, e.g. to see the session-end warning (default an hour).
+      ...(env.EMULATOR_ID_TOKEN_TTL ? { idTokenTtlSeconds: Number(env.EMULATOR_ID_TOKEN_TTL) } : {}),
     });
     env.SPECTROCLOUD_AUTHORIZATION_URL = emulator.authorizationUrl;
   }

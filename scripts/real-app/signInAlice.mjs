@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Serves a built Backstage app (packages/app/dist) on APP_ORIGIN and signs Alice in through
 // the example backend and its emulator in headless Chromium: sign-in page -> SpectroCloud
-// popup -> Alice; then reload (no second sign-in) and read her profile on /settings.
+// popup -> Alice; then reload (no second sign-in) and read her profile on /settings; then wait
+// for the session-end warning (the example's ID tokens live 330 s, the warning comes 300 s ahead)
+// and renew in place: the page stays, the warning goes.
 import http from 'node:http';
 import { join } from 'node:path';
 import express from 'express';
@@ -50,6 +52,23 @@ try {
   if (popupsAfterReload > 0) throw new Error('the reload opened a sign-in popup');
   if (await page.getByText('Sign in using SpectroCloud').count()) throw new Error('the reload showed the sign-in page again');
   step('after a reload, /settings shows her profile (Alice Example, alice@example.com) without a new sign-in');
+  const warning = page.getByRole('alert').filter({ hasText: 'Your SpectroCloud session ends at' });
+  await warning.waitFor({ timeout: 120_000 });
+  step('the session-end warning shows (role=alert), 5 minutes ahead of the end');
+  await page.evaluate(() => (window.keptPage = true));
+  const renewPopup = page.waitForEvent('popup');
+  await warning.getByRole('button', { name: 'Renew now' }).click();
+  const popupAgain = await renewPopup;
+  // The emulator remembers Alice (its SSO session): the popup may finish on its own.
+  await Promise.race([
+    popupAgain.waitForEvent('close'),
+    popupAgain.locator('button[data-email="alice@example.com"]').click().then(() => popupAgain.waitForEvent('close')),
+  ]).catch(error => {
+    if (!popupAgain.isClosed()) throw error;
+  });
+  await warning.waitFor({ state: 'detached' });
+  if (!(await page.evaluate(() => window.keptPage === true))) throw new Error('the renewal reloaded the page');
+  step('Renew now renewed the session in place: the warning went, the page was not reloaded');
   if (appErrors.length) step(`page errors seen (not failing): ${appErrors.slice(0, 3).join(' | ')}`);
 } catch (error) {
   failed = true;

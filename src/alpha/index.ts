@@ -28,3 +28,4 @@ export const spectroCloudAuthApiRef: ApiRef<SpectroCloudAuthApi> = frontendApiRe
  * @public
  */
 export const spectroCloudSignInProvider: SpectroCloudSignInProviderConfig = frontendSignInProvider;
+export { createSpectroCloudSessionEndWarningModule, spectroCloudSessionEndWarningModule } from './sessionEndWarning';

@@ -10,6 +10,7 @@ import type { EnvironmentParts } from '../environment/createEnvironmentParts';
 import type { SessionTokenHooks } from '../paletteTokens/capture/capture';
 import { profileFromClaims, type SpectroCloudAuthResult } from '../profile';
 import type { SessionPayload } from '../refreshSession/SealedSession';
+import type { RefreshSessionEnds } from './refreshProviderInfo';
 import type { ReusedSignIns } from './reusedSignIns';
 
 /** What the authenticator returns: our verified result as the "full profile", the sealed session as the refresh token. */
@@ -32,6 +33,8 @@ export interface SpectroCloudAuthenticatorOptions {
   pending: WeakMap<SpectroCloudOAuthResult, PendingSignIn>;
   /** each result names its session, so the wrapped resolver may reuse that session's resolution */
   signIns: ReusedSignIns;
+  /** filled by `refresh`, read by the route wrapper that completes `providerInfo` */
+  sessionEnds: RefreshSessionEnds;
 }
 
 /**
@@ -43,7 +46,7 @@ export interface SpectroCloudAuthenticatorOptions {
 export function createSpectroCloudAuthenticator(
   options: SpectroCloudAuthenticatorOptions,
 ): OAuthAuthenticator<EnvironmentParts, SpectroCloudAuthResult> {
-  const { parts, isOriginAllowed, sessionTokens, events, pending, signIns } = options;
+  const { parts, isOriginAllowed, sessionTokens, events, pending, signIns, sessionEnds } = options;
   return {
     defaultProfileTransform: async result => ({ profile: profileFromClaims(result.fullProfile.claims) }),
     // The parts are built per environment already; nothing is read again from config here.
@@ -77,6 +80,7 @@ export function createSpectroCloudAuthenticator(
     async refresh({ req, refreshToken, scope }) {
       const payload = parts.refreshCookie.read(req, refreshToken);
       const refreshed = await refreshSignIn(parts, payload, scope);
+      sessionEnds.set(req, refreshed.sessionEndsAt);
       // An unchanged first piece tells the route handler not to set the cookie again.
       const first = refreshed.next ? parts.refreshCookie.write(req, refreshed.next, req.get('origin')) : refreshToken;
       return resultOf(refreshed, payload.sessionId, first);

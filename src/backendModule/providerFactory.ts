@@ -14,7 +14,7 @@ import { readSignInResolversFromConfig } from '../resolvers';
 import { createSpectroCloudAuthenticator, type PendingSignIn, type SpectroCloudOAuthResult } from './authenticator';
 import { captureOnSignIn } from './captureOnSignIn';
 import { clearLegacyNonceCookie } from './legacyNonceCookie';
-import { withEndSessionUrlOnRefresh } from './refreshEndSessionUrl';
+import { withOurProviderInfoOnRefresh, type RefreshSessionEnds } from './refreshProviderInfo';
 import { ReusedSignIns } from './reusedSignIns';
 
 export interface SpectroCloudModuleProviderOptions {
@@ -62,6 +62,7 @@ export function createSpectroCloudModuleProvider(options: SpectroCloudModuleProv
       });
       const pending = new WeakMap<SpectroCloudOAuthResult, PendingSignIn>();
       const signIns = new ReusedSignIns(parts.clock);
+      const sessionEnds: RefreshSessionEnds = new WeakMap();
       const configured = readSignInResolversFromConfig(envConfig, path);
       const resolver = configured && signIns.wrap(configured);
       const handlers = createOAuthRouteHandlers({
@@ -72,6 +73,7 @@ export function createSpectroCloudModuleProvider(options: SpectroCloudModuleProv
           events: options.metrics,
           pending,
           signIns,
+          sessionEnds,
         }),
         appUrl,
         baseUrl,
@@ -82,7 +84,7 @@ export function createSpectroCloudModuleProvider(options: SpectroCloudModuleProv
         resolverContext,
         signInResolver: resolver && captureOnSignIn(resolver, { parts, sessionTokens: provider.sessionTokens, pending }),
       });
-      const ours = withOurRefreshStatus(withEndSessionUrlOnRefresh(handlers, parts));
+      const ours = withOurRefreshStatus(withOurProviderInfoOnRefresh(handlers, parts, sessionEnds));
       return clearLegacyDomainCookies ? withLegacyNonceCleared(ours, parts) : ours;
     };
     return new OAuthEnvironmentHandler(new Map(provider.environments.map(environment => [environment, handlerFor(environment)])));

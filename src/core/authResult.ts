@@ -9,7 +9,7 @@ export interface VerifiedTokens {
   idToken: string;
   accessToken: string;
   params: Record<string, unknown>;
-  /** epoch ms when `sessionDuration` ends this sign-in */
+  /** epoch ms when the session ends past any silent renewal (`sessionEndOf`); Infinity when it has no end */
   sessionEndsAt: number;
 }
 
@@ -30,6 +30,16 @@ export function authResultOf(parts: EnvironmentParts, tokens: VerifiedTokens): S
     accessToken,
     claims,
   };
+}
+
+/**
+ * `providerInfo.sessionEndsInSeconds`: how long until the session ends past
+ * any silent renewal, so the app can warn the user ahead of it. Omitted when
+ * the session renews silently without an end.
+ */
+export function sessionEndsInSeconds(parts: EnvironmentParts, sessionEndsAt: number): number | undefined {
+  if (!Number.isFinite(sessionEndsAt)) return undefined;
+  return Math.max(0, Math.floor((sessionEndsAt - parts.clock()) / 1000));
 }
 
 /** SpectroCloud's sign-out URL: only with `signOutOfSpectroCloud: true` and an issuer that advertises `end_session_endpoint`. */

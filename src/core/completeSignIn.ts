@@ -12,7 +12,7 @@ import type { SessionPayload } from '../refreshSession/SealedSession';
 import { runStrategy } from '../strategy/runStrategy';
 import type { SpectroCloudTokenSet } from '../strategy/SpectroCloudStrategy';
 import { assertRedirectAllowed, type RedirectState } from './assertRedirectAllowed';
-import { durationEndsAt } from './sessionLifetime';
+import { durationEndsAt, refreshTokenEnd, sessionEndOf } from './sessionLifetime';
 import { strategyBackstopMs } from './startSignIn';
 
 /** A verified sign-in, before anyone resolved the Backstage identity. */
@@ -30,6 +30,7 @@ export interface CompletedSignIn {
   keepSessionTokenUntil: number;
   /** the refresh cookie's content, once the identity is known (`userEntityRef`) */
   session(userEntityRef: string | undefined): SessionPayload;
+  /** epoch ms when the session ends past any silent renewal (`sessionEndOf`) */
   sessionEndsAt: number;
 }
 
@@ -69,8 +70,15 @@ export async function completeSignIn(
   const sessionToken = findSessionToken(tokens.refreshToken, code);
   const realRefreshToken = tokens.refreshToken && tokens.refreshToken !== sessionToken ? tokens.refreshToken : undefined;
   const signedIn = { sessionId: newSessionId(), signedInAt: parts.clock() };
-  const sessionEndsAt = durationEndsAt(parts, signedIn);
   const email = readEmail(claims);
+  const session = (userEntityRef: string | undefined): SessionPayload => {
+    const identity = { ...signedIn, idToken: tokens.idToken, accessToken: tokens.accessToken, userEntityRef, email };
+    if (!realRefreshToken) return { kind: 'id-token', ...identity };
+    const grant = lastGrant({ now: signedIn.signedInAt, verified: tokens.claims, claims, expiresIn: tokens.params.expires_in });
+    const refreshTokenEndsAt = refreshTokenEnd(signedIn.signedInAt, tokens.params);
+    return { kind: 'refresh-token', refreshToken: realRefreshToken, ...identity, lastGrant: grant, refreshTokenEndsAt };
+  };
+  const sessionEndsAt = sessionEndOf(parts, session(undefined));
   return {
     claims,
     idToken: tokens.idToken,
@@ -79,13 +87,8 @@ export async function completeSignIn(
     email,
     sessionId: signedIn.sessionId,
     sessionToken,
-    keepSessionTokenUntil: Math.min(claims.exp * 1000, sessionEndsAt),
+    keepSessionTokenUntil: Math.min(claims.exp * 1000, durationEndsAt(parts, signedIn)),
     sessionEndsAt,
-    session: userEntityRef => {
-      const identity = { ...signedIn, idToken: tokens.idToken, accessToken: tokens.accessToken, userEntityRef, email };
-      if (!realRefreshToken) return { kind: 'id-token', ...identity };
-      const grant = lastGrant({ now: signedIn.signedInAt, verified: tokens.claims, claims, expiresIn: tokens.params.expires_in });
-      return { kind: 'refresh-token', refreshToken: realRefreshToken, ...identity, lastGrant: grant };
-    },
+    session,
   };
 }

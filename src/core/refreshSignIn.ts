@@ -5,7 +5,7 @@ import { withUserInfo } from '../oidc/fetchUserInfo';
 import type { IdTokenClaims } from '../oidc/IdTokenVerifier';
 import type { SessionPayload } from '../refreshSession/SealedSession';
 import { lastGrant, mayReuseGrant, reusedGrantParams, withRememberedUserInfo } from '../refreshShortcuts/grantReuse';
-import { assertSessionLive, durationEndsAt } from './sessionLifetime';
+import { assertSessionLive, refreshTokenEnd, sessionEndOf } from './sessionLifetime';
 import type { RefreshGrantResult } from '../refreshShortcuts/ConcurrentRefreshGrants';
 
 export interface RefreshedSignIn {
@@ -26,7 +26,7 @@ export interface RefreshedSignIn {
  */
 export async function refreshSignIn(parts: EnvironmentParts, payload: SessionPayload, scope: string | undefined): Promise<RefreshedSignIn> {
   await assertSessionLive(parts, payload);
-  const sessionEndsAt = durationEndsAt(parts, payload);
+  const sessionEndsAt = sessionEndOf(parts, payload);
   if (payload.kind === 'id-token') {
     const claims = await reverify(parts, payload.idToken);
     return { claims, idToken: payload.idToken, accessToken: payload.accessToken ?? '', params: {}, sessionEndsAt };
@@ -44,14 +44,16 @@ export async function refreshSignIn(parts: EnvironmentParts, payload: SessionPay
   await assertSessionLive(parts, payload);
   const verified = await reverify(parts, result.idToken);
   checkRefreshedIdToken(payload.idToken, verified);
+  const { refreshToken, idToken, accessToken, lastGrant: grant, refreshTokenEndsAt } = result;
+  const next: SessionPayload = { ...payload, refreshToken, idToken, accessToken, lastGrant: grant, refreshTokenEndsAt };
   return {
     claims: withRememberedUserInfo(verified, result.lastGrant),
     idToken: result.idToken,
     accessToken: result.accessToken,
     // expires_in from the grant's own lifetimes, whoever made it (the ID token's or the access token's end, the earlier)
     params: { ...result.params, ...reusedGrantParams(result.lastGrant, parts.clock()) },
-    sessionEndsAt,
-    next: { ...payload, refreshToken: result.refreshToken, idToken: result.idToken, accessToken: result.accessToken, lastGrant: result.lastGrant },
+    sessionEndsAt: sessionEndOf(parts, next),
+    next,
   };
 }
 
@@ -71,6 +73,8 @@ async function grantRefresh(parts: EnvironmentParts, payload: SessionPayload & {
     // Only what the answer needs: the shared copy must hold no token beyond the three above.
     params: { ...(typeof granted === 'string' ? { scope: granted } : {}), ...(typeof tokenType === 'string' ? { token_type: tokenType } : {}) },
     lastGrant: lastGrant({ now: parts.clock(), verified, claims, expiresIn }),
+    // A rotated refresh token brings its own lifetime; a kept one keeps the old.
+    refreshTokenEndsAt: refreshed.refreshToken ? refreshTokenEnd(parts.clock(), refreshed.params) : payload.refreshTokenEndsAt,
   };
 }
 

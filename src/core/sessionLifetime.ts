@@ -9,6 +9,27 @@ export function durationEndsAt(parts: EnvironmentParts, session: { signedInAt: n
   return sessionDurationMs === undefined ? Number.POSITIVE_INFINITY : session.signedInAt + sessionDurationMs;
 }
 
+/**
+ * epoch ms when the session ends for good, past any silent renewal: the
+ * earliest of the ID token's expiry (SpectroCloud: nothing renews it),
+ * `sessionDuration` and the refresh token's lifetime when the IdP named it.
+ * Infinity for a refresh token of unknown lifetime without `sessionDuration`.
+ */
+export function sessionEndOf(parts: EnvironmentParts, payload: SessionPayload): number {
+  const durationEnd = durationEndsAt(parts, payload);
+  if (payload.kind === 'id-token') return Math.min(durationEnd, expiryOf(payload.idToken) ?? durationEnd);
+  return Math.min(durationEnd, payload.refreshTokenEndsAt ?? Number.POSITIVE_INFINITY);
+}
+
+/**
+ * epoch ms when a refresh token from a token response expires, when the IdP
+ * said (`refresh_expires_in`, as Keycloak sends it; not in RFC 6749).
+ */
+export function refreshTokenEnd(now: number, params: Record<string, unknown>): number | undefined {
+  const seconds = params.refresh_expires_in;
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? now + seconds * 1000 : undefined;
+}
+
 /** `sessionDuration` and sign-out, checked before anything is served from the cookie. */
 export async function assertSessionLive(parts: EnvironmentParts, payload: SessionPayload): Promise<void> {
   if (parts.clock() >= durationEndsAt(parts, payload)) {

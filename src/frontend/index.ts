@@ -22,6 +22,10 @@ export {
 } from './factory';
 export { SpectroCloudIcon } from './SpectroCloudIcon';
 export {
+  SpectroCloudSessionEndWarning,
+  type SpectroCloudSessionEndWarningProps,
+} from './sessionEnd/SpectroCloudSessionEndWarning';
+export {
   SPECTROCLOUD_REAUTH_HEADER,
   createSpectroCloudReAuthFetch,
   spectroCloudReAuthFetchMiddleware,

@@ -9,7 +9,7 @@ import type {
   OAuthStartRequest,
   OAuthStartResponse,
 } from '@backstage/plugin-auth-backend';
-import { authResultOf, endSessionUrlFor, userEntityRefOf, type VerifiedTokens } from '../core/authResult';
+import { authResultOf, endSessionUrlFor, sessionEndsInSeconds, userEntityRefOf, type VerifiedTokens } from '../core/authResult';
 import { completeSignIn } from '../core/completeSignIn';
 import { refreshSignIn } from '../core/refreshSignIn';
 import { reportSignIn, reportSignInFailure, type SignInEvents } from '../core/signInEvents';
@@ -129,9 +129,17 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
     });
     const endSession = await endSessionUrlFor(this.parts, tokens.idToken);
     const { scope, expires_in: expiresInSeconds } = result.params;
+    const endsIn = sessionEndsInSeconds(this.parts, tokens.sessionEndsAt);
     return {
       profile,
-      providerInfo: { accessToken: result.accessToken, idToken: tokens.idToken, scope, expiresInSeconds, ...(endSession ? { endSessionUrl: endSession } : {}) },
+      providerInfo: {
+        accessToken: result.accessToken,
+        idToken: tokens.idToken,
+        scope,
+        expiresInSeconds,
+        ...(endsIn === undefined ? {} : { sessionEndsInSeconds: endsIn }),
+        ...(endSession ? { endSessionUrl: endSession } : {}),
+      },
       ...(backstageIdentity ? { backstageIdentity } : {}),
     };
   }

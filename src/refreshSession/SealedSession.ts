@@ -10,7 +10,13 @@ export type SessionPayload = SessionIdentity &
     | /** SpectroCloud: no refresh grant exists; the verified ID token is served until it expires. */
     { kind: 'id-token' }
     | /** A standard OIDC server: a real refresh token, plus the last ID token. */
-    { kind: 'refresh-token'; refreshToken: string; lastGrant?: LastGrant }
+    {
+      kind: 'refresh-token';
+      refreshToken: string;
+      lastGrant?: LastGrant;
+      /** epoch ms when the IdP said the refresh token expires (`refresh_expires_in`), when it said so */
+      refreshTokenEndsAt?: number;
+    }
   );
 
 interface SessionIdentity {

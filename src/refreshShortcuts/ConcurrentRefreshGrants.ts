@@ -12,6 +12,8 @@ export interface RefreshGrantResult {
   /** the token response's `scope` and `token_type`; never a token */
   params: { scope?: string; token_type?: string };
   lastGrant: LastGrant;
+  /** epoch ms when the refresh token expires, when the IdP said (`refresh_expires_in`) */
+  refreshTokenEndsAt?: number;
 }
 
 /** Who made the grant a refresh answers with. */

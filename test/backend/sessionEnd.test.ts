@@ -60,6 +60,9 @@ describe.each(BACKEND_KINDS)('%s backend', kind => {
         // The app is told to come back no later than the session's end.
         expect(within.body.providerInfo.expiresInSeconds).toBeLessThanOrEqual(60);
         expect(within.body.providerInfo.expiresInSeconds).toBeGreaterThan(50);
+        // ...and when the session ends for good (sessionDuration, before the ID token's 3 h).
+        expect(within.body.providerInfo.sessionEndsInSeconds).toBeLessThanOrEqual(60);
+        expect(within.body.providerInfo.sessionEndsInSeconds).toBeGreaterThan(50);
 
         offset = 61 * MINUTE;
         const after = await refresh(fixture, jar);
@@ -80,6 +83,33 @@ describe.each(BACKEND_KINDS)('%s backend', kind => {
         offset = 60 * MINUTE;
         expect((await refresh(fixture, jar)).body.error?.message).toMatch(/older than the configured sessionDuration/);
       });
+    });
+  });
+
+  describe('the true end of the session in /refresh (providerInfo.sessionEndsInSeconds)', () => {
+    let offset = 0;
+    let fixture: Fixture;
+    beforeAll(async () => {
+      fixture = await startFixture({
+        kind,
+        environment: { sessionDuration: '8h' },
+        // SpectroCloud has no refresh grant: the ID token's expiry ends the session before sessionDuration.
+        emulator: { idTokenTtlSeconds: 20 * 60 },
+        provider: { clock: () => Date.now() + offset },
+      });
+    });
+    afterAll(() => fixture?.close());
+
+    it('is the ID token expiry when it comes before sessionDuration, counting down with each refresh', async () => {
+      offset = 0;
+      const { jar } = await signIn(fixture);
+      const first = await refresh(fixture, jar);
+      expect(first.body.providerInfo.sessionEndsInSeconds).toBeGreaterThan(20 * 60 - 10);
+      expect(first.body.providerInfo.sessionEndsInSeconds).toBeLessThanOrEqual(20 * 60);
+      offset = 15 * MINUTE;
+      const later = await refresh(fixture, jar);
+      expect(later.body.providerInfo.sessionEndsInSeconds).toBeGreaterThan(5 * 60 - 10);
+      expect(later.body.providerInfo.sessionEndsInSeconds).toBeLessThanOrEqual(5 * 60);
     });
   });
 

@@ -21,8 +21,8 @@ describe('signOutOfSpectroCloud: true, in the new backend system', () => {
     const url = new URL(endSessionUrl);
     expect(url.origin + url.pathname).toBe(fixture.emulator.endSessionUrl);
     expect(Object.fromEntries(url.searchParams)).toEqual({ id_token_hint: idToken, post_logout_redirect_uri: DEFAULT_APP_URL, client_id: CLIENT_ID });
-    // Backstage's own fields are all still there.
-    expect(Object.keys(refreshed.body.providerInfo).sort()).toEqual(['accessToken', 'endSessionUrl', 'expiresInSeconds', 'idToken', 'scope']);
+    // Backstage's own fields are all still there, beside ours (endSessionUrl, sessionEndsInSeconds).
+    expect(Object.keys(refreshed.body.providerInfo).sort()).toEqual(['accessToken', 'endSessionUrl', 'expiresInSeconds', 'idToken', 'scope', 'sessionEndsInSeconds']);
     expect(refreshed.body.backstageIdentity.identity.userEntityRef).toBe('user:default/alice');
   });
 

@@ -45,6 +45,8 @@ export interface StandardIssuerFixtureOptions {
   idTokenTtl?: number;
   /** the provider's `refreshGrantInterval` (seconds); 0 makes every /refresh a refresh grant. Default: the provider's (60). */
   refreshGrantInterval?: number;
+  /** the provider's `sessionDuration` (Backstage's key), e.g. '2h' */
+  sessionDuration?: string;
 }
 
 /** oidc-provider, and a legacy backend with our provider pointed at it by its authorization URL only. */
@@ -57,6 +59,7 @@ export async function startStandardIssuerFixture(options: StandardIssuerFixtureO
     ...(options.basic ? { tokenEndpointAuthMethod: 'client_secret_basic' } : {}),
     ...(options.idTokenTtl ? { clockTolerance: 0 } : {}),
     ...(options.refreshGrantInterval !== undefined ? { refreshGrantInterval: options.refreshGrantInterval } : {}),
+    ...(options.sessionDuration ? { sessionDuration: options.sessionDuration } : {}),
   };
   const backend = await startLegacyBackend({
     providerFactories: { spectrocloud: spectrocloud.create() },

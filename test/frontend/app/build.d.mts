@@ -5,6 +5,8 @@ export interface BuildTestAppOptions {
   /** `auth.environment` of the page's config; default `development`. */
   environment?: string;
   minify?: boolean;
+  /** Also build new-system.html: the new frontend system's app (newSystem.ts). */
+  newSystem?: boolean;
 }
 
 export interface BuiltTestApp {

@@ -3,21 +3,20 @@
 import { build } from 'esbuild';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
 /**
  * @param {string} outdir
- * @param {{ backendBaseUrl?: string, environment?: string, minify?: boolean }} [options]
+ * @param {{ backendBaseUrl?: string, environment?: string, minify?: boolean, newSystem?: boolean }} [options]
  * @returns {Promise<{ outdir: string, html: string, script: string }>}
  */
 export async function buildTestApp(outdir, options = {}) {
   outdir = resolve(outdir);
   await mkdir(outdir, { recursive: true });
-  await build({
-    entryPoints: [join(here, 'main.ts')],
-    outfile: join(outdir, 'main.js'),
+  const common = {
     bundle: true,
     format: 'esm',
     platform: 'browser',
@@ -28,10 +27,24 @@ export async function buildTestApp(outdir, options = {}) {
     // Backstage UI packages import images as URLs, as the Backstage CLI's bundler allows.
     loader: { '.svg': 'file', '.png': 'file', '.jpg': 'file', '.gif': 'file', '.woff': 'file', '.woff2': 'file' },
     logLevel: 'warning',
-  });
+  };
+  // The legacy frontend system's page, on this package's core-app-api devDependency.
+  await build({ ...common, entryPoints: [join(here, 'main.ts')], outfile: join(outdir, 'main.js') });
   const config = { backendBaseUrl: options.backendBaseUrl, environment: options.environment };
   const html = join(outdir, 'index.html');
   await writeFile(html, page(config));
+  if (!options.newSystem) return { outdir, html, script: join(outdir, 'main.js') };
+  // The new frontend system's app (11 MB, about 13 s to build: only for the tests that open it),
+  // on the core-app-api its plugin-app is built for (a generated app has one copy).
+  await build({
+    ...common,
+    entryPoints: [join(here, 'newSystem.ts')],
+    outfile: join(outdir, 'new-system.js'),
+    alias: { '@backstage/core-app-api': newSystemCoreAppApi() },
+    // renderTestApp renders through @testing-library/react, whose act() exists in React's development build only.
+    define: { ...common.define, 'process.env.NODE_ENV': '"development"' },
+  });
+  await writeFile(join(outdir, 'new-system.html'), newSystemPage(config));
   return { outdir, html, script: join(outdir, 'main.js') };
 }
 
@@ -70,8 +83,31 @@ function page(config) {
     <ul></ul>
     <button id="login-reject-all">Reject All</button>
   </div>
+  <p><label for="notes">Unsaved notes</label> <textarea id="notes" rows="2" cols="50"></textarea></p>
+  <div id="session-end"></div>
   <pre id="output"></pre>
 </body>
+</html>
+`;
+}
+
+/** The folder of the core-app-api that @backstage/frontend-test-utils (and its plugin-app) resolves. */
+function newSystemCoreAppApi() {
+  const fromTestUtils = createRequire(createRequire(import.meta.url).resolve('@backstage/frontend-test-utils/package.json'));
+  return dirname(fromTestUtils.resolve('@backstage/core-app-api/package.json'));
+}
+
+function newSystemPage(config) {
+  const json = JSON.stringify(config).replace(/</g, '\\u003c');
+  return `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>SpectroCloud auth test app (new frontend system)</title>
+  <script>window.__SPECTRO_TEST_CONFIG__ = ${json};</script>
+  <script type="module" src="./new-system.js"></script>
+</head>
+<body></body>
 </html>
 `;
 }

@@ -47,6 +47,7 @@ import {
   type SpectroCloudFrontendErrorCode,
 } from '../../../src/frontend';
 import { createSpectroCloudKubernetesAuthProvidersApiFactory } from '../../../src/frontend/kubernetes';
+import { mountSessionEndWarning } from './sessionEndMount';
 
 declare global {
   interface Window {
@@ -312,3 +313,5 @@ if (query.get('probe') === 'popup') {
   probe?.close();
 }
 if (query.get('load') === 'whoami') void loadWhoami();
+const sessionEndLeadTime = query.get('sessionEnd');
+if (sessionEndLeadTime) mountSessionEndWarning(apis, Number(sessionEndLeadTime));

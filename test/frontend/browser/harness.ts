@@ -77,7 +77,12 @@ export interface TestPage {
   close(): Promise<void>;
 }
 
-export async function startBrowserHarness(): Promise<BrowserHarness> {
+export interface BrowserHarnessOptions {
+  /** Also serve the new frontend system's app as `new-system.html` (a bigger, slower build). */
+  newSystemApp?: boolean;
+}
+
+export async function startBrowserHarness(options: BrowserHarnessOptions = {}): Promise<BrowserHarness> {
   quietBackendLogs();
   const cleanups: Array<() => Promise<unknown>> = [];
   const cleanup = async () => {
@@ -94,7 +99,7 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
 
     const outdir = await mkdtemp(join(tmpdir(), 'spectro-browser-test-'));
     cleanups.push(() => rm(outdir, { recursive: true, force: true }));
-    await buildTestApp(outdir, { backendBaseUrl: example.backendUrl });
+    await buildTestApp(outdir, { backendBaseUrl: example.backendUrl, newSystem: options.newSystemApp });
     const files = await serveDirectory(outdir, TEST_PAGE_PATH);
     cleanups.push(() => files.close());
 
@@ -362,11 +367,11 @@ export function verifyEmulatorIdToken(emulator: SpectroCloudEmulator, idToken: s
  * One example backend, emulator and browser per test file, a fresh page per
  * test: registers the hooks and returns the file's handle on them.
  */
-export function useBrowserHarness(): { readonly harness: BrowserHarness; openTestPage(): Promise<TestPage> } {
+export function useBrowserHarness(options: BrowserHarnessOptions = {}): { readonly harness: BrowserHarness; openTestPage(): Promise<TestPage> } {
   let harness: BrowserHarness | undefined;
   let testPage: TestPage | undefined;
   beforeAll(async () => {
-    harness = await startBrowserHarness();
+    harness = await startBrowserHarness(options);
   }, 180_000);
   afterEach(async () => {
     await testPage?.close();

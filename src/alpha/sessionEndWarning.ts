@@ -1,0 +1,51 @@
+import { createElement } from 'react';
+import {
+  ExtensionBoundary,
+  coreExtensionData,
+  createExtension,
+  createFrontendModule,
+  type ExtensionDefinition,
+  type FrontendModule,
+} from '@backstage/frontend-plugin-api';
+// Props through the frontend entry, so the published types of .../alpha point at the entry that exports them.
+import type { SpectroCloudSessionEndWarningProps } from 'backstage-plugin-spectrocloud-auth-legacy/frontend';
+import { SpectroCloudSessionEndWarning } from '../frontend/sessionEnd/SpectroCloudSessionEndWarning';
+
+/**
+ * The warning as an element of the app's root (`app-root-element:app/spectrocloud-session-end`),
+ * rendered beside the routes, so it stays while the user moves between pages.
+ * Options come from code, not app-config: the config schema API changed
+ * between the supported frontend-plugin-api lines (0.10's `config.schema`,
+ * 0.18's `configSchema`).
+ */
+export function sessionEndWarningExtension(options: SpectroCloudSessionEndWarningProps = {}): ExtensionDefinition {
+  return createExtension({
+    kind: 'app-root-element',
+    name: 'spectrocloud-session-end',
+    attachTo: { id: 'app/root', input: 'elements' },
+    output: [coreExtensionData.reactElement],
+    factory({ node }) {
+      const warning = createElement(SpectroCloudSessionEndWarning, options);
+      return [coreExtensionData.reactElement(createElement(ExtensionBoundary, { node, children: warning }))];
+    },
+  }) as ExtensionDefinition;
+}
+
+/**
+ * A module of the app plugin that shows the SpectroCloud session-end warning
+ * (see {@link spectroCloudSessionEndWarningModule}) with these props.
+ *
+ * @alpha
+ */
+export function createSpectroCloudSessionEndWarningModule(options: SpectroCloudSessionEndWarningProps = {}): FrontendModule {
+  return createFrontendModule({ pluginId: 'app', extensions: [sessionEndWarningExtension(options)] });
+}
+
+/**
+ * The warning before the SpectroCloud session ends, with renewal in place
+ * and the final notice, on every page of the app: one entry in
+ * `createApp({ features })`.
+ *
+ * @alpha
+ */
+export const spectroCloudSessionEndWarningModule: FrontendModule = createSpectroCloudSessionEndWarningModule();
