@@ -55,7 +55,7 @@ class ShiftedDate extends RealDate {
     if (args.length === 0) super(RealDate.now() + offsetMs);
     else super(...(args as [string]));
   }
-  static now(): number {
+  static override now(): number {
     return RealDate.now() + offsetMs;
   }
 }
@@ -70,7 +70,7 @@ function installClock(): () => void {
 
 // ---- contenders
 
-interface RealContender {
+export interface RealContender {
   id: string;
   label: string;
   authUrl: string;
@@ -78,20 +78,29 @@ interface RealContender {
   close(): Promise<void>;
 }
 
-interface Pair {
+export interface Pair {
   backend: string;
   ours: RealContender;
   builtIn: RealContender;
 }
 
-const emails = (n: number) => Array.from({ length: n }, (_, i) => `user${i}@example.com`);
+export const emails = (n: number) => Array.from({ length: n }, (_, i) => `user${i}@example.com`);
 
-function startIdp(users: string[], client: { clientId: string; clientSecret: string }, redirectUri: string): Promise<SpectroCloudEmulator> {
+/**
+ * `palette: true` is SpectroCloud's own shape (the `refresh_token` is the HS256
+ * session token, so ours captures it into its token store at sign-in, and no
+ * refresh grant exists); by default standard OIDC with opaque refresh tokens.
+ */
+export interface IdpMode {
+  palette?: boolean;
+}
+
+function startIdp(users: string[], client: { clientId: string; clientSecret: string }, redirectUri: string, mode: IdpMode = {}): Promise<SpectroCloudEmulator> {
   return startSpectroCloudEmulator({
     clients: [{ ...client, redirectUris: [redirectUri] }],
     users: users.map((email, i) => ({ email, given_name: `User${i}`, family_name: 'Example' })),
     autoApprove: true,
-    refreshTokenGrant: true,
+    refreshTokenGrant: !mode.palette,
   });
 }
 
@@ -99,9 +108,10 @@ async function withIdp<T extends { close(): Promise<void>; authUrl: string }>(
   start: (idp: (redirectUri: string) => Promise<SpectroCloudEmulator>) => Promise<T>,
   users: string[],
   client: { clientId: string; clientSecret: string },
+  mode: IdpMode = {},
 ): Promise<{ backend: T; close(): Promise<void> }> {
   let emulator: SpectroCloudEmulator | undefined;
-  const backend = await start(async redirectUri => (emulator = await startIdp(users, client, redirectUri)));
+  const backend = await start(async redirectUri => (emulator = await startIdp(users, client, redirectUri, mode)));
   return {
     backend,
     close: async () => {
@@ -113,7 +123,7 @@ async function withIdp<T extends { close(): Promise<void>; authUrl: string }>(
 
 const RESOLVERS = { resolvers: [{ resolver: 'emailMatchingUserEntityProfileEmail' }] };
 
-async function legacyPair(users: string[]): Promise<Pair> {
+export async function legacyPair(users: string[], mode: IdpMode = {}): Promise<Pair> {
   const entities = users.map((email, i) => userEntity(`user${i}`, email));
   const ours = await withIdp(
     idp =>
@@ -129,6 +139,7 @@ async function legacyPair(users: string[]): Promise<Pair> {
       }),
     users,
     OURS_CLIENT,
+    mode,
   );
   const builtIn = await withIdp(
     idp =>
@@ -146,6 +157,7 @@ async function legacyPair(users: string[]): Promise<Pair> {
       }),
     users,
     BASELINE_CLIENT,
+    mode,
   );
   return {
     backend: 'legacy router (plugin-auth-backend 0.24.5)',
@@ -167,7 +179,7 @@ async function loadBuiltInOidcModule(): Promise<unknown> {
   return feature.$$type ? feature : (feature.default ?? feature);
 }
 
-async function newSystemPair(users: string[]): Promise<Pair> {
+export async function newSystemPair(users: string[], mode: IdpMode = {}): Promise<Pair> {
   const entities = users.map((email, i) => userEntity(`user${i}`, email));
   const oidcModule = await loadBuiltInOidcModule();
   const ours = await withIdp(
@@ -183,6 +195,7 @@ async function newSystemPair(users: string[]): Promise<Pair> {
       }),
     users,
     OURS_CLIENT,
+    mode,
   );
   const builtIn = await withIdp(
     idp =>
@@ -200,6 +213,7 @@ async function newSystemPair(users: string[]): Promise<Pair> {
       }),
     users,
     BASELINE_CLIENT,
+    mode,
   );
   return {
     backend: 'new backend system (auth plugin 0.31)',
@@ -210,7 +224,7 @@ async function newSystemPair(users: string[]): Promise<Pair> {
 
 // ---- measuring
 
-function runWorker(job: RealWorkJob): Promise<RealWorkResult> {
+export function runWorker(job: RealWorkJob): Promise<RealWorkResult> {
   return new Promise((resolve, reject) => {
     const file = new URL('./realWorkWorker.ts', import.meta.url).href;
     const bootstrap = `import('tsx/esm/api').then(tsx => { tsx.register(); return import(${JSON.stringify(file)}); })`;
@@ -407,4 +421,16 @@ export function renderRealWork(r: RealWorkResults, when: string): { markdown: st
   }
   if (r.skipped?.length) out.push(`Not measured: ${r.skipped.join('; ')}.`, '');
   return { markdown: out.join('\n'), summary };
+}
+
+const BEGIN = '<!-- real work: written by `pnpm bench` (bench/realWork.ts) from here to the end marker -->';
+const END = '<!-- end of real work -->';
+
+/** Puts figure 0 between its markers in BENCHMARKS.md (before the other figures when the markers are missing). */
+export function spliceRealWork(text: string, markdown: string): string {
+  const block = `${BEGIN}\n\n${markdown}\n${END}`;
+  const at = text.indexOf(BEGIN);
+  if (at >= 0) return text.slice(0, at) + block + text.slice(text.indexOf(END, at) + END.length);
+  const figures = text.indexOf('<!-- figures:');
+  return figures >= 0 ? `${text.slice(0, figures)}## 0. The real work: many users, real grants, per backend\n\n${block}\n\n${text.slice(figures)}` : `${text}\n${block}\n`;
 }

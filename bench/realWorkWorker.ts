@@ -2,7 +2,7 @@
 // sign-ins over many distinct users (round-robin), or refreshing a list of
 // sessions once each, or a burst of sign-ins all started at once.
 import { parentPort, workerData } from 'node:worker_threads';
-import { CookieJar, emulatorAuthorize, refresh, signIn } from './flow';
+import { CookieJar, emulatorAuthorize, signIn } from './flow';
 
 /** One browser's cookies for the backend, as [name, value] pairs (transferable between threads). */
 export type SessionCookies = Array<[string, string]>;
@@ -58,7 +58,27 @@ async function signIns(job: Extract<RealWorkJob, { mode: 'signin' }>, seconds: n
   return result;
 }
 
+/** GET /refresh as the app does it, keeping the cookies it sets (a refresh may reseal the session cookie). */
+async function refreshKeepingCookies(job: { authUrl: string; provider: string }, jar: CookieJar): Promise<boolean> {
+  const response = await fetch(`${job.authUrl}/${job.provider}/refresh?env=development`, { headers: { cookie: jar.header(), 'x-requested-with': 'XMLHttpRequest' } });
+  jar.updateFrom(response);
+  const text = await response.text();
+  if (response.status !== 200) throw new Error(`/refresh answered ${response.status}`);
+  return text.includes('"backstageIdentity"');
+}
+
+/** Half a second of cookie-less /refresh calls (401 at once): the worker's HTTP client warmed up before the timed phase. */
+async function warmUp(job: { authUrl: string; provider: string }, virtualUsers: number): Promise<void> {
+  const until = performance.now() + 500;
+  await Promise.all(
+    Array.from({ length: virtualUsers }, async () => {
+      while (performance.now() < until) await (await fetch(`${job.authUrl}/${job.provider}/refresh?env=development`, { headers: { 'x-requested-with': 'XMLHttpRequest' } })).arrayBuffer();
+    }),
+  );
+}
+
 async function refreshes(job: Extract<RealWorkJob, { mode: 'refresh' }>): Promise<RealWorkResult> {
+  await warmUp(job, job.virtualUsers);
   const result: RealWorkResult = { completed: 0, failed: 0, seconds: 0, latenciesMs: [], sessions: [], next: 0 };
   const started = performance.now();
   let next = 0;
@@ -69,8 +89,7 @@ async function refreshes(job: Extract<RealWorkJob, { mode: 'refresh' }>): Promis
         const jar = toJar(job.sessions[at]);
         const t0 = performance.now();
         try {
-          const r = await refresh(job.authUrl, job.provider as never, jar);
-          if (r.status !== 200 || !r.body?.backstageIdentity?.token) throw new Error(`/refresh answered ${r.status}`);
+          if (!(await refreshKeepingCookies(job, jar))) throw new Error('/refresh answered 200 without a Backstage identity');
           result.completed += 1;
           result.latenciesMs.push(performance.now() - t0);
         } catch (error) {

@@ -25,7 +25,8 @@ export interface Settings {
 }
 
 export function readSettings(argv: string[]): Settings {
-  const quick = argv.includes('--quick');
+  // BENCH_QUICK=1 is the same as --quick (a run of a few minutes).
+  const quick = argv.includes('--quick') || process.env.BENCH_QUICK === '1';
   const rounds = Number(option(argv, '--rounds') ?? (quick ? 2 : 8));
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds takes a positive whole number');
   return quick
