@@ -109,7 +109,7 @@ try {
     results.load.push(
       await refreshFigure(settings, contenders, {
         name: '/refresh',
-        note: `Standard IdP (${idp}, prompt=consent + offline_access for every contender) that issues real refresh tokens; each run signs in afresh and replays that session's cookies.`,
+        note: `Standard IdP (${idp}, prompt=consent + offline_access for every contender) that issues real refresh tokens; each run signs in afresh and replays that one session's cookies from 20 connections (for ours mostly the 60 s grant reuse: see figure 0 for one real grant per session).`,
       }),
     );
   }
