@@ -20,7 +20,7 @@ import { startLegacyContenders, type Contender } from './contenders';
 import { breakdown, type CpuProfile } from './profileBreakdown';
 import { machineInfo } from './report';
 import { option } from './settings';
-import { renderSignInProfile, signInProfiles } from './signInProfile';
+import { reanalyzeSignInProfiles, renderSignInProfile, signInProfiles } from './signInProfile';
 import { fmt } from './stats';
 
 const argv = process.argv.slice(2);
@@ -43,7 +43,7 @@ const seconds = Number(option(argv, '--seconds') ?? 6);
 if (argv.includes('--signin')) {
   const SIGNIN_BEGIN = '<!-- sign-in profile: written by `pnpm bench:profile --signin` from here to the end marker -->';
   const SIGNIN_END = '<!-- end of sign-in profile -->';
-  const block = renderSignInProfile(await signInProfiles(seconds, OUT), seconds);
+  const block = renderSignInProfile(argv.includes('--reanalyze') ? reanalyzeSignInProfiles(OUT) : await signInProfiles(seconds, OUT), seconds);
   console.log(`\n${block}`);
   if (!argv.includes('--no-write')) {
     const current = readFileSync(BENCHMARKS_MD, 'utf8');
