@@ -5,6 +5,7 @@
 //   pnpm bench --only load  figure 1 alone (with --quick: about 30 s), printed, BENCHMARKS.md untouched
 //   pnpm bench --rounds N   figure 1 with N interleaved rounds
 //   pnpm bench --report-only   re-render BENCHMARKS.md from the last full run (.bench-out/results.json)
+//   pnpm bench --only verify   figure 3 alone, printed
 //   pnpm bench --only real  figure 0 alone (the real work per backend); BENCH_QUICK=1 (or --quick) for a few minutes,
 //                           --write to put its figures into BENCHMARKS.md from a quick run
 import { spawnSync } from 'node:child_process';
@@ -73,6 +74,12 @@ async function realWork(): Promise<string[]> {
 }
 function commitId(): string {
   return spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim() || 'unknown';
+}
+// `pnpm bench --only verify`: figure 3 alone, printed (BENCHMARKS.md untouched).
+if (only === 'verify') {
+  const v = await verifyFigure(settings);
+  console.log(JSON.stringify(v, null, 2));
+  process.exit(0);
 }
 if (only === 'real') {
   const t0 = performance.now();
