@@ -17,7 +17,8 @@ export const SIGN_IN_STEPS: Phase[] = [
   { name: 'logging', frames: [/node_modules\/.*(winston|logform|triple-beam|morgan)\//, /signInEvents\.ts/, /\/src\/metrics\.ts/, /silentLogger/] },
   {
     name: 'ID-token verification (JWKS lookup, signature, claims)',
-    frames: [/\/src\/oidc\/(IdTokenVerifier|SigningKeys|signingKeyRules|checkJoseHeader|checkClaimTypes|checkAuthorizationResponseIssuer)\.ts/, /node_modules\/.*(jsonwebtoken|jwks-rsa|jws|jwa)\//, /openid-client\/.*(validateIdToken|validateJWT|queryKeyStore|keystore)/, /node_modules\/.*jose\/dist\/node\/cjs\/(jwt|jws|lib\/jwt_claims|jwk|runtime\/verify)/],
+    // Package names anchored (`node_modules/jws/`, not jose's `jws/` folder): jose also signs Backstage's own tokens.
+    frames: [/\/src\/oidc\/(IdTokenVerifier|SigningKeys|signingKeyRules|checkJoseHeader|checkClaimTypes|checkAuthorizationResponseIssuer)\.ts/, /node_modules\/(jsonwebtoken|jwks-rsa|jws|jwa)\//, /openid-client\/.*(validateIdToken|validateJWT|queryKeyStore|keystore)/, /jose\/dist\/node\/cjs\/(jwt\/verify|jws\/(compact|flattened|general)\/verify|lib\/jwt_claims_set|runtime\/verify)/],
   },
   { name: 'userinfo call (client side)', frames: [/fetchUserInfo\.ts/, /openid-client\/.* userinfo/] },
   {
