@@ -11,6 +11,7 @@
 //   pnpm bench:profile --no-write      print only
 //   pnpm bench:profile --save before   also keep the figures in .bench-out/profile-before.json
 //   pnpm bench:profile --compare before   add that run's columns for ours (e.g. the code before a change)
+//   pnpm bench:profile --signin        whole sign-ins per backend, ours vs the built-in, by step (bench/signInProfile.ts)
 import { Session } from 'node:inspector/promises';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,7 @@ import { startLegacyContenders, type Contender } from './contenders';
 import { breakdown, type CpuProfile } from './profileBreakdown';
 import { machineInfo } from './report';
 import { option } from './settings';
+import { reanalyzeSignInProfiles, renderSignInProfile, signInProfiles } from './signInProfile';
 import { fmt } from './stats';
 
 const argv = process.argv.slice(2);
@@ -37,6 +39,24 @@ if (analyze) {
 }
 
 const seconds = Number(option(argv, '--seconds') ?? 6);
+
+if (argv.includes('--signin')) {
+  const SIGNIN_BEGIN = '<!-- sign-in profile: written by `pnpm bench:profile --signin` from here to the end marker -->';
+  const SIGNIN_END = '<!-- end of sign-in profile -->';
+  const block = renderSignInProfile(argv.includes('--reanalyze') ? reanalyzeSignInProfiles(OUT) : await signInProfiles(seconds, OUT), seconds);
+  console.log(`\n${block}`);
+  if (!argv.includes('--no-write')) {
+    const current = readFileSync(BENCHMARKS_MD, 'utf8');
+    const begin = current.indexOf(SIGNIN_BEGIN);
+    const next =
+      begin >= 0
+        ? `${current.slice(0, begin + SIGNIN_BEGIN.length)}\n\n${block}\n\n${current.slice(current.indexOf(SIGNIN_END, begin))}`
+        : current.replace(BEGIN, `${SIGNIN_BEGIN}\n\n${block}\n\n${SIGNIN_END}\n\n${BEGIN}`);
+    writeFileSync(BENCHMARKS_MD, next);
+    console.log('\nBENCHMARKS.md: sign-in profile block updated');
+  }
+  process.exit(0);
+}
 const connections = 20;
 
 interface Measured {

@@ -23,7 +23,7 @@ export interface Phase {
   innermost?: true;
 }
 
-export const PHASES: Phase[] = [
+export const DEFAULT_PHASES: Phase[] = [
   { name: 'IdP (oidc-provider in this process: grant, userinfo, authorize)', frames: [/node_modules\/.*oidc-provider\//, /node_modules\/.*koa/, /standardOidcServer\.ts/, /jose\/dist\/webapi\//, /node:internal\/crypto\/webcrypto/] },
   { name: 'ID-token verification', frames: [/IdTokenVerifier\.ts/, /SigningKeys\.ts/, /jsonwebtoken\//, /jose\/dist\/node\/cjs\/.*verify/, /openid-client\/.*(client|token_set)\.js (validateIdToken|validateJARM|claims|decryptIdToken)/] },
   { name: 'userinfo call (client side)', frames: [/fetchUserInfo\.ts/, /openid-client\/.* userinfo/] },
@@ -53,7 +53,7 @@ export interface PhaseShare {
   share: number;
 }
 
-export function breakdown(profile: CpuProfile): { busyMs: number; phases: PhaseShare[]; topOther: Array<{ frame: string; ms: number }> } {
+export function breakdown(profile: CpuProfile, PHASES: Phase[] = DEFAULT_PHASES): { busyMs: number; phases: PhaseShare[]; topOther: Array<{ frame: string; ms: number }> } {
   const byId = new Map(profile.nodes.map(n => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);

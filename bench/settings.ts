@@ -7,7 +7,7 @@ export interface Settings {
   connections: number;
   /** figure 1: rounds; each round runs every contender once, the order reversed every other round */
   rounds: number;
-  /** whole sign-ins: interleaved rounds, each side's best kept */
+  /** whole sign-ins: interleaved rounds (A B, B A, ...), each side's median kept */
   signInRounds: number;
   /** whole sign-ins: virtual users and seconds per provider (after a warm-up) */
   virtualUsers: number;
@@ -25,12 +25,13 @@ export interface Settings {
 }
 
 export function readSettings(argv: string[]): Settings {
-  const quick = argv.includes('--quick');
+  // BENCH_QUICK=1 is the same as --quick (a run of a few minutes).
+  const quick = argv.includes('--quick') || process.env.BENCH_QUICK === '1';
   const rounds = Number(option(argv, '--rounds') ?? (quick ? 2 : 8));
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds takes a positive whole number');
   return quick
-    ? { quick, warmupSeconds: 0.5, loadSeconds: 1.5, connections: 20, rounds, signInRounds: 1, virtualUsers: 20, signInSeconds: 1, verifySeconds: 0.5, jwksVerifications: 2_000, memoryUsers: 100_000, redisOps: 2_000, bursts: [{ total: 20, inFlight: 20 }, { total: 100, inFlight: 10 }] }
-    : { quick, warmupSeconds: 1, loadSeconds: 4, connections: 20, rounds, signInRounds: 2, virtualUsers: 20, signInSeconds: 5, verifySeconds: 3, jwksVerifications: 10_000, memoryUsers: 1_000_000, redisOps: 20_000, bursts: [{ total: 200, inFlight: 200 }, { total: 2_000, inFlight: 50 }] };
+    ? { quick, warmupSeconds: 0.5, loadSeconds: 1.5, connections: 20, rounds, signInRounds: 2, virtualUsers: 20, signInSeconds: 1, verifySeconds: 0.5, jwksVerifications: 2_000, memoryUsers: 100_000, redisOps: 2_000, bursts: [{ total: 20, inFlight: 20 }, { total: 100, inFlight: 10 }] }
+    : { quick, warmupSeconds: 1, loadSeconds: 4, connections: 20, rounds, signInRounds: 4, virtualUsers: 20, signInSeconds: 5, verifySeconds: 3, jwksVerifications: 10_000, memoryUsers: 1_000_000, redisOps: 20_000, bursts: [{ total: 200, inFlight: 200 }, { total: 2_000, inFlight: 50 }] };
 }
 
 /** The value after `name` on the command line, e.g. `--only load`. */

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { BENCH_USERS, LABEL, PROVIDERS, type BenchBackend, type ProviderName } from './backend';
 import type { Settings } from './settings';
 import type { SignInLoadResult } from './signinWorker';
-import { percentile } from './stats';
+import { median, percentile } from './stats';
 
 export interface SignInFigureResult {
   provider: ProviderName;
@@ -15,6 +15,10 @@ export interface SignInFigureResult {
   firstError?: string;
   /** what this provider's sign-ins asked of the IdP (emulator counters) */
   idpRequests?: { token: number; jwks: number; discovery: number; userinfo?: number };
+  /** sign-ins/s of every round (perSec, p50Ms, p99Ms are the medians of the rounds) */
+  rounds?: number[];
+  /** ours / baseline within each round */
+  roundRatios?: number[];
 }
 
 export function runWorker(data: Record<string, unknown>): Promise<SignInLoadResult> {
@@ -32,9 +36,11 @@ export function runWorker(data: Record<string, unknown>): Promise<SignInLoadResu
 export async function signInFigure(backend: BenchBackend, settings: Settings): Promise<Record<ProviderName, SignInFigureResult>> {
   const results = {} as Record<ProviderName, SignInFigureResult>;
   const stats = backend.idp.kind === 'emulator' ? backend.idp.emulator.stats : undefined;
-  // Interleaved rounds, best round per provider kept (figure 1 takes medians instead: see load.ts).
+  // Interleaved rounds (A B, B A, ...); each provider's figure is the median of its rounds, as in figure 1.
+  const all = { spectrocloud: [], oidc: [] } as Record<ProviderName, SignInFigureResult[]>;
   for (let round = 1; round <= settings.signInRounds; round++) {
-    for (const provider of PROVIDERS) {
+    const order = round % 2 === 1 ? PROVIDERS : [...PROVIDERS].reverse();
+    for (const provider of order) {
       const before = stats && { ...stats };
       const r = await runWorker({
         authUrl: backend.authUrl,
@@ -61,10 +67,28 @@ export async function signInFigure(backend: BenchBackend, settings: Settings): P
       console.log(
         `   ${`whole sign-in #${round}`.padEnd(26)} ${LABEL[provider].padEnd(26)} ${x.perSec.toFixed(1).padStart(6)} /s    p50 ${x.p50Ms.toFixed(1).padStart(6)} ms  p99 ${x.p99Ms.toFixed(1).padStart(6)} ms  [${x.completed} ok, ${x.failed} failed${x.firstError ? `: ${x.firstError}` : ''}]${x.idpRequests ? ` IdP: ${x.idpRequests.token} token, ${x.idpRequests.jwks} JWKS, ${x.idpRequests.discovery} discovery requests` : ''}`,
       );
-      // A failed sign-in counts against its round: keep the best round among the cleanest.
-      const better = !results[provider] || x.failed < results[provider].failed || (x.failed === results[provider].failed && x.perSec > results[provider].perSec);
-      if (better) results[provider] = x;
+      all[provider].push(x);
     }
+  }
+  for (const provider of PROVIDERS) {
+    const rounds = all[provider];
+    const other = all[provider === 'spectrocloud' ? 'oidc' : 'spectrocloud'];
+    results[provider] = {
+      ...rounds[0],
+      perSec: median(rounds.map(x => x.perSec)),
+      p50Ms: median(rounds.map(x => x.p50Ms)),
+      p99Ms: median(rounds.map(x => x.p99Ms)),
+      completed: rounds.reduce((a, x) => a + x.completed, 0),
+      failed: rounds.reduce((a, x) => a + x.failed, 0),
+      firstError: rounds.find(x => x.firstError)?.firstError,
+      idpRequests: rounds[0].idpRequests && {
+        token: rounds.reduce((a, x) => a + (x.idpRequests?.token ?? 0), 0),
+        jwks: rounds.reduce((a, x) => a + (x.idpRequests?.jwks ?? 0), 0),
+        discovery: rounds.reduce((a, x) => a + (x.idpRequests?.discovery ?? 0), 0),
+      },
+      rounds: rounds.map(x => x.perSec),
+      roundRatios: provider === 'spectrocloud' ? rounds.map((x, i) => x.perSec / other[i].perSec) : undefined,
+    };
   }
   return results;
 }
