@@ -172,7 +172,7 @@ export class SpectroCloudAuthMetrics {
   }
 }
 
-/** @public */
+/** @internal */
 export function createAuthMetrics(): SpectroCloudAuthMetrics {
   return new SpectroCloudAuthMetrics();
 }

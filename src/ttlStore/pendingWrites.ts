@@ -7,7 +7,7 @@ export interface PendingWritesLogger {
   warn(message: string): void;
 }
 
-/** @public */
+/** @internal */
 export interface PendingWritesOptions {
   /** What is being written, for log lines, e.g. `SpectroCloud session token`. */
   what: string;

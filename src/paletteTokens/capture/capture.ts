@@ -112,7 +112,7 @@ function errorCode(error: unknown): string {
  * Palette's HMAC key. Use it to recognise the token in the token response, not
  * to trust it.
  *
- * @public
+ * @internal
  */
 export function isSpectroCloudSessionToken(value: unknown): value is string {
   if (typeof value !== 'string' || value.split('.').length !== 3) return false;

@@ -3,7 +3,7 @@ import type { CookieOptions, Response } from 'express';
 /** Name of the cookie the SpectroCloud frontend and backend plugin share. */
 export const SESSION_COOKIE_NAME = 'spectrocloud-api-token';
 
-/** @public */
+/** @internal */
 export interface SessionCookieSettings {
   /** True when the backend is served over https (derive it from `backend.baseUrl`). */
   secure: boolean;
@@ -19,7 +19,7 @@ export interface SessionCookieSettings {
  * scoped to the plugin's API path. The server never trusts this cookie's value
  * to pick a user: the middleware looks tokens up by the verified identity.
  *
- * @public
+ * @internal
  */
 export function sessionCookieOptions(settings: SessionCookieSettings): CookieOptions {
   const { secure, path = '/api/spectrocloud', maxAgeMs } = settings;
@@ -36,7 +36,7 @@ export function sessionCookieOptions(settings: SessionCookieSettings): CookieOpt
  * Removes the cookie (sign-out). Path and flags must match the ones it was
  * set with, or browsers keep it.
  *
- * @public
+ * @internal
  */
 export function clearSessionCookie(res: Response, settings: Omit<SessionCookieSettings, 'maxAgeMs'>): void {
   res.clearCookie(SESSION_COOKIE_NAME, sessionCookieOptions({ secure: settings.secure, path: settings.path }));

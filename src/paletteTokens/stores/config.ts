@@ -19,7 +19,7 @@ export function tokenStoreConfigPath(providerId: string = DEFAULT_PROVIDER_ID): 
   return `auth.providers.${providerId}.tokenStore`;
 }
 
-/** @public */
+/** @internal */
 export interface TokenStoreEncryptionConfig {
   /** base64 of 32 random bytes (`openssl rand -base64 32`). */
   encryptionKey?: string;
@@ -64,13 +64,13 @@ export interface RedisConnectionConfig {
   keyPrefix?: string;
 }
 
-/** @public */
+/** @internal */
 export interface TokenStoreRenewalConfig {
   /** Renew session tokens through Palette (`GET /v1/auth/refresh/{token}`) before they expire. Default true. */
   renewSessionTokens?: boolean;
 }
 
-/** @public */
+/** @internal */
 export type TokenStoreConfig = (
   | ({ type: 'memory'; maxEntries?: number } & TokenStoreEncryptionConfig)
   | ({ type: 'redis'; redis: RedisConnectionConfig } & TokenStoreEncryptionConfig)
@@ -103,7 +103,7 @@ const REDIS_BLOCK_KEYS = [
 const URL_EXAMPLE = 'e.g. redis://redis:6379';
 const CONNECTION_CHOICES = `set one of redis.url (${URL_EXAMPLE}), redis.sentinels with redis.name, or redis.cluster.nodes`;
 
-/** @public */
+/** @internal */
 export interface ReadTokenStoreConfigOptions {
   /**
    * True when the caller has Backstage's cache at hand: an absent
@@ -120,7 +120,7 @@ export interface ReadTokenStoreConfigOptions {
  * passed in). Every error names the full config path of the offending setting
  * and says what to write instead; secret values are never echoed.
  *
- * @public
+ * @internal
  */
 export function readTokenStoreConfig(config: Config | undefined, options: ReadTokenStoreConfigOptions = {}): TokenStoreConfig {
   const defaultType: StoreType = options.backstageCacheAvailable ? 'backstage-cache' : 'memory';

@@ -47,7 +47,7 @@ export interface CreateTokenStoreOptions {
  * default), wrapped in {@link EncryptedTokenStore} when an `encryptionKey` is
  * set. Throws a config error at startup rather than failing at first sign-in.
  *
- * @public
+ * @internal
  */
 export function createTokenStore(config: Config | undefined, options: CreateTokenStoreOptions = {}): SpectroCloudTokenStore {
   return encrypted(readSettings(config, options), options);
