@@ -14,6 +14,7 @@ import {
 } from '@backstage/core-plugin-api';
 import type { SpectroCloudAuthApi, SpectroCloudReAuthenticateOptions } from './apiRef';
 import { readEndSessionUrl } from './endSession';
+import { openRenewalBroadcast, type RenewalBroadcast } from './renewalBroadcast';
 import { SpectroCloudReAuthError } from './errors';
 import { FreshSignIn } from './freshSignIn';
 import { createSessionlessClient } from './sessionlessClient';
@@ -113,18 +114,23 @@ export class SpectroCloudAuth implements SpectroCloudAuthApi {
       newSessionlessClient: () => createSessionlessClient(clientOptions),
     });
     const newSession = () => OAuth2.create({ ...clientOptions, oauthRequestApi: options.oauthRequestApi });
-    return new SpectroCloudAuth({
+    const auth = new SpectroCloudAuth({
       session: newSession(),
       newSession,
       signInAgain: signInOptions => freshSignIn.signIn(signInOptions),
       endSessionUrl: () => readEndSessionUrl({ discoveryApi, providerId: provider.id, environment, scopes: defaultScopes }),
       navigate: options.navigate ?? (url => window.location.assign(url)),
     });
+    // A renewal in another tab of the app: this tab takes the renewed session at once (its /refresh, with the cookie that renewal set).
+    auth.renewals = openRenewalBroadcast(provider.id, userEntityRef => void auth.followRenewal(userEntityRef));
+    return auth;
   }
 
   /** The app's session; replaced by the renewed one after a re-authentication. */
   private session: SpectroCloudSessionApi;
   private readonly state = new SessionStateRelay();
+  /** Set by {@link SpectroCloudAuth.create}: the app's other tabs, told of a renewal here. */
+  private renewals?: RenewalBroadcast;
 
   constructor(private readonly parts: SpectroCloudAuthParts) {
     this.session = parts.session;
@@ -184,18 +190,30 @@ export class SpectroCloudAuth implements SpectroCloudAuthApi {
         'SpectroCloud re-authentication signed in as another user, so you were signed out; sign in again as the user you want',
       );
     }
-    await this.adoptRenewedSession(after);
+    if (await this.adoptRenewedSession(after.identity.userEntityRef)) this.renewals?.post(after.identity.userEntityRef);
     return after;
   }
 
+  /**
+   * Another tab renewed the session of `userEntityRef`: when this tab holds
+   * that user's session, the renewed one takes over here too, so getIdToken()
+   * hands out the new ID token now rather than at the next routine refresh.
+   */
+  private async followRenewal(userEntityRef: string): Promise<void> {
+    if (this.state.current !== SessionState.SignedIn) return; // signed out here: the next sign-in picks it up
+    const current = await this.session.getBackstageIdentity({ optional: true }).catch(() => undefined);
+    if (current?.identity.userEntityRef === userEntityRef) await this.adoptRenewedSession(userEntityRef);
+  }
+
   /** The renewed session (from the cookie the sign-in set) takes over, if it is the signed-in user's. */
-  private async adoptRenewedSession(renewed: BackstageIdentityResponse): Promise<void> {
+  private async adoptRenewedSession(userEntityRef: string): Promise<boolean> {
     const next = this.parts.newSession();
     const identity = await next.getBackstageIdentity({ optional: true }).catch(() => undefined);
     // Anything else (the refresh failed meanwhile) keeps the current session rather than none.
-    if (identity?.identity.userEntityRef !== renewed.identity.userEntityRef) return;
+    if (identity?.identity.userEntityRef !== userEntityRef) return false;
     this.session = next;
     this.state.follow(next);
+    return true;
   }
 }
 

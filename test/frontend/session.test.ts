@@ -408,3 +408,31 @@ describe('several tenants', () => {
     expect(Object.keys(factory.deps).sort()).toEqual(['configApi', 'discoveryApi', 'oauthRequestApi']);
   });
 });
+
+describe('a renewal announced by another tab of the app (BroadcastChannel)', () => {
+  it("takes the renewed session from /refresh when it is this tab's user, and ignores another user's", async () => {
+    let session = backendSession('alice');
+    const backend = await startBackend(() => session);
+    const api = createSpectroCloudAuth({ ...clientOptions(backend), providerId: 'spectrocloud-tabs' });
+    expect((await api.getBackstageIdentity({ optional: true }))?.identity.userEntityRef).toBe('user:default/alice');
+    const before = await api.getIdToken();
+    const renewedIdToken = jwtWithHeader({ alg: 'RS256', kid: 'k1' }, { sub: 'alice', jti: 'renewed' });
+    registerSecret(renewedIdToken);
+    session = backendSession('alice', { idToken: renewedIdToken });
+    const refreshes = () => paths(backend.requests).filter(path => path.endsWith('/refresh')).length;
+    const refreshesBefore = refreshes();
+
+    const otherTab = new BroadcastChannel('backstage-spectrocloud-renewed:spectrocloud-tabs');
+    try {
+      otherTab.postMessage({ renewedBy: 'user:default/bob' });
+      otherTab.postMessage({ renewedBy: 'user:default/alice' });
+      await vi.waitFor(async () => expect((await api.getIdToken()) === renewedIdToken).toBe(true), { timeout: 5_000 });
+    } finally {
+      otherTab.close();
+    }
+    expect(before === renewedIdToken).toBe(false);
+    // One /refresh: Alice's announcement; Bob's was not this tab's session.
+    expect(refreshes()).toBe(refreshesBefore + 1);
+    expect(statesOf(api)).toEqual([SessionState.SignedIn]);
+  });
+});

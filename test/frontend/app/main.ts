@@ -65,7 +65,13 @@ const extraTenants = (query.get('tenants') ?? '').split(',').filter(Boolean);
 
 const discoveryApi = { getBaseUrl: async (pluginId: string) => `${backendBaseUrl}/api/${pluginId}` };
 const oauthRequestApi = new OAuthRequestManager();
-const configApi = new ConfigReader({ app: { baseUrl: window.location.origin }, auth: { environment } });
+/** `?redirect=1`: the app signs in through the redirect flow (core-app-api's `enableExperimentalRedirectFlow`), not the popup. */
+const redirectFlow = query.get('redirect') === '1';
+const configApi = new ConfigReader({
+  app: { baseUrl: window.location.origin },
+  auth: { environment },
+  ...(redirectFlow ? { enableExperimentalRedirectFlow: true } : {}),
+});
 
 const reauthEvents: { url: string }[] = [];
 
