@@ -45,13 +45,14 @@ describe('sign-ins during a Redis outage keep their SpectroCloud token (dist CJS
     if (!existsSync(new URL('../../dist/paletteTokens/index.cjs', import.meta.url))) {
       throw new Error('this test loads the built package: run `npx -y pnpm@9 exec tsup` first (pnpm test does)');
     }
+    // Redis and Sentinel first: their ports are bound before the backends' are picked.
+    [redis, sentinel] = await Promise.all([startRedisServer({ appendonly: true }), startRedisSentinel({ replicas: 2, sentinels: 3, appendonly: true })]);
     const ports = [await getFreePort(), await getFreePort()];
     emulator = await startSpectroCloudEmulator({
       clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: ports.map(port => `http://127.0.0.1:${port}/api/auth/spectrocloud/handler/frame`) }],
       users: USERS.map(({ name, email }) => ({ email, given_name: name, family_name: 'Example', groups: ['developers'] })),
       autoApprove: true,
     });
-    [redis, sentinel] = await Promise.all([startRedisServer({ appendonly: true }), startRedisSentinel({ replicas: 2, sentinels: 3, appendonly: true })]);
     const encryptionKey = randomBytes(32).toString('base64');
     registerSecret(encryptionKey);
     const backendAt = (port: number, redisConnection: object) =>

@@ -113,7 +113,25 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
 }
 
 /** A port nothing listens on right now (listen on 0, read it, close). */
-export function getFreePort(): Promise<number> {
+/**
+ * A port nothing listens on now. The OS may hand a port it just gave back out
+ * again, so one test that picks several ports before any is bound (a backend's
+ * port, then a Sentinel topology's) could get the same one twice: ports handed
+ * out in this worker are not handed out again.
+ */
+const handedOut = new Set<number>();
+export async function getFreePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = await listenOnAnyPort();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error('getFreePort: the OS kept handing out ports already given to this test worker');
+}
+
+function listenOnAnyPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
