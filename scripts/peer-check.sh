@@ -57,7 +57,7 @@ app_before_install() {
   range="$(node -p "require('./packages/app/package.json').dependencies['@backstage/ui'] ?? ''")"
   [ -n "$range" ] || return 0
   [ -n "$(npm view "@backstage/ui@$range" version 2>/dev/null)" ] && return 0
-  lowest="$(npm view "@backstage/ui@>=${range#^}" version --json 2>/dev/null | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=JSON.parse(s||"[]");console.log([].concat(v).filter(x=>!x.includes("-"))[0]??"")})')"
+  lowest="$(npm view "@backstage/ui@>=${range#^}" version --json 2>/dev/null | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=JSON.parse(s||"[]");console.log([].concat(v).filter(x=>!x.includes("-")).sort((a,b)=>a.localeCompare(b,"en",{numeric:true}))[0]??"")})')"
   [ -n "$lowest" ] || { echo "peer-check: no @backstage/ui release for $range"; return 1; }
   echo "peer-check: the registry has no @backstage/ui $range: resolved to $lowest"
   node -e 'const f="package.json",p=require("./"+f);p.resolutions={...p.resolutions,"@backstage/ui":process.argv[1]};require("fs").writeFileSync(f,JSON.stringify(p,null,2)+"\n")' "$lowest"
