@@ -95,9 +95,19 @@ for entry in "${LINES[@]}"; do
   fi
   (cd "$CACHED_APP" && yarn explain peer-requirements) >"$WORK/peers-$line.log" 2>&1
   warnings="$(grep -E "YN0002|YN0060" "$WORK/add-$line.log" | grep "$PACKAGE"; grep "$PACKAGE" "$WORK/peers-$line.log" | grep '✘' | sed -e "s|$PACKAGE@file:[^ ]*|$PACKAGE@file:...|")"
+  # Warnings yarn aggregates ("... and other dependencies request", react's "non-overlapping ranges"):
+  # this package's own range in each, checked against the version packages/app provides.
+  for hash in $(grep -E "YN0060" "$WORK/add-$line.log" | grep -v "$PACKAGE" | grep -o '(p[0-9a-f]\{5\})' | tr -d '()' | sort -u); do
+    (cd "$CACHED_APP" && yarn explain peer-requirements "$hash") >"$WORK/explain-$hash.log" 2>&1
+    range="$(grep -- "─ $PACKAGE@" "$WORK/explain-$hash.log" | head -n 1 | sed -n 's/.*(via \(.*\))$/\1/p')"
+    [ -n "$range" ] || continue
+    peer="$(sed -n 's/.* provides \([^ ]*\) with version \([^ ,]*\).*/\1 \2/p' "$WORK/explain-$hash.log" | head -n 1)"
+    (cd "$CACHED_APP" && node -e 'process.exit(require("semver").satisfies(process.argv[1], process.argv[2]) ? 0 : 1)' "${peer#* }" "$range") ||
+      warnings+=$'\n'"packages/app provides ${peer% *} ${peer#* }, outside $PACKAGE's $range (yarn explain peer-requirements $hash)"
+  done
   provided="$(grep "$PACKAGE" "$WORK/peers-$line.log" | sed -n 's/.* provides \(@\{0,1\}[^ ]*@npm:[^ ]*\) .*/\1/p' | sed 's/@npm:/ /' | paste -sd, - | sed 's/,/, /g')"
   if [ -n "$warnings" ]; then
-    echo "peer-check: $line: FAILED ($(( $(date +%s) - t0 ))s): yarn warns about $PACKAGE's peers"; echo "$warnings" | sed 's/^/    /'
+    echo "peer-check: $line: FAILED ($(( $(date +%s) - t0 ))s): yarn warns about $PACKAGE's peers"; echo "$warnings" | sed '/^$/d; s/^/    /'
     failed+=("$line")
   else
     echo "peer-check: $line: no peer warning names $PACKAGE ($(( $(date +%s) - t0 ))s; packages/app provides ${provided:-none of its peers})"
