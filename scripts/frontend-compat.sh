@@ -38,7 +38,9 @@ TEMPLATE_DIR="$ROOT/scripts/frontend-compat"
 # test/frontend/alpha.test.ts (the new frontend system, through
 # @backstage/frontend-test-utils and the Kubernetes plugin): fpa-0.10 is the oldest
 # supported line (the last of `ApiBlueprint.make({ params: { factory } })`), fpa-0.18
-# the newest, what create-app 0.9.2 generates. The fpa lines run alpha and kubernetes
+# the newest, what create-app 0.9.2 generates; cc-0.13 is fpa-0.10 with the app's
+# core-components at the floor of its peer range, 0.13.8 (the first with React 18, what
+# core-app-api 1.11.1's apps have): the sign-in page of src/alpha renders its SignInPage. The fpa lines run alpha and kubernetes
 # tests only (the legacy ones are the core-app-api lines' job).
 # The tests that drive core-app-api's OAuth2 run in jsdom (in the template): from
 # 1.20.7 its /refresh reads `window.navigator.locks` before fetching, and in plain
@@ -52,6 +54,7 @@ LINES=(
   "1.16|1.16.0|1.10.5|1.3.2|1.2.1|counted|@backstage/plugin-kubernetes-react@0.5.3"
   "1.20|1.20.7|1.13.0|1.3.11|1.2.2|counted|@backstage/plugin-kubernetes-react@0.6.2"
   "fpa-0.10|1.16.0|1.10.9|1.3.3|1.2.1|counted|@backstage/frontend-plugin-api@0.10.4 @backstage/frontend-test-utils@0.3.2 @backstage/core-components@0.17.5 @backstage/plugin-kubernetes@0.12.9 @backstage/plugin-kubernetes-react@0.5.9 $ALPHA_TEST_DEPS"
+  "cc-0.13|1.16.0|1.10.9|1.3.3|1.2.1|counted|@backstage/frontend-plugin-api@0.10.4 @backstage/frontend-test-utils@0.3.2 @backstage/core-components@0.13.8 @backstage/plugin-kubernetes@0.12.9 @backstage/plugin-kubernetes-react@0.5.9 $ALPHA_TEST_DEPS"
   "fpa-0.18|1.20.7|1.13.0|1.3.11|1.2.2|counted|@backstage/frontend-plugin-api@0.18.1 @backstage/frontend-test-utils@0.6.4 @backstage/core-components@0.18.16 @backstage/plugin-kubernetes@0.12.23 @backstage/plugin-kubernetes-react@0.6.2 $ALPHA_TEST_DEPS"
 )
 

@@ -5,6 +5,8 @@
 # second run skips them. Sets NODE22_BIN and CACHED_APP. The app is used in place
 # (copying its 2 GB of node_modules takes minutes on a busy disk): its installed
 # state is committed to the app's own git repository, and app_reset returns to it.
+# A caller may define app_before_install, run in the generated app before its first
+# install (scripts/peer-check.sh trims the app to packages/app there).
 
 node22_prepare() {
   local dir="$REAL_APP_CACHE/node-$NODE_LINE"
@@ -48,7 +50,8 @@ app_prepare() {
   (
     cd "$parent" &&
       BACKSTAGE_APP_NAME=realapp npx -y "@backstage/create-app@$CREATE_APP_VERSION" --skip-install --path app </dev/null &&
-      cd app && yarn install --mode=skip-build # the backend's native modules are never run here
+      cd app && { ! declare -F app_before_install >/dev/null || app_before_install; } &&
+      yarn install --mode=skip-build # the backend's native modules are never run here
   ) || { rm -rf "$parent"; return 1; }
   (cd "$parent/app" && git add -A && git -c user.name=real-app-check -c user.email=check@localhost commit -qm installed) || return 1
   mv "$parent/app" "$CACHED_APP" && rmdir "$parent" && touch "$CACHED_APP/.installed"
