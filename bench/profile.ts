@@ -12,6 +12,7 @@
 //   pnpm bench:profile --save before   also keep the figures in .bench-out/profile-before.json
 //   pnpm bench:profile --compare before   add that run's columns for ours (e.g. the code before a change)
 //   pnpm bench:profile --signin        whole sign-ins per backend, ours vs the built-in, by step (bench/signInProfile.ts)
+//   pnpm bench:profile --refresh       cold refreshes (one real grant each) per backend, ours vs the built-in, by step
 import { Session } from 'node:inspector/promises';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +21,7 @@ import { startLegacyContenders, type Contender } from './contenders';
 import { breakdown, type CpuProfile } from './profileBreakdown';
 import { machineInfo } from './report';
 import { option } from './settings';
-import { reanalyzeSignInProfiles, renderSignInProfile, signInProfiles } from './signInProfile';
+import { coldRefreshProfiles, reanalyzeSignInProfiles, renderSignInProfile, signInProfiles } from './signInProfile';
 import { fmt } from './stats';
 
 const argv = process.argv.slice(2);
@@ -40,10 +41,15 @@ if (analyze) {
 
 const seconds = Number(option(argv, '--seconds') ?? 6);
 
-if (argv.includes('--signin')) {
-  const SIGNIN_BEGIN = '<!-- sign-in profile: written by `pnpm bench:profile --signin` from here to the end marker -->';
-  const SIGNIN_END = '<!-- end of sign-in profile -->';
-  const block = renderSignInProfile(argv.includes('--reanalyze') ? reanalyzeSignInProfiles(OUT) : await signInProfiles(seconds, OUT), seconds);
+if (argv.includes('--signin') || argv.includes('--refresh')) {
+  const refresh = argv.includes('--refresh');
+  const SIGNIN_BEGIN = refresh
+    ? '<!-- cold-refresh profile: written by `pnpm bench:profile --refresh` from here to the end marker -->'
+    : '<!-- sign-in profile: written by `pnpm bench:profile --signin` from here to the end marker -->';
+  const SIGNIN_END = refresh ? '<!-- end of cold-refresh profile -->' : '<!-- end of sign-in profile -->';
+  const block = refresh
+    ? renderSignInProfile(await coldRefreshProfiles(OUT), seconds, 'cold refresh')
+    : renderSignInProfile(argv.includes('--reanalyze') ? reanalyzeSignInProfiles(OUT) : await signInProfiles(seconds, OUT), seconds);
   console.log(`\n${block}`);
   if (!argv.includes('--no-write')) {
     const current = readFileSync(BENCHMARKS_MD, 'utf8');

@@ -55,12 +55,17 @@ class ShiftedDate extends RealDate {
   }
 }
 /** Every `Date.now()` and `new Date()` of this thread (backends, IdPs) runs `offsetMs` ahead; the worker's clock does not move. */
-function installClock(): () => void {
+export function installClock(): () => void {
   globalThis.Date = ShiftedDate as DateConstructor;
   return () => {
     globalThis.Date = RealDate;
     offsetMs = 0;
   };
+}
+
+/** Moves this thread's clock (after `installClock`), e.g. past the grant-reuse interval before cold refreshes. */
+export function shiftClock(ms: number = COLD_SHIFT_MS): void {
+  offsetMs += ms;
 }
 
 // ---- measuring
@@ -115,7 +120,7 @@ async function oneRound(c: RealContender, s: RealWorkSettings, users: string[], 
   const base = { authUrl: c.authUrl, provider: c.provider };
   const signIn = await runWorker({ mode: 'signin', ...base, emails: users, virtualUsers: s.virtualUsers, warmupSeconds: s.warmupSeconds, seconds: s.signInSeconds, first, keep: users.length });
   // Every session's grant is now older than ours' reuse interval: the next refresh is a real grant.
-  offsetMs += COLD_SHIFT_MS;
+  shiftClock();
   const cold = await runWorker({ mode: 'refresh', ...base, sessions: signIn.sessions, virtualUsers: s.virtualUsers });
   const warm = await runWorker({ mode: 'refresh', ...base, sessions: cold.sessions as SessionCookies[], virtualUsers: s.virtualUsers });
 

@@ -9,7 +9,8 @@
 import { Session } from 'node:inspector/promises';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { breakdown, type CpuProfile, type Phase } from './profileBreakdown';
-import { emails, legacyPair, newSystemPair, runWorker, type Pair, type RealContender } from './realWork';
+import { emails, installClock, legacyPair, newSystemPair, runWorker, shiftClock, type Pair, type RealContender } from './realWork';
+import type { SessionCookies } from './realWorkWorker';
 import { fmt } from './stats';
 
 export const SIGN_IN_STEPS: Phase[] = [
@@ -129,6 +130,55 @@ async function profileContender(c: RealContender, users: string[], seconds: numb
   return { label: c.label, signIns: r.completed, busyMs, phases, ownMs: c.provider === 'spectrocloud' ? selfTimeIn(profile) : undefined, file: { label: c.label, file: out, signIns: r.completed, ours: c.provider === 'spectrocloud' } };
 }
 
+/**
+ * `pnpm bench:profile --refresh`: cold refreshes (one real refresh_token
+ * grant per session, the clock moved past ours' grant reuse), ours vs the
+ * built-in of each backend: the sessions are signed in unprofiled, then every
+ * session is refreshed once under the profiler.
+ */
+export async function coldRefreshProfiles(outDir: string): Promise<SignInProfileRow[]> {
+  mkdirSync(outDir, { recursive: true });
+  const users = emails(1000);
+  const rows: SignInProfileRow[] = [];
+  const restoreClock = installClock();
+  try {
+    for (const [name, start] of [['legacy', () => legacyPair(users)], ['new', () => newSystemPair(users)]] as const) {
+      const pair: Pair = await start();
+      try {
+        for (const c of [pair.builtIn, pair.ours]) {
+          const base = { authUrl: c.authUrl, provider: c.provider, virtualUsers: 20 };
+          // Warm-up round (JIT, pools), not profiled: sign-ins, then their cold refreshes.
+          const warm = await runWorker({ mode: 'signin', ...base, emails: users, warmupSeconds: 0, seconds: 2, first: 0, keep: users.length });
+          shiftClock();
+          await runWorker({ mode: 'refresh', ...base, sessions: warm.sessions });
+          const signedIn = await runWorker({ mode: 'signin', ...base, emails: users, warmupSeconds: 0, seconds: 4, first: 500, keep: users.length });
+          shiftClock();
+          const session = new Session();
+          session.connect();
+          await session.post('Profiler.enable');
+          await session.post('Profiler.setSamplingInterval', { interval: 200 });
+          await session.post('Profiler.start');
+          const r = await runWorker({ mode: 'refresh', ...base, sessions: signedIn.sessions as SessionCookies[] });
+          const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: CpuProfile };
+          session.disconnect();
+          const out = `${outDir}refresh-${name}-${c.id}.cpuprofile`;
+          writeFileSync(out, JSON.stringify(profile));
+          const { busyMs, phases } = breakdown(profile, SIGN_IN_STEPS);
+          console.log(`\n${c.label}: ${r.completed} cold refreshes (${r.failed} failed), ${fmt((busyMs * 1000) / Math.max(1, r.completed))} µs of main-thread CPU each (${out})`);
+          for (const p of phases) console.log(`${(p.share * 100).toFixed(1).padStart(5)} %  ${fmt((p.ms * 1000) / Math.max(1, r.completed)).padStart(6)} µs/refresh  ${p.name}`);
+          rows.push({ label: `${c.label}, cold refreshes`, signIns: r.completed, busyMs, phases, ownMs: c.provider === 'spectrocloud' ? selfTimeIn(profile) : undefined });
+        }
+      } finally {
+        await pair.ours.close();
+        await pair.builtIn.close();
+      }
+    }
+  } finally {
+    restoreClock();
+  }
+  return rows;
+}
+
 /** Profiles whole sign-ins of both contenders of each backend (standard mode), and ours in Palette mode (token capture on). */
 export async function signInProfiles(seconds: number, outDir: string): Promise<SignInProfileRow[]> {
   mkdirSync(outDir, { recursive: true });
@@ -160,11 +210,13 @@ export async function signInProfiles(seconds: number, outDir: string): Promise<S
   return rows;
 }
 
-export function renderSignInProfile(rows: SignInProfileRow[], seconds: number): string {
+export function renderSignInProfile(rows: SignInProfileRow[], seconds: number, kind: 'sign-in' | 'cold refresh' = 'sign-in'): string {
   const lines: string[] = [];
   lines.push(
-    `Profiled on ${new Date().toISOString()}: ${seconds} s of whole sign-ins per contender (20 virtual users in a worker thread, 1,000 users round-robin), sampling every 200 µs.`,
-    'Main-thread CPU per whole sign-in (start, IdP, handler/frame), by step (µs; share of the busy time in brackets). The IdP (the emulator) runs in the',
+    kind === 'sign-in'
+      ? `Profiled on ${new Date().toISOString()}: ${seconds} s of whole sign-ins per contender (20 virtual users in a worker thread, 1,000 users round-robin), sampling every 200 µs.`
+      : `Profiled on ${new Date().toISOString()}: every session of 4 s of sign-ins refreshed once after the clock moved 90 s (one real refresh_token grant each; 20 virtual users in a worker thread), sampling every 200 µs.`,
+    `Main-thread CPU per ${kind === 'sign-in' ? 'whole sign-in (start, IdP, handler/frame)' : 'cold refresh (`/refresh`: the grant at the IdP, verification, resolution, a new Backstage token)'}, by step (µs; share of the busy time in brackets). The IdP (the emulator) runs in the`,
     'same thread and is its own row. The machine was not idle: read the rows against the built-in of the same backend in the same run.',
     '',
   );
@@ -178,12 +230,12 @@ export function renderSignInProfile(rows: SignInProfileRow[], seconds: number): 
       return p ? `${fmt((p.ms * 1000) / Math.max(1, r.signIns))} (${(p.share * 100).toFixed(0)} %)` : '–';
     }).join(' | ')} |`);
   }
-  lines.push(`| **total busy CPU per sign-in** | ${rows.map(r => `**${fmt((r.busyMs * 1000) / Math.max(1, r.signIns))}**`).join(' | ')} |`);
+  lines.push(`| **total busy CPU per ${kind}** | ${rows.map(r => `**${fmt((r.busyMs * 1000) / Math.max(1, r.signIns))}**`).join(' | ')} |`);
   lines.push(
     `| of the total: self time in the package's own code (src/ except the emulator, and jsonwebtoken, jws, jwa, jwks-rsa, passport-oauth2, oauth when called from it) | ${rows
       .map(r => (r.ownMs === undefined ? '' : `${fmt((r.ownMs * 1000) / Math.max(1, r.signIns))} (${((r.ownMs / r.busyMs) * 100).toFixed(0)} %)`))
       .join(' | ')} |`,
   );
-  lines.push(`| sign-ins in the profiled ${seconds} s | ${rows.map(r => fmt(r.signIns)).join(' | ')} |`);
+  lines.push(`| ${kind === 'sign-in' ? `sign-ins in the profiled ${seconds} s` : 'cold refreshes profiled'} | ${rows.map(r => fmt(r.signIns)).join(' | ')} |`);
   return lines.join('\n');
 }

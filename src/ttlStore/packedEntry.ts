@@ -26,7 +26,10 @@ const KIND_TEXT = 0;
 const READ_MARK = 0x80;
 const MAX_HEADERS = 64; // bounded: a table entry per distinct JWT header, beyond that tokens stay text
 const MAX_SEGMENT = 0xffff;
-const JWT = /[A-Za-z0-9_-]+\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)/;
+// A match may start only where a run of base64url characters starts: without the lookbehind the engine retries
+// every position of a long run without dots (an encrypted refresh-grant result), quadratic in the value's length
+// (12 ms for a 4 KB value, most of a cold refresh's CPU). Same matches: a JWT found mid-run is found at its run's start.
+const JWT = /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]+\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)/;
 // eslint-disable-next-line no-control-regex
 const LATIN1 = /^[\u0000-\u00ff]*$/;
 
