@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorize, callback, CLIENT_SECRET, CookieJar, startFixture, startSignIn, type Fixture } from '../support/spectroFixture';
+import { authorize, callback, CLIENT_SECRET, CookieJar, BACKEND_KINDS, startFixture, startSignIn, type Fixture } from '../support/spectroFixture';
 
 /*
  * A rule of the security core that a one-line break used to slip past: the
  * case here fails when its rule is removed by hand.
  */
-describe('text SpectroCloud sends back is redacted', () => {
+describe.each(BACKEND_KINDS)('text SpectroCloud sends back is redacted (%s backend)', kind => {
   let fixture: Fixture;
   beforeAll(async () => {
-    fixture = await startFixture();
+    fixture = await startFixture({ kind });
   });
   afterAll(() => fixture?.close());
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisCommand } from '../support/redisCommand';
 import { startRedisServer, type RedisTestServer } from '../support/redisServer';
-import { CLIENT_ID, CLIENT_SECRET, logout, signIn, startFixture, type Fixture } from '../support/spectroFixture';
+import { CLIENT_ID, CLIENT_SECRET, BACKEND_KINDS, logout, signIn, startFixture, type Fixture } from '../support/spectroFixture';
 
 /*
  * A rule of the security core that a one-line break used to slip past: the
@@ -14,12 +14,13 @@ const environment = (emulator: Fixture['emulator']) => ({
   signIn: { resolvers: [{ resolver: 'emailMatchingUserEntityProfileEmail' }] },
 });
 
-describe('a sign-out is kept as long as the session could otherwise live (Redis TTL)', () => {
+describe.each(BACKEND_KINDS)('a sign-out is kept as long as the session could otherwise live (Redis TTL, %s backend)', kind => {
   let redis: RedisTestServer;
   let fixture: Fixture;
   beforeAll(async () => {
     redis = await startRedisServer();
     fixture = await startFixture({
+      kind,
       // 8 h of sessionDuration, 1 h ID tokens: the revocation must last the ID token's remaining hour.
       providerConfig: emulator => ({
         tokenStore: { type: 'redis', redis: { url: redis.url } },
