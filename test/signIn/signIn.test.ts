@@ -70,7 +70,7 @@ describe.each(BACKEND_KINDS)('sign-in (%s backend)', kind => {
     const hs256 = /eyJhbGciOiJIUzI1NiI/; // base64url of {"alg":"HS256"
     expect(JSON.stringify(frame.message)).not.toMatch(hs256);
     expect(frame.message.response.providerInfo.refreshToken).toBeUndefined();
-    // no cookie carries it either: without tokenStore.apiTokenCookie it stays server-side (test/backend/apiTokenCookie.test.ts)
+    // no cookie carries it either: without tokenStore.apiTokenCookie it stays server-side (test/paletteTokens/apiTokenCookie.test.ts)
     const carriers = [...jar.values].filter(([, value]) => hs256.test(value)).map(([name]) => name);
     expect(carriers).toEqual([]);
   });
