@@ -129,7 +129,8 @@ write_fixture() {
   fi
   sed -e "s|@@ROOT@@|$ROOT|" -e "s|@@INCLUDE@@|$include|" "$TEMPLATE_DIR/tsconfig.json.tmpl" >"$dir/tsconfig.json"
   for name in $(line_tests "$extras"); do cp "$ROOT/test/frontend/$name" "$dir/test/frontend/"; done
-  cp "$ROOT"/test/support/*.ts "$dir/test/support/"
+  # The support files, not their own tests (support/*.test.ts need the backend's packages).
+  for file in "$ROOT"/test/support/*.ts; do [[ "$file" == *.test.ts ]] || cp "$file" "$dir/test/support/"; done
   cp "$ROOT/vitest.config.ts" "$dir/"
 }
 

@@ -92,7 +92,7 @@ export async function startBrowserHarness(options: BrowserHarnessOptions = {}): 
     // The example starts the emulator unless SPECTROCLOUD_* point at a real tenant: force the emulator.
     const env = { ...process.env };
     for (const key of ['SPECTROCLOUD_CLIENT_ID', 'SPECTROCLOUD_CLIENT_SECRET', 'SPECTROCLOUD_AUTHORIZATION_URL']) delete env[key];
-    // The test page stays put at sign-out: SpectroCloud's end-session step (on in the example) is tested in test/e2e.
+    // The test page stays put at sign-out: SpectroCloud's end-session step (on in the example) is tested in test/signOut/signOutOfSpectroCloudInBrowser.test.ts.
     const example = await startExample({ backendPort: 0, appPort: 0, emulatorPort: 0, env, providerOverrides: { signOutOfSpectroCloud: false } });
     cleanups.push(() => example.close());
     if (!example.emulator) throw new Error('the example did not start the SpectroCloud emulator');

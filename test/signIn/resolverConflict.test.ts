@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signIn, startFixture, type Fixture } from '../support/spectroFixture';
+import { BACKEND_KINDS, signIn, startFixture, type Fixture } from '../support/spectroFixture';
 import { userEntity } from '../support/legacyBackend';
 
 /*
@@ -8,10 +8,11 @@ import { userEntity } from '../support/legacyBackend';
  * The second resolver (local part -> entity name) would find `alice`, so a
  * chain that fell through on any error would sign her in as one of the two.
  */
-describe('sign-in resolver chain with an ambiguous e-mail', () => {
+describe.each(BACKEND_KINDS)('sign-in resolver chain with an ambiguous e-mail (%s backend)', kind => {
   let fixture: Fixture;
   beforeAll(async () => {
     fixture = await startFixture({
+      kind,
       users: [userEntity('alice', 'alice@example.com'), userEntity('alice-admin', 'alice@example.com'), userEntity('bobby', 'bob@example.com')],
     });
   });
@@ -21,7 +22,8 @@ describe('sign-in resolver chain with an ambiguous e-mail', () => {
     const { frame } = await signIn(fixture, 'alice@example.com');
     expect(frame.message.response).toBeUndefined();
     expect(frame.message.error?.name).toBe('SpectroCloudSignInError');
-    expect(fixture.backend.logLines.some(line => line.includes('sign-in failed: ERR_USER_AMBIGUOUS'))).toBe(true);
+    // Legacy only: on the new system Backstage's route handler answers a resolver's error without our log line.
+    if (kind === 'legacy') expect(fixture.backend.logLines.some(line => line.includes('sign-in failed: ERR_USER_AMBIGUOUS'))).toBe(true);
   });
 
   it('still signs in a user whose e-mail is unique (control)', async () => {

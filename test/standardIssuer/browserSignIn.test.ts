@@ -1,5 +1,5 @@
 /**
- * The sign-in of test/backend/standardOidc.test.ts, played by a real headless
+ * The sign-in of test/standardIssuer/standardOidc.test.ts, played by a real headless
  * Chromium: our provider in a legacy backend, pointed at panva's
  * oidc-provider (a standard issuer, test/support/standardOidcServer.ts) by its
  * authorization URL only. What only a standard issuer shows is proven in the
@@ -202,7 +202,7 @@ describe('in Chromium, against a standard OIDC issuer (oidc-provider)', () => {
     const { page, message, issued } = await signInInBrowser();
     const first = message.response.providerInfo.idToken as string;
     // Past refreshGrantInterval (60 s by default; before it the sign-in's tokens are served again, see
-    // test/backend/standardOidc.test.ts), and a later second: oidc-provider's ID tokens carry second-precision
+    // test/standardIssuer/standardOidc.test.ts), and a later second: oidc-provider's ID tokens carry second-precision
     // times and no per-token id, so only that makes the refreshed one differ.
     moveClockBy(61_000);
     const callsBefore = op.tokenCalls.length;

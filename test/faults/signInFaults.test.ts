@@ -45,7 +45,7 @@ describe('a token endpoint that accepts connections and never answers (blackhole
     }
     expect(failureOf(fixture, frames[0]!).code).toBe('ERR_TIMEOUT');
     expect(failedAfterMs).toBeLessThan(TIMEOUT_MS + 12_000);
-    // That each stuck socket is destroyed at its deadline (and its pool slot freed) is proven in outboundClient.test.ts.
+    // That each stuck socket is destroyed at its deadline (and its pool slot freed) is proven in test/operations/outboundClient.test.ts.
 
     // SpectroCloud answers again: the very next sign-ins get through.
     await fixture.faults.setMode('pass');

@@ -1,11 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import jwt from 'jsonwebtoken';
-import { CookieJar, logout, refresh, signIn, startFixture, startSignIn, type Fixture } from '../support/spectroFixture';
+import request from 'supertest';
+import { BACKEND_KINDS, CookieJar, logout, refresh, signIn, startFixture, startSignIn, type Fixture } from '../support/spectroFixture';
 
-describe('sign-in through the legacy router', () => {
+/*
+ * One sign-in, two backends: the legacy router and the new backend system's
+ * module (backend-defaults, plugin-auth-backend of the current line) in a
+ * real backend each. Cases that hold for one backend only say so in their name.
+ */
+describe.each(BACKEND_KINDS)('sign-in (%s backend)', kind => {
   let fixture: Fixture;
   beforeAll(async () => {
-    fixture = await startFixture();
+    fixture = await startFixture({ kind });
   });
   afterAll(() => fixture?.close());
 
@@ -64,7 +70,7 @@ describe('sign-in through the legacy router', () => {
     const hs256 = /eyJhbGciOiJIUzI1NiI/; // base64url of {"alg":"HS256"
     expect(JSON.stringify(frame.message)).not.toMatch(hs256);
     expect(frame.message.response.providerInfo.refreshToken).toBeUndefined();
-    // no cookie carries it either: without tokenStore.apiTokenCookie it stays server-side (test/backend/apiTokenCookie.test.ts)
+    // no cookie carries it either: without tokenStore.apiTokenCookie it stays server-side (test/paletteTokens/apiTokenCookie.test.ts)
     const carriers = [...jar.values].filter(([, value]) => hs256.test(value)).map(([name]) => name);
     expect(carriers).toEqual([]);
   });
@@ -82,5 +88,45 @@ describe('sign-in through the legacy router', () => {
     // bob@example.com has no entity with that email, but one named "bob"? No: "bobby" has the email.
     const { frame } = await signIn(fixture, 'bob@example.com');
     expect(frame.message.response.backstageIdentity.identity.userEntityRef).toBe('user:default/bobby');
+  });
+
+  it('answers /start with 302 to SpectroCloud, with S256 PKCE, a nonce and a state', async () => {
+    const jar = new CookieJar();
+    const start = await startSignIn(fixture, jar);
+    expect(start.status).toBe(302);
+    const location = new URL(start.headers.location);
+    expect(location.origin + location.pathname).toBe(fixture.emulator.authorizationUrl);
+    const params = location.searchParams;
+    expect(params.get('code_challenge_method')).toBe('S256');
+    expect(params.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(params.get('nonce')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(params.get('state')).toBeTruthy();
+    expect(params.get('scope')).toBe('openid profile email');
+    expect(jar.values.get('spectrocloud-nonce')).toBeTruthy();
+  });
+
+  it('signs Alice in, refreshes her session, and refuses a copied refresh cookie after sign-out', async () => {
+    const { jar, frame } = await signIn(fixture);
+    expect(frame.message.error).toBeUndefined();
+    const token = frame.message.response.backstageIdentity.token;
+    expect((jwt.decode(token) as jwt.JwtPayload).sub).toBe('user:default/alice');
+
+    const refreshed = await refresh(fixture, jar);
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.body.backstageIdentity.identity.userEntityRef).toBe('user:default/alice');
+
+    const copied = new CookieJar();
+    copied.update(jar.header().split('; ').map(pair => `${pair}; Path=/`));
+    expect((await logout(fixture, jar)).status).toBe(200);
+
+    const replay = await refresh(fixture, copied);
+    expect(replay.status).toBe(401);
+    expect(JSON.stringify(replay.body)).not.toContain('backstageIdentity');
+  });
+
+  it('refuses /refresh without the X-Requested-With header', async () => {
+    const { jar } = await signIn(fixture);
+    const response = await request(fixture.backend.url).get('/api/auth/spectrocloud/refresh?env=development').set('Cookie', jar.header());
+    expect(response.status).toBe(401);
   });
 });

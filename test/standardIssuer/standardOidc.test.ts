@@ -5,7 +5,7 @@ import { verifyAtIssuer } from '../support/standardOidcServer';
 import { CLIENT_ID, startStandardIssuerFixture as startSetup, type StandardIssuerFixture as Setup } from '../support/standardIssuerFixture';
 
 /**
- * The same legacy-backend sign-in as signIn.test.ts, against panva's
+ * The same legacy-backend sign-in as test/signIn/signIn.test.ts, against panva's
  * oidc-provider instead of our SpectroCloud emulator: a standard issuer with
  * its own endpoint layout, real refresh tokens, strict PKCE and client
  * authentication. What the emulator cannot show is proven here: discovery is

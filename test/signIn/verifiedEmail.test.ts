@@ -1,23 +1,23 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigReader } from '@backstage/config';
 import { readEnvironmentConfig } from '../../src/config/readEnvironmentConfig';
-import { signIn, startFixture, type Fixture } from '../support/spectroFixture';
+import { BACKEND_KINDS, signIn, startFixture, type Fixture } from '../support/spectroFixture';
 
 /*
  * OIDC Core 5.1 end to end: an address SpectroCloud marks unverified never
  * signs anyone in (no catalog lookup result, no profile, no session token
  * kept for it); an absent claim keeps today's behaviour unless
- * requireVerifiedEmail is on.
+ * requireVerifiedEmail is on. The same on both backends.
  */
 function lastFailureCode(fixture: Fixture): string | undefined {
   const line = [...fixture.backend.logLines].reverse().find(entry => entry.includes('SpectroCloud sign-in failed: '));
   return line ? /sign-in failed: (ERR_[A-Z_]+)/.exec(line)?.[1] : undefined;
 }
 
-describe('email_verified', () => {
+describe.each(BACKEND_KINDS)('email_verified (%s backend)', kind => {
   let fixture: Fixture;
   beforeAll(async () => {
-    fixture = await startFixture({ tokenStore: { apiTokenCookie: true } });
+    fixture = await startFixture({ kind, tokenStore: { apiTokenCookie: true } });
   });
   afterEach(() => fixture.emulator.resetFaults());
   afterAll(() => fixture?.close());
@@ -40,10 +40,10 @@ describe('email_verified', () => {
   });
 });
 
-describe('requireVerifiedEmail: true', () => {
+describe.each(BACKEND_KINDS)('requireVerifiedEmail: true (%s backend)', kind => {
   let fixture: Fixture;
   beforeAll(async () => {
-    fixture = await startFixture({ environment: { requireVerifiedEmail: true } });
+    fixture = await startFixture({ kind, environment: { requireVerifiedEmail: true } });
   });
   afterEach(() => fixture.emulator.resetFaults());
   afterAll(() => fixture?.close());
@@ -59,7 +59,9 @@ describe('requireVerifiedEmail: true', () => {
     const { frame } = await signIn(fixture);
     expect(frame.message.response.backstageIdentity.identity.userEntityRef).toBe('user:default/alice');
   });
+});
 
+describe('requireVerifiedEmail in the config', () => {
   it('refuses a non-boolean requireVerifiedEmail, naming the key', () => {
     const read = (value: unknown) =>
       readEnvironmentConfig(new ConfigReader({ clientId: 'id', clientSecret: 'secret', authorizationUrl: 'https://console.spectrocloud.com/v1/oidc/tenant/abc/auth', requireVerifiedEmail: value } as never), {

@@ -5,7 +5,7 @@ import type { SpectroCloudAuthResult } from '../../src/profile';
 
 /*
  * The module's wrapped sign-in resolver, on the real SignInCache: what the
- * route handler's repeated resolver calls get (test/newBackend/signInReuse.test.ts
+ * route handler's repeated resolver calls get (test/signIn/signInReuse.test.ts
  * shows the same on a running backend).
  */
 function setup() {

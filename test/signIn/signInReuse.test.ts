@@ -1,26 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Entity } from '@backstage/catalog-model';
 import { userEntity } from '../support/legacyBackend';
-import { logout, refresh, signIn, startFixture, type Fixture } from '../support/spectroFixture';
+import { BACKEND_KINDS, logout, refresh, signIn, startFixture, type Fixture } from '../support/spectroFixture';
 
 /*
- * The legacy handlers' 10 s sign-in reuse, on the module: Backstage's route
- * handler calls the sign-in resolver at every /refresh, and the module's
- * wrapped resolver serves a session's resolution again for 10 s (same
- * bounds as test/backend/standardOidc.test.ts and test/unit/signInCache.test.ts).
- * The module's clock is moved instead of waiting.
+ * The 10 s sign-in reuse, the same on both backends: the legacy handlers
+ * resolve at every /refresh through their SignInCache, and on the new system
+ * Backstage's route handler calls the sign-in resolver at every /refresh and
+ * the module's wrapped resolver serves a session's resolution again for 10 s
+ * (same bounds as test/standardIssuer/standardOidc.test.ts and
+ * test/signIn/signInCache.test.ts). The backend's clock is moved instead of waiting.
  */
 function withUid(entity: Entity, uid: string): Entity {
   return { ...entity, metadata: { ...entity.metadata, uid } };
 }
 
-describe('the sign-in reuse of the new-system module', () => {
+describe.each(BACKEND_KINDS)('the sign-in reuse (%s backend)', kind => {
   let fixture: Fixture;
   let now = Date.now();
   let catalogCalls = 0;
   beforeAll(async () => {
     fixture = await startFixture({
-      kind: 'new',
+      kind,
       provider: { clock: () => now },
       users: [withUid(userEntity('alice', 'alice@example.com'), 'uid-alice'), withUid(userEntity('bobby', 'bob@example.com'), 'uid-bobby')],
     });
