@@ -5,17 +5,18 @@ import {
   type AuthProviderRouteHandlers,
 } from '@backstage/plugin-auth-backend';
 import type { AuthProviderFactory, SignInResolver } from '@backstage/plugin-auth-node';
-import { createEnvironmentParts } from './environment/createEnvironmentParts';
-import { createProviderParts, readEnvironment } from './environment/createProviderParts';
-import { SpectroCloudAuthHandlers, type SignInEvents, type SpectroCloudAuthHandler } from './handlers/SpectroCloudAuthHandlers';
-import { SpectroCloudAuthMetrics } from './metrics';
-import type { SessionTokenHooks } from './paletteTokens/capture/capture';
+import { createSignInService } from '../composition/createSignInService';
+import { createProviderParts, readEnvironment } from '../environment/createProviderParts';
+import { SpectroCloudAuthMetrics } from '../metrics';
+import type { SessionTokenHooks } from '../paletteTokens/capture/capture';
 // Through the package's own entry (tsconfig paths in this repository): the published types then say these
 // come from `.../palette-tokens`, instead of repeating them in the main entry.
 import type { BackstageCache, SessionTokenCache } from 'backstage-plugin-spectrocloud-auth-legacy/palette-tokens';
-import type { SpectroCloudAuthResult } from './profile';
-import type { CookieConfigurerLike } from './refreshSession/cookieSettings';
-import { readSignInResolversFromConfig, spectroCloudSignInResolvers, type SpectroCloudSignInResolvers } from './resolvers';
+import type { SpectroCloudAuthResult } from '../profile';
+import type { CookieConfigurerLike } from '../refreshSession/cookieSettings';
+import { readSignInResolversFromConfig, spectroCloudSignInResolvers, type SpectroCloudSignInResolvers } from '../resolvers';
+import type { SignInEvents } from '../signInService/signInEvents';
+import { SpectroCloudAuthHandlers, type SpectroCloudAuthHandler } from './SpectroCloudAuthHandlers';
 
 export interface SpectroCloudProviderOptions {
   /** Shapes the profile from the verified result; defaults to email, name and picture from the ID token. */
@@ -71,7 +72,7 @@ function createSpectroCloudProvider(options?: SpectroCloudProviderOptions): Spec
     });
     const handlerFor = (environment: string): AuthProviderRouteHandlers => {
       const { envConfig, path, settings } = readEnvironment(config, { providerId, environment, authBaseUrl: globalConfig.baseUrl });
-      const parts = createEnvironmentParts({
+      const service = createSignInService({
         providerId,
         environment,
         config: settings,
@@ -83,15 +84,15 @@ function createSpectroCloudProvider(options?: SpectroCloudProviderOptions): Spec
         revokedSessions: provider.revokedSessions,
         refreshGrantStore: provider.refreshGrantStore,
         clock: options?.clock,
+        paletteTokens: provider.sessionTokens,
+        events: options?.events ?? metrics,
       });
       const handlers = new SpectroCloudAuthHandlers({
-        parts,
+        service,
         isOriginAllowed: globalConfig.isOriginAllowed,
         resolverContext,
         authHandler: options?.authHandler,
         signInResolver: options?.signIn?.resolver ?? readSignInResolversFromConfig(envConfig, path),
-        sessionTokens: provider.sessionTokens,
-        events: options?.events ?? metrics,
       });
       return OAuthAdapter.fromConfig(globalConfig, handlers, { providerId, callbackUrl: settings.callbackUrl });
     };
