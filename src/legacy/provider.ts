@@ -10,7 +10,8 @@ import { createProviderParts, readEnvironment } from '../environment/createProvi
 import { SpectroCloudAuthMetrics } from '../metrics';
 import type { SessionTokenHooks } from '../paletteTokens/capture/capture';
 // Through the package's own entry (tsconfig paths in this repository): the published types then say these
-// come from `.../palette-tokens`, instead of repeating them in the main entry.
+// come from `.../palette-tokens`. A relative import was tried (issue 25): tsup then bundles the two types into a
+// shared chunk and api-extractor reports them as forgotten exports of the main entry, so the name stays.
 import type { BackstageCache, SessionTokenCache } from 'backstage-plugin-spectrocloud-auth-legacy/palette-tokens';
 import type { SpectroCloudAuthResult } from '../profile';
 import type { CookieConfigurerLike } from '../refreshSession/cookieSettings';

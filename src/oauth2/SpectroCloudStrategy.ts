@@ -58,11 +58,7 @@ export interface SpectroCloudTokenSet {
   params: { id_token: string; scope?: string; token_type?: string; expires_in?: number; [key: string]: unknown };
 }
 
-/**
- * A token response as SpectroCloud sent it, before any check.
- *
- * @internal
- */
+/** A token response as SpectroCloud sent it, before any check (the sign-in service's strategy hands it back). */
 export type TokenResponse = Omit<SpectroCloudTokenSet, 'claims' | 'idToken'>;
 
 export type SpectroCloudVerifyCallback = (
