@@ -25,7 +25,7 @@ export interface SpectroCloudProviderOptions {
   /** Maps the verified result to a Backstage identity; without it, `signIn.resolvers` from config is used. */
   signIn?: { resolver: SignInResolver<SpectroCloudAuthResult> };
   /**
-   * Where SpectroCloud's HS256 session tokens go. Build it with
+   * Where Palette tokens (SpectroCloud's HS256 token) go. Build it with
    * `createSessionTokenCache` (`.../palette-tokens`) and hand the same object
    * to your backend plugins. Without it, the provider keeps the tokens in a
    * cache of its own on `auth.providers.<id>.tokenStore`, which no plugin can reach.
@@ -35,7 +35,7 @@ export interface SpectroCloudProviderOptions {
   sessionTokenCache?: SessionTokenCache;
   /**
    * The backend's cache (`env.cache` in a legacy backend) for the provider's
-   * own session-token cache when `sessionTokenCache` is not given: used with
+   * own Palette-token cache when `sessionTokenCache` is not given: used with
    * `tokenStore.type: backstage-cache`, and when there is no `tokenStore` block.
    */
   cache?: BackstageCache;

@@ -2,7 +2,8 @@ import type { Request } from 'express';
 import { decodeOAuthState, type OAuthAuthenticator, type OAuthAuthenticatorResult, type OAuthSession } from '@backstage/plugin-auth-node';
 import { profileFromClaims, type SpectroCloudAuthResult } from '../profile';
 import type { VerifiedTokens } from '../signInService/authResult';
-import type { CompletedSignIn, SignInService } from '../signInService/SignInService';
+import type { CompletedSignIn } from '../signInService/results';
+import type { SignInService } from '../signInService/SignInService';
 import type { RefreshSessionEnds } from './routeHandlerAdditions';
 import type { ReusedSignIns } from './reusedSignIns';
 

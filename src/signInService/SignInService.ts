@@ -7,8 +7,7 @@ import { endSessionUrl } from '../oidc/endSessionUrl';
 import type { IdTokenClaims } from '../oidc/IdTokenVerifier';
 import { revokeRefreshToken } from '../oidc/revokeRefreshToken';
 import { addUserInfoClaims } from '../oidc/userInfoClaims';
-import type { SpectroCloudAuthResult } from '../profile';
-import { readEmail } from '../profile';
+import { readEmail, type SpectroCloudAuthResult } from '../profile';
 import { newSessionId } from '../refreshSession/RevokedSessions';
 import type { SessionPayload } from '../refreshSession/SealedSession';
 import type { RefreshGrantResult } from '../refreshShortcuts/ConcurrentRefreshGrants';
@@ -16,40 +15,10 @@ import { lastGrant, mayReuseGrant, reusedGrantParams, withRememberedUserInfo } f
 import { assertRedirectAllowed, type RedirectState } from './assertRedirectAllowed';
 import { authResultOf, sessionEndsInSeconds, type VerifiedTokens } from './authResult';
 import type { SignInServiceDeps } from './ports';
+import { mergeScopes } from './mergeScopes';
 import { readLoginHint } from './readLoginHint';
+import type { CompletedSignIn, RefreshedSignIn, StartInput } from './results';
 import { durationEndsAt, refreshTokenEnd, revocationKeptUntil, sessionEndOf } from './sessionLifetime';
-
-export interface StartInput {
-  req: Request;
-  /** the random value the backend put in the `<providerId>-nonce` cookie and the state */
-  cookieNonce: string;
-  /** the state as the backend encoded it for the callback */
-  encodedState: string;
-  state: RedirectState;
-  /** scopes the app asked for, added to the configured ones */
-  requestedScope?: string;
-  /** origins besides the app's that the redirect flow may return to */
-  isOriginAllowed?: (origin: string) => boolean;
-}
-
-/** A verified sign-in, before anyone resolved the Backstage identity. */
-export interface CompletedSignIn extends VerifiedTokens {
-  email: string;
-  /** the random id of this sign-in (sign-out revokes it) */
-  sessionId: string;
-  /** the Palette token, when SpectroCloud's answer carried one (never a real refresh token) */
-  paletteToken?: string;
-  /** epoch ms: the earlier of the ID token's expiry and `sessionDuration` (when the Palette token may be kept until) */
-  keepPaletteTokenUntil: number;
-  /** the refresh cookie's content, once the identity is known (`userEntityRef`) */
-  session(userEntityRef: string | undefined): SessionPayload;
-}
-
-export interface RefreshedSignIn extends VerifiedTokens {
-  sessionId: string;
-  /** the refresh cookie's new first piece after a real refresh grant; undefined when the cookie stays as it is */
-  firstPiece?: string;
-}
 
 /**
  * The one sign-in service both backends call (legacy OAuthHandlers and the
@@ -343,10 +312,4 @@ export class SignInService {
     const outcome = await revokeRefreshToken(revocationUrl, payload.refreshToken, this.config, this.deps.http);
     if (!outcome.ok) this.deps.logger.warn(`Could not revoke the refresh token at sign-out (${outcome.reason})`);
   }
-}
-
-// `configured` is already de-duplicated (readEnvironmentConfig): most sign-ins ask for nothing more.
-function mergeScopes(configured: string, requested: string | undefined): string {
-  if (!requested?.trim()) return configured;
-  return [...new Set([...configured.split(' '), ...requested.split(/[\s,]+/)].filter(Boolean))].join(' ');
 }
