@@ -63,7 +63,7 @@ export function createSignInService(input: SignInServiceInput): SignInService {
   return new SignInService(createSignInServiceDeps(input));
 }
 
-/** The verifier and the outbound client the service uses, also for the doctor's checks. */
+/** The service's parts, each the real implementation of a port (`signInService/ports.ts`); the doctor's checks use the verifier and the client. */
 export function createSignInServiceDeps(input: SignInServiceInput): SignInServiceDeps & { verifier: IdTokenVerifier; endpoints: EndpointResolver } {
   const { config, providerId, environment, logger } = input;
   const clock = input.clock ?? (() => Date.now());
