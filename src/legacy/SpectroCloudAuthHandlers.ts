@@ -12,11 +12,7 @@ import type {
 import { profileFromClaims, type SpectroCloudAuthResult } from '../profile';
 import { SignInCache } from '../refreshShortcuts/SignInCache';
 import { userEntityRefOf, type VerifiedTokens } from '../signInService/authResult';
-import type { PaletteTokenHooks } from '../signInService/ports';
-import type { SignInEvents } from '../signInService/signInEvents';
 import type { SignInService } from '../signInService/SignInService';
-
-export type { PaletteTokenHooks, SignInEvents };
 
 export type SpectroCloudAuthHandler = (
   result: SpectroCloudAuthResult,
@@ -96,19 +92,11 @@ export class SpectroCloudAuthHandlers implements OAuthHandlers {
       const { profile } = authHandler ? await authHandler(result, resolverContext) : { profile: profileFromClaims(tokens.claims) };
       return { profile, backstageIdentity: signInResolver ? await signInResolver({ profile, result }, resolverContext) : undefined };
     });
-    const endSession = await this.service.endSessionUrl(tokens.idToken);
     const { scope, expires_in: expiresInSeconds } = result.params;
-    const endsIn = this.service.sessionEndsInSeconds(tokens.sessionEndsAt);
+    const extras = await this.service.providerInfoExtras(tokens.idToken, tokens.sessionEndsAt);
     return {
       profile,
-      providerInfo: {
-        accessToken: result.accessToken,
-        idToken: tokens.idToken,
-        scope,
-        expiresInSeconds,
-        ...(endsIn === undefined ? {} : { sessionEndsInSeconds: endsIn }),
-        ...(endSession ? { endSessionUrl: endSession } : {}),
-      },
+      providerInfo: { accessToken: result.accessToken, idToken: tokens.idToken, scope, expiresInSeconds, ...extras },
       ...(backstageIdentity ? { backstageIdentity } : {}),
     };
   }

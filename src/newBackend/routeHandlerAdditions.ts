@@ -94,14 +94,5 @@ async function completed(service: SignInService, body: unknown, sessionEndsAt: n
   // The ID token the authenticator just verified (its refresh result's session).
   const idToken = providerInfo?.idToken;
   if (typeof idToken !== 'string') return body;
-  const endsIn = sessionEndsAt === undefined ? undefined : service.sessionEndsInSeconds(sessionEndsAt);
-  const endSessionUrl = await service.endSessionUrl(idToken);
-  return {
-    ...(body as object),
-    providerInfo: {
-      ...providerInfo,
-      ...(endsIn === undefined ? {} : { sessionEndsInSeconds: endsIn }),
-      ...(endSessionUrl ? { endSessionUrl } : {}),
-    },
-  };
+  return { ...(body as object), providerInfo: { ...providerInfo, ...(await service.providerInfoExtras(idToken, sessionEndsAt)) } };
 }

@@ -188,9 +188,16 @@ export class SignInService {
     return authResultOf(tokens, { now: this.deps.clock(), configuredScope: this.config.scope });
   }
 
-  /** `providerInfo.sessionEndsInSeconds`, when the session has an end. */
-  sessionEndsInSeconds(sessionEndsAt: number): number | undefined {
-    return sessionEndsInSeconds(sessionEndsAt, this.deps.clock());
+  /**
+   * What both backends add to `providerInfo` beside Backstage's fields:
+   * `sessionEndsInSeconds` (the app warns ahead of the session's end; omitted
+   * when the session renews without an end) and `endSessionUrl` (SpectroCloud's
+   * sign-out, with `signOutOfSpectroCloud`).
+   */
+  async providerInfoExtras(idToken: string, sessionEndsAt: number | undefined): Promise<{ sessionEndsInSeconds?: number; endSessionUrl?: string }> {
+    const endsIn = sessionEndsAt === undefined ? undefined : sessionEndsInSeconds(sessionEndsAt, this.deps.clock());
+    const endSession = await this.endSessionUrl(idToken);
+    return { ...(endsIn === undefined ? {} : { sessionEndsInSeconds: endsIn }), ...(endSession ? { endSessionUrl: endSession } : {}) };
   }
 
   /** SpectroCloud's sign-out URL: only with `signOutOfSpectroCloud: true` and an issuer that advertises `end_session_endpoint`. */
