@@ -16,7 +16,7 @@ import type { BackstageCache, SessionTokenCache } from 'backstage-plugin-spectro
 import type { SpectroCloudAuthResult } from '../profile';
 import type { CookieConfigurerLike } from '../refreshSession/cookieSettings';
 import { readSignInResolversFromConfig, spectroCloudSignInResolvers, type SpectroCloudSignInResolvers } from '../resolvers';
-import type { SignInEvents } from '../signInService/signInEvents';
+import type { SignInEvents } from '../signInService/ports';
 import { SpectroCloudAuthHandlers, type SpectroCloudAuthHandler } from './SpectroCloudAuthHandlers';
 
 export interface SpectroCloudProviderOptions {

@@ -8,7 +8,6 @@ import type { IdTokenClaims } from '../oidc/IdTokenVerifier';
 import type { SessionPayload } from '../refreshSession/SealedSession';
 import type { GrantSource, RefreshGrantResult } from '../refreshShortcuts/ConcurrentRefreshGrants';
 import type { BoundValues } from './BrowserBinding';
-import type { SignInEvents } from './signInEvents';
 
 /*
  * What the sign-in service calls, each as small as the service needs it. The
@@ -65,6 +64,12 @@ export interface OAuth2Client {
 export interface PaletteTokenHooks {
   remember(input: { req: Request; userEntityRef?: string; email: string; sessionToken: string; expiresAt: number }): Promise<void>;
   forget(input: { req: Request; userEntityRef?: string; email?: string }): Promise<void>;
+}
+
+/** Sign-ins and failures counted (SpectroCloudAuthMetrics implements it); `provider` is the provider id, so one counter object can serve several tenants. */
+export interface SignInEvents {
+  signIn(provider?: string): void;
+  signInFailure(code: string, provider?: string): void;
 }
 
 /** The settings of `auth.providers.<id>.<env>` the service reads. */
