@@ -9,7 +9,7 @@ export default defineConfig([
     // Backend entries: legacy Backstage backends are CommonJS, so ship both formats.
     entry: {
       index: 'src/index.ts', 'paletteTokens/index': 'src/paletteTokens/index.ts', 'testing/index': 'src/testing/index.ts', 'testing/cli': 'src/testing/cli.ts', 'doctor/cli': 'src/doctor/cli.ts',
-      'backendModule/index': 'src/backendModule/index.ts',
+      'backendModule/index': 'src/newBackend/index.ts',
       'sessionTokenService/index': 'src/sessionTokenService/index.ts',
     },
     format: ['cjs', 'esm'],

@@ -26,7 +26,7 @@ export interface Phase {
 export const DEFAULT_PHASES: Phase[] = [
   { name: 'IdP (oidc-provider in this process: grant, userinfo, authorize)', frames: [/node_modules\/.*oidc-provider\//, /node_modules\/.*koa/, /standardOidcServer\.ts/, /jose\/dist\/webapi\//, /node:internal\/crypto\/webcrypto/] },
   { name: 'ID-token verification', frames: [/IdTokenVerifier\.ts/, /SigningKeys\.ts/, /jsonwebtoken\//, /jose\/dist\/node\/cjs\/.*verify/, /openid-client\/.*(client|token_set)\.js (validateIdToken|validateJARM|claims|decryptIdToken)/] },
-  { name: 'userinfo call (client side)', frames: [/fetchUserInfo\.ts/, /openid-client\/.* userinfo/] },
+  { name: 'userinfo call (client side)', frames: [/userInfoClaims\.ts/, /openid-client\/.* userinfo/] },
   { name: 'IdP refresh grant (client side: request, parse)', frames: [/SpectroCloudStrategy\.ts refreshTokens/, /OutboundOAuth2\.ts/, /BasicAuthOAuth2\.ts/, /node_modules\/oauth\//, /openid-client\/.* (refresh|grant)/] },
   { name: 'catalog sign-in resolution', frames: [/signInWithCatalogUser/, /findCatalogUser/, /InMemoryCatalogClient/, /catalog-client/, /CatalogAuthResolverContext/, /resolvers\.ts/, /catalogSignIn\.ts/] },
   { name: "Backstage's token issuance (sign, user info to the DB)", frames: [/TokenFactory/, /issueToken/, /jose\/dist\/node\/cjs\/.*sign/, /KeyStore|DatabaseKeyStore|UserInfoDatabase/, / (updateUserInfo|getKey|listKeys)$/] },

@@ -21,7 +21,7 @@ export const SIGN_IN_STEPS: Phase[] = [
     // Package names anchored (`node_modules/jws/`, not jose's `jws/` folder): jose also signs Backstage's own tokens.
     frames: [/\/src\/oidc\/(IdTokenVerifier|SigningKeys|signingKeyRules|checkJoseHeader|checkClaimTypes|checkAuthorizationResponseIssuer)\.ts/, /node_modules\/(jsonwebtoken|jwks-rsa|jws|jwa)\//, /openid-client\/.*(validateIdToken|validateJWT|queryKeyStore|keystore)/, /jose\/dist\/node\/cjs\/(jwt\/verify|jws\/(compact|flattened|general)\/verify|lib\/jwt_claims_set|runtime\/verify)/],
   },
-  { name: 'userinfo call (client side)', frames: [/fetchUserInfo\.ts/, /openid-client\/.* userinfo/] },
+  { name: 'userinfo call (client side)', frames: [/userInfoClaims\.ts/, /openid-client\/.* userinfo/] },
   {
     name: 'code exchange client (request, parse)',
     frames: [/\/src\/strategy\/(OutboundOAuth2|BasicAuthOAuth2)\.ts/, /SpectroCloudStrategy\.ts .*(getOAuthAccessToken|_loadUserProfile|userProfile)/, /node_modules\/oauth\//, /\/src\/http\//, /openid-client\/lib\/(helpers\/request|client\.js (callback|grant|authenticatedPost))/],

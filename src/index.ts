@@ -6,19 +6,19 @@ export {
   type SpectroCloudIntegration,
   type SpectroCloudProviderOptions,
   type SpectroCloudProviderFactory,
-} from './provider';
-export type { SpectroCloudAuthHandler } from './handlers/SpectroCloudAuthHandlers';
+} from './legacy/provider';
+export type { SpectroCloudAuthHandler } from './legacy/SpectroCloudAuthHandlers';
 export type { SpectroCloudAuthResult } from './profile';
 export type { SpectroCloudSignInResolvers, SpectroCloudResolverOptions } from './resolvers';
 export type { IdTokenClaims } from './oidc/IdTokenVerifier';
 export { SpectroCloudAuthMetrics, type SpectroCloudAuthMetricsSnapshot, type TokenStoreEvent, type HandoffEvent } from './metrics';
-export { SpectroCloudStrategy } from './strategy/SpectroCloudStrategy';
+export { SpectroCloudStrategy } from './oauth2/SpectroCloudStrategy';
 export type {
   SpectroCloudStrategyOptions,
   SpectroCloudTokenSet,
   SpectroCloudVerifyCallback,
   SpectroCloudAuthorizeOptions,
   SpectroCloudCallbackOptions,
-} from './strategy/SpectroCloudStrategy';
+} from './oauth2/SpectroCloudStrategy';
 export { SpectroCloudAuthError, type SpectroCloudErrorCode } from './errors';
 export { redactCallbackQuery } from './requestLog/redactCallbackQuery';

@@ -47,7 +47,7 @@ export async function startNewBackend(config: Config, catalogFile: string): Prom
   // In your own backend: backend.add(import('@backstage/plugin-auth-backend'));
   backend.add(import('@backstage/plugin-auth-backend-next'));
   // In your own backend: backend.add(import('backstage-plugin-spectrocloud-auth-legacy/backend-module'));
-  backend.add(import('../../src/backendModule'));
+  backend.add(import('../../src/newBackend'));
   backend.add(spectroCloudApiPlugin);
   await backend.start();
   return { stop: () => backend.stop() };

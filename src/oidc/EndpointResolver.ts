@@ -2,6 +2,7 @@ import { deriveEndpoints } from './deriveEndpoints';
 import { readDiscoveryDocument } from './readDiscoveryDocument';
 import type { SpectroCloudEnvironmentConfig } from '../config/readEnvironmentConfig';
 import type { OutboundClient } from '../http/OutboundClient';
+import type { SpectroCloudLogger } from '../logger';
 
 export interface ResolvedEndpoints {
   issuer: string;
@@ -17,10 +18,6 @@ export interface ResolvedEndpoints {
   authorizationResponseIssRequired?: boolean;
   /** where the values came from, for diagnostics */
   source: 'config' | 'discovery' | 'derived';
-}
-
-export interface EndpointResolverLogger {
-  warn(message: string): void;
 }
 
 /** How long derived endpoints (discovery unreachable) are used before discovery is tried again. */
@@ -51,7 +48,7 @@ export class EndpointResolver {
   constructor(
     private readonly config: ResolverConfig,
     private readonly http: OutboundClient,
-    private readonly logger?: EndpointResolverLogger,
+    private readonly logger?: Pick<SpectroCloudLogger, 'warn'>,
     private readonly clock: () => number = Date.now,
   ) {}
 

@@ -108,7 +108,7 @@ export class SigningKeys {
     });
   }
 
-  /** Refusals are counted as sign-in failures by code (src/core/signInEvents.ts); the message names the rule, never the key. */
+  /** Refusals are counted as sign-in failures by code (SignInService.signInFailed); the message names the rule, never the key. */
   private accept(kid: string | undefined, alg: string, entries: PublishedKey[]): KeyObject {
     const choice = chooseVerificationKey(entries, alg);
     if ('key' in choice) return choice.key;

@@ -51,7 +51,7 @@ export function mayReuseGrant(grant: LastGrant | undefined, now: number, reuseFo
   return age >= 0 && age < reuseForMs && now < grant.freshUntil;
 }
 
-/** The verified ID token's claims with the userinfo claims the grant added, as `withUserInfo` gave them then. */
+/** The verified ID token's claims with the userinfo claims the grant added, as `addUserInfoClaims` gave them then. */
 export function withRememberedUserInfo(verified: IdTokenClaims, grant: LastGrant): IdTokenClaims {
   return grant.userInfo ? { ...verified, ...grant.userInfo } : verified;
 }

@@ -5,8 +5,8 @@ import { BACKEND_KINDS, CLIENT_ID, refresh, signIn, startFixture, type Fixture }
  * Two issuer checks a reviewer reads in the sign-in service, exercised through the real routes of both backends
  * (the conformance suite runs the same cases by OIDF module name; the rules themselves have unit tests in
  * test/idToken/authorizationResponseIssuer.test.ts and test/idToken/refreshedIdToken.test.ts):
- * - at the callback, RFC 9207's `iss` names the issuer the sign-in was sent to (core/completeSignIn.ts);
- * - a refresh grant's new ID token continues the original sign-in, OIDC Core 12.2 (core/refreshSignIn.ts).
+ * - at the callback, RFC 9207's `iss` names the issuer the sign-in was sent to (SignInService.complete);
+ * - a refresh grant's new ID token continues the original sign-in, OIDC Core 12.2 (SignInService.refresh).
  */
 
 /** The code of the backend's last "sign-in failed" log line: the popup shows only name and message. */

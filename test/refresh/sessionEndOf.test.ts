@@ -1,14 +1,14 @@
 import jwt from 'jsonwebtoken';
 import { describe, expect, it } from 'vitest';
-import { refreshTokenEnd, sessionEndOf } from '../../src/core/sessionLifetime';
-import type { EnvironmentParts } from '../../src/environment/createEnvironmentParts';
+import { refreshTokenEnd, sessionEndOf } from '../../src/signInService/sessionLifetime';
+import type { SessionLifetime } from '../../src/signInService/sessionLifetime';
 import type { SessionPayload } from '../../src/refreshSession/SealedSession';
 
 const NOW = Date.UTC(2026, 11, 7, 12, 0, 0);
 const HOUR = 3_600_000;
 
 /** sessionEndOf reads only the configured sessionDuration. */
-const partsWith = (sessionDurationMs?: number) => ({ config: { sessionDurationMs } }) as unknown as EnvironmentParts;
+const partsWith = (sessionDurationMs?: number) => ({ config: { sessionDurationMs } }) as unknown as SessionLifetime;
 // Unsigned: sessionEndOf reads the exp of a token the backend verified and sealed itself.
 const idTokenExpiringIn = (ms: number) => jwt.sign({ exp: Math.floor((NOW + ms) / 1000) }, 'not-checked-here');
 const identity = (idTokenLifetimeMs: number) => ({ sessionId: 's1', signedInAt: NOW, idToken: idTokenExpiringIn(idTokenLifetimeMs) });

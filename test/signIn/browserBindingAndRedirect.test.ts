@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Request } from 'express';
 import { describe, expect, it } from 'vitest';
 import { SpectroCloudRequestError } from '../../src/errors';
-import { assertRedirectAllowed } from '../../src/core/assertRedirectAllowed';
-import { BrowserBinding } from '../../src/refreshSession/BrowserBinding';
+import { assertRedirectAllowed } from '../../src/signInService/assertRedirectAllowed';
+import { BrowserBinding } from '../../src/signInService/BrowserBinding';
 
 const SECRET = 'unit-client-secret-for-binding';
 const ADAPTER_NONCE = 'adapter-nonce-abcdefghijkl';

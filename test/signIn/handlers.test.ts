@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigReader } from '@backstage/config';
 import { readEnvironmentConfig, type SpectroCloudEnvironmentConfig } from '../../src/config/readEnvironmentConfig';
 import { SpectroCloudAuthError } from '../../src/errors';
-import { createEnvironmentParts } from '../../src/environment/createEnvironmentParts';
-import { SpectroCloudAuthHandlers } from '../../src/handlers/SpectroCloudAuthHandlers';
+import { createSignInService } from '../../src/composition/createSignInService';
+import { SpectroCloudAuthHandlers } from '../../src/legacy/SpectroCloudAuthHandlers';
 import { RefreshCookie } from '../../src/refreshSession/RefreshCookie';
 import { startLocalIssuer, type LocalIssuer } from '../support/localIssuer';
 import { createTestLogger } from '../support/logger';
@@ -67,7 +67,7 @@ function refreshRequest(first: string): OAuthRefreshRequest {
 beforeAll(async () => {
   issuer = await startLocalIssuer();
   handlers = new SpectroCloudAuthHandlers({
-    parts: createEnvironmentParts({
+    service: createSignInService({
       providerId: 'spectrocloud',
       environment: 'development',
       config: config(),

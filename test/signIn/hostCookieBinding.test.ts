@@ -5,7 +5,7 @@ import {
 
 /*
  * Over https the sign-in is bound to a `__Host-` cookie as well as to the
- * adapter's `<id>-nonce` cookie (src/refreshSession/BrowserBinding.ts). The
+ * adapter's `<id>-nonce` cookie (src/signInService/BrowserBinding.ts). The
  * backend's callbackUrl is https (as behind a TLS-terminating proxy); the
  * requests go to it over loopback with a cookie jar that plays the browser.
  * Each refusal is ERR_BROWSER_BINDING, before any code exchange.

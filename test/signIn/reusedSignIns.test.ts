@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AuthResolverContext, BackstageSignInResult } from '@backstage/plugin-auth-node';
-import { ReusedSignIns } from '../../src/backendModule/reusedSignIns';
+import { ReusedSignIns } from '../../src/newBackend/reusedSignIns';
 import type { SpectroCloudAuthResult } from '../../src/profile';
 
 /*

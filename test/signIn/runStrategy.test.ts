@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { runStrategy, type RunnableStrategy } from '../../src/strategy/runStrategy';
+import { runStrategy, type RunnableStrategy } from '../../src/oauth2/runStrategy';
 
 const req = {} as Request;
 

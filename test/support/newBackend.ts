@@ -73,7 +73,7 @@ export async function startNewBackend(options: {
   // As docs/upgrading.md tells operators: the callback's query stays out of the request log.
   backend.add(rootHttpRouterServiceFactory({ configure: withoutCallbackQueryInRequestLog }));
   backend.add(authPlugin);
-  for (const feature of options.features ?? [import('../../src/backendModule')]) backend.add(feature);
+  for (const feature of options.features ?? [import('../../src/newBackend')]) backend.add(feature);
   await backend.start();
   return { url, authUrl: `${url}/api/auth`, logLines, catalog, close: () => backend.stop() };
 }

@@ -4,12 +4,12 @@ import { spectrocloud, type SpectroCloudProviderOptions } from '../../src';
 import { startSpectroCloudEmulator, type SpectroCloudEmulator, type SpectroCloudEmulatorOptions } from '../../src/testing';
 import { startLegacyBackend, userEntity, type LegacyBackend } from './legacyBackend';
 import { startNewBackend } from './newBackend';
-import { createSpectroCloudAuthModule } from '../../src/backendModule/module';
+import { createSpectroCloudAuthModule } from '../../src/newBackend/module';
 import { registerSecret } from './secrets';
 import { CookieJar } from './cookieJar';
 
 export { CookieJar };
-import { BrowserBinding } from '../../src/refreshSession/BrowserBinding';
+import { BrowserBinding } from '../../src/signInService/BrowserBinding';
 import type { Entity } from '@backstage/catalog-model';
 import type { BackendFeature } from '@backstage/backend-plugin-api';
 

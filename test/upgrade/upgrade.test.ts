@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import request from 'supertest';
 import type { JsonObject } from '@backstage/types';
 import { spectrocloud } from '../../src';
-import { createSpectroCloudAuthModule } from '../../src/backendModule/module';
+import { createSpectroCloudAuthModule } from '../../src/newBackend/module';
 import { startSpectroCloudEmulator, type SpectroCloudEmulator } from '../../src/testing';
 import { startLegacyBackend, type LegacyBackend } from '../support/legacyBackend';
 import { startNewBackend } from '../support/newBackend';

@@ -1,4 +1,4 @@
-import { refreshGrantHoldMs } from '../../environment/createEnvironmentParts';
+import { refreshGrantHoldMs } from '../../composition/createSignInService';
 import { passed, type CheckResult } from '../DoctorCheck';
 import type { DeploymentSettings } from './configCheck';
 

@@ -1,6 +1,6 @@
 import type { SpectroCloudAuthError } from '../../errors';
 import type { OutboundClient } from '../../http/OutboundClient';
-import { createEnvironmentParts } from '../../environment/createEnvironmentParts';
+import { createSignInServiceDeps } from '../../composition/createSignInService';
 import type { IdTokenVerifier } from '../../oidc/IdTokenVerifier';
 import type { ResolvedEndpoints } from '../../oidc/EndpointResolver';
 import { failed, passed, type CheckResult } from '../DoctorCheck';
@@ -9,13 +9,13 @@ import type { DeploymentSettings } from './configCheck';
 
 /** The published keys as the provider's own verifier reads them, on the doctor's client, with the endpoints the discovery check found. */
 export function readPublishedKeys(deployment: DeploymentSettings, http: OutboundClient, endpoints: ResolvedEndpoints): Promise<PublishedKeys> {
-  const { verifier } = createEnvironmentParts({
+  const { verifier } = createSignInServiceDeps({
     providerId: deployment.providerId,
     environment: deployment.environment,
     config: deployment.settings,
     appUrl: deployment.appUrl,
     authBaseUrl: deployment.authBaseUrl,
-    logger: { info: () => undefined, warn: () => undefined },
+    logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
     http,
     endpoints: async () => endpoints,
     warmDiscovery: false,

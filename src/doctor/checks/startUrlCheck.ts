@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Request } from 'express';
-import { startSignIn } from '../../core/startSignIn';
 import type { SpectroCloudAuthError } from '../../errors';
-import { createEnvironmentParts } from '../../environment/createEnvironmentParts';
+import { createSignInServiceDeps } from '../../composition/createSignInService';
+import { SignInService } from '../../signInService/SignInService';
 import { failed, passed, type CheckResult } from '../DoctorCheck';
 import { FIXES } from '../fixes';
 import type { DeploymentSettings } from './configCheck';
@@ -11,26 +11,26 @@ import type { DeploymentSettings } from './configCheck';
 const PER_SIGN_IN = ['state', 'nonce', 'code_challenge'];
 
 /**
- * `start-url`: a dry `/start`. The provider's own parts and core build the
+ * `start-url`: a dry `/start`. The provider's own sign-in service builds the
  * authorization URL (same strategy, PKCE, nonce and scope code as a real
  * sign-in), for a request no browser made; the URL is checked, not followed.
  */
 export async function checkStartUrl(deployment: DeploymentSettings): Promise<CheckResult> {
   const { settings, providerId, environment } = deployment;
   const fail = (problem: string) => failed('start-url', problem, FIXES.startUrl);
-  const parts = createEnvironmentParts({
+  const deps = createSignInServiceDeps({
     providerId,
     environment,
     config: settings,
     appUrl: deployment.appUrl,
     authBaseUrl: deployment.authBaseUrl,
-    logger: { info: () => undefined, warn: () => undefined },
+    logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
     warmDiscovery: false,
   });
   const nonce = randomBytes(16).toString('base64url');
   let location: URL;
   try {
-    const started = await startSignIn(parts, {
+    const started = await new SignInService(deps).start({
       req: { query: {}, body: {}, headers: {} } as unknown as Request,
       cookieNonce: nonce,
       // The state's content is the backend's business; the dry run only needs one to be sent.
@@ -42,7 +42,7 @@ export async function checkStartUrl(deployment: DeploymentSettings): Promise<Che
     const { code, message } = error as SpectroCloudAuthError;
     return fail(`${message}${code ? ` [${code}]` : ''}`);
   } finally {
-    parts.http.close();
+    deps.http.close();
   }
   const params = location.searchParams;
   const expected: Array<[string, (value: string | null) => boolean, string]> = [

@@ -1,7 +1,7 @@
 import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
 import { authProvidersExtensionPoint } from '@backstage/plugin-auth-node';
-import { SpectroCloudAuthMetrics } from '../metrics';
 import { sessionTokenStoresServiceRef } from '../sessionTokenService/storesService';
+import { spectroCloudAuthMetricsServiceRef } from './metricsService';
 import { createSpectroCloudModuleProvider } from './providerFactory';
 
 /** The provider id the app's `spectroCloudAuthApiRef` talks to: `/api/auth/spectrocloud/...`. */
@@ -17,14 +17,20 @@ export function createSpectroCloudAuthModule(options: { clock?: () => number } =
     moduleId: 'spectrocloud-provider',
     register(reg) {
       reg.registerInit({
-        deps: { providers: authProvidersExtensionPoint, stores: sessionTokenStoresServiceRef, cache: coreServices.cache },
-        async init({ providers, stores, cache }) {
+        deps: {
+          providers: authProvidersExtensionPoint,
+          stores: sessionTokenStoresServiceRef,
+          cache: coreServices.cache,
+          metrics: spectroCloudAuthMetricsServiceRef,
+        },
+        async init({ providers, stores, cache, metrics }) {
           // The auth plugin's cache (backend.cache), for `tokenStore.type: backstage-cache`: plugins read it through the service.
           stores.useAuthPluginCache(cache);
           providers.registerProvider({
             providerId: PROVIDER_ID,
             factory: createSpectroCloudModuleProvider({
-              metrics: new SpectroCloudAuthMetrics(),
+              // Readable through spectroCloudAuthMetricsServiceRef (`.../backend-module`).
+              metrics,
               sessionTokenCache: stores.forProvider(PROVIDER_ID),
               clock: options.clock,
             }),

@@ -1,8 +1,8 @@
 import { createHash, createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { Request } from 'express';
 import { SpectroCloudRequestError } from '../errors';
-import { defaultCookieConfigurer } from './cookieSettings';
-import { deriveKey } from './deriveKey';
+import { defaultCookieConfigurer } from '../refreshSession/cookieSettings';
+import { deriveKey } from '../refreshSession/deriveKey';
 
 export interface BoundValues {
   /** OIDC `nonce` sent to SpectroCloud and expected back in the ID token */

@@ -4,17 +4,15 @@ import {
   type AuthProviderFactory,
   type AuthProviderRouteHandlers,
 } from '@backstage/plugin-auth-node';
-import { SpectroCloudAuthError } from '../errors';
-import { createEnvironmentParts, type EnvironmentParts } from '../environment/createEnvironmentParts';
+import { createSignInService } from '../composition/createSignInService';
 import { createProviderParts, readEnvironment } from '../environment/createProviderParts';
 import type { SpectroCloudAuthMetrics } from '../metrics';
 import type { SessionTokenCache } from '../paletteTokens/stores/sessionTokenCache';
 import { newSystemCookieConfigurer, type CookieConfigurerLike } from '../refreshSession/cookieSettings';
 import { readSignInResolversFromConfig } from '../resolvers';
-import { createSpectroCloudAuthenticator, type PendingSignIn, type SpectroCloudOAuthResult } from './authenticator';
+import { createSpectroCloudAuthenticator, type ModuleSignInResult, type PendingSignIn } from './authenticator';
 import { captureOnSignIn } from './captureOnSignIn';
-import { clearLegacyNonceCookie } from './legacyNonceCookie';
-import { withOurProviderInfoOnRefresh, type RefreshSessionEnds } from './refreshProviderInfo';
+import { withOurRouteAdditions, type RefreshSessionEnds } from './routeHandlerAdditions';
 import { ReusedSignIns } from './reusedSignIns';
 
 export interface SpectroCloudModuleProviderOptions {
@@ -45,7 +43,7 @@ export function createSpectroCloudModuleProvider(options: SpectroCloudModuleProv
       const { envConfig, path, settings } = readEnvironment(config, { providerId, environment, authBaseUrl: baseUrl });
       // Only under plugin-auth-node's own cookie settings: a configurer of the backend's may set that domain itself.
       const clearLegacyDomainCookies = cookieConfigurer === undefined;
-      const parts = createEnvironmentParts({
+      const service = createSignInService({
         providerId,
         environment,
         config: settings,
@@ -59,22 +57,16 @@ export function createSpectroCloudModuleProvider(options: SpectroCloudModuleProv
         revokedSessions: provider.revokedSessions,
         refreshGrantStore: provider.refreshGrantStore,
         clock: options.clock,
+        paletteTokens: provider.sessionTokens,
+        events: options.metrics,
       });
-      const pending = new WeakMap<SpectroCloudOAuthResult, PendingSignIn>();
-      const signIns = new ReusedSignIns(parts.clock);
+      const pending = new WeakMap<ModuleSignInResult, PendingSignIn>();
+      const signIns = new ReusedSignIns(() => service.now());
       const sessionEnds: RefreshSessionEnds = new WeakMap();
       const configured = readSignInResolversFromConfig(envConfig, path);
       const resolver = configured && signIns.wrap(configured);
       const handlers = createOAuthRouteHandlers({
-        authenticator: createSpectroCloudAuthenticator({
-          parts,
-          isOriginAllowed,
-          sessionTokens: provider.sessionTokens,
-          events: options.metrics,
-          pending,
-          signIns,
-          sessionEnds,
-        }),
+        authenticator: createSpectroCloudAuthenticator({ service, isOriginAllowed, pending, signIns, sessionEnds }),
         appUrl,
         baseUrl,
         config: envConfig,
@@ -82,62 +74,10 @@ export function createSpectroCloudModuleProvider(options: SpectroCloudModuleProv
         cookieConfigurer,
         providerId,
         resolverContext,
-        signInResolver: resolver && captureOnSignIn(resolver, { parts, sessionTokens: provider.sessionTokens, pending }),
+        signInResolver: resolver && captureOnSignIn(resolver, { service, pending }),
       });
-      const ours = withOurRefreshStatus(withOurProviderInfoOnRefresh(handlers, parts, sessionEnds));
-      return clearLegacyDomainCookies ? withLegacyNonceCleared(ours, parts) : ours;
+      return withOurRouteAdditions(handlers, { service, sessionEnds, clearLegacyNonce: clearLegacyDomainCookies, callbackUrl: settings.callbackUrl, appUrl });
     };
     return new OAuthEnvironmentHandler(new Map(provider.environments.map(environment => [environment, handlerFor(environment)])));
   };
-}
-
-/**
- * Clears a legacy nonce cookie before plugin-auth-node sets its own: where
- * both are the same cookie (`localhost`, or a client that ignores `Domain`),
- * the new one is written last and wins.
- */
-function withLegacyNonceCleared(handlers: AuthProviderRouteHandlers, parts: EnvironmentParts): AuthProviderRouteHandlers {
-  return {
-    ...bound(handlers),
-    start: async (req, res) => {
-      clearLegacyNonceCookie(req, parts);
-      await handlers.start(req, res);
-    },
-  };
-}
-
-function bound(handlers: AuthProviderRouteHandlers): AuthProviderRouteHandlers {
-  return {
-    start: handlers.start.bind(handlers),
-    frameHandler: handlers.frameHandler.bind(handlers),
-    refresh: handlers.refresh?.bind(handlers),
-    logout: handlers.logout?.bind(handlers),
-  };
-}
-
-/**
- * The route handlers turn every refresh failure into 401 "Refresh failed".
- * A store outage or an unreachable SpectroCloud is not the user's session
- * ending: those keep their own status (503, 502), as under the legacy router,
- * so the app retries instead of signing the user out.
- */
-function withOurRefreshStatus(handlers: AuthProviderRouteHandlers): AuthProviderRouteHandlers {
-  const refresh = handlers.refresh?.bind(handlers);
-  if (!refresh) return handlers;
-  return {
-    ...bound(handlers),
-    refresh: async (req, res) => {
-      try {
-        await refresh(req, res);
-      } catch (error) {
-        const cause = (error as { cause?: unknown }).cause;
-        if (isOurs(cause) && (cause.statusCode ?? 500) >= 500) throw cause;
-        throw error;
-      }
-    },
-  };
-}
-
-function isOurs(error: unknown): error is SpectroCloudAuthError {
-  return error instanceof SpectroCloudAuthError;
 }

@@ -58,6 +58,9 @@ export interface SpectroCloudTokenSet {
   params: { id_token: string; scope?: string; token_type?: string; expires_in?: number; [key: string]: unknown };
 }
 
+/** A token response as SpectroCloud sent it, before any check (the sign-in service's strategy hands it back). */
+export type TokenResponse = Omit<SpectroCloudTokenSet, 'claims' | 'idToken'>;
+
 export type SpectroCloudVerifyCallback = (
   req: Request,
   tokens: SpectroCloudTokenSet,
@@ -88,10 +91,15 @@ export interface SpectroCloudCallbackOptions {
  */
 export class SpectroCloudStrategy extends OAuth2Strategy {
   private readonly prompt?: SpectroCloudStrategyOptions['prompt'];
+  private readonly options: SpectroCloudStrategyOptions;
+  private readonly verify?: SpectroCloudVerifyCallback;
+  private readonly http: OutboundClient;
+  private verifier?: IdTokenVerifier;
 
   constructor(options: SpectroCloudStrategyOptions, verify?: SpectroCloudVerifyCallback) {
     const http = options.http ?? new OutboundClient({ timeoutMs: options.timeout ?? DEFAULT_TIMEOUT_MS, maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES });
-    const verifier = options.verifier ?? verifierFor(options, http);
+    // passport-oauth2 takes the verify callback before `this` exists; it calls `tokenResponse` on the instance.
+    const self: { strategy?: SpectroCloudStrategy } = {};
     super(
       {
         clientID: options.clientID,
@@ -113,22 +121,39 @@ export class SpectroCloudStrategy extends OAuth2Strategy {
         verified: OAuth2Strategy.VerifyCallback,
       ) => {
         const done = verified as (error: unknown, user?: unknown, info?: unknown) => void;
-        verifier.verify(params.id_token, { nonce: options.expectedNonce(req), maxAge: options.maxAge, acrValues: options.acrValues }).then(
-          claims => {
-            const tokens: SpectroCloudTokenSet = { accessToken, refreshToken: refreshToken || undefined, idToken: params.id_token, claims, params };
-            if (verify) verify(req, tokens, done);
-            else done(null, tokens);
-          },
-          error => done(error),
-        );
+        self.strategy!.tokenResponse(req, { accessToken, refreshToken: refreshToken || undefined, params }, done);
       },
     );
+    self.strategy = this;
     this.name = 'spectrocloud';
+    this.options = options;
+    this.verify = verify;
+    this.http = http;
     this.prompt = options.prompt;
     this._oauth2 =
       options.tokenEndpointAuthMethod === 'client_secret_basic'
         ? new BasicAuthOAuth2(http, options.clientID, options.clientSecret, options.authorizationURL, options.tokenURL)
         : new OutboundOAuth2(http, options.clientID, options.clientSecret, options.authorizationURL, options.tokenURL);
+  }
+
+  /**
+   * The token response of a code exchange: its ID token verified (nonce
+   * included) before the verify callback sees it.
+   *
+   * @internal The sign-in service's strategy (CodeExchangeStrategy) hands the
+   * response back instead, and the service verifies it in view (`verifyIdToken`).
+   */
+  protected tokenResponse(req: Request, response: TokenResponse, done: (error: unknown, user?: unknown) => void): void {
+    const { options } = this;
+    this.verifier ??= options.verifier ?? verifierFor(options, this.http);
+    this.verifier.verify(response.params.id_token, { nonce: options.expectedNonce(req), maxAge: options.maxAge, acrValues: options.acrValues }).then(
+      claims => {
+        const tokens: SpectroCloudTokenSet = { ...response, idToken: response.params.id_token, claims };
+        if (this.verify) this.verify(req, tokens, done);
+        else done(null, tokens);
+      },
+      error => done(error),
+    );
   }
 
   override authorizationParams(options: Partial<SpectroCloudAuthorizeOptions>): object {

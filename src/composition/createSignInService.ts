@@ -1,33 +1,29 @@
 import type { SpectroCloudEnvironmentConfig } from '../config/readEnvironmentConfig';
 import { createOutboundClient } from '../http/createOutboundClient';
 import type { OutboundClient } from '../http/OutboundClient';
+import type { SpectroCloudLogger } from '../logger';
+import { PassportOAuth2Client } from '../oauth2/PassportOAuth2Client';
 import { EndpointResolver, type ResolvedEndpoints } from '../oidc/EndpointResolver';
 import { IdTokenVerifier } from '../oidc/IdTokenVerifier';
-import { BrowserBinding, hostCookieSettings } from '../refreshSession/BrowserBinding';
 import type { CookieConfigurerLike } from '../refreshSession/cookieSettings';
 import { RefreshCookie } from '../refreshSession/RefreshCookie';
 import { RevokedSessions } from '../refreshSession/RevokedSessions';
 import { ConcurrentRefreshGrants } from '../refreshShortcuts/ConcurrentRefreshGrants';
+import { BrowserBinding, hostCookieSettings } from '../signInService/BrowserBinding';
+import type { PaletteTokenHooks, SignInEvents, SignInServiceDeps } from '../signInService/ports';
+import { SignInService } from '../signInService/SignInService';
 import type { SpectroCloudTokenStore } from '../ttlStore/types';
 import { MemoryTokenStore } from '../ttlStore/memoryStore';
 import { PendingStoreWrites } from '../ttlStore/pendingWrites';
-import type { SpectroCloudStrategy } from '../strategy/SpectroCloudStrategy';
-import { strategyPerTokenUrl } from '../strategy/strategyPerTokenUrl';
 
-/** Never handed a token, code, secret or email. */
-export interface PartsLogger {
-  info(message: string): void;
-  warn(message: string): void;
-}
-
-export interface EnvironmentPartsInput {
+export interface SignInServiceInput {
   providerId: string;
   environment: string;
   config: SpectroCloudEnvironmentConfig;
   appUrl: string;
   /** the auth backend's external base URL, e.g. http://localhost:7007/api/auth */
   authBaseUrl: string;
-  logger: PartsLogger;
+  logger: SpectroCloudLogger;
   /** how the backend sets its cookies (legacy routers from 0.20 and the new system pass one) */
   cookieConfigurer?: CookieConfigurerLike;
   /** max-age of the refresh cookie's extra pieces; default the legacy adapter's 1000 days */
@@ -50,35 +46,24 @@ export interface EnvironmentPartsInput {
   clock?: () => number;
   /** Read discovery now, so the first sign-in does not wait for it (failures fall back quietly). Default true. */
   warmDiscovery?: boolean;
-}
-
-/** Everything one `auth.providers.<id>.<env>` block needs to sign people in, built once. */
-export interface EnvironmentParts {
-  readonly providerId: string;
-  readonly environment: string;
-  readonly config: SpectroCloudEnvironmentConfig;
-  readonly appUrl: string;
-  readonly http: OutboundClient;
-  readonly endpoints: EndpointResolver;
-  readonly verifier: IdTokenVerifier;
-  readonly binding: BrowserBinding;
-  readonly refreshCookie: RefreshCookie;
-  readonly revokedSessions: RevokedSessions;
-  /** one refresh grant per presented refresh token, in this process and across replicas */
-  readonly refreshGrants: ConcurrentRefreshGrants;
-  readonly strategyFor: (tokenUrl: string) => SpectroCloudStrategy;
-  readonly logger: PartsLogger;
-  readonly clock: () => number;
-  /** warns once per environment, not at every sign-in */
-  readonly warnOnce: (key: string, message: string) => void;
+  /** keeps the Palette token at sign-in and drops it at sign-out (the provider's capture) */
+  paletteTokens?: PaletteTokenHooks;
+  /** counts sign-ins and failures (no user data) */
+  events?: SignInEvents;
 }
 
 /**
  * The one composition root of an environment: the legacy integration, the
- * new-system module and the doctor all build their parts here, so none of
- * them wires the verifier, the binding or the cookies differently.
+ * new-system module and the doctor all build the sign-in service (or, for the
+ * doctor, its parts) here, so none of them wires the verifier, the binding or
+ * the cookies differently.
  */
-export function createEnvironmentParts(input: EnvironmentPartsInput): EnvironmentParts {
+export function createSignInService(input: SignInServiceInput): SignInService {
+  return new SignInService(createSignInServiceDeps(input));
+}
+
+/** The service's parts, each the real implementation of a port (`signInService/ports.ts`); the doctor's checks use the verifier and the client. */
+export function createSignInServiceDeps(input: SignInServiceInput): SignInServiceDeps & { verifier: IdTokenVerifier; endpoints: EndpointResolver } {
   const { config, providerId, environment, logger } = input;
   const clock = input.clock ?? (() => Date.now());
   const http = input.http ?? createOutboundClient(config);
@@ -96,7 +81,7 @@ export function createEnvironmentParts(input: EnvironmentPartsInput): Environmen
     requireVerifiedEmail: config.requireVerifiedEmail,
   });
   const binding = new BrowserBinding(config.clientSecret, providerId, hostCookieSettings(config.callbackUrl, input.appUrl, providerId));
-  const refreshCookie = new RefreshCookie({
+  const cookie = new RefreshCookie({
     providerId,
     environment,
     clientSecret: config.clientSecret,
@@ -107,10 +92,9 @@ export function createEnvironmentParts(input: EnvironmentPartsInput): Environmen
     maxAgeMs: input.refreshCookieMaxAgeMs,
     clearLegacyDomainCookies: input.clearLegacyDomainCookies,
   });
-  const revokedSessions =
+  const revocations =
     input.revokedSessions ??
     new RevokedSessions(new MemoryTokenStore(), new PendingStoreWrites({ what: 'SpectroCloud sign-out', logger }));
-  const strategyFor = strategyPerTokenUrl(config, verifier, req => binding.forCallback(req).nonce, http);
   if (input.warmDiscovery !== false) endpoints.resolve().catch(() => undefined);
   const warned = new Set<string>();
   const warnOnce = (key: string, message: string) => {
@@ -124,7 +108,25 @@ export function createEnvironmentParts(input: EnvironmentPartsInput): Environmen
     clock,
     warnOnce,
   });
-  return { providerId, environment, config, appUrl: input.appUrl, http, endpoints, verifier, binding, refreshCookie, revokedSessions, refreshGrants, strategyFor, logger, clock, warnOnce };
+  return {
+    providerId,
+    environment,
+    config,
+    appUrl: input.appUrl,
+    verifier,
+    endpoints,
+    binding,
+    oauth2: new PassportOAuth2Client(config, http),
+    cookie,
+    revocations,
+    refreshGrants,
+    http,
+    paletteTokens: input.paletteTokens,
+    events: input.events,
+    logger,
+    clock,
+    warnOnce,
+  };
 }
 
 /**

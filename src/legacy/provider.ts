@@ -5,17 +5,19 @@ import {
   type AuthProviderRouteHandlers,
 } from '@backstage/plugin-auth-backend';
 import type { AuthProviderFactory, SignInResolver } from '@backstage/plugin-auth-node';
-import { createEnvironmentParts } from './environment/createEnvironmentParts';
-import { createProviderParts, readEnvironment } from './environment/createProviderParts';
-import { SpectroCloudAuthHandlers, type SignInEvents, type SpectroCloudAuthHandler } from './handlers/SpectroCloudAuthHandlers';
-import { SpectroCloudAuthMetrics } from './metrics';
-import type { SessionTokenHooks } from './paletteTokens/capture/capture';
+import { createSignInService } from '../composition/createSignInService';
+import { createProviderParts, readEnvironment } from '../environment/createProviderParts';
+import { SpectroCloudAuthMetrics } from '../metrics';
+import type { SessionTokenHooks } from '../paletteTokens/capture/capture';
 // Through the package's own entry (tsconfig paths in this repository): the published types then say these
-// come from `.../palette-tokens`, instead of repeating them in the main entry.
+// come from `.../palette-tokens`. A relative import was tried (issue 25): tsup then bundles the two types into a
+// shared chunk and api-extractor reports them as forgotten exports of the main entry, so the name stays.
 import type { BackstageCache, SessionTokenCache } from 'backstage-plugin-spectrocloud-auth-legacy/palette-tokens';
-import type { SpectroCloudAuthResult } from './profile';
-import type { CookieConfigurerLike } from './refreshSession/cookieSettings';
-import { readSignInResolversFromConfig, spectroCloudSignInResolvers, type SpectroCloudSignInResolvers } from './resolvers';
+import type { SpectroCloudAuthResult } from '../profile';
+import type { CookieConfigurerLike } from '../refreshSession/cookieSettings';
+import { readSignInResolversFromConfig, spectroCloudSignInResolvers, type SpectroCloudSignInResolvers } from '../resolvers';
+import type { SignInEvents } from '../signInService/ports';
+import { SpectroCloudAuthHandlers, type SpectroCloudAuthHandler } from './SpectroCloudAuthHandlers';
 
 export interface SpectroCloudProviderOptions {
   /** Shapes the profile from the verified result; defaults to email, name and picture from the ID token. */
@@ -23,7 +25,7 @@ export interface SpectroCloudProviderOptions {
   /** Maps the verified result to a Backstage identity; without it, `signIn.resolvers` from config is used. */
   signIn?: { resolver: SignInResolver<SpectroCloudAuthResult> };
   /**
-   * Where SpectroCloud's HS256 session tokens go. Build it with
+   * Where Palette tokens (SpectroCloud's HS256 token) go. Build it with
    * `createSessionTokenCache` (`.../palette-tokens`) and hand the same object
    * to your backend plugins. Without it, the provider keeps the tokens in a
    * cache of its own on `auth.providers.<id>.tokenStore`, which no plugin can reach.
@@ -33,7 +35,7 @@ export interface SpectroCloudProviderOptions {
   sessionTokenCache?: SessionTokenCache;
   /**
    * The backend's cache (`env.cache` in a legacy backend) for the provider's
-   * own session-token cache when `sessionTokenCache` is not given: used with
+   * own Palette-token cache when `sessionTokenCache` is not given: used with
    * `tokenStore.type: backstage-cache`, and when there is no `tokenStore` block.
    */
   cache?: BackstageCache;
@@ -71,7 +73,7 @@ function createSpectroCloudProvider(options?: SpectroCloudProviderOptions): Spec
     });
     const handlerFor = (environment: string): AuthProviderRouteHandlers => {
       const { envConfig, path, settings } = readEnvironment(config, { providerId, environment, authBaseUrl: globalConfig.baseUrl });
-      const parts = createEnvironmentParts({
+      const service = createSignInService({
         providerId,
         environment,
         config: settings,
@@ -83,15 +85,15 @@ function createSpectroCloudProvider(options?: SpectroCloudProviderOptions): Spec
         revokedSessions: provider.revokedSessions,
         refreshGrantStore: provider.refreshGrantStore,
         clock: options?.clock,
+        paletteTokens: provider.sessionTokens,
+        events: options?.events ?? metrics,
       });
       const handlers = new SpectroCloudAuthHandlers({
-        parts,
+        service,
         isOriginAllowed: globalConfig.isOriginAllowed,
         resolverContext,
         authHandler: options?.authHandler,
         signInResolver: options?.signIn?.resolver ?? readSignInResolversFromConfig(envConfig, path),
-        sessionTokens: provider.sessionTokens,
-        events: options?.events ?? metrics,
       });
       return OAuthAdapter.fromConfig(globalConfig, handlers, { providerId, callbackUrl: settings.callbackUrl });
     };

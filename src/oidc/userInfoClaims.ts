@@ -10,7 +10,7 @@ const PROFILE_CLAIMS = ['email', 'email_verified', 'name', 'given_name', 'family
  * Only profile claims are taken, and only when userinfo's `sub` is the
  * verified ID token's (OIDC Core 5.3.2).
  */
-export async function withUserInfo(
+export async function addUserInfoClaims(
   claims: IdTokenClaims,
   userinfoUrl: string | undefined,
   accessToken: string,
