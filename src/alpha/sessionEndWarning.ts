@@ -32,20 +32,14 @@ export function sessionEndWarningExtension(options: SpectroCloudSessionEndWarnin
 }
 
 /**
- * A module of the app plugin that shows the SpectroCloud session-end warning
- * (see {@link spectroCloudSessionEndWarningModule}) with these props.
+ * The warning before the SpectroCloud session ends, with renewal in place and
+ * the final notice, on every page of the app: `createSpectroCloudSessionEndWarningModule()`
+ * in `createApp({ features })`, with {@link SpectroCloudSessionEndWarningProps}
+ * as options (e.g. `leadTimeSeconds`). One name with or without options, as
+ * for the sign-in page module.
  *
  * @alpha
  */
 export function createSpectroCloudSessionEndWarningModule(options: SpectroCloudSessionEndWarningProps = {}): FrontendModule {
   return createFrontendModule({ pluginId: 'app', extensions: [sessionEndWarningExtension(options)] });
 }
-
-/**
- * The warning before the SpectroCloud session ends, with renewal in place
- * and the final notice, on every page of the app: one entry in
- * `createApp({ features })`.
- *
- * @alpha
- */
-export const spectroCloudSessionEndWarningModule: FrontendModule = createSpectroCloudSessionEndWarningModule();

@@ -22,7 +22,7 @@ import { SessionStateRelay } from './sessionStateRelay';
 import { SpectroCloudIcon } from './SpectroCloudIcon';
 
 /**
- * Options of {@link createSpectroCloudAuth}.
+ * Options of {@link SpectroCloudAuth.create}.
  *
  * @public
  */
@@ -90,6 +90,12 @@ export interface SpectroCloudAuthParts {
  * @public
  */
 export class SpectroCloudAuth implements SpectroCloudAuthApi {
+  /**
+   * Builds the SpectroCloud auth API for one provider id (one SpectroCloud
+   * tenant). The one way to build it: a static `create` on the client class, as
+   * Backstage's own auth clients have (`GithubAuth.create`, `OAuth2.create`),
+   * so an app's `createApiFactory` reads the same for SpectroCloud as for them.
+   */
   static create(options: SpectroCloudAuthOptions): SpectroCloudAuth {
     const { configApi, discoveryApi } = options;
     const provider = {
@@ -215,13 +221,4 @@ export class SpectroCloudAuth implements SpectroCloudAuthApi {
     this.state.follow(next);
     return true;
   }
-}
-
-/**
- * Builds the SpectroCloud auth API for one provider id (one SpectroCloud tenant).
- *
- * @public
- */
-export function createSpectroCloudAuth(options: SpectroCloudAuthOptions): SpectroCloudAuthApi {
-  return SpectroCloudAuth.create(options);
 }

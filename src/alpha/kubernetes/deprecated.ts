@@ -1,0 +1,9 @@
+// Names of earlier versions, kept working as aliases of the one name each thing has now (issue 25; docs/upgrading.md).
+import type { FrontendModule } from '@backstage/frontend-plugin-api';
+import { createSpectroCloudKubernetesAuthProvidersModule } from './module';
+
+/**
+ * @alpha
+ * @deprecated Use `createSpectroCloudKubernetesAuthProvidersModule()`.
+ */
+export const spectroCloudKubernetesAuthProvidersModule: FrontendModule = createSpectroCloudKubernetesAuthProvidersModule();
