@@ -8,24 +8,32 @@ import { createSpectroCloudSessionEndWarningModule } from './sessionEndWarning';
 import { createSpectroCloudSignInPageModule } from './signInPage';
 
 /**
+ * The earlier name of createSpectroCloudAuthApiExtension, kept working.
+ *
  * @alpha
  * @deprecated Use `createSpectroCloudAuthApiExtension()` (`spectroCloudAuthPlugin` already holds it).
  */
 export const spectroCloudAuthApi: ExtensionDefinition = createSpectroCloudAuthApiExtension();
 
 /**
+ * The earlier name of createSpectroCloudSignInPageModule, kept working.
+ *
  * @alpha
  * @deprecated Use `createSpectroCloudSignInPageModule()`.
  */
 export const spectroCloudSignInPageModule: FrontendModule = createSpectroCloudSignInPageModule();
 
 /**
+ * The earlier name of createSpectroCloudSessionEndWarningModule, kept working.
+ *
  * @alpha
  * @deprecated Use `createSpectroCloudSessionEndWarningModule()`.
  */
 export const spectroCloudSessionEndWarningModule: FrontendModule = createSpectroCloudSessionEndWarningModule();
 
 /**
+ * The earlier name of createSpectroCloudSignInProvider, kept working.
+ *
  * @public
  * @deprecated Use `createSpectroCloudSignInProvider()`.
  */

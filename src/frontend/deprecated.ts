@@ -6,6 +6,8 @@ import { SpectroCloudAuth, type SpectroCloudAuthOptions } from './SpectroCloudAu
 import type { SpectroCloudAuthApi } from './apiRef';
 
 /**
+ * The earlier name of SpectroCloudAuth.create, kept working.
+ *
  * @public
  * @deprecated Use `SpectroCloudAuth.create`.
  */
@@ -14,24 +16,32 @@ export function createSpectroCloudAuth(options: SpectroCloudAuthOptions): Spectr
 }
 
 /**
+ * The earlier name of createSpectroCloudAuthApiFactory, kept working.
+ *
  * @public
  * @deprecated Use `createSpectroCloudAuthApiFactory()`.
  */
 export const spectroCloudAuthApiFactory: SpectroCloudAuthApiFactory = createSpectroCloudAuthApiFactory();
 
 /**
+ * The earlier name of createSpectroCloudSignInProvider, kept working.
+ *
  * @public
  * @deprecated Use `createSpectroCloudSignInProvider()`.
  */
 export const spectroCloudSignInProvider: SpectroCloudSignInProviderConfig = createSpectroCloudSignInProvider();
 
 /**
+ * The earlier name of SpectroCloudReAuthenticationApi, kept working.
+ *
  * @public
  * @deprecated Use `SpectroCloudReAuthenticationApi`.
  */
 export type SpectroCloudReAuthApi = SpectroCloudReAuthenticationApi;
 
 /**
+ * The earlier name of SpectroCloudReAuthFetchMiddlewareOptions, kept working.
+ *
  * @public
  * @deprecated Use `SpectroCloudReAuthFetchMiddlewareOptions`.
  */

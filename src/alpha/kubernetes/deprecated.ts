@@ -3,6 +3,8 @@ import type { FrontendModule } from '@backstage/frontend-plugin-api';
 import { createSpectroCloudKubernetesAuthProvidersModule } from './module';
 
 /**
+ * The earlier name of createSpectroCloudKubernetesAuthProvidersModule, kept working.
+ *
  * @alpha
  * @deprecated Use `createSpectroCloudKubernetesAuthProvidersModule()`.
  */

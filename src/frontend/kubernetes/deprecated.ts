@@ -4,6 +4,8 @@ import type { KubernetesAuthProvidersApi } from '@backstage/plugin-kubernetes-re
 import { createSpectroCloudKubernetesAuthProvidersApiFactory } from './factory';
 
 /**
+ * The earlier name of createSpectroCloudKubernetesAuthProvidersApiFactory, kept working.
+ *
  * @public
  * @deprecated Use `createSpectroCloudKubernetesAuthProvidersApiFactory()`.
  */
