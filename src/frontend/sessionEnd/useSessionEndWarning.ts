@@ -86,7 +86,6 @@ export function useSessionEndWarning(props: SpectroCloudSessionEndWarningProps):
   return { notice, busy, problem, onRenew: () => void renew(), onDismiss: () => watchRef.current?.dismiss() };
 }
 
-
 function isUserChanged(error: unknown): boolean {
   return error instanceof SpectroCloudFrontendError && error.code === 'ERR_REAUTH_USER_CHANGED';
 }
