@@ -66,6 +66,7 @@ declare -A SKIPPED_TESTS=(
   [exampleAppOrigin.test.ts]="the example backend's app-origin option: no frontend package involved"
   [peers.test.ts]="reads package.json's peer ranges: independent of the installed line"
   [sessionlessClient.test.ts]="runs the fresh sign-in client on core-app-api 1.20 (a devDependency alias), whatever line is installed"
+  [surface.test.ts]="reads the API reports (api-reports/) of the frontend entries: independent of the installed line"
 )
 declare -A NEEDS=(
   [alpha.test.ts]="@backstage/frontend-plugin-api"

@@ -1,27 +1,21 @@
 import { createFrontendPlugin, type ExtensionDefinition, type FrontendPlugin } from '@backstage/frontend-plugin-api';
 // Types through the frontend entry, so the published types of .../alpha point at the entry that exports them.
 import type { SpectroCloudAuthApiFactoryOptions } from 'backstage-plugin-spectrocloud-auth-legacy/frontend';
-import { createSpectroCloudAuthApiFactory, spectroCloudAuthApiFactory } from '../frontend/factory';
+import { createSpectroCloudAuthApiFactory } from '../frontend/factory';
 import { apiExtension } from './apiExtension';
 
 /**
- * The SpectroCloud auth API (`api:spectrocloud-auth`, providing
- * `spectroCloudAuthApiRef`) as an extension of the new frontend system.
+ * The SpectroCloud auth API as an extension of the new frontend system: without
+ * options `api:spectrocloud-auth`, providing `spectroCloudAuthApiRef` (the one
+ * {@link spectroCloudAuthPlugin} holds); with a `providerId`, that provider's
+ * API (a second tenant) as an extension named after it
+ * (`api:spectrocloud-auth/<providerId>`), to add with
+ * `createFrontendModule({ pluginId: 'spectrocloud-auth', extensions: [...] })`.
+ * One name for the default and every tenant, as `createSpectroCloudAuthApiFactory` has.
  *
  * @alpha
  */
-export const spectroCloudAuthApi: ExtensionDefinition = apiExtension(spectroCloudAuthApiFactory);
-
-/**
- * The auth API of another SpectroCloud provider id (a second tenant) as an
- * extension named after it (`api:spectrocloud-auth/<providerId>`); add it to
- * the app with `createFrontendModule({ pluginId: 'spectrocloud-auth', extensions: [...] })`.
- *
- * @alpha
- */
-export function createSpectroCloudAuthApiExtension(
-  options: SpectroCloudAuthApiFactoryOptions & { providerId: string },
-): ExtensionDefinition {
+export function createSpectroCloudAuthApiExtension(options: SpectroCloudAuthApiFactoryOptions = {}): ExtensionDefinition {
   return apiExtension(createSpectroCloudAuthApiFactory(options), options.providerId);
 }
 
@@ -35,5 +29,5 @@ export function createSpectroCloudAuthApiExtension(
  */
 export const spectroCloudAuthPlugin: FrontendPlugin = createFrontendPlugin({
   pluginId: 'spectrocloud-auth',
-  extensions: [spectroCloudAuthApi],
+  extensions: [createSpectroCloudAuthApiExtension()],
 }) as FrontendPlugin;

@@ -9,7 +9,13 @@ import {
 } from '@backstage/frontend-plugin-api';
 // Props through the frontend entry, so the published types of .../alpha point at the entry that exports them.
 import type { SpectroCloudSessionEndWarningProps } from 'backstage-plugin-spectrocloud-auth-legacy/frontend';
-import { SpectroCloudSessionEndWarning } from '../frontend/sessionEnd/SpectroCloudSessionEndWarning';
+import { useSessionEndWarning } from '../frontend/sessionEnd/useSessionEndWarning';
+import { MuiSessionEndBanner } from './sessionEndBanner';
+
+/** The same warning as `.../frontend`'s `SpectroCloudSessionEndWarning`, drawn with Material UI in the app's theme. */
+function SessionEndWarning(props: SpectroCloudSessionEndWarningProps) {
+  return createElement(MuiSessionEndBanner, useSessionEndWarning(props));
+}
 
 /**
  * The warning as an element of the app's root (`app-root-element:app/spectrocloud-session-end`),
@@ -25,27 +31,21 @@ export function sessionEndWarningExtension(options: SpectroCloudSessionEndWarnin
     attachTo: { id: 'app/root', input: 'elements' },
     output: [coreExtensionData.reactElement],
     factory({ node }) {
-      const warning = createElement(SpectroCloudSessionEndWarning, options);
+      const warning = createElement(SessionEndWarning, options);
       return [coreExtensionData.reactElement(createElement(ExtensionBoundary, { node, children: warning }))];
     },
   }) as ExtensionDefinition;
 }
 
 /**
- * A module of the app plugin that shows the SpectroCloud session-end warning
- * (see {@link spectroCloudSessionEndWarningModule}) with these props.
+ * The warning before the SpectroCloud session ends, with renewal in place and
+ * the final notice, on every page of the app: `createSpectroCloudSessionEndWarningModule()`
+ * in `createApp({ features })`, with {@link SpectroCloudSessionEndWarningProps}
+ * as options (e.g. `leadTimeSeconds`). One name with or without options, as
+ * for the sign-in page module.
  *
  * @alpha
  */
 export function createSpectroCloudSessionEndWarningModule(options: SpectroCloudSessionEndWarningProps = {}): FrontendModule {
   return createFrontendModule({ pluginId: 'app', extensions: [sessionEndWarningExtension(options)] });
 }
-
-/**
- * The warning before the SpectroCloud session ends, with renewal in place
- * and the final notice, on every page of the app: one entry in
- * `createApp({ features })`.
- *
- * @alpha
- */
-export const spectroCloudSessionEndWarningModule: FrontendModule = createSpectroCloudSessionEndWarningModule();

@@ -10,7 +10,7 @@ import {
 import type { SignInPageProps } from '@backstage/core-plugin-api';
 // The config type through the frontend entry, so the published types of .../alpha point there.
 import type { SpectroCloudSignInProviderConfig } from 'backstage-plugin-spectrocloud-auth-legacy/frontend';
-import { spectroCloudSignInProvider } from '../frontend/factory';
+import { createSpectroCloudSignInProvider } from '../frontend/factory';
 
 /**
  * What `SignInPageBlueprint` outputs, by its id: the blueprint lives in
@@ -29,7 +29,7 @@ export const signInPageComponent = createExtensionDataRef<ComponentType<SignInPa
 export interface SpectroCloudSignInPageOptions {
   /**
    * The providers of Backstage's `SignInPage`, in order; defaults to SpectroCloud
-   * alone. E.g. `['guest', spectroCloudSignInProvider]` also offers guest access.
+   * alone. E.g. `['guest', createSpectroCloudSignInProvider()]` also offers guest access.
    */
   providers?: ReadonlyArray<'guest' | SpectroCloudSignInProviderConfig>;
   /** Sign in without a click when a session exists (after a reload); default `true`. */
@@ -40,7 +40,7 @@ export interface SpectroCloudSignInPageOptions {
 
 /** The sign-in page extension; in the app plugin's module below it is `sign-in-page:app`. */
 export function signInPageExtension(options: SpectroCloudSignInPageOptions = {}): ExtensionDefinition {
-  const { providers = [spectroCloudSignInProvider], auto = true, title } = options;
+  const { providers = [createSpectroCloudSignInProvider()], auto = true, title } = options;
   return createExtension({
     kind: 'sign-in-page',
     attachTo: { id: 'app/root', input: 'signInPage' },
@@ -59,18 +59,13 @@ export function signInPageExtension(options: SpectroCloudSignInPageOptions = {})
 
 /**
  * A module of the app plugin whose sign-in page (`sign-in-page:app`) is
- * Backstage's `SignInPage` listing SpectroCloud (and the providers given).
+ * Backstage's `SignInPage` listing SpectroCloud (and the providers given):
+ * `createSpectroCloudSignInPageModule()` in `createApp({ features })`. One name
+ * with or without options, as `createFrontendModule` reads in Backstage's own
+ * sign-in page recipe (a constant for the default was a second name for the same call).
  *
  * @alpha
  */
 export function createSpectroCloudSignInPageModule(options: SpectroCloudSignInPageOptions = {}): FrontendModule {
   return createFrontendModule({ pluginId: 'app', extensions: [signInPageExtension(options)] });
 }
-
-/**
- * The app's sign-in page with the SpectroCloud provider (see
- * {@link createSpectroCloudSignInPageModule}).
- *
- * @alpha
- */
-export const spectroCloudSignInPageModule: FrontendModule = createSpectroCloudSignInPageModule();

@@ -14,6 +14,7 @@ import {
 } from '@backstage/core-plugin-api';
 import type { SpectroCloudAuthApi, SpectroCloudReAuthenticateOptions } from './apiRef';
 import { readEndSessionUrl } from './endSession';
+import { openRedirectRenewalNote, type RedirectRenewalNote } from './redirectRenewal';
 import { openRenewalBroadcast, type RenewalBroadcast } from './renewalBroadcast';
 import { SpectroCloudReAuthError } from './errors';
 import { FreshSignIn } from './freshSignIn';
@@ -22,7 +23,7 @@ import { SessionStateRelay } from './sessionStateRelay';
 import { SpectroCloudIcon } from './SpectroCloudIcon';
 
 /**
- * Options of {@link createSpectroCloudAuth}.
+ * Options of {@link SpectroCloudAuth.create}.
  *
  * @public
  */
@@ -90,6 +91,12 @@ export interface SpectroCloudAuthParts {
  * @public
  */
 export class SpectroCloudAuth implements SpectroCloudAuthApi {
+  /**
+   * Builds the SpectroCloud auth API for one provider id (one SpectroCloud
+   * tenant). The one way to build it: a static `create` on the client class, as
+   * Backstage's own auth clients have (`GithubAuth.create`, `OAuth2.create`),
+   * so an app's `createApiFactory` reads the same for SpectroCloud as for them.
+   */
   static create(options: SpectroCloudAuthOptions): SpectroCloudAuth {
     const { configApi, discoveryApi } = options;
     const provider = {
@@ -123,6 +130,11 @@ export class SpectroCloudAuth implements SpectroCloudAuthApi {
     });
     // A renewal in another tab of the app: this tab takes the renewed session at once (its /refresh, with the cookie that renewal set).
     auth.renewals = openRenewalBroadcast(provider.id, userEntityRef => void auth.followRenewal(userEntityRef));
+    if (configApi?.getOptionalBoolean('enableExperimentalRedirectFlow')) {
+      auth.redirectRenewal = openRedirectRenewalNote(provider.id);
+      const renewedUser = auth.redirectRenewal.take();
+      if (renewedUser) void auth.finishRedirectRenewal(renewedUser);
+    }
     return auth;
   }
 
@@ -131,6 +143,8 @@ export class SpectroCloudAuth implements SpectroCloudAuthApi {
   private readonly state = new SessionStateRelay();
   /** Set by {@link SpectroCloudAuth.create}: the app's other tabs, told of a renewal here. */
   private renewals?: RenewalBroadcast;
+  /** Set by {@link SpectroCloudAuth.create} when the app signs in through the redirect flow. */
+  private redirectRenewal?: RedirectRenewalNote;
 
   constructor(private readonly parts: SpectroCloudAuthParts) {
     this.session = parts.session;
@@ -182,7 +196,14 @@ export class SpectroCloudAuth implements SpectroCloudAuthApi {
   async reAuthenticate(options?: SpectroCloudReAuthenticateOptions): Promise<BackstageIdentityResponse> {
     // From the cache when signed in: no request, so an instant popup still has its click.
     const before = await this.session.getBackstageIdentity({ optional: true }).catch(() => undefined);
-    const after = await this.parts.signInAgain(options);
+    // The redirect flow leaves the page before signInAgain settles: the app's next load here finishes the renewal.
+    if (before) this.redirectRenewal?.write(before.identity.userEntityRef);
+    let after: BackstageIdentityResponse;
+    try {
+      after = await this.parts.signInAgain(options);
+    } finally {
+      this.redirectRenewal?.take(); // settled here: the page never left
+    }
     if (before && before.identity.userEntityRef !== after.identity.userEntityRef) {
       await this.session.signOut().catch(() => undefined); // signed out locally even when /logout fails
       throw new SpectroCloudReAuthError(
@@ -192,6 +213,19 @@ export class SpectroCloudAuth implements SpectroCloudAuthApi {
     }
     if (await this.adoptRenewedSession(after.identity.userEntityRef)) this.renewals?.post(after.identity.userEntityRef);
     return after;
+  }
+
+  /**
+   * This load comes back from a renewal through the redirect flow: the other
+   * tabs take the renewed session, as after a popup renewal. Signed in as
+   * someone else, the app is signed out, as {@link SpectroCloudAuth.reAuthenticate} does.
+   */
+  private async finishRedirectRenewal(renewedUser: string): Promise<void> {
+    // The /refresh the app makes at load anyway: core-app-api sends concurrent ones as one request.
+    const identity = await this.session.getBackstageIdentity({ optional: true }).catch(() => undefined);
+    const user = identity?.identity.userEntityRef;
+    if (user === renewedUser) this.renewals?.post(user);
+    else if (user) await this.session.signOut().catch(() => undefined);
   }
 
   /**
@@ -215,13 +249,4 @@ export class SpectroCloudAuth implements SpectroCloudAuthApi {
     this.state.follow(next);
     return true;
   }
-}
-
-/**
- * Builds the SpectroCloud auth API for one provider id (one SpectroCloud tenant).
- *
- * @public
- */
-export function createSpectroCloudAuth(options: SpectroCloudAuthOptions): SpectroCloudAuthApi {
-  return SpectroCloudAuth.create(options);
 }

@@ -10,7 +10,7 @@ import {
   type OAuthRequestApi,
 } from '@backstage/core-plugin-api';
 import { spectroCloudAuthApiRef, type SpectroCloudAuthApi } from './apiRef';
-import { createSpectroCloudAuth, type SpectroCloudAuthOptions } from './SpectroCloudAuth';
+import { SpectroCloudAuth, type SpectroCloudAuthOptions } from './SpectroCloudAuth';
 
 /**
  * Options of {@link createSpectroCloudAuthApiFactory}: which API ref to provide
@@ -24,7 +24,11 @@ export interface SpectroCloudAuthApiFactoryOptions
   apiRef?: ApiRef<SpectroCloudAuthApi>;
 }
 
-/** The API factory type of this package's auth API. */
+/**
+ * The API factory type of this package's auth API.
+ *
+ * @public
+ */
 export type SpectroCloudAuthApiFactory = ApiFactory<
   SpectroCloudAuthApi,
   SpectroCloudAuthApi,
@@ -32,8 +36,12 @@ export type SpectroCloudAuthApiFactory = ApiFactory<
 >;
 
 /**
- * API factory for one SpectroCloud provider id, e.g. a second tenant:
- * `createSpectroCloudAuthApiFactory({ apiRef: spectroCloudEuAuthApiRef, providerId: 'spectrocloud-eu' })`.
+ * The API factory of the SpectroCloud auth API, for `packages/app/src/apis.ts`
+ * (legacy frontend system): `createSpectroCloudAuthApiFactory()` is provider
+ * `spectrocloud` behind {@link spectroCloudAuthApiRef}; a second tenant passes
+ * its own, e.g. `createSpectroCloudAuthApiFactory({ apiRef: spectroCloudEuAuthApiRef, providerId: 'spectrocloud-eu' })`.
+ * One name for the default and every tenant, named like Backstage's
+ * `createApiFactory` that it wraps (a constant for the default was a second name for the same call).
  *
  * @public
  */
@@ -43,17 +51,9 @@ export function createSpectroCloudAuthApiFactory(options: SpectroCloudAuthApiFac
     api: apiRef,
     deps: { discoveryApi: discoveryApiRef, oauthRequestApi: oauthRequestApiRef, configApi: configApiRef },
     factory: ({ discoveryApi, oauthRequestApi, configApi }) =>
-      createSpectroCloudAuth({ ...clientOptions, discoveryApi, oauthRequestApi, configApi }),
+      SpectroCloudAuth.create({ ...clientOptions, discoveryApi, oauthRequestApi, configApi }),
   });
 }
-
-/**
- * API factory for `packages/app/src/apis.ts` (legacy frontend system): provider
- * `spectrocloud` behind {@link spectroCloudAuthApiRef}.
- *
- * @public
- */
-export const spectroCloudAuthApiFactory: SpectroCloudAuthApiFactory = createSpectroCloudAuthApiFactory();
 
 /**
  * An entry for the `providers` list of Backstage's `SignInPage`.
@@ -68,31 +68,36 @@ export interface SpectroCloudSignInProviderConfig {
 }
 
 /**
- * The `SignInPage` entry of one SpectroCloud provider, e.g.
- * `createSpectroCloudSignInProvider({ apiRef: spectroCloudEuAuthApiRef, providerId: 'spectrocloud-eu', title: 'SpectroCloud EU' })`.
+ * Options of {@link createSpectroCloudSignInProvider}.
  *
  * @public
  */
-export function createSpectroCloudSignInProvider(options: {
-  apiRef: ApiRef<SpectroCloudAuthApi>;
+export interface SpectroCloudSignInProviderOptions {
+  /** Defaults to {@link spectroCloudAuthApiRef}; a second tenant passes its own. */
+  apiRef?: ApiRef<SpectroCloudAuthApi>;
+  /** Defaults to `spectrocloud`; the entry's id is `<providerId>-auth-provider`. */
   providerId?: string;
+  /** Defaults to `SpectroCloud`. */
   title?: string;
+  /** Defaults to `Sign in using <title>`. */
   message?: string;
-}): SpectroCloudSignInProviderConfig {
+}
+
+/**
+ * The entry of one SpectroCloud provider for the `providers` list of
+ * Backstage's `SignInPage`: `createSpectroCloudSignInProvider()` is provider
+ * `spectrocloud` behind {@link spectroCloudAuthApiRef}; a second tenant passes
+ * its own, e.g. `createSpectroCloudSignInProvider({ apiRef: spectroCloudEuAuthApiRef, providerId: 'spectrocloud-eu', title: 'SpectroCloud EU' })`.
+ * One name for the default and every tenant, as for {@link createSpectroCloudAuthApiFactory}.
+ *
+ * @public
+ */
+export function createSpectroCloudSignInProvider(options: SpectroCloudSignInProviderOptions = {}): SpectroCloudSignInProviderConfig {
   const title = options.title ?? 'SpectroCloud';
   return {
     id: `${options.providerId ?? 'spectrocloud'}-auth-provider`,
     title,
     message: options.message ?? `Sign in using ${title}`,
-    apiRef: options.apiRef,
+    apiRef: options.apiRef ?? spectroCloudAuthApiRef,
   };
 }
-
-/**
- * Entry for the `providers` list of Backstage's `SignInPage`.
- *
- * @public
- */
-export const spectroCloudSignInProvider: SpectroCloudSignInProviderConfig = createSpectroCloudSignInProvider({
-  apiRef: spectroCloudAuthApiRef,
-});

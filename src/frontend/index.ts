@@ -6,7 +6,6 @@ export {
 } from './apiRef';
 export {
   SpectroCloudAuth,
-  createSpectroCloudAuth,
   type SpectroCloudAuthOptions,
   type SpectroCloudAuthParts,
   type SpectroCloudSessionApi,
@@ -14,11 +13,10 @@ export {
 export {
   createSpectroCloudAuthApiFactory,
   createSpectroCloudSignInProvider,
-  spectroCloudAuthApiFactory,
-  spectroCloudSignInProvider,
   type SpectroCloudAuthApiFactory,
   type SpectroCloudAuthApiFactoryOptions,
   type SpectroCloudSignInProviderConfig,
+  type SpectroCloudSignInProviderOptions,
 } from './factory';
 export { SpectroCloudIcon } from './SpectroCloudIcon';
 export {
@@ -30,8 +28,7 @@ export {
   createSpectroCloudReAuthFetch,
   spectroCloudReAuthFetchMiddleware,
   type CreateSpectroCloudReAuthFetchOptions,
-  type SpectroCloudReAuthApi,
-  type SpectroCloudReAuthOptions,
+  type SpectroCloudReAuthFetchMiddlewareOptions,
 } from './reauth';
 export {
   SpectroCloudFrontendError,
@@ -39,3 +36,11 @@ export {
   SpectroCloudReAuthError,
   type SpectroCloudFrontendErrorCode,
 } from './errors';
+// Earlier names, each an alias of the one above (docs/upgrading.md, "Names from issue 25").
+export {
+  createSpectroCloudAuth,
+  spectroCloudAuthApiFactory,
+  spectroCloudSignInProvider,
+  type SpectroCloudReAuthApi,
+  type SpectroCloudReAuthOptions,
+} from './deprecated';

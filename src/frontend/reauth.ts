@@ -6,21 +6,15 @@ import { SpectroCloudReAuthError } from './errors';
 export { SPECTROCLOUD_REAUTH_HEADER };
 
 /**
- * The part of the SpectroCloud auth API that re-authentication needs: the API
- * of the provider (tenant) whose backend asked, e.g. the one behind
- * `spectroCloudAuthApiRef` or a second tenant's own ref.
+ * Options of {@link spectroCloudReAuthFetchMiddleware}, shared with
+ * {@link createSpectroCloudReAuthFetch}. The wrappers take the auth API as a
+ * {@link SpectroCloudReAuthenticationApi}: the API of the provider (tenant)
+ * whose backend asked, e.g. the one behind `spectroCloudAuthApiRef` or a second
+ * tenant's own ref.
  *
  * @public
  */
-export type SpectroCloudReAuthApi = Pick<SpectroCloudReAuthenticationApi, 'reAuthenticate'>;
-
-/**
- * Options shared by {@link createSpectroCloudReAuthFetch} and
- * {@link spectroCloudReAuthFetchMiddleware}.
- *
- * @public
- */
-export interface SpectroCloudReAuthOptions {
+export interface SpectroCloudReAuthFetchMiddlewareOptions {
   /** Called once per renewal, just before the sign-in starts. */
   onReAuth?: (event: { url: string }) => void;
   /**
@@ -37,8 +31,8 @@ export interface SpectroCloudReAuthOptions {
  *
  * @public
  */
-export interface CreateSpectroCloudReAuthFetchOptions extends SpectroCloudReAuthOptions {
-  authApi: SpectroCloudReAuthApi;
+export interface CreateSpectroCloudReAuthFetchOptions extends SpectroCloudReAuthFetchMiddlewareOptions {
+  authApi: SpectroCloudReAuthenticationApi;
   /** The fetch to wrap; defaults to the global `fetch`. */
   fetch?: typeof fetch;
 }
@@ -61,8 +55,8 @@ export function createSpectroCloudReAuthFetch(options: CreateSpectroCloudReAuthF
  * @public
  */
 export function spectroCloudReAuthFetchMiddleware(
-  authApi: SpectroCloudReAuthApi,
-  options: SpectroCloudReAuthOptions = {},
+  authApi: SpectroCloudReAuthenticationApi,
+  options: SpectroCloudReAuthFetchMiddlewareOptions = {},
 ): FetchMiddleware {
   const renewal = createRenewal(authApi, options);
   return { apply: next => withReAuth(next, renewal) };
@@ -75,7 +69,7 @@ interface Renewal {
   renew(sentGeneration: number, url: string): Promise<void>;
 }
 
-function createRenewal(authApi: SpectroCloudReAuthApi, options: SpectroCloudReAuthOptions): Renewal {
+function createRenewal(authApi: SpectroCloudReAuthenticationApi, options: SpectroCloudReAuthFetchMiddlewareOptions): Renewal {
   let generation = 0;
   let pending: Promise<void> | undefined;
   let latest: Promise<void> | undefined;
@@ -101,7 +95,7 @@ function createRenewal(authApi: SpectroCloudReAuthApi, options: SpectroCloudReAu
  * runs that sign-in beside the current session, so a dismissed or blocked
  * sign-in leaves the user signed in.
  */
-async function signInAgain(authApi: SpectroCloudReAuthApi, instantPopup: boolean): Promise<void> {
+async function signInAgain(authApi: SpectroCloudReAuthenticationApi, instantPopup: boolean): Promise<void> {
   try {
     await authApi.reAuthenticate({ instantPopup });
   } catch (cause) {

@@ -5,13 +5,13 @@
 import { OAuthRequestManager } from '@backstage/core-app-api';
 import { ConfigReader } from '@backstage/config';
 // In your own app: import { ... } from 'backstage-plugin-spectrocloud-auth-legacy/frontend';
-import { createSpectroCloudReAuthFetch, spectroCloudAuthApiFactory } from '../../../src/frontend';
+import { SpectroCloudAuth, createSpectroCloudReAuthFetch } from '../../../src/frontend';
 
 declare const EXAMPLE_BACKEND_URL: string;
 
 const discoveryApi = { getBaseUrl: async (pluginId: string) => `${EXAMPLE_BACKEND_URL}/api/${pluginId}` };
 const configApi = new ConfigReader({ app: { baseUrl: window.location.origin }, auth: { environment: 'development' } });
-const authApi = spectroCloudAuthApiFactory.factory({ discoveryApi, oauthRequestApi: new OAuthRequestManager(), configApi });
+const authApi = SpectroCloudAuth.create({ discoveryApi, oauthRequestApi: new OAuthRequestManager(), configApi });
 const reAuthFetch = createSpectroCloudReAuthFetch({ authApi });
 
 const $ = (id: string) => document.getElementById(id)!;

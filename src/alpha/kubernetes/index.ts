@@ -1,4 +1,3 @@
-export {
-  createSpectroCloudKubernetesAuthProvidersModule,
-  spectroCloudKubernetesAuthProvidersModule,
-} from './module';
+export { createSpectroCloudKubernetesAuthProvidersModule } from './module';
+// Earlier names, each an alias of the one above (docs/upgrading.md, "Names from issue 25").
+export { spectroCloudKubernetesAuthProvidersModule } from './deprecated';

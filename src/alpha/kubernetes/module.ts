@@ -9,7 +9,8 @@ import { apiExtension } from '../apiExtension';
  * extension with one that keeps every stock provider (google, aks,
  * serviceAccount, the OIDC providers gitlab, google, microsoft, okta, onelogin,
  * plus `oidcProviders` given) and adds `oidc.spectrocloud` (or the tenants given),
- * which hands clusters the user's RS256 ID token.
+ * which hands clusters the user's RS256 ID token. One name with or without
+ * options, like the other modules of `.../alpha`.
  *
  * @alpha
  */
@@ -21,11 +22,3 @@ export function createSpectroCloudKubernetesAuthProvidersModule(
     extensions: [apiExtension(createSpectroCloudKubernetesAuthProvidersApiFactory(options), 'auth-providers')],
   });
 }
-
-/**
- * The Kubernetes auth providers with `oidc.spectrocloud` added (see
- * {@link createSpectroCloudKubernetesAuthProvidersModule}).
- *
- * @alpha
- */
-export const spectroCloudKubernetesAuthProvidersModule: FrontendModule = createSpectroCloudKubernetesAuthProvidersModule();

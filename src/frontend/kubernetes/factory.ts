@@ -58,7 +58,9 @@ const oidcDep = (name: string) => `oidcProvider.${name}`;
  * stock providers the plugin registers (google, aks, serviceAccount... and the
  * OIDC providers gitlab, google, microsoft, okta, onelogin), the app's extra
  * OIDC providers, and one `oidc.<providerName>` per SpectroCloud tenant that
- * hands clusters the user's RS256 ID token.
+ * hands clusters the user's RS256 ID token. Called without options: the stock
+ * providers plus `oidc.spectrocloud`. One name for the default and every
+ * option, like `createSpectroCloudAuthApiFactory` of `.../frontend`.
  *
  * @public
  */
@@ -99,11 +101,3 @@ export function createSpectroCloudKubernetesAuthProvidersApiFactory(
     },
   });
 }
-
-/**
- * The Kubernetes plugin's auth providers factory plus `oidc.spectrocloud`
- * (see {@link createSpectroCloudKubernetesAuthProvidersApiFactory}).
- *
- * @public
- */
-export const spectroCloudKubernetesAuthProvidersApiFactory = createSpectroCloudKubernetesAuthProvidersApiFactory();

@@ -1,6 +1,5 @@
 export {
   createSpectroCloudKubernetesAuthProvidersApiFactory,
-  spectroCloudKubernetesAuthProvidersApiFactory,
   type SpectroCloudKubernetesAuthProvidersFactoryOptions,
 } from './factory';
 export {
@@ -9,3 +8,5 @@ export {
   type SpectroCloudKubernetesAuthProviderOptions,
 } from './provider';
 export { withSpectroCloudKubernetesAuthProviders, type SpectroCloudKubernetesTenant } from './withSpectroCloud';
+// Earlier names, each an alias of the one above (docs/upgrading.md, "Names from issue 25").
+export { spectroCloudKubernetesAuthProvidersApiFactory } from './deprecated';

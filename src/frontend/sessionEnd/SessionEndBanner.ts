@@ -1,5 +1,6 @@
 import { createElement, type CSSProperties, type ReactElement } from 'react';
 import type { SessionEndNotice } from './SessionEndWatch';
+import { sessionEndText } from './sessionEndText';
 
 export interface SessionEndBannerProps {
   notice: SessionEndNotice;
@@ -49,19 +50,13 @@ export function SessionEndBanner(props: SessionEndBannerProps): ReactElement | n
   const { notice, busy, problem, onRenew, onDismiss } = props;
   if (notice.kind === 'none') return null;
   const isWarning = notice.kind === 'warning';
-  const text = isWarning
-    ? `Your SpectroCloud session ends at ${timeOf(notice.endsAt)}. Renew it now to keep working without losing this page.`
-    : 'Your SpectroCloud session ended: sign in again.';
+  const text = sessionEndText(notice);
   return createElement(
     'div',
     { role: 'alert', 'aria-live': 'assertive', 'data-spectrocloud-session-end': notice.kind, style: isWarning ? banner : ended },
-    createElement('span', { style: { flex: '1 1 240px' } }, text),
+    createElement('span', { style: { flex: '1 1 240px' } }, text.message),
     problem ? createElement('span', { role: 'status', style: { flexBasis: '100%' } }, problem) : null,
-    createElement('button', { type: 'button', onClick: onRenew, disabled: busy, style: button }, isWarning ? 'Renew now' : 'Sign in again'),
+    createElement('button', { type: 'button', onClick: onRenew, disabled: busy, style: button }, text.renew),
     createElement('button', { type: 'button', onClick: onDismiss, disabled: busy, style: { ...button, fontWeight: 400 } }, 'Dismiss'),
   );
-}
-
-function timeOf(epochMs: number): string {
-  return new Date(epochMs).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 }

@@ -1,3 +1,5 @@
+import { openRenewalBroadcast } from '../renewalBroadcast';
+
 /** What one tab tells the others about the session's end. */
 export type TabMessage =
   /** the user renewed the session in a tab: everyone reads the new end */
@@ -22,6 +24,8 @@ export function openTabChannel(providerId: string, onMessage: (message: TabMessa
   const name = `backstage-spectrocloud-session-end:${providerId}`;
   const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(name) : undefined;
   if (channel) channel.onmessage = event => onMessage(event.data as TabMessage);
+  // Every renewal the auth API announces (this tab's too, a redirect's after its return, or re-authentication's): read the new end.
+  const renewals = openRenewalBroadcast(providerId, () => onMessage({ kind: 'renewed' }));
   return {
     post(message) {
       channel?.postMessage(message);
@@ -33,6 +37,7 @@ export function openTabChannel(providerId: string, onMessage: (message: TabMessa
     },
     close() {
       channel?.close();
+      renewals?.close();
     },
   };
 }
