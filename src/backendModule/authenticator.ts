@@ -7,7 +7,7 @@ import { reportSignIn, reportSignInFailure, type SignInEvents } from '../core/si
 import { signOut } from '../core/signOut';
 import { startSignIn } from '../core/startSignIn';
 import type { EnvironmentParts } from '../environment/createEnvironmentParts';
-import type { SessionTokenHooks } from '../paletteTokens/capture/capture';
+import type { PaletteTokenCapture } from '../paletteTokens/capture/capture';
 import { profileFromClaims, type SpectroCloudAuthResult } from '../profile';
 import type { SessionPayload } from '../refreshSession/SealedSession';
 import type { RefreshSessionEnds } from './refreshProviderInfo';
@@ -27,7 +27,7 @@ export interface PendingSignIn {
 export interface SpectroCloudAuthenticatorOptions {
   parts: EnvironmentParts;
   isOriginAllowed: (origin: string) => boolean;
-  sessionTokens: SessionTokenHooks;
+  sessionTokens: PaletteTokenCapture;
   events?: SignInEvents;
   /** filled by `authenticate`, emptied by the capturing resolver (see `captureOnSignIn`) */
   pending: WeakMap<SpectroCloudOAuthResult, PendingSignIn>;

@@ -1,7 +1,7 @@
 import type { SignInResolver } from '@backstage/plugin-auth-node';
 import { userEntityRefOf } from '../core/authResult';
 import type { EnvironmentParts } from '../environment/createEnvironmentParts';
-import type { SessionTokenHooks } from '../paletteTokens/capture/capture';
+import type { PaletteTokenCapture } from '../paletteTokens/capture/capture';
 import type { SpectroCloudAuthResult } from '../profile';
 import type { PendingSignIn, SpectroCloudOAuthResult } from './authenticator';
 
@@ -14,7 +14,7 @@ import type { PendingSignIn, SpectroCloudOAuthResult } from './authenticator';
  */
 export function captureOnSignIn(
   resolver: SignInResolver<SpectroCloudAuthResult>,
-  input: { parts: EnvironmentParts; sessionTokens: SessionTokenHooks; pending: WeakMap<SpectroCloudOAuthResult, PendingSignIn> },
+  input: { parts: EnvironmentParts; sessionTokens: PaletteTokenCapture; pending: WeakMap<SpectroCloudOAuthResult, PendingSignIn> },
 ): SignInResolver<SpectroCloudOAuthResult> {
   const { parts, sessionTokens, pending } = input;
   return async (info, context) => {

@@ -1,7 +1,7 @@
 import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
 import { authProvidersExtensionPoint } from '@backstage/plugin-auth-node';
 import { SpectroCloudAuthMetrics } from '../metrics';
-import { sessionTokenStoresServiceRef } from '../sessionTokenService/storesService';
+import { paletteTokenCachesServiceRef } from '../sessionTokenService/storesService';
 import { createSpectroCloudModuleProvider } from './providerFactory';
 
 /** The provider id the app's `spectroCloudAuthApiRef` talks to: `/api/auth/spectrocloud/...`. */
@@ -17,7 +17,7 @@ export function createSpectroCloudAuthModule(options: { clock?: () => number } =
     moduleId: 'spectrocloud-provider',
     register(reg) {
       reg.registerInit({
-        deps: { providers: authProvidersExtensionPoint, stores: sessionTokenStoresServiceRef, cache: coreServices.cache },
+        deps: { providers: authProvidersExtensionPoint, stores: paletteTokenCachesServiceRef, cache: coreServices.cache },
         async init({ providers, stores, cache }) {
           // The auth plugin's cache (backend.cache), for `tokenStore.type: backstage-cache`: plugins read it through the service.
           stores.useAuthPluginCache(cache);

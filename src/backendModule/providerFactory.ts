@@ -8,7 +8,7 @@ import { SpectroCloudAuthError } from '../errors';
 import { createEnvironmentParts, type EnvironmentParts } from '../environment/createEnvironmentParts';
 import { createProviderParts, readEnvironment } from '../environment/createProviderParts';
 import type { SpectroCloudAuthMetrics } from '../metrics';
-import type { SessionTokenCache } from '../paletteTokens/stores/sessionTokenCache';
+import type { PaletteTokenCache } from '../paletteTokens/stores/paletteTokenCache';
 import { newSystemCookieConfigurer, type CookieConfigurerLike } from '../refreshSession/cookieSettings';
 import { readSignInResolversFromConfig } from '../resolvers';
 import { createSpectroCloudAuthenticator, type PendingSignIn, type SpectroCloudOAuthResult } from './authenticator';
@@ -20,7 +20,7 @@ import { ReusedSignIns } from './reusedSignIns';
 export interface SpectroCloudModuleProviderOptions {
   metrics: SpectroCloudAuthMetrics;
   /** the cache the session-token service reads (one per provider id) */
-  sessionTokenCache: SessionTokenCache;
+  sessionTokenCache: PaletteTokenCache;
   clock?: () => number;
 }
 

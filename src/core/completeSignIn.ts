@@ -5,7 +5,7 @@ import { checkAuthorizationResponseIssuer } from '../oidc/checkAuthorizationResp
 import { withUserInfo } from '../oidc/fetchUserInfo';
 import type { IdTokenClaims } from '../oidc/IdTokenVerifier';
 import { readEmail } from '../profile';
-import { findSessionToken } from '../paletteTokens/capture/capture';
+import { findPaletteToken } from '../paletteTokens/capture/capture';
 import { newSessionId } from '../refreshSession/RevokedSessions';
 import { lastGrant } from '../refreshShortcuts/grantReuse';
 import type { SessionPayload } from '../refreshSession/SealedSession';
@@ -67,7 +67,7 @@ export async function completeSignIn(
   }
   const tokens = outcome.user as SpectroCloudTokenSet;
   const claims = await withUserInfo(tokens.claims, userinfoUrl, tokens.accessToken, parts.http);
-  const sessionToken = findSessionToken(tokens.refreshToken, code);
+  const sessionToken = findPaletteToken(tokens.refreshToken, code);
   const realRefreshToken = tokens.refreshToken && tokens.refreshToken !== sessionToken ? tokens.refreshToken : undefined;
   const signedIn = { sessionId: newSessionId(), signedInAt: parts.clock() };
   const email = readEmail(claims);

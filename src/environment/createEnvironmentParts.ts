@@ -8,8 +8,8 @@ import type { CookieConfigurerLike } from '../refreshSession/cookieSettings';
 import { RefreshCookie } from '../refreshSession/RefreshCookie';
 import { RevokedSessions } from '../refreshSession/RevokedSessions';
 import { ConcurrentRefreshGrants } from '../refreshShortcuts/ConcurrentRefreshGrants';
-import type { SpectroCloudTokenStore } from '../ttlStore/types';
-import { MemoryTokenStore } from '../ttlStore/memoryStore';
+import type { SpectroCloudStore } from '../ttlStore/types';
+import { MemoryStore } from '../ttlStore/memoryStore';
 import { PendingStoreWrites } from '../ttlStore/pendingWrites';
 import type { SpectroCloudStrategy } from '../strategy/SpectroCloudStrategy';
 import { strategyPerTokenUrl } from '../strategy/strategyPerTokenUrl';
@@ -41,7 +41,7 @@ export interface EnvironmentPartsInput {
    * is presented once: the provider's token store (shared by replicas when it
    * is Redis). Default: this process's memory.
    */
-  refreshGrantStore?: SpectroCloudTokenStore;
+  refreshGrantStore?: SpectroCloudStore;
   /** an outbound client built already for this environment (the doctor's) */
   http?: OutboundClient;
   /** endpoints found already (the doctor's discovery check), instead of the resolver's */
@@ -109,7 +109,7 @@ export function createEnvironmentParts(input: EnvironmentPartsInput): Environmen
   });
   const revokedSessions =
     input.revokedSessions ??
-    new RevokedSessions(new MemoryTokenStore(), new PendingStoreWrites({ what: 'SpectroCloud sign-out', logger }));
+    new RevokedSessions(new MemoryStore(), new PendingStoreWrites({ what: 'SpectroCloud sign-out', logger }));
   const strategyFor = strategyPerTokenUrl(config, verifier, req => binding.forCallback(req).nonce, http);
   if (input.warmDiscovery !== false) endpoints.resolve().catch(() => undefined);
   const warned = new Set<string>();
@@ -119,7 +119,7 @@ export function createEnvironmentParts(input: EnvironmentPartsInput): Environmen
     logger.warn(message);
   };
   const refreshGrants = new ConcurrentRefreshGrants({
-    store: input.refreshGrantStore ?? new MemoryTokenStore(),
+    store: input.refreshGrantStore ?? new MemoryStore(),
     holdMs: refreshGrantHoldMs(config.timeout),
     clock,
     warnOnce,

@@ -19,9 +19,9 @@ import type { EnvironmentParts } from '../environment/createEnvironmentParts';
 import { profileFromClaims, type SpectroCloudAuthResult } from '../profile';
 import type { SessionPayload } from '../refreshSession/SealedSession';
 import { SignInCache } from '../refreshShortcuts/SignInCache';
-import type { SessionTokenHooks } from '../paletteTokens/capture/capture';
+import type { PaletteTokenCapture } from '../paletteTokens/capture/capture';
 
-export type { SessionTokenHooks, SignInEvents };
+export type { PaletteTokenCapture, SignInEvents };
 
 export type SpectroCloudAuthHandler = (
   result: SpectroCloudAuthResult,
@@ -35,7 +35,7 @@ export interface SpectroCloudAuthHandlersOptions {
   resolverContext: AuthResolverContext;
   authHandler?: SpectroCloudAuthHandler;
   signInResolver?: SignInResolver<SpectroCloudAuthResult>;
-  sessionTokens?: SessionTokenHooks;
+  sessionTokens?: PaletteTokenCapture;
   events?: SignInEvents;
 }
 

@@ -1,11 +1,7 @@
 import type { SpectroCloudAuthMetrics } from '../metrics';
 import { SpectroCloudTokenStoreError } from '../paletteTokens/errors';
 
-/** Never handed a token, key, e-mail or address. */
-export interface PendingWritesLogger {
-  info(message: string): void;
-  warn(message: string): void;
-}
+import type { SpectroCloudLogger } from '../logger';
 
 /** @internal */
 export interface PendingWritesOptions {
@@ -22,7 +18,8 @@ export interface PendingWritesOptions {
    */
   firstDelayMs?: number;
   maxDelayMs?: number;
-  logger?: PendingWritesLogger;
+  /** Writes only info and warn lines. */
+  logger?: Pick<SpectroCloudLogger, 'info' | 'warn'>;
   metrics?: SpectroCloudAuthMetrics;
   /** Epoch-milliseconds clock. Default `Date.now`. */
   clock?: () => number;

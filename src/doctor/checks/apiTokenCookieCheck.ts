@@ -1,4 +1,4 @@
-import { readApiTokenCookie, withTokenStoreAtRoot } from '../../paletteTokens/stores/config';
+import { readPaletteTokenCookie } from '../../paletteTokens/stores/config';
 import { passed, warned, type CheckResult } from '../DoctorCheck';
 import { FIXES } from '../fixes';
 import type { DeploymentSettings } from './configCheck';
@@ -10,7 +10,7 @@ import type { DeploymentSettings } from './configCheck';
  * only, but the token then leaves the server: a warning, not a failure.
  */
 export function checkApiTokenCookie({ provider, providerId }: DeploymentSettings): CheckResult {
-  if (!readApiTokenCookie(withTokenStoreAtRoot(provider, providerId), providerId)) {
+  if (!readPaletteTokenCookie(provider.getOptional('tokenStore'), providerId)) {
     return passed('api-token-cookie', "SpectroCloud's session token stays server-side (no spectrocloud-api-token cookie)");
   }
   return warned(

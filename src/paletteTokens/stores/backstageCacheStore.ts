@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 // Named through the main entry, so the published types of .../palette-tokens point there.
 import { SpectroCloudTokenStoreError, describeConnectionFailure, sanitizeCause } from '../errors';
-import type { SpectroCloudTokenStore } from '../../ttlStore/types';
+import type { SpectroCloudStore } from '../../ttlStore/types';
 
 /**
  * The slice of Backstage's cache client this store uses: backend-common's
@@ -26,7 +26,7 @@ export interface BackstageCacheClient {
 export type BackstageCache = BackstageCacheClient | { getClient(): BackstageCacheClient };
 
 /** @public */
-export interface BackstageCacheTokenStoreOptions {
+export interface BackstageCacheStoreOptions {
   cache: BackstageCache;
   /** Prepended to every (hashed) key. Default `spectrocloud:session:`. */
   keyPrefix?: string;
@@ -44,7 +44,7 @@ export interface BackstageCacheTokenStoreOptions {
  *
  * Keys are SHA-256 hashes (Backstage's client only base64-encodes keys, which
  * anyone can read back); each entry's TTL is the time left until `expiresAt`.
- * Wrap it in {@link EncryptedTokenStore} (config `encryptionKey`) to keep the
+ * Wrap it in {@link EncryptedStore} (config `encryptionKey`) to keep the
  * values encrypted in the shared cache.
  *
  * Every call is bounded by `timeoutMs`: Backstage's Redis client queues
@@ -54,14 +54,14 @@ export interface BackstageCacheTokenStoreOptions {
  *
  * @public
  */
-export class BackstageCacheTokenStore implements SpectroCloudTokenStore {
+export class BackstageCacheStore implements SpectroCloudStore {
   private readonly client: BackstageCacheClient;
   private readonly keyPrefix: string;
-  private readonly metrics?: BackstageCacheTokenStoreOptions['metrics'];
+  private readonly metrics?: BackstageCacheStoreOptions['metrics'];
   private readonly clock: () => number;
   private readonly timeoutMs: number;
 
-  constructor(options: BackstageCacheTokenStoreOptions) {
+  constructor(options: BackstageCacheStoreOptions) {
     const { cache } = options;
     this.client = 'getClient' in cache ? cache.getClient() : cache;
     this.keyPrefix = options.keyPrefix ?? 'spectrocloud:session:';

@@ -3,10 +3,11 @@ import type { RedisConnectionConfig } from './config';
 import { SpectroCloudTokenStoreError, describeConnectionFailure, sanitizeCause } from '../errors';
 // Named through the main entry, so the published types of .../palette-tokens point there.
 import { connectRedis, type RedisClient, type RedisConnection } from './redisConnection';
-import type { SessionTokenLogger, SpectroCloudTokenStore } from '../../ttlStore/types';
+import type { SpectroCloudLogger } from '../../logger';
+import type { SpectroCloudStore } from '../../ttlStore/types';
 
 /** @public */
-export interface RedisTokenStoreOptions {
+export interface RedisStoreOptions {
   /**
    * How to reach Redis: an ioredis client (standalone, Sentinel or Cluster),
    * a `redis://` / `rediss://` URL, or a {@link RedisConnectionConfig} with
@@ -19,7 +20,7 @@ export interface RedisTokenStoreOptions {
   keyPrefix?: string;
   /** Counts the events this store emits (SpectroCloudAuthMetrics implements it). */
   metrics?: { recordTokenStore(event: 'hits' | 'misses' | 'errors'): void };
-  logger?: SessionTokenLogger;
+  logger?: SpectroCloudLogger;
   /** Epoch-milliseconds clock used to turn `expiresAt` into a TTL. Default `Date.now`. */
   clock?: () => number;
   /** Longest any operation may take, connecting included, before it fails as unavailable. Default 2000 ms. */
@@ -47,10 +48,10 @@ export interface RedisTokenStoreOptions {
  *
  * @public
  */
-export class RedisTokenStore implements SpectroCloudTokenStore {
+export class RedisStore implements SpectroCloudStore {
   private readonly keyPrefix: string;
-  private readonly metrics?: RedisTokenStoreOptions['metrics'];
-  private readonly logger?: SessionTokenLogger;
+  private readonly metrics?: RedisStoreOptions['metrics'];
+  private readonly logger?: SpectroCloudLogger;
   private readonly clock: () => number;
   private readonly timeoutMs: number;
   private readonly ownsClient: boolean;
@@ -69,7 +70,7 @@ export class RedisTokenStore implements SpectroCloudTokenStore {
     this.outageLogged = false;
   };
 
-  constructor(options: RedisTokenStoreOptions = {}) {
+  constructor(options: RedisStoreOptions = {}) {
     const { client = 'redis://127.0.0.1:6379', timeoutMs = 2_000 } = options;
     const settings = typeof client === 'string' ? { url: client } : isConnectionConfig(client) ? client : undefined;
     this.keyPrefix = options.keyPrefix ?? settings?.keyPrefix ?? 'spectrocloud:session:';
