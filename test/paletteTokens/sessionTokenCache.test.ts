@@ -135,9 +135,9 @@ describe('PaletteTokenCache: one entry per user, a pointer per e-mail', () => {
     await cache.remember({ email: 'carol@example.com', sessionToken: paletteToken(), expiresAt: HOUR_AHEAD() });
     expect(store.size).toBe(3);
     expect(index.size).toBe(1);
-    // The pointer's key is a hash of the e-mail (the e-mail itself is in the entry); its value the entity ref, user:default/ as ~.
+    // The pointer's key is a hash of the e-mail (the e-mail itself is in the entry); its value the plain entity ref.
     const pointerKey = `ei:${createHash('sha256').update('alice@example.com').digest('base64url').slice(0, 12)}`;
-    expect(await index.get(pointerKey)).toBe('~alice');
+    expect(await index.get(pointerKey)).toBe('user:default/alice');
   });
 
   it('remembers without reading, and finds a verified user with exactly one store read', async () => {
@@ -174,18 +174,18 @@ describe('PaletteTokenCache: one entry per user, a pointer per e-mail', () => {
     expect(await cache.forUser('user:default/alice')).toMatchObject({ sessionToken: token, email: 'alice@example.com' });
   });
 
-  it('keys a default-namespace user as ref:~name, still finds an entry under the full key earlier versions wrote, and forgets both', async () => {
+  it('keys a user by the full entity ref, still finds an entry under the ref:~name key the previous release wrote, and forgets both', async () => {
     const store = countingStore();
     const cache = new PaletteTokenCache({ store });
     const token = paletteToken();
-    await store.set('ref:user:default/carol', `${token}  carol@example.com`, HOUR_AHEAD());
+    await store.set('ref:~carol', `${token}  carol@example.com`, HOUR_AHEAD());
     expect(await cache.forUser('user:default/carol')).toMatchObject({ sessionToken: token, email: 'carol@example.com' });
     await cache.remember({ userEntityRef: 'user:default/dave', sessionToken: token, expiresAt: HOUR_AHEAD() });
     await cache.remember({ userEntityRef: 'user:other/erin', sessionToken: token, expiresAt: HOUR_AHEAD() });
-    expect(await store.get('ref:~dave')).toBeDefined();
+    expect(await store.get('ref:user:default/dave')).toBeDefined();
     expect(await store.get('ref:user:other/erin')).toBeDefined();
     await cache.forget({ userEntityRef: 'user:default/carol' });
-    expect(await store.get('ref:user:default/carol')).toBeUndefined();
+    expect(await store.get('ref:~carol')).toBeUndefined();
     expect(await cache.forUser('user:default/carol')).toBeUndefined();
   });
 
@@ -256,20 +256,20 @@ describe('seed compatibility: storeSessionToken / getSessionTokenByEmail', () =>
   });
 });
 
-describe('PaletteTokenCache: the compact entry', () => {
+describe('PaletteTokenCache: the versioned entry', () => {
   const HOUR = 3600_000;
 
-  it('round-trips token, expiry and e-mail, the expiry written only when it is not the token\'s own', async () => {
+  it('round-trips token, expiry and e-mail as plain versioned JSON, the expiry clamped to the token\'s own', async () => {
     const store = new MemoryStore({ sweepIntervalMs: 0 });
     const cache = new PaletteTokenCache({ store });
     const token = paletteToken();
     const ownExpiry = (jwt.decode(token) as jwt.JwtPayload).exp! * 1000;
     await cache.remember({ userEntityRef: 'user:default/alice', email: 'alice@example.com', sessionToken: token, expiresAt: ownExpiry + HOUR });
-    expect(await store.get('ref:~alice')).toBe(`${token}  alice@example.com`);
+    expect(JSON.parse((await store.get('ref:user:default/alice'))!)).toEqual({ v: 1, t: token, x: ownExpiry, e: 'alice@example.com' });
     expect(await cache.forUser('user:default/alice')).toEqual({ sessionToken: token, expiresAt: ownExpiry, userEntityRef: 'user:default/alice', email: 'alice@example.com' });
     const earlier = ownExpiry - 60_000;
     await cache.remember({ userEntityRef: 'user:default/bob', sessionToken: token, expiresAt: earlier });
-    expect(await store.get('ref:~bob')).toBe(`${token} ${earlier.toString(36)} `);
+    expect(JSON.parse((await store.get('ref:user:default/bob'))!)).toEqual({ v: 1, t: token, x: earlier });
     expect(await cache.forUser('user:default/bob')).toEqual({ sessionToken: token, expiresAt: earlier, userEntityRef: 'user:default/bob' });
   });
 
