@@ -1,6 +1,6 @@
 /**
  * The response header a backend plugin sets (value `true`) when it holds no
- * SpectroCloud session token for the caller, and the frontend's re-auth
+ * Palette token for the caller, and the frontend's re-auth
  * fetch wrapper reacts to. One constant for both ends, exported by
  * `.../palette-tokens` and `.../frontend` under the same name.
  *

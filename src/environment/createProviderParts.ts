@@ -60,7 +60,7 @@ export function createProviderParts(input: ProviderPartsInput): ProviderParts {
       cookiePath: input.sessionCookiePath ?? defaultSessionCookiePath(providerId),
       apiTokenCookie: readPaletteTokenCookie(config.getOptional('tokenStore'), providerId),
       logger,
-      pendingWrites: new PendingStoreWrites({ what: 'SpectroCloud session token', logger, metrics }),
+      pendingWrites: new PendingStoreWrites({ what: 'Palette token', logger, metrics }),
     });
   // Sign-outs go to the same store as the session tokens, so every replica sharing it refuses the ended session.
   const revokedSessions = new RevokedSessions(

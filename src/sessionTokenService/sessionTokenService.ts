@@ -5,8 +5,9 @@ import { createPaletteTokenMiddleware } from '../paletteTokens/handoff/middlewar
 import { paletteTokenCachesServiceRef } from './storesService';
 
 /**
- * SpectroCloud's session token of the request's signed-in user, for backend
- * plugins of the new backend system.
+ * The Palette token of the request's signed-in user, for backend plugins of
+ * the new backend system. Why public: what a plugin depending on
+ * {@link paletteTokenServiceRef} gets.
  *
  * @public
  */
@@ -15,10 +16,10 @@ export interface PaletteTokenService {
    * The token of the user whose Backstage credentials the request carries
    * (`httpAuth`), looked up by that user only.
    *
-   * @throws SpectroCloudAuthenticationError (401) no or unverifiable Backstage user token
-   * @throws SpectroCloudNotAllowedError (403) `X-SpectroCloud-User-Email` names someone else
-   * @throws SpectroCloudReAuthRequiredError (401) no SpectroCloud session for the user
-   * @throws SpectroCloudTokenStoreError (503) the store cannot be read
+   * @throws SpectroCloudAuthError with `code` `ERR_BACKSTAGE_TOKEN_MISSING` / `ERR_BACKSTAGE_TOKEN_INVALID` (401)
+   * no or unverifiable Backstage user token; `ERR_USER_EMAIL_MISMATCH` (403) `X-SpectroCloud-User-Email`
+   * names someone else; `ERR_SPECTROCLOUD_REAUTH_REQUIRED` (401) no Palette token for the user;
+   * `ERR_TOKEN_STORE_UNAVAILABLE` (503) the store cannot be read
    */
   forRequest(req: Request, options?: { providerId?: string }): Promise<PaletteTokenGrant>;
   /**
@@ -29,7 +30,7 @@ export interface PaletteTokenService {
   middleware(options?: { providerId?: string }): RequestHandler;
 }
 
-/** The request's user from `httpAuth`; only user principals have a SpectroCloud session. */
+/** The request's user from `httpAuth`; only user principals have a Palette token. */
 function identityFrom(httpAuth: HttpAuthService): BackstageIdentityVerifier {
   return {
     async getIdentity({ request }) {
@@ -41,6 +42,7 @@ function identityFrom(httpAuth: HttpAuthService): BackstageIdentityVerifier {
 
 /**
  * Depend on it in a backend plugin: `deps: { spectroCloud: paletteTokenServiceRef }`.
+ * Why public: the new backend system's way to the Palette token.
  * It reads the store the SpectroCloud auth module writes (same `tokenStore` config).
  *
  * @public
@@ -61,3 +63,8 @@ export const paletteTokenServiceRef = createServiceRef<PaletteTokenService>({
       },
     }),
 });
+
+/** @deprecated Use {@link paletteTokenServiceRef}, the same service. @public */
+export const spectroCloudSessionTokenServiceRef = paletteTokenServiceRef;
+/** @deprecated Use {@link PaletteTokenService}. @public */
+export type SpectroCloudSessionTokenService = PaletteTokenService;

@@ -6,7 +6,7 @@ import { createProviderPaletteTokenCache } from '../paletteTokens/stores/createP
 import type { PaletteTokenCache } from '../paletteTokens/stores/paletteTokenCache';
 import { AuthPluginCache } from './authPluginCache';
 
-/** The session-token caches of a backend, one per provider id, shared by the auth module and every plugin. */
+/** The Palette-token caches of a backend, one per provider id, shared by the auth module and every plugin. */
 export interface PaletteTokenCaches {
   /** The cache on `auth.providers.<providerId>.tokenStore` (memory when there is none). */
   forProvider(providerId?: string): PaletteTokenCache;

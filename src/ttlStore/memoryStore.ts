@@ -4,7 +4,6 @@ import type { SpectroCloudStore } from './types';
 /** Marked entries an eviction passes over at most before it evicts the next one, marked or not. */
 const MAX_SECOND_CHANCES = 32;
 
-/** @public */
 export interface MemoryStoreOptions {
   /** Upper bound on stored entries; beyond it one not read since eviction last passed it goes (the oldest such). Default 10 000. */
   maxEntries?: number;
@@ -39,8 +38,6 @@ export interface MemoryStoreOptions {
  *
  * Tokens are lost on restart and not shared between replicas: use
  * {@link RedisStore} when either matters.
- *
- * @public
  */
 export class MemoryStore implements SpectroCloudStore {
   private readonly entries = new Map<string, string>();

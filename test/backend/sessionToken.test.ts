@@ -189,7 +189,7 @@ describe('with the Redis token store from config', () => {
       expect(response.headers['x-spectrocloud-reauth-required']).toBeUndefined();
       expect(response.text).not.toMatch(/127\.0\.0\.1|:1\b/);
       expect(fixture.backend.logLines.join('\n')).toContain(
-        'SpectroCloud session token not stored yet (ERR_TOKEN_STORE_UNAVAILABLE)',
+        'Palette token not stored yet (ERR_TOKEN_STORE_UNAVAILABLE)',
       );
     } finally {
       await fixture.close();

@@ -230,7 +230,7 @@ describe('SpectroCloud token hand-off to backend plugins', () => {
     expect(res.headers['access-control-expose-headers']).toMatch(/X-SpectroCloud-ReAuth-Required/);
     expect(res.body.error).toMatchObject({ name: 'SpectroCloudReAuthRequiredError', code: 'ERR_SPECTROCLOUD_REAUTH_REQUIRED' });
     expect(res.body.error.message).toBe(
-      'Your SpectroCloud session has expired or is unknown to this backend; sign in with SpectroCloud again',
+      'Your Palette token has expired or is unknown to this backend; sign in with SpectroCloud again',
     );
   });
 

@@ -51,7 +51,7 @@ describe('a sign-in queued during a Redis outage and the same user signing out (
 
   function capture() {
     const gate = retryGate();
-    const pendingWrites = new PendingStoreWrites({ what: 'SpectroCloud session token', wait: gate.wait });
+    const pendingWrites = new PendingStoreWrites({ what: 'Palette token', wait: gate.wait });
     return { gate, pendingWrites, hooks: createPaletteTokenCapture({ cache, secure: false, logger: silentLogger(), pendingWrites }) };
   }
 

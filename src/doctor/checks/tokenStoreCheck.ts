@@ -5,7 +5,7 @@ import { FIXES } from '../fixes';
 import type { DeploymentSettings } from './configCheck';
 
 /**
- * `token-store`: the store the provider will write session tokens to,
+ * `token-store`: the store the provider will write Palette tokens to,
  * built by the package's own factory from `tokenStore` and read once (a
  * key that cannot exist), so Redis is reached with the configured address,
  * credentials and TLS. The encryption key's form was checked by `config`.

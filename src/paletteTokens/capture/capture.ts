@@ -1,5 +1,5 @@
 /**
- * The capture path of SpectroCloud's HS256 session token, in one place:
+ * The capture path of the Palette token (SpectroCloud's HS256 token), in one place:
  * recognise it in the token response (detection), keep it server-side keyed
  * by the verified identity (capture), never past its own `exp` (clamp).
  */
@@ -11,21 +11,21 @@ import { DEFAULT_RETRY_FOR_MS, PendingStoreWrites } from '../../ttlStore/pending
 import type { PaletteTokenCache } from '../stores/paletteTokenCache';
 import { paletteTokenExpiry } from '../stores/paletteTokenExpiry';
 
-/** Receives SpectroCloud's HS256 session token at sign-in and drops it at sign-out. */
+/** Receives the Palette token at sign-in and drops it at sign-out. */
 export interface PaletteTokenCapture {
   remember(input: {
     req: Request;
     userEntityRef?: string;
     email: string;
     sessionToken: string;
-    /** epoch ms: the earlier of the session token's and the ID token's expiry */
+    /** epoch ms: the earlier of the Palette token's and the ID token's expiry */
     expiresAt: number;
   }): Promise<void>;
   forget(input: { req: Request; userEntityRef?: string; email?: string }): Promise<void>;
 }
 
 /**
- * SpectroCloud hands out its HS256 session token as the `refresh_token`, and
+ * SpectroCloud hands out its HS256 Palette token as the `refresh_token`, and
  * some tenants as the authorization code too; nothing else is sniffed for it.
  */
 export function findPaletteToken(...candidates: unknown[]): string | undefined {
@@ -33,7 +33,7 @@ export function findPaletteToken(...candidates: unknown[]): string | undefined {
 }
 
 /**
- * Keeps SpectroCloud's session token server-side at sign-in, keyed by the
+ * Keeps the Palette token server-side at sign-in, keyed by the
  * verified identity. Only with `apiTokenCookie` (config
  * `tokenStore.apiTokenCookie: true`, for code written against the seeds) is
  * the raw token also written to the seed's `spectrocloud-api-token` cookie,
@@ -64,14 +64,14 @@ export function createPaletteTokenCapture(options: {
 }): PaletteTokenCapture {
   const { cache, secure, cookiePath, logger } = options;
   const clock = options.clock ?? Date.now;
-  const pending = options.pendingWrites ?? new PendingStoreWrites({ what: 'SpectroCloud session token', logger, clock });
+  const pending = options.pendingWrites ?? new PendingStoreWrites({ what: 'Palette token', logger, clock });
   return {
     async remember({ req, userEntityRef, email, sessionToken, expiresAt }) {
       const until = Math.min(expiresAt, paletteTokenExpiry(sessionToken) ?? expiresAt);
       try {
         await pending.write(userKey(userEntityRef, email), () => cache.remember({ userEntityRef, email, sessionToken, expiresAt: until }), until);
       } catch (error) {
-        logger.warn(`Could not keep the SpectroCloud session token (${errorCode(error)}); backend plugins will ask the user to sign in again`);
+        logger.warn(`Could not keep the Palette token (${errorCode(error)}); backend plugins will ask the user to sign in again`);
         return;
       }
       if (options.apiTokenCookie) req.res?.cookie(PALETTE_TOKEN_COOKIE_NAME, sessionToken, paletteTokenCookieOptions({ secure, path: cookiePath, maxAgeMs: Math.max(0, until - clock()) }));
@@ -84,7 +84,7 @@ export function createPaletteTokenCapture(options: {
       try {
         await pending.write(userKey(userEntityRef, email), () => cache.forget({ userEntityRef, email }), until);
       } catch (error) {
-        logger.warn(`Could not drop the SpectroCloud session token at sign-out (${errorCode(error)})`);
+        logger.warn(`Could not drop the Palette token at sign-out (${errorCode(error)})`);
       }
     },
   };
@@ -101,7 +101,7 @@ function errorCode(error: unknown): string {
 }
 
 /**
- * True when `value` is shaped like SpectroCloud Palette's session token: a
+ * True when `value` is shaped like a Palette token: a
  * compact JWT whose header says `alg: HS256` (and `typ` JWT, or no `typ`) with
  * a JSON object payload. Decoded only, never verified: we do not hold
  * Palette's HMAC key. Use it to recognise the token in the token response, not

@@ -107,7 +107,7 @@ export async function getPaletteToken(
   }
   metrics?.recordHandoff('reAuthRequired');
   throw new SpectroCloudReAuthRequiredError(
-    'Your SpectroCloud session has expired or is unknown to this backend; sign in with SpectroCloud again',
+    'Your Palette token has expired or is unknown to this backend; sign in with SpectroCloud again',
   );
 }
 

@@ -20,6 +20,8 @@ import { SPECTROCLOUD_REAUTH_HEADER } from '../../reauthHeader';
  *   re-authentication header: signing in again cannot help until the store is
  *   back, and a sign-in made meanwhile is stored once it is.
  *
+ * Why public: the usual way a legacy backend's plugin gets the Palette token.
+ *
  * @public
  */
 export function createPaletteTokenMiddleware(options: PaletteTokenHandoffOptions): RequestHandler {
@@ -51,6 +53,7 @@ export function createPaletteTokenMiddleware(options: PaletteTokenHandoffOptions
  * middleware does (401 + `X-SpectroCloud-ReAuth-Required`, 503 + `Retry-After`...),
  * and passes every other error on. Mount it after the routes.
  *
+ * @deprecated Use `errorHandler()` of the client `createPaletteApiClient` returns (the same handler).
  * @public
  */
 export function createSpectroCloudErrorHandler(): ErrorRequestHandler {

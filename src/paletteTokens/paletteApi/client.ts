@@ -76,7 +76,7 @@ export function createPaletteApiClient(options: PaletteTokenHandoffOptions): Pal
       }
       metrics?.recordHandoff('reAuthRequired');
       throw new SpectroCloudReAuthRequiredError(
-        'SpectroCloud no longer accepts your session and it could not be renewed; sign in with SpectroCloud again',
+        'SpectroCloud no longer accepts your Palette token and it could not be renewed; sign in with SpectroCloud again',
       );
     },
   };

@@ -8,8 +8,6 @@ import type { SpectroCloudStore } from '../../ttlStore/types';
  * `CacheClient` (what `PluginEnvironment.cache.getClient()` returns in a
  * legacy backend) and backend-plugin-api's `CacheService` both fit. `ttl` is
  * in milliseconds.
- *
- * @public
  */
 export interface BackstageCacheClient {
   get(key: string): Promise<unknown>;
@@ -20,12 +18,9 @@ export interface BackstageCacheClient {
 /**
  * A legacy backend's `PluginEnvironment.cache` (backend-common's
  * `PluginCacheManager`), or a cache client itself.
- *
- * @public
  */
 export type BackstageCache = BackstageCacheClient | { getClient(): BackstageCacheClient };
 
-/** @public */
 export interface BackstageCacheStoreOptions {
   cache: BackstageCache;
   /** Prepended to every (hashed) key. Default `spectrocloud:session:`. */
@@ -39,7 +34,7 @@ export interface BackstageCacheStoreOptions {
 }
 
 /**
- * Session tokens in Backstage's own cache (`backend.cache`: memory, Redis or
+ * Palette tokens in Backstage's own cache (`backend.cache`: memory, Redis or
  * memcache), so a deployment that already runs one needs no second Redis.
  *
  * Keys are SHA-256 hashes (Backstage's client only base64-encodes keys, which
@@ -51,8 +46,6 @@ export interface BackstageCacheStoreOptions {
  * commands while Redis is away, and a sign-in must not wait on that. Failures
  * reject with {@link SpectroCloudTokenStoreError} (`ERR_TOKEN_STORE_UNAVAILABLE`)
  * without naming any host or port.
- *
- * @public
  */
 export class BackstageCacheStore implements SpectroCloudStore {
   private readonly client: BackstageCacheClient;
@@ -111,7 +104,7 @@ export class BackstageCacheStore implements SpectroCloudStore {
     } catch (error) {
       this.metrics?.recordTokenStore('errors');
       throw new SpectroCloudTokenStoreError(
-        `Cannot ${operation} a SpectroCloud session token: Backstage's cache is unavailable (${describeConnectionFailure(error)}). ` +
+        `Cannot ${operation} a Palette token: Backstage's cache is unavailable (${describeConnectionFailure(error)}). ` +
           'Check the store backend.cache points to.',
         { cause: sanitizeCause(error) },
       );

@@ -18,7 +18,6 @@ export interface TokenStoreEncryptionConfig {
   previousEncryptionKeys?: string[];
 }
 
-/** @public */
 export interface RedisEndpoint {
   host: string;
   port: number;
@@ -27,16 +26,12 @@ export interface RedisEndpoint {
 /**
  * TLS towards Redis: `true` for the system CAs, or the PEM of a private CA
  * (and the name the server certificate carries when it differs from the host).
- *
- * @public
  */
 export type RedisTlsConfig = true | { ca?: string; servername?: string };
 
 /**
  * One of three ways to reach Redis, as ioredis takes them: `url` (standalone),
  * `sentinels` + `name` (Redis behind Sentinel), or `cluster.nodes` (Redis Cluster).
- *
- * @public
  */
 export interface RedisConnectionConfig {
   url?: string;

@@ -135,7 +135,7 @@ function buildStore({ store: settings, path }: Settings, options: CreatePaletteT
     const store = new RedisStore({ client: settings.redis, metrics, logger, clock: options.clock });
     // Never log the URL or the nodes: they may carry a password and are internal addresses.
     const kind = settings.redis.cluster ? 'a Redis Cluster' : settings.redis.sentinels ? 'Redis behind Sentinel' : 'Redis';
-    logger?.info(`SpectroCloud session tokens are kept in ${kind}${isEncrypted ? ', encrypted' : ''}`);
+    logger?.info(`Palette tokens are kept in ${kind}${isEncrypted ? ', encrypted' : ''}`);
     if (!isEncrypted) warnUnencrypted(logger, 'Redis', path);
     return store;
   }
@@ -148,12 +148,12 @@ function buildStore({ store: settings, path }: Settings, options: CreatePaletteT
         `${path}.type`,
       );
     }
-    logger?.info(`SpectroCloud session tokens are kept in Backstage's cache (backend.cache)${isEncrypted ? ', encrypted' : ''}`);
+    logger?.info(`Palette tokens are kept in Backstage's cache (backend.cache)${isEncrypted ? ', encrypted' : ''}`);
     if (!isEncrypted) warnUnencrypted(logger, "Backstage's cache", path);
     return new BackstageCacheStore({ cache: options.cache, metrics });
   }
   logger?.info(
-    'SpectroCloud session tokens are kept in this process only: they are lost on restart and not shared between replicas. ' +
+    'Palette tokens are kept in this process only: they are lost on restart and not shared between replicas. ' +
       `Set ${path}.type to 'redis' or 'backstage-cache' for either.`,
   );
   return new MemoryStore({ maxEntries: settings.maxEntries, metrics, clock: options.clock });
@@ -169,6 +169,6 @@ function encrypted(settings: Settings, options: CreatePaletteTokenCacheOptions):
 
 function warnUnencrypted(logger: SpectroCloudLogger | undefined, where: string, path: string): void {
   logger?.warn(
-    `SpectroCloud session tokens are stored in ${where} unencrypted; set ${path}.encryptionKey (openssl rand -base64 32)`,
+    `Palette tokens are stored in ${where} unencrypted; set ${path}.encryptionKey (openssl rand -base64 32)`,
   );
 }

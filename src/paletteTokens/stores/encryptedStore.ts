@@ -3,7 +3,6 @@ import { PREVIOUS_ENCRYPTION_KEYS_CONFIG_PATH, parseEncryptionKey } from './encr
 // Named through the main entry, so the published types of .../palette-tokens point there.
 import type { SpectroCloudStore } from '../../ttlStore/types';
 
-/** @public */
 export interface EncryptedStoreOptions {
   /** Retired keys, tried for decryption only, so a key rotation does not sign everybody out. */
   previousKeys?: Array<string | Buffer>;
@@ -25,8 +24,6 @@ const TAG_BYTES = 16;
  *
  * Values written before encryption was enabled also read as missing: those
  * users sign in again once.
- *
- * @public
  */
 export class EncryptedStore implements SpectroCloudStore {
   private readonly key: Buffer;

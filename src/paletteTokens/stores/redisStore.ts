@@ -6,7 +6,6 @@ import { connectRedis, type RedisClient, type RedisConnection } from './redisCon
 import type { SpectroCloudLogger } from '../../logger';
 import type { SpectroCloudStore } from '../../ttlStore/types';
 
-/** @public */
 export interface RedisStoreOptions {
   /**
    * How to reach Redis: an ioredis client (standalone, Sentinel or Cluster),
@@ -45,8 +44,6 @@ export interface RedisStoreOptions {
  * `error` events are handled (logged once per outage).
  *
  * ioredis is an optional peer dependency, loaded only when no client is given.
- *
- * @public
  */
 export class RedisStore implements SpectroCloudStore {
   private readonly keyPrefix: string;
@@ -66,7 +63,7 @@ export class RedisStore implements SpectroCloudStore {
   private readonly onError = (error: unknown) => this.handleClientError(error);
   private readonly onReady = () => {
     this.lastConnectionError = undefined;
-    if (this.outageLogged) this.logger?.info('SpectroCloud session-token store: Redis connection restored');
+    if (this.outageLogged) this.logger?.info('Palette-token store: Redis connection restored');
     this.outageLogged = false;
   };
 
@@ -121,7 +118,7 @@ export class RedisStore implements SpectroCloudStore {
       const acknowledged = Number(results?.[1]?.[1] ?? 0);
       if (acknowledged < replicas) {
         throw new SpectroCloudTokenStoreError(
-          `Cannot store a SpectroCloud session token: ${acknowledged} of ${replicas} Redis replica(s) acknowledged the write in time, ` +
+          `Cannot store a Palette token: ${acknowledged} of ${replicas} Redis replica(s) acknowledged the write in time, ` +
             'so a failover could lose it. Check the replicas, or lower auth.providers.spectrocloud.tokenStore.redis.waitForReplicas.',
         );
       }
@@ -181,7 +178,7 @@ export class RedisStore implements SpectroCloudStore {
     command: (client: RedisClient, connection: RedisConnection) => Promise<T>,
   ): Promise<T> {
     if (this.closed) {
-      throw new SpectroCloudTokenStoreError(`Cannot ${operation} a SpectroCloud session token: the Redis token store is closed`);
+      throw new SpectroCloudTokenStoreError(`Cannot ${operation} a Palette token: the Redis token store is closed`);
     }
     try {
       // Our own deadline too: a client passed in may queue commands for a long
@@ -239,7 +236,7 @@ export class RedisStore implements SpectroCloudStore {
     if (this.outageLogged) return; // one line per outage, not one per retry
     this.outageLogged = true;
     this.logger?.warn(
-      `SpectroCloud session-token store: Redis connection error (${this.lastConnectionError}); retrying in the background`,
+      `Palette-token store: Redis connection error (${this.lastConnectionError}); retrying in the background`,
     );
   }
 
@@ -255,7 +252,7 @@ export class RedisStore implements SpectroCloudStore {
       ? `not connected${last ? `: ${last}` : ''}`
       : `${describeConnectionFailure(error)}${last ? `; last connection error: ${last}` : ''}`;
     return new SpectroCloudTokenStoreError(
-      `Cannot ${operation} a SpectroCloud session token: the Redis token store is unavailable (${reason}). ` +
+      `Cannot ${operation} a Palette token: the Redis token store is unavailable (${reason}). ` +
         'Check that Redis is running and that auth.providers.spectrocloud.tokenStore.redis points to it.',
       { cause },
     );
