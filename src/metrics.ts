@@ -172,11 +172,6 @@ export class SpectroCloudAuthMetrics {
   }
 }
 
-/** @internal */
-export function createAuthMetrics(): SpectroCloudAuthMetrics {
-  return new SpectroCloudAuthMetrics();
-}
-
 function sortedRecord(counts: Map<string, number>): Record<string, number> {
   return Object.fromEntries([...counts].sort(([a], [b]) => a.localeCompare(b)));
 }

@@ -3,7 +3,7 @@ import type { SpectroCloudLogger } from '../logger';
 /**
  * The key-value store with expiry where the package keeps Palette tokens,
  * sign-outs and refresh-grant claims: memory, Backstage's cache or Redis,
- * optionally encrypted. Implement it to keep them somewhere else.
+ * optionally encrypted. Why public: implement it to keep them somewhere else.
  *
  * @public
  */

@@ -48,7 +48,8 @@ export interface PaletteApiClient {
  * A small client of Palette's API for backend plugins, on the cache
  * `createPaletteTokenCache` built (it knows the Palette API and renews tokens).
  * Bounded like every outbound call of this package (deadline, size limit,
- * proxy, CA of the provider's environment block).
+ * proxy, CA of the provider's environment block). Why public: the way a
+ * plugin calls Palette as the user, with renewal and re-authentication handled.
  *
  * @public
  */

@@ -23,6 +23,7 @@ export type CreatePaletteTokenCacheOptions = NonNullable<Parameters<typeof creat
  *
  * The memory store gets an e-mail index of its own with the same bound, so
  * `maxEntries` counts users; shared stores keep the index beside the entries.
+ * Why public: every backend that hands Palette tokens to plugins builds one.
  *
  * @public
  */

@@ -9,6 +9,7 @@ import { decodeRecord, emailKey, encodeRecord, previousRefKey, refKey, refOfPoin
  * A signed-in user's Palette token as the cache returns it. The e-mail is kept
  * beside the token so a request that names an e-mail can be checked against
  * the verified user's own entry instead of being used as a lookup key.
+ * Why public: what the cache's lookups return.
  *
  * @public
  */
@@ -33,6 +34,13 @@ export interface PaletteAccess {
   renewal?: PaletteTokenRenewal;
 }
 
+/** What a {@link PaletteTokenCache} is built on (documented on its public constructor). */
+interface PaletteTokenCacheOptions {
+  store: SpectroCloudStore;
+  index?: SpectroCloudStore;
+  clock?: () => number;
+}
+
 /**
  * Where the sign-in keeps each user's Palette token and the hand-off to backend
  * plugins reads it.
@@ -48,6 +56,7 @@ export interface PaletteAccess {
  * read before it writes.
  *
  * The hand-off looks users up by verified entity ref: one store read.
+ * Why public: the type of the cache a backend builds and hands to the provider and its plugins.
  *
  * @public
  */
@@ -64,21 +73,20 @@ export class PaletteTokenCache {
   private readonly index: SpectroCloudStore;
   private readonly clock: () => number;
 
-  /** @param palette - internal: set by `createPaletteTokenCache` only */
-  constructor(
-    options: {
-      store: SpectroCloudStore;
-      /**
-       * Where the small e-mail -> user pointers go. Default: `store` itself.
-       * `createPaletteTokenCache` gives a memory store an index of its own of the
-       * same size, so its `maxEntries` counts users, not users plus pointers.
-       */
-      index?: SpectroCloudStore;
-      /** Epoch-milliseconds clock. Default `Date.now`. */
-      clock?: () => number;
-    },
-    palette?: (cache: PaletteTokenCache) => PaletteAccess,
-  ) {
+  constructor(options: {
+    store: SpectroCloudStore;
+    /**
+     * Where the small e-mail -> user pointers go. Default: `store` itself.
+     * `createPaletteTokenCache` gives a memory store an index of its own of the
+     * same size, so its `maxEntries` counts users, not users plus pointers.
+     */
+    index?: SpectroCloudStore;
+    /** Epoch-milliseconds clock. Default `Date.now`. */
+    clock?: () => number;
+  });
+  /** @internal With Palette's API and the renewal: `createPaletteTokenCache` only. */
+  constructor(options: PaletteTokenCacheOptions, palette: (cache: PaletteTokenCache) => PaletteAccess);
+  constructor(options: PaletteTokenCacheOptions, palette?: (cache: PaletteTokenCache) => PaletteAccess) {
     this.store = options.store;
     this.index = options.index ?? options.store;
     this.clock = options.clock ?? Date.now;
