@@ -1,7 +1,7 @@
 import { paletteTokenExpiry } from '../stores/paletteTokenExpiry';
 import type { SpectroCloudLogger } from '../../logger';
 import type { SpectroCloudStore } from '../../ttlStore/types';
-import type { PaletteTokenCache, PaletteTokenRecord } from '../stores/paletteTokenCache';
+import type { PaletteTokenRecord, RememberPaletteTokenInput } from '../stores/paletteTokenRecord';
 import type { PaletteApi } from './paletteApi';
 
 /** Renew when less than this is left (Palette's tokens live 15 minutes). */
@@ -11,7 +11,7 @@ export interface PaletteTokenRenewalOptions {
   api: PaletteApi;
   /** The stored record of a user, as the cache reads it (without renewing). */
   read(userEntityRef: string): Promise<PaletteTokenRecord | undefined>;
-  write(input: Parameters<PaletteTokenCache['remember']>[0]): Promise<void>;
+  write(input: RememberPaletteTokenInput): Promise<void>;
   forget(input: { userEntityRef: string; email?: string }): Promise<void>;
   /** Where the short per-user lock goes (its `claim`); without `claim`, only this process is kept to one renewal per user. */
   lockStore: SpectroCloudStore;

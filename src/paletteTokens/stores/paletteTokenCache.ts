@@ -3,25 +3,9 @@ import type { SpectroCloudStore } from '../../ttlStore/types';
 import type { PaletteApi } from '../paletteApi/paletteApi';
 import type { PaletteTokenRenewal } from '../paletteApi/renewal';
 import { paletteTokenExpiry } from './paletteTokenExpiry';
-import { decodeRecord, emailKey, encodeRecord, previousRefKey, refKey, refOfPointer, type StoredPaletteToken } from './paletteTokenRecord';
+import { decodeRecord, emailKey, encodeRecord, previousRefKey, refKey, refOfPointer, type PaletteTokenRecord, type StoredPaletteToken } from './paletteTokenRecord';
 
-/**
- * A signed-in user's Palette token as the cache returns it. The e-mail is kept
- * beside the token so a request that names an e-mail can be checked against
- * the verified user's own entry instead of being used as a lookup key.
- * Why public: what the cache's lookups return.
- *
- * @public
- */
-export interface PaletteTokenRecord {
-  /** The Palette token (SpectroCloud's HS256 token; the field keeps its released name). */
-  sessionToken: string;
-  /** Epoch milliseconds. */
-  expiresAt: number;
-  userEntityRef?: string;
-  /** Lower-cased. */
-  email?: string;
-}
+export type { PaletteTokenRecord } from './paletteTokenRecord';
 
 /**
  * How a cache built by `createPaletteTokenCache` reaches Palette: its API, and

@@ -1,6 +1,32 @@
 import { paletteTokenExpiry } from './paletteTokenExpiry';
 
 /**
+ * A signed-in user's Palette token as the cache returns it. The e-mail is kept
+ * beside the token so a request that names an e-mail can be checked against
+ * the verified user's own entry instead of being used as a lookup key.
+ * Why public: what the cache's lookups return.
+ *
+ * @public
+ */
+export interface PaletteTokenRecord {
+  /** The Palette token (SpectroCloud's HS256 token; the field keeps its released name). */
+  sessionToken: string;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+  userEntityRef?: string;
+  /** Lower-cased. */
+  email?: string;
+}
+
+/** What `PaletteTokenCache.remember` takes (written out there too, for its public signature). */
+export interface RememberPaletteTokenInput {
+  userEntityRef?: string;
+  email?: string;
+  sessionToken: string;
+  expiresAt: number;
+}
+
+/**
  * The one format of a Palette-token entry in every store, plain and versioned:
  * `{"v":1,"t":<token>,"x":<expiry, epoch ms>,"e":<e-mail, optional>}`. How a
  * store keeps it (the memory store packs it, see ttlStore/packedEntry.ts) is
