@@ -1,4 +1,4 @@
-import { PackedEntryCodec, flat } from './packedEntry';
+import { PackedEntryCodec, compactText, flat } from './packedEntry';
 import type { SpectroCloudStore } from './types';
 
 /** Marked entries an eviction passes over at most before it evicts the next one, marked or not. */
@@ -32,9 +32,11 @@ export interface MemoryStoreOptions {
  * and in a periodic sweep whose timer is unref'd so it never keeps the process
  * alive.
  *
- * Each entry is one packed string (expiry and value, a session token held as
- * bytes, see {@link PackedEntryCodec}): no object per entry, so a user costs
- * little more than the token and key themselves.
+ * Each entry is one packed string (expiry and value, a Palette token held as
+ * bytes, see {@link PackedEntryCodec}), under a key compacted the same way
+ * (`user:default/` as one character): no object per entry, so a user costs
+ * little more than the token and key themselves. The packing is this store's
+ * own: what it returns is exactly what it was given.
  *
  * Tokens are lost on restart and not shared between replicas: use
  * {@link RedisStore} when either matters.
@@ -66,7 +68,8 @@ export class MemoryStore implements SpectroCloudStore {
     return this.entries.size;
   }
 
-  async set(key: string, value: string, expiresAt: number): Promise<void> {
+  async set(entryKey: string, value: string, expiresAt: number): Promise<void> {
+    const key = compactText(entryKey);
     if (!(expiresAt > this.clock())) {
       this.entries.delete(key);
       return;
@@ -83,7 +86,8 @@ export class MemoryStore implements SpectroCloudStore {
     this.entries.set(flat(key), packed);
   }
 
-  async get(key: string): Promise<string | undefined> {
+  async get(entryKey: string): Promise<string | undefined> {
+    const key = compactText(entryKey);
     const entry = this.entries.get(key);
     if (entry === undefined) {
       this.metrics?.recordTokenStore('misses');
@@ -100,8 +104,8 @@ export class MemoryStore implements SpectroCloudStore {
     return this.codec.unpack(entry);
   }
 
-  async delete(key: string): Promise<void> {
-    this.entries.delete(key);
+  async delete(entryKey: string): Promise<void> {
+    this.entries.delete(compactText(entryKey));
   }
 
   /** Removes every expired entry now; returns how many went. The periodic sweep calls this. */
