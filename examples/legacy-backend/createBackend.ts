@@ -15,7 +15,7 @@ import {
   createPaletteTokenCache,
   createPaletteTokenMiddleware,
   type PaletteTokenCache,
-  type SpectroCloudRequest,
+  type PaletteTokenGrant,
 } from '../../src/paletteTokens';
 import { corsOrigins } from '../shared/appOrigin';
 
@@ -63,7 +63,7 @@ export async function createBackend(config: Config, catalogFile: string): Promis
     createPaletteTokenMiddleware({ identity, cache: sessionTokens })(req, res, next),
   );
   spectroCloudApi.get('/whoami', (req, res) => {
-    const { userEntityRef, source } = (req as SpectroCloudRequest).spectroCloud!;
+    const { userEntityRef, source } = (req as typeof req & { spectroCloud?: PaletteTokenGrant }).spectroCloud!;
     // A real plugin would call https://api.spectrocloud.com with this token; never send it to the browser.
     res.json({ userEntityRef, source, sessionToken: 'held by the backend' });
   });

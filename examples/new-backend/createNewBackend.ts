@@ -8,7 +8,7 @@ import { rootHttpRouterServiceFactory } from '@backstage/backend-defaults/rootHt
 import { coreServices, createBackendPlugin, createServiceFactory } from '@backstage/backend-plugin-api';
 import { catalogServiceRef, type CatalogService } from '@backstage/plugin-catalog-node';
 import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
-import type { SpectroCloudRequest } from '../../src/paletteTokens';
+import type { PaletteTokenGrant } from '../../src/paletteTokens';
 // In your own backend: import { paletteTokenServiceRef } from 'backstage-plugin-spectrocloud-auth-legacy/session-token-service';
 import { paletteTokenServiceRef } from '../../src/sessionTokenService';
 import { withoutCallbackQueryInRequestLog } from './redactCallbackQuery';
@@ -23,7 +23,7 @@ const spectroCloudApiPlugin = createBackendPlugin({
         const api = express.Router();
         api.use(sessionTokens.middleware());
         api.get('/whoami', (req, res) => {
-          const { userEntityRef, source } = (req as SpectroCloudRequest).spectroCloud!;
+          const { userEntityRef, source } = (req as typeof req & { spectroCloud?: PaletteTokenGrant }).spectroCloud!;
           // A real plugin would call https://api.spectrocloud.com with the token; never send it to the browser.
           res.json({ userEntityRef, source, sessionToken: 'held by the backend' });
         });
