@@ -4,7 +4,7 @@
  *
  * Why: at a million users the V8 heap cost is what matters. A `Map<string,
  * string>` of packed strings has no object and no boxed number per entry, and
- * a session token's base64url payload and signature take 3/4 of their text
+ * a Palette token's base64url payload and signature take 3/4 of their text
  * length as raw bytes; its header (the same for every token of a tenant)
  * becomes a one-byte index into a small table owned by the codec.
  *
@@ -128,7 +128,7 @@ function expiryText(expiry: number): string {
   return bytes.toString('latin1');
 }
 
-// Segment lengths: one byte below 128 (a session token's are), else 0x80 | the top 7 bits and two more bytes.
+// Segment lengths: one byte below 128 (a Palette token's are), else 0x80 | the top 7 bits and two more bytes.
 function lengthSize(length: number): number {
   return length < 0x80 ? 1 : 3;
 }

@@ -5,7 +5,7 @@ import type { SpectroCloudLogger } from '../logger';
 
 /** @internal */
 export interface PendingWritesOptions {
-  /** What is being written, for log lines, e.g. `SpectroCloud session token`. */
+  /** What is being written, for log lines, e.g. `Palette token`. */
   what: string;
   /** Writes kept while the store is down; beyond it the oldest is dropped (and logged). Default 1000. */
   maxPending?: number;

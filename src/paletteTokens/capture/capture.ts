@@ -79,7 +79,7 @@ export function createPaletteTokenCapture(options: {
     async forget({ req, userEntityRef, email }) {
       if (req.res) clearPaletteTokenCookie(req.res, { secure, path: cookiePath });
       if (!userEntityRef && !email) return;
-      // Keep the forget as long as a session token could still be stored for the user.
+      // Keep the forget as long as a Palette token could still be stored for the user.
       const until = clock() + DEFAULT_RETRY_FOR_MS * 2;
       try {
         await pending.write(userKey(userEntityRef, email), () => cache.forget({ userEntityRef, email }), until);

@@ -1,6 +1,6 @@
 import type { CookieOptions, Response } from 'express';
 
-/** Name of the cookie the SpectroCloud frontend and backend plugin share. */
+/** The seeds' cookie for the Palette token: a wire name their clients read, so it keeps its name. */
 export const PALETTE_TOKEN_COOKIE_NAME = 'spectrocloud-api-token';
 
 /** @internal */

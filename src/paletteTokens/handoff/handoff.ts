@@ -94,7 +94,7 @@ export async function getPaletteToken(
       metrics?.recordHandoff('forbidden');
       throw new SpectroCloudNotAllowedError(
         'The X-SpectroCloud-User-Email header names a different user than the signed-in Backstage user; ' +
-          'SpectroCloud tokens are only handed out for your own session. Remove the header or send your own e-mail.',
+          'Palette tokens are only handed out to their own user. Remove the header or send your own e-mail.',
       );
     }
     metrics?.recordHandoff('granted');

@@ -52,7 +52,7 @@ export interface RedisConnectionConfig {
 
 /** @internal */
 export interface TokenStoreRenewalConfig {
-  /** Renew session tokens through Palette (`GET /v1/auth/refresh/{token}`) before they expire. Default true. */
+  /** Renew Palette tokens through Palette (`GET /v1/auth/refresh/{token}`) before they expire. Default true. */
   renewSessionTokens?: boolean;
 }
 

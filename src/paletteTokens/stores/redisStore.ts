@@ -27,7 +27,7 @@ export interface RedisStoreOptions {
 }
 
 /**
- * Session tokens in Redis, shared by every backend replica and kept across
+ * Palette tokens (and sign-outs, refresh-grant claims) in Redis, shared by every backend replica and kept across
  * restarts. Each entry expires in Redis itself (`SET ... PX`), and keys are
  * SHA-256 hashes so user identifiers cannot be read out of Redis.
  *
@@ -35,7 +35,7 @@ export interface RedisStoreOptions {
  * Every operation touches one key, so keys spread over a cluster's slots.
  * With `waitForReplicas` (default 1 behind Sentinel) a write counts only once
  * that many replicas hold it (Redis `WAIT`, sent in the same round trip), so
- * a failover that completes loses no session token.
+ * a failover that completes loses no Palette token.
  *
  * Fails fast: when Redis is down a call rejects within `timeoutMs` with a
  * {@link SpectroCloudTokenStoreError} (`ERR_TOKEN_STORE_UNAVAILABLE`) instead
