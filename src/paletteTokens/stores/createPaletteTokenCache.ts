@@ -5,7 +5,7 @@ import { MemoryStore } from '../../ttlStore/memoryStore';
 import type { SpectroCloudStore } from '../../ttlStore/types';
 import { paletteApiFromConfig } from '../paletteApi/paletteApiFromConfig';
 import { PaletteTokenRenewal } from '../paletteApi/renewal';
-import { BackstageCacheStore, type BackstageCache } from './backstageCacheStore';
+import { BackstageCacheStore } from './backstageCacheStore';
 import { readTokenStoreBlock, tokenStoreConfigPath, type TokenStoreConfig } from './config';
 import { EncryptedStore } from './encryptedStore';
 import { PaletteTokenCache } from './paletteTokenCache';
@@ -37,11 +37,14 @@ export function createPaletteTokenCache(
       recordHandoff(event: 'renewed' | 'renewalRefused' | 'renewalFailed'): void;
     };
     /**
-     * Backstage's cache: a legacy backend's `PluginEnvironment.cache` (or a
-     * cache client). Used when `tokenStore.type` is `backstage-cache`, and by
-     * default when there is no `tokenStore` block at all.
+     * Backstage's cache: a legacy backend's `PluginEnvironment.cache` (backend-common's
+     * `PluginCacheManager`), or a cache client (its `CacheClient`, backend-plugin-api's
+     * `CacheService`; `ttl` in milliseconds). Used when `tokenStore.type` is
+     * `backstage-cache`, and by default when there is no `tokenStore` block at all.
      */
-    cache?: BackstageCache;
+    cache?:
+      | { get(key: string): Promise<unknown>; set(key: string, value: string, options?: { ttl?: number }): Promise<void>; delete(key: string): Promise<void> }
+      | { getClient(): { get(key: string): Promise<unknown>; set(key: string, value: string, options?: { ttl?: number }): Promise<void>; delete(key: string): Promise<void> } };
     /**
      * The key the provider is registered under in `providerFactories`, e.g.
      * `spectrocloud-eu`: its store is read from `auth.providers.<providerId>.tokenStore`,
