@@ -58,7 +58,7 @@ export function createProviderParts(input: ProviderPartsInput): ProviderParts {
       cache: sessionTokenCache,
       secure: input.secure,
       cookiePath: input.sessionCookiePath ?? defaultSessionCookiePath(providerId),
-      apiTokenCookie: readPaletteTokenCookie(config.getOptional('tokenStore'), providerId),
+      paletteTokenCookie: readPaletteTokenCookie(config.getOptional('tokenStore'), providerId),
       logger,
       pendingWrites: new PendingStoreWrites({ what: 'Palette token', logger, metrics }),
     });

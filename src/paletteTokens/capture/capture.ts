@@ -34,8 +34,8 @@ export function findPaletteToken(...candidates: unknown[]): string | undefined {
 
 /**
  * Keeps the Palette token server-side at sign-in, keyed by the
- * verified identity. Only with `apiTokenCookie` (config
- * `tokenStore.apiTokenCookie: true`, for code written against the seeds) is
+ * verified identity. Only with `paletteTokenCookie` (config
+ * `tokenStore.paletteTokenCookie: true`, or its old name `apiTokenCookie`, for code written against the seeds) is
  * the raw token also written to the seed's `spectrocloud-api-token` cookie,
  * the safe way (HttpOnly, SameSite=Lax, Secure over https, API path only,
  * same lifetime as the token). Sign-out clears that cookie either way, so
@@ -56,7 +56,7 @@ export function createPaletteTokenCapture(options: {
   /** the backend plugin API path the cookie is scoped to */
   cookiePath?: string;
   /** also write the raw token to the `spectrocloud-api-token` cookie; default false */
-  apiTokenCookie?: boolean;
+  paletteTokenCookie?: boolean;
   logger: Pick<SpectroCloudLogger, 'info' | 'warn'>;
   clock?: () => number;
   /** Retry of writes that met a store outage. Default: 30 s, at most 1000 waiting. */
@@ -74,7 +74,7 @@ export function createPaletteTokenCapture(options: {
         logger.warn(`Could not keep the Palette token (${errorCode(error)}); backend plugins will ask the user to sign in again`);
         return;
       }
-      if (options.apiTokenCookie) req.res?.cookie(PALETTE_TOKEN_COOKIE_NAME, sessionToken, paletteTokenCookieOptions({ secure, path: cookiePath, maxAgeMs: Math.max(0, until - clock()) }));
+      if (options.paletteTokenCookie) req.res?.cookie(PALETTE_TOKEN_COOKIE_NAME, sessionToken, paletteTokenCookieOptions({ secure, path: cookiePath, maxAgeMs: Math.max(0, until - clock()) }));
     },
     async forget({ req, userEntityRef, email }) {
       if (req.res) clearPaletteTokenCookie(req.res, { secure, path: cookiePath });
