@@ -1,9 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { CacheManager } from '@backstage/backend-common';
+import { ConfigReader } from '@backstage/config';
 import jwt from 'jsonwebtoken';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PaletteTokenCache, seedCompatibleApi } from '../../src/paletteTokens';
 import { EncryptedStore } from '../../src/paletteTokens/stores/encryptedStore';
 import { RedisStore } from '../../src/paletteTokens/stores/redisStore';
+import { BackstageCacheStore } from '../../src/paletteTokens/stores/backstageCacheStore';
 import { type RedisTestServer, startRedisServer } from '../support/redisServer';
 import { registerSecret } from '../support/secrets';
 
@@ -113,3 +116,17 @@ describe('the Palette-token entry in a shared store', () => {
 function pointerHash(email: string): string {
   return createHash('sha256').update(email).digest('base64url').slice(0, 12);
 }
+
+describe("the Palette-token entry in Backstage's cache (backend.cache: memory)", () => {
+  it("is the same plain versioned JSON, and the previous release's packed entry is still read", async () => {
+    const cacheClient = CacheManager.fromConfig(new ConfigReader({ backend: { cache: { store: 'memory' } } })).forPlugin('auth').getClient();
+    const store = new BackstageCacheStore({ cache: cacheClient });
+    const cache = new PaletteTokenCache({ store });
+    const token = paletteToken();
+    await cache.remember({ userEntityRef: 'user:default/hana', email: 'hana@example.com', sessionToken: token, expiresAt: Date.now() + HOUR });
+    expect(JSON.parse((await store.get('ref:user:default/hana'))!)).toEqual({ v: 1, t: token, x: ownExpiry(token), e: 'hana@example.com' });
+    const previous = paletteToken();
+    await store.set('ref:~ivan', `${previous}  ivan@example.com`, Date.now() + HOUR);
+    expect(await cache.forUser('user:default/ivan')).toMatchObject({ sessionToken: previous, email: 'ivan@example.com' });
+  });
+});
