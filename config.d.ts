@@ -56,13 +56,15 @@ export interface Config {
           encryptionKey?: string;
           /** Old encryption keys still accepted for reading during a rotation. @visibility secret */
           previousEncryptionKeys?: string[];
-          /** Renew SpectroCloud session tokens through Palette before they expire (`GET /v1/auth/refresh/{token}`). Default true. */
+          /** Renew Palette tokens through Palette before they expire (`GET /v1/auth/refresh/{token}`). Default true. */
           renewSessionTokens?: boolean;
           /**
-           * Also write the raw session token to the browser, in the seeds' `spectrocloud-api-token` cookie
+           * Also write the raw Palette token to the browser, in the seeds' `spectrocloud-api-token` cookie
            * (HttpOnly, SameSite=Lax, Secure over https, on `/api/spectrocloud` only), for code written against the
            * seeds. The doctor warns while it is on. Default false: the token stays server-side.
            */
+          paletteTokenCookie?: boolean;
+          /** The old name of `paletteTokenCookie`, still read. @deprecated Use paletteTokenCookie. */
           apiTokenCookie?: boolean;
         };
         /** One block per `auth.environment` value, e.g. `development`, `production`. */

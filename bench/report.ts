@@ -345,7 +345,7 @@ export function storeSection(r: BenchResults, out: (line?: string) => void, summ
     out();
     out('| store | set/s | get/s | RSS delta | V8 heap delta | bytes per user | x raw data |');
     out('|---|---:|---:|---:|---:|---:|---:|');
-    out(`| \`MemoryTokenStore\` | ${fmt(m.setPerSec)} | ${fmt(m.getPerSec)} | +${fmt(m.rssDeltaMb)} MB | +${fmt(m.heapDeltaMb)} MB | **${fmt(m.bytesPerEntry)}** | **${fmt(ratio, 2)}** |`);
+    out(`| \`MemoryStore\` | ${fmt(m.setPerSec)} | ${fmt(m.getPerSec)} | +${fmt(m.rssDeltaMb)} MB | +${fmt(m.heapDeltaMb)} MB | **${fmt(m.bytesPerEntry)}** | **${fmt(ratio, 2)}** |`);
     out();
     out(`Target: within ${MEMORY_RATIO_TARGET}x the raw data per user at 1M users (V8 heap): ${atMillion ? met(ratio <= MEMORY_RATIO_TARGET) : 'not measured at 1M in this run (--quick)'}.`);
     out('Each entry is one packed one-byte string (`src/ttlStore/packedEntry.ts`): the expiry in 6 bytes and the token with');
@@ -358,7 +358,7 @@ export function storeSection(r: BenchResults, out: (line?: string) => void, summ
     if (r.sessionCache) {
       const c = r.sessionCache;
       const cacheRatio = c.bytesPerUser / c.rawBytesPerUser;
-      out(`As the provider uses it (\`SessionTokenCache\` over \`MemoryTokenStore\`, wired as \`createSessionTokenCache\` does): one entry per user`);
+      out(`As the provider uses it (\`PaletteTokenCache\` over \`MemoryStore\`, wired as \`createPaletteTokenCache\` does): one entry per user`);
       out('under `ref:<entity ref>` (`user:default/` written as `~`) holding `<token> <expiry> <e-mail>` (the expiry left out when it is');
       out('the token\'s own), and a pointer under a 72-bit hash of the e-mail holding the entity ref, in an index of the same bound (so');
       out(`\`maxEntries\` counts users); \`remember()\` writes both without reading first; keys are flat strings. Raw data here: token,`);
@@ -376,11 +376,11 @@ export function storeSection(r: BenchResults, out: (line?: string) => void, summ
     }
   }
   if (r.redis && 'skipped' in r.redis) {
-    out(`RedisTokenStore: not measured in this run (${r.redis.skipped}).`);
+    out(`RedisStore: not measured in this run (${r.redis.skipped}).`);
     out();
   } else if (r.redis) {
     const x = r.redis;
-    out(`RedisTokenStore against a real \`redis-server\` on loopback (started by \`test/support/redisServer.ts\`), ${x.ops.toLocaleString('en-US')} sequential`);
+    out(`RedisStore against a real \`redis-server\` on loopback (started by \`test/support/redisServer.ts\`), ${x.ops.toLocaleString('en-US')} sequential`);
     out('operations each (one in flight), keys hashed with SHA-256 as the store does:');
     out();
     out('| operation | p50 ms | p99 ms | per second |');

@@ -1,11 +1,11 @@
-// Figure 4: session-token stores. MemoryTokenStore at many distinct users
+// Figure 4: session-token stores. MemoryStore at many distinct users
 // (ops/s, memory per user against the raw data), the session cache as the
-// provider wires it, and RedisTokenStore against a real redis-server and a
+// provider wires it, and RedisStore against a real redis-server and a
 // real 3-master Redis Cluster on loopback.
-import { MemoryTokenStore } from '../src/ttlStore/memoryStore';
-import { RedisTokenStore } from '../src/paletteTokens/stores/redisStore';
-import { SessionTokenCache } from '../src/paletteTokens/stores/sessionTokenCache';
-import type { SpectroCloudTokenStore } from '../src/ttlStore/types';
+import { MemoryStore } from '../src/ttlStore/memoryStore';
+import { RedisStore } from '../src/paletteTokens/stores/redisStore';
+import { PaletteTokenCache } from '../src/paletteTokens/stores/paletteTokenCache';
+import type { SpectroCloudStore } from '../src/ttlStore/types';
 import { startSpectroCloudEmulator } from '../src/testing';
 import type { Settings } from './settings';
 import { percentile } from './stats';
@@ -93,13 +93,13 @@ async function settle(): Promise<{ rss: number; heap: number }> {
 
 export async function memoryStoreFigure(settings: Settings): Promise<MemoryStoreFigure> {
   // Room for every user: the default maxEntries (10,000) would evict all but the most recent.
-  return measureMemoryStore('MemoryTokenStore', settings, users => new MemoryTokenStore({ maxEntries: users, sweepIntervalMs: 0 }));
+  return measureMemoryStore('MemoryStore', settings, users => new MemoryStore({ maxEntries: users, sweepIntervalMs: 0 }));
 }
 
 async function measureMemoryStore(
   name: string,
   settings: Settings,
-  makeStore: (users: number) => SpectroCloudTokenStore & { size: number },
+  makeStore: (users: number) => SpectroCloudStore & { size: number },
 ): Promise<MemoryStoreFigure> {
   const users = settings.memoryUsers;
   const token = await sampleSessionToken();
@@ -156,10 +156,10 @@ export async function redisStoreFigure(settings: Settings): Promise<RedisStoreFi
     redis = await startRedisServer();
   } catch (error) {
     const skipped = (error as Error).message.split('\n')[0];
-    console.log(`   RedisTokenStore: skipped (${skipped})`);
+    console.log(`   RedisStore: skipped (${skipped})`);
     return { skipped };
   }
-  const store = new RedisTokenStore({ client: redis.url, timeoutMs: 5_000 });
+  const store = new RedisStore({ client: redis.url, timeoutMs: 5_000 });
   try {
     const token = await sampleSessionToken();
     const tokenTemplate = Buffer.from(token, 'latin1');
@@ -191,7 +191,7 @@ export async function redisStoreFigure(settings: Settings): Promise<RedisStoreFi
     });
     const result: RedisStoreFigure = { ops: n, set, get, concurrentGetPerSec, concurrentSetPerSec, concurrency: IN_FLIGHT };
     console.log(
-      `   RedisTokenStore (loopback redis-server), ${n} sequential ops each: set p50 ${set.p50Ms.toFixed(3)} ms p99 ${set.p99Ms.toFixed(3)} ms; ` +
+      `   RedisStore (loopback redis-server), ${n} sequential ops each: set p50 ${set.p50Ms.toFixed(3)} ms p99 ${set.p99Ms.toFixed(3)} ms; ` +
         `get p50 ${get.p50Ms.toFixed(3)} ms p99 ${get.p99Ms.toFixed(3)} ms; ${IN_FLIGHT} in flight: ${concurrentGetPerSec.toFixed(0)} get/s, ${concurrentSetPerSec.toFixed(0)} set/s`,
     );
     result.cluster = await redisClusterFigure(n, tokenTemplate, keyTemplate, expiresAt);
@@ -229,17 +229,17 @@ async function redisClusterFigure(
     cluster = await startRedisCluster({ masters: 3 });
   } catch (error) {
     const skipped = (error as Error).message.split('\n')[0];
-    console.log(`   RedisTokenStore on a Redis Cluster: skipped (${skipped})`);
+    console.log(`   RedisStore on a Redis Cluster: skipped (${skipped})`);
     return { skipped };
   }
-  const store = new RedisTokenStore({ client: { cluster: { nodes: cluster.startupNodes } }, timeoutMs: 5_000 });
+  const store = new RedisStore({ client: { cluster: { nodes: cluster.startupNodes } }, timeoutMs: 5_000 });
   try {
     for (let i = 0; i < 500; i++) await store.set(distinct(keyTemplate, i), distinct(tokenTemplate, i), expiresAt); // warm-up: slot map, connections
     const concurrentSetPerSec = await inFlight(n, i => store.set(distinct(keyTemplate, i), distinct(tokenTemplate, i), expiresAt));
     const concurrentGetPerSec = await inFlight(n, async i => {
       if ((await store.get(distinct(keyTemplate, i))) === undefined) throw new Error('redis cluster store lost an entry');
     });
-    console.log(`   RedisTokenStore (3-master Redis Cluster on loopback), ${IN_FLIGHT} in flight: ${concurrentGetPerSec.toFixed(0)} get/s, ${concurrentSetPerSec.toFixed(0)} set/s`);
+    console.log(`   RedisStore (3-master Redis Cluster on loopback), ${IN_FLIGHT} in flight: ${concurrentGetPerSec.toFixed(0)} get/s, ${concurrentSetPerSec.toFixed(0)} set/s`);
     return { masters: 3, concurrentGetPerSec, concurrentSetPerSec };
   } finally {
     await store.close();
@@ -254,10 +254,10 @@ export async function sessionCacheFigure(settings: Settings): Promise<SessionCac
   const emailTemplate = Buffer.from('bench.user.00000000', 'latin1');
   const expiresAt = Date.now() + 3600_000;
   const before = await settle();
-  // As createSessionTokenCache wires the memory store: maxEntries counts users, the e-mail index has the same bound.
-  const cache = new SessionTokenCache({
-    store: new MemoryTokenStore({ maxEntries: users, sweepIntervalMs: 0 }),
-    index: new MemoryTokenStore({ maxEntries: users, sweepIntervalMs: 0 }),
+  // As createPaletteTokenCache wires the memory store: maxEntries counts users, the e-mail index has the same bound.
+  const cache = new PaletteTokenCache({
+    store: new MemoryStore({ maxEntries: users, sweepIntervalMs: 0 }),
+    index: new MemoryStore({ maxEntries: users, sweepIntervalMs: 0 }),
   });
   let t0 = performance.now();
   for (let i = 0; i < users; i++) {
@@ -287,7 +287,7 @@ export async function sessionCacheFigure(settings: Settings): Promise<SessionCac
     bytesPerUser: (after.heap - before.heap) / users,
   };
   console.log(
-    `   SessionTokenCache over MemoryTokenStore (as the provider wires it), ${users.toLocaleString('en-US')} users: remember ${rememberPerSec.toFixed(0)}/s, forUser ${forUserPerSec.toFixed(0)}/s, ` +
+    `   PaletteTokenCache over MemoryStore (as the provider wires it), ${users.toLocaleString('en-US')} users: remember ${rememberPerSec.toFixed(0)}/s, forUser ${forUserPerSec.toFixed(0)}/s, ` +
       `RSS +${result.rssDeltaMb.toFixed(0)} MB, heap +${result.heapDeltaMb.toFixed(0)} MB (${result.bytesPerUser.toFixed(0)} B/user, ${(result.bytesPerUser / result.rawBytesPerUser).toFixed(2)}x the raw ${result.rawBytesPerUser} B)`,
   );
   return result;

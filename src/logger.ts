@@ -2,6 +2,7 @@
  * The one logger type of the package: the slice of a logger it writes to.
  * Backstage's `LoggerService` and a winston `Logger` (legacy backends) both
  * fit. Never handed a token, code, secret, key, e-mail or internal address.
+ * Why public: the type of every `logger` option.
  *
  * @public
  */

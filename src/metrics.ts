@@ -1,5 +1,5 @@
 /**
- * Process-local counters for sign-ins, the session-token store and the
+ * Process-local counters for sign-ins, the store and the
  * backend-plugin hand-off. Counters only: no e-mails, entity refs or tokens,
  * and label values come from fixed lists so cardinality stays bounded.
  */
@@ -26,7 +26,7 @@ export type HandoffEvent =
   | 'forbidden'
   | 'reAuthRequired'
   | 'unavailable'
-  /** SpectroCloud session tokens renewed through Palette before they expired; renewals Palette refused; renewals that failed (unreachable) */
+  /** Palette tokens renewed through Palette before they expired; renewals Palette refused; renewals that failed (unreachable) */
   | 'renewed'
   | 'renewalRefused'
   | 'renewalFailed';
@@ -160,21 +160,16 @@ export class SpectroCloudAuthMetrics {
     );
     family(
       'spectrocloud_auth_token_store_events_total',
-      'Session-token store lookups and removals by outcome.',
+      'Store lookups and removals by outcome (Palette tokens, sign-outs, refresh-grant claims).',
       TOKEN_STORE_EVENTS.map(event => [`{event="${event}"}`, s.tokenStore[event]]),
     );
     family(
       'spectrocloud_auth_token_handoff_total',
-      'SpectroCloud token requests from backend plugins by outcome.',
+      'Palette-token requests from backend plugins by outcome.',
       HANDOFF_EVENTS.map(event => [`{outcome="${event}"}`, s.handoff[event]]),
     );
     return `${lines.join('\n')}\n`;
   }
-}
-
-/** @internal */
-export function createAuthMetrics(): SpectroCloudAuthMetrics {
-  return new SpectroCloudAuthMetrics();
 }
 
 function sortedRecord(counts: Map<string, number>): Record<string, number> {

@@ -12,17 +12,17 @@ import { DefaultIdentityClient } from '@backstage/plugin-auth-node';
 // and { ... } from 'backstage-plugin-spectrocloud-auth-legacy/palette-tokens'.
 import { SpectroCloudAuthMetrics, redactCallbackQuery, spectrocloud } from '../../src';
 import {
-  createSessionTokenCache,
-  createSpectroCloudTokenMiddleware,
-  type SessionTokenCache,
-  type SpectroCloudRequest,
+  createPaletteTokenCache,
+  createPaletteTokenMiddleware,
+  type PaletteTokenCache,
+  type PaletteTokenGrant,
 } from '../../src/paletteTokens';
 import { corsOrigins } from '../shared/appOrigin';
 
 export interface ExampleBackend {
   app: express.Express;
   /** The cache the provider keeps SpectroCloud session tokens in, shared with the plugin below. */
-  sessionTokens: SessionTokenCache;
+  sessionTokens: PaletteTokenCache;
   metrics: SpectroCloudAuthMetrics;
 }
 
@@ -31,7 +31,7 @@ export async function createBackend(config: Config, catalogFile: string): Promis
   const logger = getRootLogger();
   // Built once, owned here, handed to the provider and to the plugin that needs it.
   const metrics = new SpectroCloudAuthMetrics();
-  const sessionTokens = createSessionTokenCache(config, { logger, metrics });
+  const sessionTokens = createPaletteTokenCache(config, { logger, metrics });
   const discovery = HostDiscovery.fromConfig(config);
   const app = express();
   // The request log a legacy service builder writes, with the README's line: the callback's code and state stay out
@@ -60,10 +60,10 @@ export async function createBackend(config: Config, catalogFile: string): Promis
   const identity = DefaultIdentityClient.create({ discovery });
   const spectroCloudApi = express.Router();
   spectroCloudApi.use((req, res, next) =>
-    createSpectroCloudTokenMiddleware({ identity, cache: sessionTokens })(req, res, next),
+    createPaletteTokenMiddleware({ identity, cache: sessionTokens })(req, res, next),
   );
   spectroCloudApi.get('/whoami', (req, res) => {
-    const { userEntityRef, source } = (req as SpectroCloudRequest).spectroCloud!;
+    const { userEntityRef, source } = (req as typeof req & { spectroCloud?: PaletteTokenGrant }).spectroCloud!;
     // A real plugin would call https://api.spectrocloud.com with this token; never send it to the browser.
     res.json({ userEntityRef, source, sessionToken: 'held by the backend' });
   });

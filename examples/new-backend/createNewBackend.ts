@@ -8,9 +8,9 @@ import { rootHttpRouterServiceFactory } from '@backstage/backend-defaults/rootHt
 import { coreServices, createBackendPlugin, createServiceFactory } from '@backstage/backend-plugin-api';
 import { catalogServiceRef, type CatalogService } from '@backstage/plugin-catalog-node';
 import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
-import type { SpectroCloudRequest } from '../../src/paletteTokens';
-// In your own backend: import { spectroCloudSessionTokenServiceRef } from 'backstage-plugin-spectrocloud-auth-legacy/session-token-service';
-import { spectroCloudSessionTokenServiceRef } from '../../src/sessionTokenService';
+import type { PaletteTokenGrant } from '../../src/paletteTokens';
+// In your own backend: import { paletteTokenServiceRef } from 'backstage-plugin-spectrocloud-auth-legacy/session-token-service';
+import { paletteTokenServiceRef } from '../../src/sessionTokenService';
 import { withoutCallbackQueryInRequestLog } from './redactCallbackQuery';
 
 /** A backend plugin that calls SpectroCloud's API on the signed-in user's behalf, through the session-token service. */
@@ -18,12 +18,12 @@ const spectroCloudApiPlugin = createBackendPlugin({
   pluginId: 'spectrocloud',
   register(reg) {
     reg.registerInit({
-      deps: { router: coreServices.httpRouter, sessionTokens: spectroCloudSessionTokenServiceRef },
+      deps: { router: coreServices.httpRouter, sessionTokens: paletteTokenServiceRef },
       async init({ router, sessionTokens }) {
         const api = express.Router();
         api.use(sessionTokens.middleware());
         api.get('/whoami', (req, res) => {
-          const { userEntityRef, source } = (req as SpectroCloudRequest).spectroCloud!;
+          const { userEntityRef, source } = (req as typeof req & { spectroCloud?: PaletteTokenGrant }).spectroCloud!;
           // A real plugin would call https://api.spectrocloud.com with the token; never send it to the browser.
           res.json({ userEntityRef, source, sessionToken: 'held by the backend' });
         });

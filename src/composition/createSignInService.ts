@@ -12,8 +12,8 @@ import { ConcurrentRefreshGrants } from '../refreshShortcuts/ConcurrentRefreshGr
 import { BrowserBinding, hostCookieSettings } from '../signInService/BrowserBinding';
 import type { PaletteTokenHooks, SignInEvents, SignInServiceDeps } from '../signInService/ports';
 import { SignInService } from '../signInService/SignInService';
-import type { SpectroCloudTokenStore } from '../ttlStore/types';
-import { MemoryTokenStore } from '../ttlStore/memoryStore';
+import type { SpectroCloudStore } from '../ttlStore/types';
+import { MemoryStore } from '../ttlStore/memoryStore';
 import { PendingStoreWrites } from '../ttlStore/pendingWrites';
 
 export interface SignInServiceInput {
@@ -37,7 +37,7 @@ export interface SignInServiceInput {
    * is presented once: the provider's token store (shared by replicas when it
    * is Redis). Default: this process's memory.
    */
-  refreshGrantStore?: SpectroCloudTokenStore;
+  refreshGrantStore?: SpectroCloudStore;
   /** an outbound client built already for this environment (the doctor's) */
   http?: OutboundClient;
   /** endpoints found already (the doctor's discovery check), instead of the resolver's */
@@ -94,7 +94,7 @@ export function createSignInServiceDeps(input: SignInServiceInput): SignInServic
   });
   const revocations =
     input.revokedSessions ??
-    new RevokedSessions(new MemoryTokenStore(), new PendingStoreWrites({ what: 'SpectroCloud sign-out', logger }));
+    new RevokedSessions(new MemoryStore(), new PendingStoreWrites({ what: 'SpectroCloud sign-out', logger }));
   if (input.warmDiscovery !== false) endpoints.resolve().catch(() => undefined);
   const warned = new Set<string>();
   const warnOnce = (key: string, message: string) => {
@@ -103,7 +103,7 @@ export function createSignInServiceDeps(input: SignInServiceInput): SignInServic
     logger.warn(message);
   };
   const refreshGrants = new ConcurrentRefreshGrants({
-    store: input.refreshGrantStore ?? new MemoryTokenStore(),
+    store: input.refreshGrantStore ?? new MemoryStore(),
     holdMs: refreshGrantHoldMs(config.timeout),
     clock,
     warnOnce,

@@ -2,14 +2,15 @@ import type { Config } from '@backstage/config';
 import { readEnvironmentConfig, type SpectroCloudEnvironmentConfig } from '../config/readEnvironmentConfig';
 import { SpectroCloudConfigError } from '../errors';
 import type { SpectroCloudAuthMetrics } from '../metrics';
-import { createSessionTokenCapture, type SessionTokenHooks } from '../paletteTokens/capture/capture';
+import { createPaletteTokenCapture, type PaletteTokenCapture } from '../paletteTokens/capture/capture';
 import type { BackstageCache } from '../paletteTokens/stores/backstageCacheStore';
-import { readApiTokenCookie, withTokenStoreAtRoot } from '../paletteTokens/stores/config';
-import { createSessionTokenCache } from '../paletteTokens/stores/createTokenStore';
+import { readPaletteTokenCookie } from '../paletteTokens/stores/config';
+import { createProviderPaletteTokenCache } from '../paletteTokens/stores/createPaletteTokenCache';
 import { PendingStoreWrites } from '../ttlStore/pendingWrites';
-import type { SessionTokenCache } from '../paletteTokens/stores/sessionTokenCache';
+import type { PaletteTokenCache } from '../paletteTokens/stores/paletteTokenCache';
 import { RevokedSessions } from '../refreshSession/RevokedSessions';
-import type { SessionTokenLogger, SpectroCloudTokenStore } from '../ttlStore/types';
+import type { SpectroCloudLogger } from '../logger';
+import type { SpectroCloudStore } from '../ttlStore/types';
 
 /** Keys of `auth.providers.<id>` that are settings, not environments. */
 const PROVIDER_LEVEL_KEYS = ['tokenStore'];
@@ -20,24 +21,24 @@ export interface ProviderPartsInput {
   config: Config;
   /** true when the backend is served over https */
   secure: boolean;
-  logger: SessionTokenLogger;
+  logger: SpectroCloudLogger;
   metrics: SpectroCloudAuthMetrics;
   /** the session-token cache shared with backend plugins; default one of the provider's own on its `tokenStore` */
-  sessionTokenCache?: SessionTokenCache;
+  sessionTokenCache?: PaletteTokenCache;
   /** Backstage's cache, for `tokenStore.type: backstage-cache` */
   cache?: BackstageCache;
-  sessionTokens?: SessionTokenHooks;
+  sessionTokens?: PaletteTokenCapture;
   sessionCookiePath?: string;
 }
 
 /** What every environment of one provider id shares: the token store, the capture and the sign-out record. */
 export interface ProviderParts {
   environments: string[];
-  sessionTokenCache: SessionTokenCache;
-  sessionTokens: SessionTokenHooks;
+  sessionTokenCache: PaletteTokenCache;
+  sessionTokens: PaletteTokenCapture;
   revokedSessions: RevokedSessions;
   /** where concurrent refreshes of one session meet: the same store, so replicas sharing it present a refresh token once */
-  refreshGrantStore: SpectroCloudTokenStore;
+  refreshGrantStore: SpectroCloudStore;
 }
 
 export function createProviderParts(input: ProviderPartsInput): ProviderParts {
@@ -49,18 +50,17 @@ export function createProviderParts(input: ProviderPartsInput): ProviderParts {
       `auth.providers.${providerId}`,
     );
   }
-  const tokenStoreConfig = withTokenStoreAtRoot(config, providerId);
   const sessionTokenCache =
-    input.sessionTokenCache ?? createSessionTokenCache(tokenStoreConfig, { providerId, logger, metrics, cache: input.cache });
+    input.sessionTokenCache ?? createProviderPaletteTokenCache(config, { providerId, logger, metrics, cache: input.cache });
   const sessionTokens =
     input.sessionTokens ??
-    createSessionTokenCapture({
+    createPaletteTokenCapture({
       cache: sessionTokenCache,
       secure: input.secure,
       cookiePath: input.sessionCookiePath ?? defaultSessionCookiePath(providerId),
-      apiTokenCookie: readApiTokenCookie(tokenStoreConfig, providerId),
+      paletteTokenCookie: readPaletteTokenCookie(config.getOptional('tokenStore'), providerId),
       logger,
-      pendingWrites: new PendingStoreWrites({ what: 'SpectroCloud session token', logger, metrics }),
+      pendingWrites: new PendingStoreWrites({ what: 'Palette token', logger, metrics }),
     });
   // Sign-outs go to the same store as the session tokens, so every replica sharing it refuses the ended session.
   const revokedSessions = new RevokedSessions(

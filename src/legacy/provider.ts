@@ -8,11 +8,11 @@ import type { AuthProviderFactory, SignInResolver } from '@backstage/plugin-auth
 import { createSignInService } from '../composition/createSignInService';
 import { createProviderParts, readEnvironment } from '../environment/createProviderParts';
 import { SpectroCloudAuthMetrics } from '../metrics';
-import type { SessionTokenHooks } from '../paletteTokens/capture/capture';
+import type { PaletteTokenCapture } from '../paletteTokens/capture/capture';
 // Through the package's own entry (tsconfig paths in this repository): the published types then say these
 // come from `.../palette-tokens`. A relative import was tried (issue 25): tsup then bundles the two types into a
 // shared chunk and api-extractor reports them as forgotten exports of the main entry, so the name stays.
-import type { BackstageCache, SessionTokenCache } from 'backstage-plugin-spectrocloud-auth-legacy/palette-tokens';
+import type { BackstageCache, PaletteTokenCache } from 'backstage-plugin-spectrocloud-auth-legacy/palette-tokens';
 import type { SpectroCloudAuthResult } from '../profile';
 import type { CookieConfigurerLike } from '../refreshSession/cookieSettings';
 import { readSignInResolversFromConfig, spectroCloudSignInResolvers, type SpectroCloudSignInResolvers } from '../resolvers';
@@ -26,13 +26,13 @@ export interface SpectroCloudProviderOptions {
   signIn?: { resolver: SignInResolver<SpectroCloudAuthResult> };
   /**
    * Where Palette tokens (SpectroCloud's HS256 token) go. Build it with
-   * `createSessionTokenCache` (`.../palette-tokens`) and hand the same object
+   * `createPaletteTokenCache` (`.../palette-tokens`) and hand the same object
    * to your backend plugins. Without it, the provider keeps the tokens in a
    * cache of its own on `auth.providers.<id>.tokenStore`, which no plugin can reach.
    * Register the factory under several provider ids (tenants)? Give each its
-   * own cache (`createSessionTokenCache(config, { providerId })`).
+   * own cache (`createPaletteTokenCache(config, { providerId })`).
    */
-  sessionTokenCache?: SessionTokenCache;
+  sessionTokenCache?: PaletteTokenCache;
   /**
    * The backend's cache (`env.cache` in a legacy backend) for the provider's
    * own Palette-token cache when `sessionTokenCache` is not given: used with
@@ -40,7 +40,7 @@ export interface SpectroCloudProviderOptions {
    */
   cache?: BackstageCache;
   /** @internal Replaces the default capture entirely (the package's own tests). */
-  sessionTokens?: SessionTokenHooks;
+  sessionTokens?: PaletteTokenCapture;
   /** API path the `spectrocloud-api-token` cookie is scoped to (written only with `tokenStore.apiTokenCookie: true`). Default `/api/spectrocloud`, or `/api/<providerId>` for another provider id. */
   sessionCookiePath?: string;
   /** Counters for sign-ins, failures and the token store. Default: the factory's own, see `factory.metrics`. */

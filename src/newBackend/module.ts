@@ -1,6 +1,6 @@
 import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
 import { authProvidersExtensionPoint } from '@backstage/plugin-auth-node';
-import { sessionTokenStoresServiceRef } from '../sessionTokenService/storesService';
+import { paletteTokenCachesServiceRef } from '../sessionTokenService/storesService';
 import { spectroCloudAuthMetricsServiceRef } from './metricsService';
 import { createSpectroCloudModuleProvider } from './providerFactory';
 
@@ -19,7 +19,7 @@ export function createSpectroCloudAuthModule(options: { clock?: () => number } =
       reg.registerInit({
         deps: {
           providers: authProvidersExtensionPoint,
-          stores: sessionTokenStoresServiceRef,
+          stores: paletteTokenCachesServiceRef,
           cache: coreServices.cache,
           metrics: spectroCloudAuthMetricsServiceRef,
         },

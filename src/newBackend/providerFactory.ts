@@ -7,7 +7,7 @@ import {
 import { createSignInService } from '../composition/createSignInService';
 import { createProviderParts, readEnvironment } from '../environment/createProviderParts';
 import type { SpectroCloudAuthMetrics } from '../metrics';
-import type { SessionTokenCache } from '../paletteTokens/stores/sessionTokenCache';
+import type { PaletteTokenCache } from '../paletteTokens/stores/paletteTokenCache';
 import { newSystemCookieConfigurer, type CookieConfigurerLike } from '../refreshSession/cookieSettings';
 import { readSignInResolversFromConfig } from '../resolvers';
 import { createSpectroCloudAuthenticator, type ModuleSignInResult, type PendingSignIn } from './authenticator';
@@ -18,7 +18,7 @@ import { ReusedSignIns } from './reusedSignIns';
 export interface SpectroCloudModuleProviderOptions {
   metrics: SpectroCloudAuthMetrics;
   /** the cache the session-token service reads (one per provider id) */
-  sessionTokenCache: SessionTokenCache;
+  sessionTokenCache: PaletteTokenCache;
   clock?: () => number;
 }
 

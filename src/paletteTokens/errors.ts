@@ -1,5 +1,5 @@
 /**
- * Errors raised by SpectroCloud's API-token store and the backend-plugin hand-off.
+ * Errors raised by the Palette-token store and the backend-plugin hand-off.
  *
  * Every error carries a stable `code` and an HTTP `statusCode`. Backstage's
  * legacy `errorHandler` (backend-common) reads `statusCode` first, so a plugin
@@ -12,6 +12,7 @@ import { SpectroCloudAuthError, type SpectroCloudErrorCode } from '../errors';
 /**
  * The codes of the errors below (ERROR_CLASS_OF_CODE gives them to these classes).
  *
+ * @deprecated Use `SpectroCloudErrorCode`.
  * @public
  */
 export type SpectroCloudPaletteTokenErrorCode = Extract<
@@ -19,7 +20,12 @@ export type SpectroCloudPaletteTokenErrorCode = Extract<
   'ERR_TOKEN_STORE_UNAVAILABLE' | 'ERR_BACKSTAGE_TOKEN_MISSING' | 'ERR_BACKSTAGE_TOKEN_INVALID' | 'ERR_USER_EMAIL_MISMATCH' | 'ERR_SPECTROCLOUD_REAUTH_REQUIRED'
 >;
 
-/** Base of the errors about SpectroCloud's API token: its store and its hand-off to backend plugins. */
+/**
+ * Base of the errors about the Palette token: its store and its hand-off to backend plugins.
+ *
+ * @deprecated Match `SpectroCloudAuthError` and its `code`; still the class thrown.
+ * @public
+ */
 export class SpectroCloudPaletteTokenError extends SpectroCloudAuthError {
   declare readonly code: SpectroCloudPaletteTokenErrorCode;
   declare readonly statusCode: number;
@@ -31,7 +37,10 @@ export class SpectroCloudPaletteTokenError extends SpectroCloudAuthError {
 
 /**
  * The backing store (Redis) could not be reached or answered with an error.
- * HTTP 503: the user's session may well still exist, we just cannot read it now.
+ * HTTP 503: the user's Palette token may well still exist, we just cannot read it now.
+ *
+ * @deprecated Match `SpectroCloudAuthError` with code `ERR_TOKEN_STORE_UNAVAILABLE`; still the class thrown.
+ * @public
  */
 export class SpectroCloudTokenStoreError extends SpectroCloudPaletteTokenError {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -39,14 +48,24 @@ export class SpectroCloudTokenStoreError extends SpectroCloudPaletteTokenError {
   }
 }
 
-/** The request has no Backstage token, or one that does not verify. HTTP 401. */
+/**
+ * The request has no Backstage token, or one that does not verify. HTTP 401.
+ *
+ * @deprecated Match `SpectroCloudAuthError` with code `ERR_BACKSTAGE_TOKEN_MISSING` or `ERR_BACKSTAGE_TOKEN_INVALID`; still the class thrown.
+ * @public
+ */
 export class SpectroCloudAuthenticationError extends SpectroCloudPaletteTokenError {
   constructor(code: 'ERR_BACKSTAGE_TOKEN_MISSING' | 'ERR_BACKSTAGE_TOKEN_INVALID', message: string) {
     super(code, 401, message);
   }
 }
 
-/** The caller asked for a SpectroCloud identity other than its own. HTTP 403. */
+/**
+ * The caller asked for a SpectroCloud identity other than its own. HTTP 403.
+ *
+ * @deprecated Match `SpectroCloudAuthError` with code `ERR_USER_EMAIL_MISMATCH`; still the class thrown.
+ * @public
+ */
 export class SpectroCloudNotAllowedError extends SpectroCloudPaletteTokenError {
   constructor(message: string) {
     super('ERR_USER_EMAIL_MISMATCH', 403, message);
@@ -55,8 +74,11 @@ export class SpectroCloudNotAllowedError extends SpectroCloudPaletteTokenError {
 
 /**
  * The caller is a signed-in Backstage user but this backend holds no SpectroCloud
- * session token for it (expired, evicted, or lost in a restart). HTTP 401; the
+ * Palette token for it (expired, evicted, or lost in a restart). HTTP 401; the
  * frontend recovers by signing in with SpectroCloud again.
+ *
+ * @deprecated Match `SpectroCloudAuthError` with code `ERR_SPECTROCLOUD_REAUTH_REQUIRED`; still the class thrown.
+ * @public
  */
 export class SpectroCloudReAuthRequiredError extends SpectroCloudPaletteTokenError {
   constructor(message: string) {

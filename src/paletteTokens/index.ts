@@ -1,44 +1,22 @@
-// `.../palette-tokens`: SpectroCloud's HS256 API token, kept server-side at
-// sign-in and handed to backend plugins by the caller's verified identity.
-export { createSessionTokenCache, type CreateTokenStoreOptions } from './stores/createTokenStore';
-export { SessionTokenCache, type SessionTokenCacheOptions, type SpectroCloudSession, type RememberSessionInput } from './stores/sessionTokenCache';
-export type { SpectroCloudTokenStore, SessionTokenLogger } from '../ttlStore/types';
-export { MemoryTokenStore, type MemoryTokenStoreOptions } from '../ttlStore/memoryStore';
-export { RedisTokenStore, type RedisTokenStoreOptions } from './stores/redisStore';
-export type { RedisClient } from './stores/redisConnection';
-export { EncryptedTokenStore, type EncryptedTokenStoreOptions } from './stores/encryptedStore';
-export {
-  BackstageCacheTokenStore,
-  type BackstageCache,
-  type BackstageCacheClient,
-  type BackstageCacheTokenStoreOptions,
-} from './stores/backstageCacheStore';
-export type { RedisConnectionConfig, RedisEndpoint, RedisTlsConfig } from './stores/config';
-export {
-  getSpectroCloudToken,
-  type LegacyIdentityVerifier,
-  type VerifiedBackstageIdentity,
-  type SpectroCloudTokenHandoffOptions,
-  type SpectroCloudTokenGrant,
-} from './handoff/handoff';
-export {
-  createSpectroCloudTokenMiddleware,
-  createSpectroCloudErrorHandler,
-  type SpectroCloudTokenMiddlewareOptions,
-  type SpectroCloudRequest,
-  type SpectroCloudRequestContext,
-} from './handoff/middleware';
+// `.../palette-tokens`: SpectroCloud's HS256 token Palette's API takes (the Palette token), kept
+// server-side at sign-in and handed to backend plugins by the caller's verified identity.
+// Fifteen names (test/package/surface.test.ts counts them); each says in its TSDoc why it is public.
+export { createPaletteTokenCache } from './stores/createPaletteTokenCache';
+export { PaletteTokenCache, type PaletteTokenRecord } from './stores/paletteTokenCache';
+export type { SpectroCloudStore } from '../ttlStore/types';
+export type { SpectroCloudLogger } from '../logger';
+export { getPaletteToken, type PaletteTokenHandoffOptions, type PaletteTokenGrant } from './handoff/handoff';
+export { createPaletteTokenMiddleware } from './handoff/middleware';
+export { createPaletteApiClient, type PaletteApiClient } from './paletteApi/client';
 export { SPECTROCLOUD_REAUTH_HEADER } from '../reauthHeader';
-export {
-  createPaletteApiClient,
-  type PaletteApiClient,
-  type PaletteApiClientOptions,
-  type PaletteApiResponse,
-} from './paletteApi/client';
-export type { PaletteApiRequest } from './paletteApi/paletteApi';
-export { seedCompatibleApi, type SeedCompatibleSessionTokenApi } from './handoff/seedCompatibleApi';
-// The base class of the errors below, the same class the main entry exports.
+export { seedCompatibleApi } from './handoff/seedCompatibleApi';
+// The one error base, the same class the main entry exports; plugins match on its `code`.
 export { SpectroCloudAuthError, type SpectroCloudErrorCode } from '../errors';
+
+// Deprecated: the names exported before issue 25 (docs/upgrading.md, "Names from issue 25").
+export * from './deprecated';
+export type { SpectroCloudTokenStore, SessionTokenLogger } from '../ttlStore/types';
+export { createSpectroCloudErrorHandler } from './handoff/middleware';
 export {
   type SpectroCloudPaletteTokenErrorCode,
   SpectroCloudPaletteTokenError,

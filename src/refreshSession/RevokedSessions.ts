@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { SpectroCloudTokenStore } from '../ttlStore/types';
+import type { SpectroCloudStore } from '../ttlStore/types';
 import type { PendingStoreWrites } from '../ttlStore/pendingWrites';
 
 /** A fresh, unguessable id for one sign-in (128 bits). */
@@ -20,7 +20,7 @@ export function newSessionId(): string {
  */
 export class RevokedSessions {
   constructor(
-    private readonly store: SpectroCloudTokenStore,
+    private readonly store: SpectroCloudStore,
     private readonly pending: PendingStoreWrites,
   ) {}
 

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EncryptedTokenStore } from '../paletteTokens/stores/encryptedStore';
-import type { SpectroCloudTokenStore } from '../ttlStore/types';
+import { EncryptedStore } from '../paletteTokens/stores/encryptedStore';
+import type { SpectroCloudStore } from '../ttlStore/types';
 import type { LastGrant } from './grantReuse';
 import { refreshGrantKeys, type RefreshGrantKeys } from './refreshGrantKeys';
 
@@ -21,7 +21,7 @@ export type GrantSource = 'granted' | 'in-flight' | 'shared';
 
 export interface ConcurrentRefreshGrantsOptions {
   /** the provider's token store (Redis or Backstage's cache shared by replicas; memory otherwise) */
-  store: SpectroCloudTokenStore;
+  store: SpectroCloudStore;
   /**
    * How long one grant may be in flight (ms): the claim's lifetime, the
    * longest a loser waits, and how long the result is kept for refreshes
@@ -73,7 +73,7 @@ export class ConcurrentRefreshGrants {
   }
 
   private async acrossReplicas(keys: RefreshGrantKeys, grant: () => Promise<RefreshGrantResult>): Promise<{ result: RefreshGrantResult; source: GrantSource }> {
-    const results = new EncryptedTokenStore(this.options.store, keys.sealKey);
+    const results = new EncryptedStore(this.options.store, keys.sealKey);
     const resultKey = `refresh-grant:${keys.id}`;
     const claimKey = `refresh-grant-claim:${keys.id}`;
     // The wait ends at holdMs by the clock, or by the pauses summed when the clock stands still (a frozen test clock).
@@ -93,7 +93,7 @@ export class ConcurrentRefreshGrants {
   }
 
   /** One look: a result left by another refresh, else the claim to make the grant, else someone else holds it. */
-  private async lookOnce(results: SpectroCloudTokenStore, resultKey: string, claimKey: string): Promise<Step> {
+  private async lookOnce(results: SpectroCloudStore, resultKey: string, claimKey: string): Promise<Step> {
     const found = await results.get(resultKey);
     if (found !== undefined) return { kind: 'found', result: parseResult(found) };
     const { store } = this.options;
@@ -102,7 +102,7 @@ export class ConcurrentRefreshGrants {
     return (await store.claim(claimKey, this.expiry())) ? { kind: 'claimed' } : { kind: 'held' };
   }
 
-  private async grantAndShare(results: SpectroCloudTokenStore, resultKey: string, claimKey: string | undefined, grant: () => Promise<RefreshGrantResult>): Promise<RefreshGrantResult> {
+  private async grantAndShare(results: SpectroCloudStore, resultKey: string, claimKey: string | undefined, grant: () => Promise<RefreshGrantResult>): Promise<RefreshGrantResult> {
     let result: RefreshGrantResult;
     try {
       result = await grant();

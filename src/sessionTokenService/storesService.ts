@@ -1,15 +1,15 @@
 import { coreServices, createServiceFactory, createServiceRef } from '@backstage/backend-plugin-api';
 import { SpectroCloudConfigError } from '../errors';
 import type { BackstageCacheClient } from '../paletteTokens/stores/backstageCacheStore';
-import { withTokenStoreAtRoot, DEFAULT_PROVIDER_ID, tokenStoreConfigPath } from '../paletteTokens/stores/config';
-import { createSessionTokenCache } from '../paletteTokens/stores/createTokenStore';
-import type { SessionTokenCache } from '../paletteTokens/stores/sessionTokenCache';
+import { DEFAULT_PROVIDER_ID, tokenStoreConfigPath } from '../paletteTokens/stores/config';
+import { createProviderPaletteTokenCache } from '../paletteTokens/stores/createPaletteTokenCache';
+import type { PaletteTokenCache } from '../paletteTokens/stores/paletteTokenCache';
 import { AuthPluginCache } from './authPluginCache';
 
-/** The session-token caches of a backend, one per provider id, shared by the auth module and every plugin. */
-export interface SpectroCloudSessionTokenStores {
+/** The Palette-token caches of a backend, one per provider id, shared by the auth module and every plugin. */
+export interface PaletteTokenCaches {
   /** The cache on `auth.providers.<providerId>.tokenStore` (memory when there is none). */
-  forProvider(providerId?: string): SessionTokenCache;
+  forProvider(providerId?: string): PaletteTokenCache;
   /** The auth plugin's `coreServices.cache`, for `tokenStore.type: backstage-cache` (the module hands it over at init). */
   useAuthPluginCache(cache: BackstageCacheClient): void;
 }
@@ -19,7 +19,7 @@ export interface SpectroCloudSessionTokenStores {
  * the same cache object (a memory store is then shared in one process; Redis
  * and Backstage's cache are shared between replicas in any case). Closed at shutdown.
  */
-export const sessionTokenStoresServiceRef = createServiceRef<SpectroCloudSessionTokenStores>({
+export const paletteTokenCachesServiceRef = createServiceRef<PaletteTokenCaches>({
   id: 'spectrocloud.session-token-stores',
   scope: 'root',
   defaultFactory: async service =>
@@ -27,7 +27,7 @@ export const sessionTokenStoresServiceRef = createServiceRef<SpectroCloudSession
       service,
       deps: { config: coreServices.rootConfig, logger: coreServices.rootLogger, lifecycle: coreServices.rootLifecycle },
       factory({ config, logger, lifecycle }) {
-        const caches = new Map<string, SessionTokenCache>();
+        const caches = new Map<string, PaletteTokenCache>();
         const authPluginCache = new AuthPluginCache();
         /** provider ids whose store is Backstage's cache */
         const onBackstageCache: string[] = [];
@@ -53,11 +53,10 @@ export const sessionTokenStoresServiceRef = createServiceRef<SpectroCloudSession
             let cache = caches.get(providerId);
             if (!cache) {
               const providerConfig = config.getOptionalConfig(`auth.providers.${providerId}`);
-              const at = providerConfig ? withTokenStoreAtRoot(providerConfig, providerId) : undefined;
               // Only for an explicit type: without a tokenStore block the new system's store stays memory.
               const wantsBackstageCache = providerConfig?.getOptionalString('tokenStore.type') === 'backstage-cache';
               if (wantsBackstageCache) onBackstageCache.push(providerId);
-              cache = createSessionTokenCache(at, {
+              cache = createProviderPaletteTokenCache(providerConfig, {
                 providerId,
                 logger: logger.child({ provider: providerId }),
                 cache: wantsBackstageCache ? authPluginCache : undefined,

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { SpectroCloudAuthError, SpectroCloudNetworkError, SpectroCloudRefreshSessionError, SpectroCloudRequestError } from '../errors';
-import { findSessionToken } from '../paletteTokens/capture/capture';
+import { findPaletteToken } from '../paletteTokens/capture/capture';
 import { checkAuthorizationResponseIssuer } from '../oidc/checkAuthorizationResponseIssuer';
 import { checkRefreshedIdToken } from '../oidc/checkRefreshedIdToken';
 import { endSessionUrl } from '../oidc/endSessionUrl';
@@ -71,7 +71,7 @@ export class SignInService {
     const verified = await this.verifyIdToken(response.params.id_token, { nonce: bound.nonce });
     const idToken = response.params.id_token;
     const claims = await addUserInfoClaims(verified, resolved.userinfoUrl, response.accessToken, this.deps.http);
-    const paletteToken = findSessionToken(response.refreshToken, code);
+    const paletteToken = findPaletteToken(response.refreshToken, code);
     const realRefreshToken = response.refreshToken && response.refreshToken !== paletteToken ? response.refreshToken : undefined;
     const signedIn = { sessionId: newSessionId(), signedInAt: clock() };
     const email = readEmail(claims);

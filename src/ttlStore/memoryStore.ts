@@ -1,12 +1,10 @@
-// Named through the main entry, so the published types of .../palette-tokens point there.
-import { PackedEntryCodec } from './packedEntry';
-import type { SpectroCloudTokenStore } from './types';
+import { PackedEntryCodec, compactText, flat } from './packedEntry';
+import type { SpectroCloudStore } from './types';
 
 /** Marked entries an eviction passes over at most before it evicts the next one, marked or not. */
 const MAX_SECOND_CHANCES = 32;
 
-/** @public */
-export interface MemoryTokenStoreOptions {
+export interface MemoryStoreOptions {
   /** Upper bound on stored entries; beyond it one not read since eviction last passed it goes (the oldest such). Default 10 000. */
   maxEntries?: number;
   /** Epoch-milliseconds clock, injectable for tests. Default `Date.now`. */
@@ -34,27 +32,27 @@ export interface MemoryTokenStoreOptions {
  * and in a periodic sweep whose timer is unref'd so it never keeps the process
  * alive.
  *
- * Each entry is one packed string (expiry and value, a session token held as
- * bytes, see {@link PackedEntryCodec}): no object per entry, so a user costs
- * little more than the token and key themselves.
+ * Each entry is one packed string (expiry and value, a Palette token held as
+ * bytes, see {@link PackedEntryCodec}), under a key compacted the same way
+ * (`user:default/` as one character): no object per entry, so a user costs
+ * little more than the token and key themselves. The packing is this store's
+ * own: what it returns is exactly what it was given.
  *
  * Tokens are lost on restart and not shared between replicas: use
- * {@link RedisTokenStore} when either matters.
- *
- * @public
+ * {@link RedisStore} when either matters.
  */
-export class MemoryTokenStore implements SpectroCloudTokenStore {
+export class MemoryStore implements SpectroCloudStore {
   private readonly entries = new Map<string, string>();
   private readonly codec = new PackedEntryCodec();
   private readonly maxEntries: number;
   private readonly clock: () => number;
-  private readonly metrics?: MemoryTokenStoreOptions['metrics'];
+  private readonly metrics?: MemoryStoreOptions['metrics'];
   private sweepTimer?: ReturnType<typeof setInterval>;
 
-  constructor(options: MemoryTokenStoreOptions = {}) {
+  constructor(options: MemoryStoreOptions = {}) {
     const { maxEntries = 10_000, clock = Date.now, sweepIntervalMs = 60_000, metrics } = options;
     if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
-      throw new RangeError(`MemoryTokenStore maxEntries must be a positive integer, got ${String(maxEntries)}`);
+      throw new RangeError(`MemoryStore maxEntries must be a positive integer, got ${String(maxEntries)}`);
     }
     this.maxEntries = maxEntries;
     this.clock = clock;
@@ -70,12 +68,13 @@ export class MemoryTokenStore implements SpectroCloudTokenStore {
     return this.entries.size;
   }
 
-  async set(key: string, token: string, expiresAt: number): Promise<void> {
+  async set(entryKey: string, value: string, expiresAt: number): Promise<void> {
+    const key = compactText(entryKey);
     if (!(expiresAt > this.clock())) {
       this.entries.delete(key);
       return;
     }
-    const packed = this.codec.pack(token, expiresAt);
+    const packed = this.codec.pack(value, expiresAt);
     if (this.entries.has(key)) {
       // Overwritten in place (no hole) and marked: a write is a use.
       this.entries.set(key, this.codec.withReadMark(packed, true));
@@ -83,10 +82,12 @@ export class MemoryTokenStore implements SpectroCloudTokenStore {
     }
     // Make room first so the map never holds more than maxEntries, even briefly.
     while (this.entries.size >= this.maxEntries) this.evictOne();
-    this.entries.set(key, packed);
+    // A key built by concatenation is a rope (an extra object per entry): held flat.
+    this.entries.set(flat(key), packed);
   }
 
-  async get(key: string): Promise<string | undefined> {
+  async get(entryKey: string): Promise<string | undefined> {
+    const key = compactText(entryKey);
     const entry = this.entries.get(key);
     if (entry === undefined) {
       this.metrics?.recordTokenStore('misses');
@@ -103,8 +104,8 @@ export class MemoryTokenStore implements SpectroCloudTokenStore {
     return this.codec.unpack(entry);
   }
 
-  async delete(key: string): Promise<void> {
-    this.entries.delete(key);
+  async delete(entryKey: string): Promise<void> {
+    this.entries.delete(compactText(entryKey));
   }
 
   /** Removes every expired entry now; returns how many went. The periodic sweep calls this. */

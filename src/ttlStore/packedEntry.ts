@@ -4,7 +4,7 @@
  *
  * Why: at a million users the V8 heap cost is what matters. A `Map<string,
  * string>` of packed strings has no object and no boxed number per entry, and
- * a session token's base64url payload and signature take 3/4 of their text
+ * a Palette token's base64url payload and signature take 3/4 of their text
  * length as raw bytes; its header (the same for every token of a tenant)
  * becomes a one-byte index into a small table owned by the codec.
  *
@@ -14,6 +14,8 @@
  *           bit 0x80 on top of either: the entry was read since eviction last passed it (see memoryStore.ts)
  *   kind >= 1: prefix length, payload length, signature length (1 byte each below 128, else 3),
  *              then prefix text, payload bytes, signature bytes, and the rest of the value (suffix text)
+ *
+ * The text around the JWT goes through a small dictionary (compactText below).
  *
  * `unpack(pack(v))` always returns `v` exactly: a value is packed only when it
  * is Latin-1 and its JWT segments are canonical base64url; anything else is
@@ -39,7 +41,8 @@ export class PackedEntryCodec {
 
   pack(value: string, expiresAt: number): string {
     const expiry = Math.min(Math.max(0, Math.floor(expiresAt)), MAX_EXPIRY);
-    return this.packJwt(value, expiry) ?? flat(expiryText(expiry) + String.fromCharCode(KIND_TEXT) + value);
+    const text = compactText(value, expiry);
+    return this.packJwt(text, expiry) ?? flat(expiryText(expiry) + String.fromCharCode(KIND_TEXT) + text);
   }
 
   expiresAt(packed: string): number {
@@ -61,6 +64,10 @@ export class PackedEntryCodec {
   }
 
   unpack(packed: string): string {
+    return expandText(this.unpackText(packed), this.expiresAt(packed));
+  }
+
+  private unpackText(packed: string): string {
     const kind = packed.charCodeAt(EXPIRY_BYTES) & ~READ_MARK;
     if (kind === KIND_TEXT) return packed.slice(EXPIRY_BYTES + 1);
     const header = this.headers[kind - 1];
@@ -124,7 +131,7 @@ function expiryText(expiry: number): string {
   return bytes.toString('latin1');
 }
 
-// Segment lengths: one byte below 128 (a session token's are), else 0x80 | the top 7 bits and two more bytes.
+// Segment lengths: one byte below 128 (a Palette token's are), else 0x80 | the top 7 bits and two more bytes.
 function lengthSize(length: number): number {
   return length < 0x80 ? 1 : 3;
 }
@@ -147,6 +154,42 @@ function readLength(text: string, cursor: { at: number }): number {
   const length = (first & 0x7f) * 65_536 + text.charCodeAt(cursor.at + 1) * 256 + text.charCodeAt(cursor.at + 2);
   cursor.at += 3;
   return length;
+}
+
+/*
+ * The text around a value's JWT (and a value without one) goes through a small
+ * dictionary of what the Palette-token cache writes: its record's fixed JSON
+ * fragments, `user:default/` (most users' namespace, in keys and pointers too),
+ * and the record's expiry when it is the entry's own (written once, in the
+ * expiry bytes). One control character each; a control character of the value
+ * itself is escaped, so any value round-trips exactly.
+ */
+const ESCAPE = '\u0002';
+const CONTROL = /[\u0001-\u0005]/;
+const CONTROLS = /[\u0001-\u0005]/g;
+const NAMESPACE = 'user:default/';
+const RECORD_START = '{"v":1,"t":"';
+const EMAIL_FIELD = ',"e":"';
+const expiryField = (expiry: number) => `","x":${expiry}`;
+
+/** `text` with the dictionary's fragments as single characters; `expiry` undefined for a key. */
+export function compactText(text: string, expiry?: number): string {
+  let out = CONTROL.test(text) ? text.replace(CONTROLS, c => ESCAPE + c) : text;
+  if (out.includes(NAMESPACE)) out = out.split(NAMESPACE).join('\u0001');
+  if (out.startsWith(RECORD_START)) out = `\u0003${out.slice(RECORD_START.length)}`;
+  if (expiry !== undefined && out.includes('","x":')) out = out.split(expiryField(expiry)).join('\u0004');
+  if (out.includes(EMAIL_FIELD)) out = out.split(EMAIL_FIELD).join('\u0005');
+  return out;
+}
+
+function expandText(text: string, expiry: number): string {
+  if (!CONTROL.test(text)) return text;
+  return text.replace(/\u0002([\u0001-\u0005])|[\u0001\u0003\u0004\u0005]/g, (match, escaped: string | undefined) => {
+    if (escaped !== undefined) return escaped;
+    if (match === '\u0001') return NAMESPACE;
+    if (match === '\u0003') return RECORD_START;
+    return match === '\u0004' ? expiryField(expiry) : EMAIL_FIELD;
+  });
 }
 
 /**

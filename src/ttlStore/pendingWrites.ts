@@ -1,15 +1,11 @@
 import type { SpectroCloudAuthMetrics } from '../metrics';
 import { SpectroCloudTokenStoreError } from '../paletteTokens/errors';
 
-/** Never handed a token, key, e-mail or address. */
-export interface PendingWritesLogger {
-  info(message: string): void;
-  warn(message: string): void;
-}
+import type { SpectroCloudLogger } from '../logger';
 
 /** @internal */
 export interface PendingWritesOptions {
-  /** What is being written, for log lines, e.g. `SpectroCloud session token`. */
+  /** What is being written, for log lines, e.g. `Palette token`. */
   what: string;
   /** Writes kept while the store is down; beyond it the oldest is dropped (and logged). Default 1000. */
   maxPending?: number;
@@ -22,7 +18,8 @@ export interface PendingWritesOptions {
    */
   firstDelayMs?: number;
   maxDelayMs?: number;
-  logger?: PendingWritesLogger;
+  /** Writes only info and warn lines. */
+  logger?: Pick<SpectroCloudLogger, 'info' | 'warn'>;
   metrics?: SpectroCloudAuthMetrics;
   /** Epoch-milliseconds clock. Default `Date.now`. */
   clock?: () => number;

@@ -1,13 +1,15 @@
+import type { SpectroCloudLogger } from '../logger';
+
 /**
- * Where SpectroCloud session tokens live between sign-in and the backend
- * plugin's API call. Implementations: {@link MemoryTokenStore},
- * {@link RedisTokenStore}, and the {@link EncryptedTokenStore} decorator.
+ * The key-value store with expiry where the package keeps Palette tokens,
+ * sign-outs and refresh-grant claims: memory, Backstage's cache or Redis,
+ * optionally encrypted. Why public: implement it to keep them somewhere else.
  *
  * @public
  */
-export interface SpectroCloudTokenStore {
+export interface SpectroCloudStore {
   /** expiresAt: epoch milliseconds; entries past it are never returned */
-  set(key: string, token: string, expiresAt: number): Promise<void>;
+  set(key: string, value: string, expiresAt: number): Promise<void>;
   get(key: string): Promise<string | undefined>;
   delete(key: string): Promise<void>;
   close(): Promise<void>;
@@ -20,13 +22,13 @@ export interface SpectroCloudTokenStore {
 }
 
 /**
- * The slice of a logger this module uses. Backstage's `LoggerService` and a
- * winston `Logger` (legacy backends) both fit.
- *
+ * @deprecated Use {@link SpectroCloudStore}: the store also holds sign-outs and refresh-grant claims.
  * @public
  */
-export interface SessionTokenLogger {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
+export type SpectroCloudTokenStore = SpectroCloudStore;
+
+/**
+ * @deprecated Use `SpectroCloudLogger`, the package's one logger type.
+ * @public
+ */
+export type SessionTokenLogger = SpectroCloudLogger;

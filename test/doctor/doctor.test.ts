@@ -47,7 +47,7 @@ describe('doctor command line, in a child process (one at a time)', () => {
       scope: 'openid profile email',
       code_challenge_method: 'S256',
     });
-    expect(output.lines.get('api-token-cookie')).toBe("ok   api-token-cookie: SpectroCloud's session token stays server-side (no spectrocloud-api-token cookie)");
+    expect(output.lines.get('api-token-cookie')).toBe('ok   api-token-cookie: the Palette token stays server-side (no spectrocloud-api-token cookie)');
     expect(output.stdout).toContain('doctor: all checks passed\n');
   });
 
@@ -117,7 +117,7 @@ describe.concurrent('doctor checks against the emulator, one broken setting each
     expectNoSecret(output);
     expect(output.code).toBe(0);
     expect(output.lines.get('api-token-cookie')).toBe(
-      `warn api-token-cookie: auth.providers.spectrocloud.tokenStore.apiTokenCookie is true: every sign-in also writes SpectroCloud's raw session token to the browser (spectrocloud-api-token cookie, HttpOnly) -> ${FIXES.apiTokenCookie}`,
+      `warn api-token-cookie: auth.providers.spectrocloud.tokenStore.paletteTokenCookie (or apiTokenCookie) is true: every sign-in also writes the raw Palette token to the browser (spectrocloud-api-token cookie, HttpOnly) -> ${FIXES.apiTokenCookie}`,
     );
     expect([...output.lines.values()].filter(line => !line.startsWith('ok   '))).toEqual([output.lines.get('api-token-cookie')]);
   });

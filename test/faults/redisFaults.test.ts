@@ -21,7 +21,7 @@ describe('Redis token store faults under a running legacy backend', () => {
   });
   afterAll(() => rig?.close());
 
-  /** The store's own deadline (RedisTokenStore default 2 s) plus room for a loaded 2-core machine. */
+  /** The store's own deadline (RedisStore default 2 s) plus room for a loaded 2-core machine. */
   const STORE_BOUND_MS = 2_000 + 3_000;
 
   function expectStoreUnavailable(answer: Awaited<ReturnType<typeof pluginCall>>) {

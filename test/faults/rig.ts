@@ -3,7 +3,7 @@ import request from 'supertest';
 import { DefaultIdentityClient } from '@backstage/plugin-auth-node';
 import { ConfigReader } from '@backstage/config';
 import { spectrocloud } from '../../src';
-import { createSessionTokenCache, createSpectroCloudTokenMiddleware, type SessionTokenCache, type SpectroCloudRequest } from '../../src/paletteTokens';
+import { createPaletteTokenCache, createPaletteTokenMiddleware, type PaletteTokenCache, type SpectroCloudRequest } from '../../src/paletteTokens';
 import { SpectroCloudAuthMetrics } from '../../src/metrics';
 import { startSpectroCloudEmulator, type SpectroCloudEmulator } from '../../src/testing';
 import { environmentThroughProxy } from '../support/environmentThroughProxy';
@@ -26,7 +26,7 @@ export interface FaultRig {
   proxy: FaultProxy;
   backend: LegacyBackend;
   redis?: RedisTestServer;
-  cache: SessionTokenCache;
+  cache: PaletteTokenCache;
   metrics: SpectroCloudAuthMetrics;
   /** the provider's `timeout` (ms) for every call to SpectroCloud */
   timeoutMs: number;
@@ -54,7 +54,7 @@ export async function startFaultRig(options: { timeoutMs?: number; redis?: boole
   const redis = options.redis ? await startRedisServer({ appendonly: true }) : undefined;
   const tokenStore = redis ? { type: 'redis', redis: { url: redis.url } } : { type: 'memory' };
   const metrics = new SpectroCloudAuthMetrics();
-  const cache = createSessionTokenCache(new ConfigReader({ auth: { providers: { spectrocloud: { tokenStore } } } }), { metrics });
+  const cache = createPaletteTokenCache(new ConfigReader({ auth: { providers: { spectrocloud: { tokenStore } } } }), { metrics });
   const backend = await startLegacyBackend({
     port,
     providerFactories: { spectrocloud: spectrocloud.create({ sessionTokenCache: cache, metrics }) },
@@ -67,7 +67,7 @@ export async function startFaultRig(options: { timeoutMs?: number; redis?: boole
     routers: ({ discovery }) => {
       const router = express.Router();
       const identity = DefaultIdentityClient.create({ discovery, issuer: undefined });
-      router.use(createSpectroCloudTokenMiddleware({ identity, cache, metrics }));
+      router.use(createPaletteTokenMiddleware({ identity, cache, metrics }));
       router.get('/whoami', (req, res) => res.json({ userEntityRef: (req as SpectroCloudRequest).spectroCloud!.userEntityRef }));
       return { '/api/spectrocloud': router };
     },

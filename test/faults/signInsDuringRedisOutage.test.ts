@@ -149,7 +149,7 @@ describe('sign-ins during a Redis outage keep their SpectroCloud token (dist CJS
     expect(during.failed).toBe(0);
     expect(during.tokens.length).toBeGreaterThanOrEqual(10);
     expect(kept).toBeGreaterThanOrEqual(Math.ceil((during.tokens.length + 1) * KEPT_AT_LEAST));
-    expect(standaloneBackend.output()).not.toMatch(/Could not keep the SpectroCloud session token/);
+    expect(standaloneBackend.output()).not.toMatch(/Could not keep the Palette token/);
   }, 60_000);
 
   it('Redis behind Sentinel, master killed: at least 99 % of the sign-ins made during the 15 s after it have their token within 5 s', async () => {
@@ -173,6 +173,6 @@ describe('sign-ins during a Redis outage keep their SpectroCloud token (dist CJS
     expect(during.failed).toBe(0);
     expect(during.tokens.length).toBeGreaterThanOrEqual(10);
     expect(kept).toBeGreaterThanOrEqual(Math.ceil((during.tokens.length + 1) * KEPT_AT_LEAST));
-    expect(sentinelBackend.output()).not.toMatch(/Could not keep the SpectroCloud session token/);
+    expect(sentinelBackend.output()).not.toMatch(/Could not keep the Palette token/);
   }, 120_000);
 });

@@ -30,7 +30,7 @@ describe('each entry loads without the other backend system (run `pnpm build` fi
   it.each([
     ['commonjs', `const m = require('${PKG}'); console.log(typeof m.spectrocloud.create)`],
     ['module', `import('${PKG}').then(m => console.log(typeof m.spectrocloud.create))`],
-    ['commonjs', `const m = require('${PKG}/palette-tokens'); console.log(typeof m.createSpectroCloudTokenMiddleware)`],
+    ['commonjs', `const m = require('${PKG}/palette-tokens'); console.log(typeof m.createPaletteTokenMiddleware)`],
   ] as const)('the legacy integration and palette-tokens load without the new system (%s)', (type, code) => {
     expect(runWithout(NEW_SYSTEM_ONLY, code, type)).toBe('function');
   });
@@ -38,7 +38,7 @@ describe('each entry loads without the other backend system (run `pnpm build` fi
   it.each([
     ['commonjs', `const m = require('${PKG}/backend-module'); console.log(m.default.$$type)`],
     ['module', `import('${PKG}/backend-module').then(m => console.log(m.default.$$type))`],
-    ['module', `import('${PKG}/session-token-service').then(m => console.log(m.spectroCloudSessionTokenServiceRef.$$type))`],
+    ['module', `import('${PKG}/session-token-service').then(m => console.log(m.paletteTokenServiceRef.$$type))`],
   ] as const)('the module and the session-token service load without the legacy auth backend (%s)', (type, code) => {
     expect(runWithout(LEGACY_ONLY, code, type)).toMatch(/^@backstage\/(BackendFeature|ServiceRef)$/);
   });

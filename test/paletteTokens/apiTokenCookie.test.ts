@@ -2,7 +2,12 @@ import express from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DefaultIdentityClient } from '@backstage/plugin-auth-node';
-import { createSpectroCloudTokenMiddleware, MemoryTokenStore, SessionTokenCache, type SpectroCloudRequest } from '../../src/paletteTokens';
+import {
+  createPaletteTokenMiddleware,
+  PaletteTokenCache,
+  type SpectroCloudRequest,
+} from '../../src/paletteTokens';
+import { MemoryStore } from '../../src/ttlStore/memoryStore';
 import { sessionTokenPlugin } from '../support/sessionTokenPlugin';
 import { BACKEND_KINDS, logout, signIn, startFixture, type BackendKind, type Fixture } from '../support/spectroFixture';
 
@@ -15,10 +20,10 @@ const HS256 = /eyJhbGciOiJIUzI1NiI/; // base64url of {"alg":"HS256"
 const tail = (token: string | undefined) => token?.slice(-12);
 
 /** The legacy backend's plugin: the hand-off middleware on the cache the provider was given. */
-function legacyPlugin(cache: SessionTokenCache) {
+function legacyPlugin(cache: PaletteTokenCache) {
   return ({ discovery }: { discovery: { getBaseUrl(id: string): Promise<string> } }) => {
     const router = express.Router();
-    router.use(createSpectroCloudTokenMiddleware({ identity: DefaultIdentityClient.create({ discovery: discovery as never }), cache }));
+    router.use(createPaletteTokenMiddleware({ identity: DefaultIdentityClient.create({ discovery: discovery as never }), cache }));
     router.get('/whoami', (req, res) => {
       const grant = (req as SpectroCloudRequest).spectroCloud!;
       res.json({ userEntityRef: grant.userEntityRef, tokenTail: grant.token.slice(-12) });
@@ -29,7 +34,7 @@ function legacyPlugin(cache: SessionTokenCache) {
 
 async function startWith(kind: BackendKind, tokenStore: Record<string, boolean> | undefined): Promise<Fixture> {
   if (kind === 'new') return startFixture({ kind, plugins: [sessionTokenPlugin], tokenStore });
-  const cache = new SessionTokenCache({ store: new MemoryTokenStore() });
+  const cache = new PaletteTokenCache({ store: new MemoryStore() });
   return startFixture({ provider: { sessionTokenCache: cache }, routers: legacyPlugin(cache), tokenStore });
 }
 

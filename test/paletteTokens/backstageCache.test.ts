@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { CacheManager } from '@backstage/backend-common';
 import { ConfigReader } from '@backstage/config';
-import { createSessionTokenCache } from '../../src/paletteTokens';
+import { createPaletteTokenCache } from '../../src/paletteTokens';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JsonObject } from '@backstage/types';
@@ -140,7 +140,7 @@ describe('tokenStore.type backstage-cache in the new backend system, backend.cac
       backend: { baseUrl: 'http://127.0.0.1', cache: { store: 'redis', connection: redis.url } },
       auth: { providers: { spectrocloud: { development: { clientId: CLIENT_ID }, tokenStore: { type: 'backstage-cache', encryptionKey: ENCRYPTION_KEY } } } },
     });
-    const legacy = createSessionTokenCache(config, { cache: CacheManager.fromConfig(config, { onError: () => undefined }).forPlugin('auth') });
+    const legacy = createPaletteTokenCache(config, { cache: CacheManager.fromConfig(config, { onError: () => undefined }).forPlugin('auth') });
     expect(tail((await legacy.forUser('user:default/alice'))?.sessionToken)).toBe(tail(alice.sessionToken));
   });
 

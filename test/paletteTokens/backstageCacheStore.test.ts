@@ -6,7 +6,10 @@ import { Redis } from 'ioredis';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SpectroCloudConfigError } from '../../src/errors';
-import { BackstageCacheTokenStore, createSessionTokenCache } from '../../src/paletteTokens';
+import {
+  createPaletteTokenCache,
+} from '../../src/paletteTokens';
+import { BackstageCacheStore } from '../../src/paletteTokens/stores/backstageCacheStore';
 import { type RedisTestServer, startRedisServer } from '../support/redisServer';
 import { registerSecret } from '../support/secrets';
 
@@ -37,7 +40,7 @@ function pluginCache(config: ConfigReader) {
 describe("Backstage's cache as the session-token store (backend.cache: memory)", () => {
   it('stores one user, finds it by entity ref and e-mail, and forgets it', async () => {
     const config = appConfig({ store: 'memory' }, { type: 'backstage-cache', encryptionKey: ENCRYPTION_KEY });
-    const cache = createSessionTokenCache(config, { cache: pluginCache(config) });
+    const cache = createPaletteTokenCache(config, { cache: pluginCache(config) });
     const token = paletteToken('alice@example.com');
     await cache.remember({ userEntityRef: 'user:default/alice', email: 'alice@example.com', sessionToken: token, expiresAt: Date.now() + HOUR });
     expect((await cache.forUser('user:default/alice'))?.sessionToken).toBe(token);
@@ -50,20 +53,20 @@ describe("Backstage's cache as the session-token store (backend.cache: memory)",
     const config = appConfig({ store: 'memory' });
     const env = pluginCache(config);
     const token = paletteToken('bob@example.com');
-    await createSessionTokenCache(config, { cache: env }).remember({ userEntityRef: 'user:default/bob', sessionToken: token, expiresAt: Date.now() + HOUR });
+    await createPaletteTokenCache(config, { cache: env }).remember({ userEntityRef: 'user:default/bob', sessionToken: token, expiresAt: Date.now() + HOUR });
     // A second cache object on the same env.cache: shared, as two routers in one backend would share it.
-    expect((await createSessionTokenCache(config, { cache: env }).forUser('user:default/bob'))?.sessionToken).toBe(token);
+    expect((await createPaletteTokenCache(config, { cache: env }).forUser('user:default/bob'))?.sessionToken).toBe(token);
   });
 
   it('refuses type backstage-cache at startup when no cache was handed over, saying what to pass', () => {
     const config = appConfig({ store: 'memory' }, { type: 'backstage-cache' });
-    expect(() => createSessionTokenCache(config)).toThrow(SpectroCloudConfigError);
-    expect(() => createSessionTokenCache(config)).toThrow(/spectrocloud\.create\(\{ cache: env\.cache \}\)/);
+    expect(() => createPaletteTokenCache(config)).toThrow(SpectroCloudConfigError);
+    expect(() => createPaletteTokenCache(config)).toThrow(/spectrocloud\.create\(\{ cache: env\.cache \}\)/);
   });
 
   it('answers within timeoutMs with ERR_TOKEN_STORE_UNAVAILABLE when the cache does not answer', async () => {
     const hanging = { get: () => new Promise<never>(() => undefined), set: () => new Promise<never>(() => undefined), delete: async () => undefined };
-    const store = new BackstageCacheTokenStore({ cache: hanging, timeoutMs: 200 });
+    const store = new BackstageCacheStore({ cache: hanging, timeoutMs: 200 });
     const started = Date.now();
     await expect(store.get('ref:user:default/alice')).rejects.toMatchObject({ code: 'ERR_TOKEN_STORE_UNAVAILABLE', statusCode: 503 });
     expect(Date.now() - started).toBeLessThan(1_500);
@@ -86,7 +89,7 @@ describe("Backstage's cache as the session-token store (backend.cache: redis, a 
 
   it('keeps hashed keys, encrypted values and a TTL that ends with the session', async () => {
     const config = appConfig({ store: 'redis', connection: server.url }, { type: 'backstage-cache', encryptionKey: ENCRYPTION_KEY });
-    const cache = createSessionTokenCache(config, { cache: pluginCache(config) });
+    const cache = createPaletteTokenCache(config, { cache: pluginCache(config) });
     const token = paletteToken('carol@example.com');
     const writtenFrom = Date.now();
     const expiresAt = writtenFrom + 10 * 60 * 1000;
@@ -116,8 +119,8 @@ describe("Backstage's cache as the session-token store (backend.cache: redis, a 
 
   it('shares sessions between two backends on the same backend.cache', async () => {
     const config = appConfig({ store: 'redis', connection: server.url }, { type: 'backstage-cache', encryptionKey: ENCRYPTION_KEY });
-    const replicaA = createSessionTokenCache(config, { cache: pluginCache(config) });
-    const replicaB = createSessionTokenCache(config, { cache: pluginCache(config) });
+    const replicaA = createPaletteTokenCache(config, { cache: pluginCache(config) });
+    const replicaB = createPaletteTokenCache(config, { cache: pluginCache(config) });
     const token = paletteToken('dave@example.com');
     await replicaA.remember({ userEntityRef: 'user:default/dave', email: 'dave@example.com', sessionToken: token, expiresAt: Date.now() + HOUR });
     expect((await replicaB.forUser('user:default/dave'))?.sessionToken).toBe(token);
@@ -130,7 +133,7 @@ describe("Backstage's cache as the session-token store (backend.cache: redis, a 
   // the backend process. A Redis that stops answering is the outage our deadline is for.
   it('reports a Redis that stops answering as unavailable in bounded time without naming its address, then recovers', async () => {
     const config = appConfig({ store: 'redis', connection: server.url }, { type: 'backstage-cache', encryptionKey: ENCRYPTION_KEY });
-    const cache = createSessionTokenCache(config, { cache: pluginCache(config) });
+    const cache = createPaletteTokenCache(config, { cache: pluginCache(config) });
     const token = paletteToken('erin@example.com');
     await cache.remember({ userEntityRef: 'user:default/erin', sessionToken: token, expiresAt: Date.now() + HOUR });
     server.freeze();

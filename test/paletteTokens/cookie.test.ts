@@ -1,11 +1,11 @@
 import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { SESSION_COOKIE_NAME, clearSessionCookie, sessionCookieOptions } from '../../src/paletteTokens/capture/cookie';
+import { PALETTE_TOKEN_COOKIE_NAME, clearPaletteTokenCookie, paletteTokenCookieOptions } from '../../src/paletteTokens/capture/paletteTokenCookie';
 
-describe('sessionCookieOptions', () => {
+describe('paletteTokenCookieOptions', () => {
   it('makes the cookie HTTP-only, SameSite=Lax and scoped to the plugin API path by default', () => {
-    expect(sessionCookieOptions({ secure: true, maxAgeMs: 60_000 })).toEqual({
+    expect(paletteTokenCookieOptions({ secure: true, maxAgeMs: 60_000 })).toEqual({
       httpOnly: true,
       sameSite: 'lax',
       secure: true,
@@ -15,17 +15,17 @@ describe('sessionCookieOptions', () => {
   });
 
   it('is not Secure when the backend is served over plain http', () => {
-    expect(sessionCookieOptions({ secure: false }).secure).toBe(false);
+    expect(paletteTokenCookieOptions({ secure: false }).secure).toBe(false);
   });
 
   it('produces a Set-Cookie header with those attributes, and clears it with the same path', async () => {
     const app = express();
     app.get('/set', (_req, res) => {
-      res.cookie(SESSION_COOKIE_NAME, 'opaque', sessionCookieOptions({ secure: true, path: '/api/spectrocloud', maxAgeMs: 60_000 }));
+      res.cookie(PALETTE_TOKEN_COOKIE_NAME, 'opaque', paletteTokenCookieOptions({ secure: true, path: '/api/spectrocloud', maxAgeMs: 60_000 }));
       res.end();
     });
     app.get('/clear', (_req, res) => {
-      clearSessionCookie(res, { secure: true });
+      clearPaletteTokenCookie(res, { secure: true });
       res.end();
     });
     const set = (await request(app).get('/set')).headers['set-cookie']![0]!;

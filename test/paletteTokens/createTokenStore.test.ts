@@ -1,14 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { ConfigReader } from '@backstage/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  EncryptedTokenStore,
-  MemoryTokenStore,
-  RedisTokenStore,
-} from '../../src/paletteTokens';
+import { EncryptedStore } from '../../src/paletteTokens/stores/encryptedStore';
+import { MemoryStore } from '../../src/ttlStore/memoryStore';
+import { RedisStore } from '../../src/paletteTokens/stores/redisStore';
 import { SpectroCloudConfigError } from '../../src/errors';
 import { readTokenStoreConfig } from '../../src/paletteTokens/stores/config';
-import { createTokenStore } from '../../src/paletteTokens/stores/createTokenStore';
+import { createTokenStore } from '../../src/paletteTokens/stores/createPaletteTokenCache';
 import { type RedisTestServer, startRedisServer } from '../support/redisServer';
 import { registerSecret } from '../support/secrets';
 
@@ -161,13 +159,13 @@ describe('createTokenStore', () => {
   it('creates a memory store by default and says that tokens are process-local', async () => {
     const logs: string[] = [];
     const store = createTokenStore(undefined, { logger: { info: m => logs.push(m), warn: m => logs.push(m), error: () => undefined } });
-    expect(store).toBeInstanceOf(MemoryTokenStore);
+    expect(store).toBeInstanceOf(MemoryStore);
     expect(logs.join()).toMatch(/lost on restart and not shared between replicas/);
     await store.close();
   });
 
   it('honours maxEntries for the memory store', async () => {
-    const store = createTokenStore(withTokenStore({ maxEntries: 2 })) as MemoryTokenStore;
+    const store = createTokenStore(withTokenStore({ maxEntries: 2 })) as MemoryStore;
     for (const k of ['a', 'b', 'c']) await store.set(k, 'v', Date.now() + HOUR);
     expect(store.size).toBe(2);
     await store.close();
@@ -178,7 +176,7 @@ describe('createTokenStore', () => {
     const store = createTokenStore(withTokenStore({ type: 'redis', redis: { url: server.url } }), {
       logger: { info: m => logs.push(m), warn: m => logs.push(m), error: () => undefined },
     });
-    expect(store).toBeInstanceOf(RedisTokenStore);
+    expect(store).toBeInstanceOf(RedisStore);
     await store.set('k', 'value-in-redis', Date.now() + HOUR);
     expect(await store.get('k')).toBe('value-in-redis');
     expect(logs.join()).toMatch(/stored in Redis unencrypted; set auth\.providers\.spectrocloud\.tokenStore\.encryptionKey/);
@@ -194,7 +192,7 @@ describe('createTokenStore', () => {
     const store = createTokenStore(
       withTokenStore({ type: 'redis', redis: { url: server.url }, encryptionKey: key, previousEncryptionKeys: [oldKey] }),
     );
-    expect(store).toBeInstanceOf(EncryptedTokenStore);
+    expect(store).toBeInstanceOf(EncryptedStore);
     await store.set('k', 'encrypted-value', Date.now() + HOUR);
     expect(await store.get('k')).toBe('encrypted-value');
     await store.close();

@@ -4,11 +4,11 @@ import { Redis } from 'ioredis';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  EncryptedTokenStore,
-  MemoryTokenStore,
-  RedisTokenStore,
-  SessionTokenCache,
+  PaletteTokenCache,
 } from '../../src/paletteTokens';
+import { EncryptedStore } from '../../src/paletteTokens/stores/encryptedStore';
+import { MemoryStore } from '../../src/ttlStore/memoryStore';
+import { RedisStore } from '../../src/paletteTokens/stores/redisStore';
 import { SpectroCloudConfigError } from '../../src/errors';
 import { type RedisTestServer, startRedisServer } from '../support/redisServer';
 import { registerSecret } from '../support/secrets';
@@ -16,17 +16,17 @@ import { registerSecret } from '../support/secrets';
 const HOUR = 60 * 60 * 1000;
 const newKey = () => randomBytes(32).toString('base64');
 
-describe('EncryptedTokenStore', () => {
+describe('EncryptedStore', () => {
   it('returns the original token after a round trip', async () => {
-    const store = new EncryptedTokenStore(new MemoryTokenStore({ sweepIntervalMs: 0 }), newKey());
+    const store = new EncryptedStore(new MemoryStore({ sweepIntervalMs: 0 }), newKey());
     const token = secret('round-trip-');
     await store.set('k', token, Date.now() + HOUR);
     expect(await store.get('k')).toBe(token);
   });
 
   it('hands the inner store ciphertext only, with a fresh IV for every value', async () => {
-    const inner = new MemoryTokenStore({ sweepIntervalMs: 0 });
-    const store = new EncryptedTokenStore(inner, newKey());
+    const inner = new MemoryStore({ sweepIntervalMs: 0 });
+    const store = new EncryptedStore(inner, newKey());
     const token = secret('same-token-twice-');
     await store.set('a', token, Date.now() + HOUR);
     await store.set('b', token, Date.now() + HOUR);
@@ -38,8 +38,8 @@ describe('EncryptedTokenStore', () => {
 
   it('treats a tampered value as missing and counts it', async () => {
     const metrics = new SpectroCloudAuthMetrics();
-    const inner = new MemoryTokenStore({ sweepIntervalMs: 0 });
-    const store = new EncryptedTokenStore(inner, newKey(), { metrics });
+    const inner = new MemoryStore({ sweepIntervalMs: 0 });
+    const store = new EncryptedStore(inner, newKey(), { metrics });
     await store.set('k', secret('tamper-me-'), Date.now() + HOUR);
     const sealed = (await inner.get('k'))!;
     const raw = Buffer.from(sealed.slice('scv1.'.length), 'base64url');
@@ -50,35 +50,35 @@ describe('EncryptedTokenStore', () => {
   });
 
   it('treats a value moved onto another key as missing (the key is authenticated data)', async () => {
-    const inner = new MemoryTokenStore({ sweepIntervalMs: 0 });
-    const store = new EncryptedTokenStore(inner, newKey());
+    const inner = new MemoryStore({ sweepIntervalMs: 0 });
+    const store = new EncryptedStore(inner, newKey());
     await store.set('ref:user:default/bob', secret('bobs-token-'), Date.now() + HOUR);
     await inner.set('ref:user:default/mallory', (await inner.get('ref:user:default/bob'))!, Date.now() + HOUR);
     expect(await store.get('ref:user:default/mallory')).toBeUndefined();
   });
 
   it('treats a plaintext value (written before encryption was enabled) as missing', async () => {
-    const inner = new MemoryTokenStore({ sweepIntervalMs: 0 });
+    const inner = new MemoryStore({ sweepIntervalMs: 0 });
     await inner.set('k', secret('plain-old-token-'), Date.now() + HOUR);
-    expect(await new EncryptedTokenStore(inner, newKey()).get('k')).toBeUndefined();
+    expect(await new EncryptedStore(inner, newKey()).get('k')).toBeUndefined();
   });
 
   it('reads values written with a previous key after a rotation, and writes with the new key', async () => {
-    const inner = new MemoryTokenStore({ sweepIntervalMs: 0 });
+    const inner = new MemoryStore({ sweepIntervalMs: 0 });
     const oldKey = newKey();
     const token = secret('rotated-token-');
-    await new EncryptedTokenStore(inner, oldKey).set('k', token, Date.now() + HOUR);
+    await new EncryptedStore(inner, oldKey).set('k', token, Date.now() + HOUR);
 
-    const rotated = new EncryptedTokenStore(inner, newKey(), { previousKeys: [oldKey] });
+    const rotated = new EncryptedStore(inner, newKey(), { previousKeys: [oldKey] });
     expect(await rotated.get('k')).toBe(token);
     await rotated.set('k2', token, Date.now() + HOUR);
-    expect(await new EncryptedTokenStore(inner, oldKey).get('k2')).toBeUndefined();
+    expect(await new EncryptedStore(inner, oldKey).get('k2')).toBeUndefined();
   });
 
   it('cannot read values written with an unknown key', async () => {
-    const inner = new MemoryTokenStore({ sweepIntervalMs: 0 });
-    await new EncryptedTokenStore(inner, newKey()).set('k', secret('other-key-'), Date.now() + HOUR);
-    expect(await new EncryptedTokenStore(inner, newKey()).get('k')).toBeUndefined();
+    const inner = new MemoryStore({ sweepIntervalMs: 0 });
+    await new EncryptedStore(inner, newKey()).set('k', secret('other-key-'), Date.now() + HOUR);
+    expect(await new EncryptedStore(inner, newKey()).get('k')).toBeUndefined();
   });
 
   it('rejects a key of the wrong length, naming the config key and how to make one', () => {
@@ -86,7 +86,7 @@ describe('EncryptedTokenStore', () => {
     registerSecret(short);
     const error = (() => {
       try {
-        new EncryptedTokenStore(new MemoryTokenStore({ sweepIntervalMs: 0 }), short);
+        new EncryptedStore(new MemoryStore({ sweepIntervalMs: 0 }), short);
       } catch (e) {
         return e as SpectroCloudConfigError;
       }
@@ -100,19 +100,19 @@ describe('EncryptedTokenStore', () => {
   });
 
   it('rejects a key that is not base64', () => {
-    expect(() => new EncryptedTokenStore(new MemoryTokenStore({ sweepIntervalMs: 0 }), 'correct horse battery staple!!')).toThrow(
+    expect(() => new EncryptedStore(new MemoryStore({ sweepIntervalMs: 0 }), 'correct horse battery staple!!')).toThrow(
       /encryptionKey is not valid base64/,
     );
   });
 
   it('names the position of a bad previous key', () => {
     expect(
-      () => new EncryptedTokenStore(new MemoryTokenStore({ sweepIntervalMs: 0 }), newKey(), { previousKeys: [newKey(), 'c2hvcnQ='] }),
+      () => new EncryptedStore(new MemoryStore({ sweepIntervalMs: 0 }), newKey(), { previousKeys: [newKey(), 'c2hvcnQ='] }),
     ).toThrow(/auth\.providers\.spectrocloud\.tokenStore\.previousEncryptionKeys\[1\]/);
   });
 });
 
-describe('EncryptedTokenStore over Redis', () => {
+describe('EncryptedStore over Redis', () => {
   let server: RedisTestServer;
   let raw: Redis;
   beforeAll(async () => {
@@ -127,8 +127,8 @@ describe('EncryptedTokenStore over Redis', () => {
   it('leaves no plaintext token, e-mail or entity ref anywhere in Redis', async () => {
     const key = newKey();
     registerSecret(key);
-    const cache = new SessionTokenCache({
-      store: new EncryptedTokenStore(new RedisTokenStore({ client: server.url }), key),
+    const cache = new PaletteTokenCache({
+      store: new EncryptedStore(new RedisStore({ client: server.url }), key),
     });
     const token = jwt.sign({ email: 'alice@example.com' }, randomBytes(32), { algorithm: 'HS256', expiresIn: '1h' });
     registerSecret(token);

@@ -8,15 +8,15 @@ import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  MemoryTokenStore,
-  RedisTokenStore,
-  SessionTokenCache,
+  PaletteTokenCache,
   SpectroCloudAuthenticationError,
   type SpectroCloudRequest,
-  type SpectroCloudTokenMiddlewareOptions,
-  createSpectroCloudTokenMiddleware,
-  getSpectroCloudToken,
+  type PaletteTokenHandoffOptions,
+  createPaletteTokenMiddleware,
+  getPaletteToken,
 } from '../../src/paletteTokens';
+import { MemoryStore } from '../../src/ttlStore/memoryStore';
+import { RedisStore } from '../../src/paletteTokens/stores/redisStore';
 import { type RedisTestServer, startRedisServer } from '../support/redisServer';
 import { registerSecret } from '../support/secrets';
 
@@ -84,9 +84,9 @@ function paletteToken(email: string): string {
 const fingerprint = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** The plugin under test: reports which token it was handed, by fingerprint only. */
-function pluginApp(options: SpectroCloudTokenMiddlewareOptions) {
+function pluginApp(options: PaletteTokenHandoffOptions) {
   const app = express();
-  app.use('/api/spectrocloud', createSpectroCloudTokenMiddleware(options));
+  app.use('/api/spectrocloud', createPaletteTokenMiddleware(options));
   app.get('/api/spectrocloud/clusters', (req, res) => {
     const { spectroCloud } = req as SpectroCloudRequest;
     res.json({
@@ -101,7 +101,7 @@ function pluginApp(options: SpectroCloudTokenMiddlewareOptions) {
 describe('SpectroCloud token hand-off to backend plugins', () => {
   const auth = new FakeAuthBackend();
   let identity: DefaultIdentityClient;
-  let cache: SessionTokenCache;
+  let cache: PaletteTokenCache;
   const aliceSession = paletteToken('alice@example.com');
   const bobSession = paletteToken('bob@example.com');
 
@@ -109,7 +109,7 @@ describe('SpectroCloud token hand-off to backend plugins', () => {
     await auth.start();
     identity = DefaultIdentityClient.create({ discovery: auth.discovery, issuer: auth.issuer });
     const now = Date.now();
-    cache = new SessionTokenCache({ store: new MemoryTokenStore({ sweepIntervalMs: 0 }) });
+    cache = new PaletteTokenCache({ store: new MemoryStore({ sweepIntervalMs: 0 }) });
     await cache.remember({ userEntityRef: ALICE, email: 'alice@example.com', sessionToken: aliceSession, expiresAt: now + HOUR });
     await cache.remember({ userEntityRef: BOB, email: 'bob@example.com', sessionToken: bobSession, expiresAt: now + HOUR });
   });
@@ -219,7 +219,7 @@ describe('SpectroCloud token hand-off to backend plugins', () => {
   it('asks for a SpectroCloud sign-in (401 + re-auth header) once the session token has expired', async () => {
     let later = Date.now();
     const clock = () => later;
-    const expiring = new SessionTokenCache({ store: new MemoryTokenStore({ clock, sweepIntervalMs: 0 }), clock });
+    const expiring = new PaletteTokenCache({ store: new MemoryStore({ clock, sweepIntervalMs: 0 }), clock });
     await expiring.remember({ userEntityRef: ALICE, email: 'alice@example.com', sessionToken: aliceSession, expiresAt: later + HOUR });
     later += HOUR;
     const res = await request(pluginApp({ identity, cache: expiring }))
@@ -230,7 +230,7 @@ describe('SpectroCloud token hand-off to backend plugins', () => {
     expect(res.headers['access-control-expose-headers']).toMatch(/X-SpectroCloud-ReAuth-Required/);
     expect(res.body.error).toMatchObject({ name: 'SpectroCloudReAuthRequiredError', code: 'ERR_SPECTROCLOUD_REAUTH_REQUIRED' });
     expect(res.body.error.message).toBe(
-      'Your SpectroCloud session has expired or is unknown to this backend; sign in with SpectroCloud again',
+      'Your Palette token has expired or is unknown to this backend; sign in with SpectroCloud again',
     );
   });
 
@@ -301,13 +301,13 @@ describe('SpectroCloud token hand-off to backend plugins', () => {
     });
   });
 
-  it('throws typed errors when called directly with getSpectroCloudToken', async () => {
+  it('throws typed errors when called directly with getPaletteToken', async () => {
     const req = { headers: {} } as unknown as express.Request;
-    await expect(getSpectroCloudToken({ req, identity, cache })).rejects.toBeInstanceOf(SpectroCloudAuthenticationError);
+    await expect(getPaletteToken({ req, identity, cache })).rejects.toBeInstanceOf(SpectroCloudAuthenticationError);
   });
 
   it('refuses to build without an identity client', () => {
-    expect(() => createSpectroCloudTokenMiddleware({ identity: {} as never, cache })).toThrow(/needs an identity client/);
+    expect(() => createPaletteTokenMiddleware({ identity: {} as never, cache })).toThrow(/needs an identity client/);
   });
 });
 
@@ -328,11 +328,11 @@ describe('SpectroCloud token hand-off backed by Redis', () => {
   });
 
   it('keeps serving the token after a backend restart (new store instance, same Redis)', async () => {
-    const beforeRestart = new SessionTokenCache({ store: new RedisTokenStore({ client: redis.url }) });
+    const beforeRestart = new PaletteTokenCache({ store: new RedisStore({ client: redis.url }) });
     await beforeRestart.remember({ userEntityRef: ALICE, email: 'alice@example.com', sessionToken: aliceSession, expiresAt: Date.now() + HOUR });
     await beforeRestart.close();
 
-    const afterRestart = new SessionTokenCache({ store: new RedisTokenStore({ client: redis.url }) });
+    const afterRestart = new PaletteTokenCache({ store: new RedisStore({ client: redis.url }) });
     const res = await request(pluginApp({ identity, cache: afterRestart }))
       .get('/api/spectrocloud/clusters')
       .set('Authorization', `Bearer ${auth.tokenFor(ALICE)}`);
@@ -343,7 +343,7 @@ describe('SpectroCloud token hand-off backed by Redis', () => {
 
   it('answers 503 with Retry-After and no re-auth signal while Redis is down, naming no address', async () => {
     const metrics = new SpectroCloudAuthMetrics();
-    const cache = new SessionTokenCache({ store: new RedisTokenStore({ client: redis.url, metrics }) });
+    const cache = new PaletteTokenCache({ store: new RedisStore({ client: redis.url, metrics }) });
     await cache.remember({ userEntityRef: ALICE, email: 'alice@example.com', sessionToken: aliceSession, expiresAt: Date.now() + HOUR });
     await redis.stop();
     try {

@@ -4,15 +4,15 @@ import v8 from 'node:v8';
 import jwt from 'jsonwebtoken';
 import vm from 'node:vm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MemoryTokenStore } from '../../src/paletteTokens';
+import { MemoryStore } from '../../src/ttlStore/memoryStore';
 import { registerSecret } from '../support/secrets';
 
 const HOUR = 60 * 60 * 1000;
 
-describe('MemoryTokenStore', () => {
-  const stores: MemoryTokenStore[] = [];
-  const make = (options: ConstructorParameters<typeof MemoryTokenStore>[0] = {}) => {
-    const store = new MemoryTokenStore({ sweepIntervalMs: 0, ...options });
+describe('MemoryStore', () => {
+  const stores: MemoryStore[] = [];
+  const make = (options: ConstructorParameters<typeof MemoryStore>[0] = {}) => {
+    const store = new MemoryStore({ sweepIntervalMs: 0, ...options });
     stores.push(store);
     return store;
   };
@@ -205,8 +205,8 @@ describe('MemoryTokenStore', () => {
   });
 
   it('rejects a maxEntries that is not a positive integer', () => {
-    expect(() => new MemoryTokenStore({ maxEntries: 0 })).toThrow(/maxEntries must be a positive integer/);
-    expect(() => new MemoryTokenStore({ maxEntries: 1.5 })).toThrow(/maxEntries/);
+    expect(() => new MemoryStore({ maxEntries: 0 })).toThrow(/maxEntries must be a positive integer/);
+    expect(() => new MemoryStore({ maxEntries: 1.5 })).toThrow(/maxEntries/);
   });
 
   it('holds a user in little more than the bytes of its session token and key (within 1.3x)', async () => {

@@ -8,9 +8,9 @@ import { spectrocloud } from '../../src';
 import { SpectroCloudAuthMetrics } from '../../src/metrics';
 import {
   createPaletteApiClient,
-  createSessionTokenCache,
+  createPaletteTokenCache,
   createSpectroCloudErrorHandler,
-  type SessionTokenCache,
+  type PaletteTokenCache,
 } from '../../src/paletteTokens';
 import { startSpectroCloudEmulator, type SpectroCloudEmulator } from '../../src/testing';
 import { startLegacyBackend, type LegacyBackend } from '../support/legacyBackend';
@@ -31,7 +31,7 @@ const MINUTE = 60_000;
 
 interface Replica {
   backend: LegacyBackend;
-  cache: SessionTokenCache;
+  cache: PaletteTokenCache;
   metrics: SpectroCloudAuthMetrics;
 }
 
@@ -85,7 +85,7 @@ describe("Palette's session token renewed server-side, and the Palette API clien
       },
     };
     const metrics = new SpectroCloudAuthMetrics();
-    const cache = createSessionTokenCache(new ConfigReader({ auth: { providers } }), { metrics, clock, paletteApiUrl: palette.url });
+    const cache = createPaletteTokenCache(new ConfigReader({ auth: { providers } }), { metrics, clock, paletteApiUrl: palette.url });
     const backend = await startLegacyBackend({
       port,
       providers,

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SpectroCloudAuthMetrics } from '../../src/metrics';
-import { MemoryTokenStore } from '../../src/ttlStore/memoryStore';
+import { MemoryStore } from '../../src/ttlStore/memoryStore';
 import { PendingStoreWrites } from '../../src/ttlStore/pendingWrites';
-import { RedisTokenStore } from '../../src/paletteTokens/stores/redisStore';
+import { RedisStore } from '../../src/paletteTokens/stores/redisStore';
 import { startRedisServer, type RedisTestServer } from '../support/redisServer';
 
 const HOUR = 3_600_000;
@@ -20,10 +20,10 @@ function virtualTime(start = 1_000_000) {
 
 describe('PendingStoreWrites on a real Redis that goes away', () => {
   let redis: RedisTestServer;
-  let store: RedisTokenStore;
+  let store: RedisStore;
   beforeAll(async () => {
     redis = await startRedisServer();
-    store = new RedisTokenStore({ client: redis.url });
+    store = new RedisStore({ client: redis.url });
   });
   afterAll(async () => {
     await store?.close();
@@ -77,7 +77,7 @@ describe('PendingStoreWrites on a real Redis that goes away', () => {
 });
 
 /** The client reconnects in the background after a restart; bounded wait for it. */
-async function readOnceReconnected(store: RedisTokenStore, key: string): Promise<string | undefined> {
+async function readOnceReconnected(store: RedisStore, key: string): Promise<string | undefined> {
   const deadline = Date.now() + 10_000;
   for (;;) {
     try {
@@ -92,7 +92,7 @@ async function readOnceReconnected(store: RedisTokenStore, key: string): Promise
 describe('PendingStoreWrites bounds', () => {
   const failing = async () => {
     // The error a store raises when it is unreachable, from a real store: a Redis on a closed port.
-    const store = new RedisTokenStore({ client: 'redis://127.0.0.1:1', timeoutMs: 200 });
+    const store = new RedisStore({ client: 'redis://127.0.0.1:1', timeoutMs: 200 });
     try {
       await store.get('x');
     } catch (error) {
@@ -119,7 +119,7 @@ describe('PendingStoreWrites bounds', () => {
 
   it('the newest write for a key replaces the pending one', async () => {
     const outage = await failing();
-    const memory = new MemoryTokenStore();
+    const memory = new MemoryStore();
     const time = virtualTime();
     let down = true;
     const pending = new PendingStoreWrites({ what: 'test value', ...time });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigReader } from '@backstage/config';
-import { createSessionTokenCache } from '../../src/paletteTokens';
+import { createPaletteTokenCache } from '../../src/paletteTokens';
 
 const config = (providerId: string, tokenStore: unknown) => new ConfigReader({ auth: { providers: { [providerId]: { tokenStore } } } } as never);
 
-describe('createSessionTokenCache', () => {
+describe('createPaletteTokenCache', () => {
   it("names the provider's own config path in errors", () => {
-    expect(() => createSessionTokenCache(config('spectrocloud-eu', { type: 'disk' }), { providerId: 'spectrocloud-eu' })).toThrow(
+    expect(() => createPaletteTokenCache(config('spectrocloud-eu', { type: 'disk' }), { providerId: 'spectrocloud-eu' })).toThrow(
       expect.objectContaining({
         code: 'ERR_CONFIG',
         configKey: 'auth.providers.spectrocloud-eu.tokenStore.type',
@@ -18,13 +18,13 @@ describe('createSessionTokenCache', () => {
   it("names the provider's own path in its startup log lines", async () => {
     const lines: string[] = [];
     const logger = { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m), error: (m: string) => lines.push(m) };
-    const cache = createSessionTokenCache(config('spectrocloud-eu', { type: 'memory' }), { providerId: 'spectrocloud-eu', logger });
+    const cache = createPaletteTokenCache(config('spectrocloud-eu', { type: 'memory' }), { providerId: 'spectrocloud-eu', logger });
     await cache.close();
     expect(lines.join('\n')).toContain('auth.providers.spectrocloud-eu.tokenStore.type');
     expect(lines.join('\n')).not.toContain('auth.providers.spectrocloud.tokenStore');
   });
 
   it('reads auth.providers.spectrocloud.tokenStore for the default provider id', () => {
-    expect(() => createSessionTokenCache(config('spectrocloud', { type: 'disk' }))).toThrow(/^auth\.providers\.spectrocloud\.tokenStore\.type/);
+    expect(() => createPaletteTokenCache(config('spectrocloud', { type: 'disk' }))).toThrow(/^auth\.providers\.spectrocloud\.tokenStore\.type/);
   });
 });

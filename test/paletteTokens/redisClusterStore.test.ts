@@ -4,7 +4,7 @@ import type { JsonObject } from '@backstage/types';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SpectroCloudConfigError } from '../../src/errors';
-import { createSessionTokenCache, type SessionTokenCache } from '../../src/paletteTokens';
+import { createPaletteTokenCache, type PaletteTokenCache } from '../../src/paletteTokens';
 import { redisCommand } from '../support/redisCommand';
 import { type RedisClusterTopology, startRedisCluster } from '../support/redisCluster';
 import { registerSecret } from '../support/secrets';
@@ -27,13 +27,13 @@ const withRedis = (redis: JsonObject) =>
 /** A 3-master Redis Cluster of real processes, configured as app-config would (cluster.nodes). */
 describe('Redis token store on a Redis Cluster', () => {
   let topology: RedisClusterTopology;
-  let cache: SessionTokenCache;
+  let cache: PaletteTokenCache;
   const tokens = new Map<number, string>();
 
   beforeAll(async () => {
     topology = await startRedisCluster({ masters: 3 });
     // One startup node is enough: ioredis discovers the others and the slot map.
-    cache = createSessionTokenCache(withRedis({ cluster: { nodes: topology.startupNodes.slice(0, 1) } }));
+    cache = createPaletteTokenCache(withRedis({ cluster: { nodes: topology.startupNodes.slice(0, 1) } }));
   }, 90_000);
   afterAll(async () => {
     await cache?.close();
@@ -85,8 +85,8 @@ describe('Redis token store on a Redis Cluster', () => {
 
   it('refuses settings a cluster cannot honour, at startup', () => {
     const nodes = topology.startupNodes;
-    expect(() => createSessionTokenCache(withRedis({ cluster: { nodes }, db: 1 }))).toThrow(SpectroCloudConfigError);
-    expect(() => createSessionTokenCache(withRedis({ cluster: { nodes }, waitForReplicas: 1 }))).toThrow(/not supported with redis\.cluster/);
-    expect(() => createSessionTokenCache(withRedis({ cluster: { nodes }, url: 'redis://x:6379' }))).toThrow(/cannot be combined/);
+    expect(() => createPaletteTokenCache(withRedis({ cluster: { nodes }, db: 1 }))).toThrow(SpectroCloudConfigError);
+    expect(() => createPaletteTokenCache(withRedis({ cluster: { nodes }, waitForReplicas: 1 }))).toThrow(/not supported with redis\.cluster/);
+    expect(() => createPaletteTokenCache(withRedis({ cluster: { nodes }, url: 'redis://x:6379' }))).toThrow(/cannot be combined/);
   });
 });

@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { ConfigReader } from '@backstage/config';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SpectroCloudTokenStoreError, createSessionTokenCache, type SessionTokenCache } from '../../src/paletteTokens';
+import { SpectroCloudTokenStoreError, createPaletteTokenCache, type PaletteTokenCache } from '../../src/paletteTokens';
 import { type RedisSentinelTopology, startRedisSentinel } from '../support/redisSentinel';
 import { registerSecret } from '../support/secrets';
 
 const HOUR = 60 * 60 * 1000;
-/** The store's own deadline (RedisTokenStore default) plus room for a loaded 2-core machine. */
+/** The store's own deadline (RedisStore default) plus room for a loaded 2-core machine. */
 const BOUND_MS = 2_000 + 2_500;
 
 function paletteToken(n: number): string {
@@ -24,7 +24,7 @@ const ref = (n: number) => `user:default/user${n}`;
  */
 describe('Redis token store behind Sentinel: failover mid-run', () => {
   let topology: RedisSentinelTopology;
-  let cache: SessionTokenCache;
+  let cache: PaletteTokenCache;
   const tokens = new Map<number, string>(); // users whose remember() succeeded, with their token
   let addresses: string[];
 
@@ -34,7 +34,7 @@ describe('Redis token store behind Sentinel: failover mid-run', () => {
     const config = new ConfigReader({
       auth: { providers: { spectrocloud: { tokenStore: { type: 'redis', redis: { sentinels: topology.sentinels, name: topology.name } } } } },
     });
-    cache = createSessionTokenCache(config);
+    cache = createPaletteTokenCache(config);
   }, 90_000);
   afterAll(async () => {
     await cache?.close();

@@ -2,18 +2,21 @@ import { SpectroCloudAuthMetrics } from '../../src/metrics';
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { RedisTokenStore, SpectroCloudTokenStoreError, } from '../../src/paletteTokens';
+import {
+  SpectroCloudTokenStoreError,
+} from '../../src/paletteTokens';
+import { RedisStore } from '../../src/paletteTokens/stores/redisStore';
 import { type RedisTestServer, getFreePort, startRedisServer } from '../support/redisServer';
 import { registerSecret } from '../support/secrets';
 
 const HOUR = 60 * 60 * 1000;
 
-describe('RedisTokenStore on a real redis-server', () => {
+describe('RedisStore on a real redis-server', () => {
   let server: RedisTestServer;
   let raw: Redis;
-  const stores: RedisTokenStore[] = [];
-  const make = (options: ConstructorParameters<typeof RedisTokenStore>[0] = {}) => {
-    const store = new RedisTokenStore({ client: server.url, ...options });
+  const stores: RedisStore[] = [];
+  const make = (options: ConstructorParameters<typeof RedisStore>[0] = {}) => {
+    const store = new RedisStore({ client: server.url, ...options });
     stores.push(store);
     return store;
   };
@@ -92,7 +95,7 @@ describe('RedisTokenStore on a real redis-server', () => {
 
   it('works with an ioredis client passed in, and leaves it connected on close', async () => {
     const client = new Redis(server.url);
-    const store = new RedisTokenStore({ client });
+    const store = new RedisStore({ client });
     await store.set('k', secret('own-client-token-'), Date.now() + HOUR);
     await store.close();
     expect(await client.ping()).toBe('PONG');
@@ -160,7 +163,7 @@ describe('RedisTokenStore on a real redis-server', () => {
     const port = await getFreePort();
     const client = new Redis(`redis://127.0.0.1:${port}`); // ioredis defaults: offline queue, 20 retries
     client.on('error', () => undefined);
-    const store = new RedisTokenStore({ client, timeoutMs: 300 });
+    const store = new RedisStore({ client, timeoutMs: 300 });
     const started = Date.now();
     await expect(store.get('k')).rejects.toMatchObject({
       code: 'ERR_TOKEN_STORE_UNAVAILABLE',

@@ -5,7 +5,7 @@ import { ConfigReader } from '@backstage/config';
 import type { JsonObject } from '@backstage/types';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSessionTokenCache } from '../../src/paletteTokens';
+import { createPaletteTokenCache } from '../../src/paletteTokens';
 import { redisCommand } from '../support/redisCommand';
 import { getFreePort, type RedisTestServer, startRedisServer } from '../support/redisServer';
 import { registerSecret } from '../support/secrets';
@@ -42,7 +42,7 @@ describe('Redis token store over TLS with a private CA and a password', () => {
   });
 
   it('keeps and hands out sessions with the CA and the password configured', async () => {
-    const cache = createSessionTokenCache(withRedis({ url: `rediss://127.0.0.1:${tlsPort}`, password: PASSWORD, tls: { ca: ca.certPem } }));
+    const cache = createPaletteTokenCache(withRedis({ url: `rediss://127.0.0.1:${tlsPort}`, password: PASSWORD, tls: { ca: ca.certPem } }));
     try {
       const token = jwt.sign({ email: 'alice@example.com' }, randomBytes(32), { algorithm: 'HS256', expiresIn: 3600 });
       registerSecret(token);
@@ -54,7 +54,7 @@ describe('Redis token store over TLS with a private CA and a password', () => {
   });
 
   it('refuses a server its CA does not vouch for, with a clear error naming no address', async () => {
-    const cache = createSessionTokenCache(withRedis({ url: `rediss://127.0.0.1:${tlsPort}`, password: PASSWORD }));
+    const cache = createPaletteTokenCache(withRedis({ url: `rediss://127.0.0.1:${tlsPort}`, password: PASSWORD }));
     try {
       const error = (await cache.forUser('user:default/alice').catch(e => e)) as Error & { code?: string };
       expect(error).toMatchObject({ code: 'ERR_TOKEN_STORE_UNAVAILABLE' });
@@ -68,7 +68,7 @@ describe('Redis token store over TLS with a private CA and a password', () => {
   it('refuses a wrong password without printing either password', async () => {
     const wrong = `wrong-${randomBytes(12).toString('hex')}`;
     registerSecret(wrong);
-    const cache = createSessionTokenCache(withRedis({ url: `rediss://127.0.0.1:${tlsPort}`, password: wrong, tls: { ca: ca.certPem } }));
+    const cache = createPaletteTokenCache(withRedis({ url: `rediss://127.0.0.1:${tlsPort}`, password: wrong, tls: { ca: ca.certPem } }));
     try {
       const error = (await cache.forUser('user:default/alice').catch(e => e)) as Error & { code?: string };
       expect(error).toMatchObject({ code: 'ERR_TOKEN_STORE_UNAVAILABLE' });

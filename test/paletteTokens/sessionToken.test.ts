@@ -5,21 +5,21 @@ import Redis from 'ioredis';
 import { DefaultIdentityClient } from '@backstage/plugin-auth-node';
 import { ConfigReader } from '@backstage/config';
 import {
-  createSessionTokenCache,
-  createSpectroCloudTokenMiddleware,
-  MemoryTokenStore,
-  SessionTokenCache,
+  createPaletteTokenCache,
+  createPaletteTokenMiddleware,
+  PaletteTokenCache,
   type SpectroCloudRequest,
 } from '../../src/paletteTokens';
+import { MemoryStore } from '../../src/ttlStore/memoryStore';
 import { startRedisServer } from '../support/redisServer';
 import { CookieJar, logout, signIn, startFixture, type Fixture } from '../support/spectroFixture';
 
 /** A backend plugin of the same legacy backend that calls SpectroCloud on the user's behalf. */
-function spectroCloudPlugin(cache: () => SessionTokenCache) {
+function spectroCloudPlugin(cache: () => PaletteTokenCache) {
   return ({ discovery }: { discovery: { getBaseUrl(id: string): Promise<string> } }) => {
     const router = express.Router();
     const identity = DefaultIdentityClient.create({ discovery: discovery as never, issuer: undefined });
-    router.use((req, res, next) => createSpectroCloudTokenMiddleware({ identity, cache: cache() })(req, res, next));
+    router.use((req, res, next) => createPaletteTokenMiddleware({ identity, cache: cache() })(req, res, next));
     router.get('/whoami', (req, res) => {
       const grant = (req as SpectroCloudRequest).spectroCloud!;
       res.json({ userEntityRef: grant.userEntityRef, tokenTail: grant.token.slice(-12) });
@@ -31,7 +31,7 @@ function spectroCloudPlugin(cache: () => SessionTokenCache) {
 const tail = (token: string | undefined) => token?.slice(-12);
 
 describe('SpectroCloud session token, captured at sign-in and handed to a backend plugin', () => {
-  const cache = new SessionTokenCache({ store: new MemoryTokenStore() });
+  const cache = new PaletteTokenCache({ store: new MemoryStore() });
   let fixture: Fixture;
   beforeAll(async () => {
     // with the seeds' cookie on (tokenStore.apiTokenCookie), to hold the plugin's token against the browser's
@@ -110,7 +110,7 @@ describe('SpectroCloud session token, captured at sign-in and handed to a backen
   });
 
   it('captures the session token when a tenant hands it out as the code', async () => {
-    const asCode = new SessionTokenCache({ store: new MemoryTokenStore() });
+    const asCode = new PaletteTokenCache({ store: new MemoryStore() });
     const tenant = await startFixture({ provider: { sessionTokenCache: asCode }, emulator: { sessionTokenAsCode: true } });
     try {
       const { frame } = await signIn(tenant, 'alice@example.com');
@@ -150,7 +150,7 @@ describe('with the Redis token store from config', () => {
     await raw.quit();
 
     // a new backend process on the same Redis (the emulator keeps running so the keys still verify)
-    const shared = createSessionTokenCache(withTokenStore(tokenStore()));
+    const shared = createPaletteTokenCache(withTokenStore(tokenStore()));
     const second = await startFixture({
       providerConfig: emulator => ({ tokenStore: tokenStore(), development: devBlock(emulator.authorizationUrl) }),
       provider: { sessionTokenCache: shared },
@@ -172,7 +172,7 @@ describe('with the Redis token store from config', () => {
   });
 
   it('still signs users in while Redis is down; plugins answer 503 + Retry-After without the re-auth signal', async () => {
-    const unreachable = createSessionTokenCache(withTokenStore({ type: 'redis', redis: { url: 'redis://127.0.0.1:1' } }));
+    const unreachable = createPaletteTokenCache(withTokenStore({ type: 'redis', redis: { url: 'redis://127.0.0.1:1' } }));
     const fixture = await startFixture({
       providerConfig: emulator => ({ development: devBlock(emulator.authorizationUrl) }),
       provider: { sessionTokenCache: unreachable },
@@ -189,7 +189,7 @@ describe('with the Redis token store from config', () => {
       expect(response.headers['x-spectrocloud-reauth-required']).toBeUndefined();
       expect(response.text).not.toMatch(/127\.0\.0\.1|:1\b/);
       expect(fixture.backend.logLines.join('\n')).toContain(
-        'SpectroCloud session token not stored yet (ERR_TOKEN_STORE_UNAVAILABLE)',
+        'Palette token not stored yet (ERR_TOKEN_STORE_UNAVAILABLE)',
       );
     } finally {
       await fixture.close();

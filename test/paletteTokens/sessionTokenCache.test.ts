@@ -1,8 +1,13 @@
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryTokenStore, SessionTokenCache, seedCompatibleApi, type SpectroCloudTokenStore } from '../../src/paletteTokens';
-import { isSpectroCloudSessionToken } from '../../src/paletteTokens/capture/capture';
+import {
+  PaletteTokenCache,
+  seedCompatibleApi,
+  type SpectroCloudStore,
+} from '../../src/paletteTokens';
+import { MemoryStore } from '../../src/ttlStore/memoryStore';
+import { isPaletteToken } from '../../src/paletteTokens/capture/capture';
 import { registerSecret } from '../support/secrets';
 
 const HOUR = 60 * 60 * 1000;
@@ -17,10 +22,10 @@ function paletteToken(claims: Record<string, unknown> = {}, expiresInSeconds = 3
   return token;
 }
 
-describe('SessionTokenCache', () => {
+describe('PaletteTokenCache', () => {
   let now = Date.now();
   const clock = () => now;
-  const newCache = () => new SessionTokenCache({ store: new MemoryTokenStore({ clock, sweepIntervalMs: 0 }), clock });
+  const newCache = () => new PaletteTokenCache({ store: new MemoryStore({ clock, sweepIntervalMs: 0 }), clock });
   afterEach(() => {
     now = Date.now();
   });
@@ -97,17 +102,17 @@ describe('SessionTokenCache', () => {
   it('serves as the sign-in handler\'s session-token hooks (extra "req" field accepted)', async () => {
     const cache = newCache();
     const sessionToken = paletteToken();
-    await cache.remember({ req: {}, userEntityRef: 'user:default/alice', email: 'alice@example.com', sessionToken, expiresAt: now + HOUR } as Parameters<SessionTokenCache['remember']>[0]);
+    await cache.remember({ req: {}, userEntityRef: 'user:default/alice', email: 'alice@example.com', sessionToken, expiresAt: now + HOUR } as Parameters<PaletteTokenCache['remember']>[0]);
     expect((await cache.forUser('user:default/alice'))?.sessionToken).toBe(sessionToken);
   });
 });
 
-describe('SessionTokenCache: one entry per user, a pointer per e-mail', () => {
-  /** A real MemoryTokenStore that counts the calls made to it. */
+describe('PaletteTokenCache: one entry per user, a pointer per e-mail', () => {
+  /** A real MemoryStore that counts the calls made to it. */
   function countingStore() {
-    const inner = new MemoryTokenStore({ sweepIntervalMs: 0 });
+    const inner = new MemoryStore({ sweepIntervalMs: 0 });
     const calls = { get: 0, set: 0, delete: 0 };
-    const store: SpectroCloudTokenStore & { calls: typeof calls; size: number } = {
+    const store: SpectroCloudStore & { calls: typeof calls; size: number } = {
       calls,
       get size() {
         return inner.size;
@@ -124,20 +129,20 @@ describe('SessionTokenCache: one entry per user, a pointer per e-mail', () => {
   it('keeps one entry per user in the store and the e-mail pointer in the index', async () => {
     const store = countingStore();
     const index = countingStore();
-    const cache = new SessionTokenCache({ store, index });
+    const cache = new PaletteTokenCache({ store, index });
     await cache.remember({ userEntityRef: 'user:default/alice', email: 'alice@example.com', sessionToken: paletteToken(), expiresAt: HOUR_AHEAD() });
     await cache.remember({ userEntityRef: 'user:default/bob', sessionToken: paletteToken(), expiresAt: HOUR_AHEAD() });
     await cache.remember({ email: 'carol@example.com', sessionToken: paletteToken(), expiresAt: HOUR_AHEAD() });
     expect(store.size).toBe(3);
     expect(index.size).toBe(1);
-    // The pointer's key is a hash of the e-mail (the e-mail itself is in the entry); its value the entity ref, user:default/ as ~.
+    // The pointer's key is a hash of the e-mail (the e-mail itself is in the entry); its value the plain entity ref.
     const pointerKey = `ei:${createHash('sha256').update('alice@example.com').digest('base64url').slice(0, 12)}`;
-    expect(await index.get(pointerKey)).toBe('~alice');
+    expect(await index.get(pointerKey)).toBe('user:default/alice');
   });
 
   it('remembers without reading, and finds a verified user with exactly one store read', async () => {
     const store = countingStore();
-    const cache = new SessionTokenCache({ store });
+    const cache = new PaletteTokenCache({ store });
     await cache.remember({ userEntityRef: 'user:default/alice', email: 'old@example.com', sessionToken: paletteToken(), expiresAt: HOUR_AHEAD() });
     await cache.remember({ userEntityRef: 'user:default/alice', email: 'new@example.com', sessionToken: paletteToken(), expiresAt: HOUR_AHEAD() });
     expect(store.calls.get).toBe(0);
@@ -146,7 +151,7 @@ describe('SessionTokenCache: one entry per user, a pointer per e-mail', () => {
   });
 
   it('reads a stale pointer as a miss: the entry it points to names another e-mail', async () => {
-    const cache = new SessionTokenCache({ store: countingStore() });
+    const cache = new PaletteTokenCache({ store: countingStore() });
     await cache.remember({ userEntityRef: 'user:default/alice', email: 'old@example.com', sessionToken: paletteToken(), expiresAt: HOUR_AHEAD() });
     await cache.remember({ userEntityRef: 'user:default/alice', email: 'new@example.com', sessionToken: paletteToken(), expiresAt: HOUR_AHEAD() });
     expect(await cache.forEmail('old@example.com')).toBeUndefined();
@@ -154,7 +159,7 @@ describe('SessionTokenCache: one entry per user, a pointer per e-mail', () => {
   });
 
   it('hands an e-mail taken over by another user to that user only', async () => {
-    const cache = new SessionTokenCache({ store: countingStore() });
+    const cache = new PaletteTokenCache({ store: countingStore() });
     await cache.remember({ userEntityRef: 'user:default/alice', email: 'shared@example.com', sessionToken: paletteToken(), expiresAt: HOUR_AHEAD() });
     const bobs = paletteToken();
     await cache.remember({ userEntityRef: 'user:default/bob', email: 'shared@example.com', sessionToken: bobs, expiresAt: HOUR_AHEAD() });
@@ -163,29 +168,29 @@ describe('SessionTokenCache: one entry per user, a pointer per e-mail', () => {
 
   it('still reads entries written by the two-entry layout (JSON with r, under the full ref key)', async () => {
     const store = countingStore();
-    const cache = new SessionTokenCache({ store });
+    const cache = new PaletteTokenCache({ store });
     const token = paletteToken();
     await store.set('ref:user:default/alice', JSON.stringify({ t: token, x: HOUR_AHEAD(), r: 'user:default/alice', e: 'alice@example.com' }), HOUR_AHEAD());
     expect(await cache.forUser('user:default/alice')).toMatchObject({ sessionToken: token, email: 'alice@example.com' });
   });
 
-  it('keys a default-namespace user as ref:~name, still finds an entry under the full key earlier versions wrote, and forgets both', async () => {
+  it('keys a user by the full entity ref, still finds an entry under the ref:~name key the previous release wrote, and forgets both', async () => {
     const store = countingStore();
-    const cache = new SessionTokenCache({ store });
+    const cache = new PaletteTokenCache({ store });
     const token = paletteToken();
-    await store.set('ref:user:default/carol', `${token}  carol@example.com`, HOUR_AHEAD());
+    await store.set('ref:~carol', `${token}  carol@example.com`, HOUR_AHEAD());
     expect(await cache.forUser('user:default/carol')).toMatchObject({ sessionToken: token, email: 'carol@example.com' });
     await cache.remember({ userEntityRef: 'user:default/dave', sessionToken: token, expiresAt: HOUR_AHEAD() });
     await cache.remember({ userEntityRef: 'user:other/erin', sessionToken: token, expiresAt: HOUR_AHEAD() });
-    expect(await store.get('ref:~dave')).toBeDefined();
+    expect(await store.get('ref:user:default/dave')).toBeDefined();
     expect(await store.get('ref:user:other/erin')).toBeDefined();
     await cache.forget({ userEntityRef: 'user:default/carol' });
-    expect(await store.get('ref:user:default/carol')).toBeUndefined();
+    expect(await store.get('ref:~carol')).toBeUndefined();
     expect(await cache.forUser('user:default/carol')).toBeUndefined();
   });
 
   it('refuses a ref starting with ~ (the abbreviation of user:default/) instead of reading it as another user', async () => {
-    const cache = new SessionTokenCache({ store: countingStore() });
+    const cache = new PaletteTokenCache({ store: countingStore() });
     await cache.remember({ userEntityRef: 'user:default/alice', sessionToken: paletteToken(), expiresAt: HOUR_AHEAD() });
     expect(await cache.forUser('~alice')).toBeUndefined();
     await expect(cache.remember({ userEntityRef: '~alice', sessionToken: paletteToken(), expiresAt: HOUR_AHEAD() })).rejects.toThrow(/needs a userEntityRef or an email/);
@@ -194,8 +199,8 @@ describe('SessionTokenCache: one entry per user, a pointer per e-mail', () => {
 
   it('waits for both writes and reports a failed one', async () => {
     const store = countingStore();
-    const broken: SpectroCloudTokenStore = { ...store, set: async () => Promise.reject(new Error('index down')) };
-    const cache = new SessionTokenCache({ store, index: broken });
+    const broken: SpectroCloudStore = { ...store, set: async () => Promise.reject(new Error('index down')) };
+    const cache = new PaletteTokenCache({ store, index: broken });
     await expect(
       cache.remember({ userEntityRef: 'user:default/alice', email: 'alice@example.com', sessionToken: paletteToken(), expiresAt: HOUR_AHEAD() }),
     ).rejects.toThrow('index down');
@@ -203,28 +208,28 @@ describe('SessionTokenCache: one entry per user, a pointer per e-mail', () => {
   });
 });
 
-describe('isSpectroCloudSessionToken', () => {
+describe('isPaletteToken', () => {
   it('recognises an HS256 JWT', () => {
-    expect(isSpectroCloudSessionToken(paletteToken())).toBe(true);
+    expect(isPaletteToken(paletteToken())).toBe(true);
   });
 
   it('rejects an RS256 JWT such as the ID token', () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const idToken = jwt.sign({ sub: 'x' }, privateKey, { algorithm: 'RS256' });
     registerSecret(idToken);
-    expect(isSpectroCloudSessionToken(idToken)).toBe(false);
+    expect(isPaletteToken(idToken)).toBe(false);
   });
 
   it('rejects an HS256 JWT whose typ is not JWT', () => {
     const token = jwt.sign({ sub: 'x' }, randomBytes(32), { algorithm: 'HS256', header: { alg: 'HS256', typ: 'at+jwt' } });
     registerSecret(token);
-    expect(isSpectroCloudSessionToken(token)).toBe(false);
+    expect(isPaletteToken(token)).toBe(false);
   });
 
   it('rejects opaque strings, malformed JWTs and non-strings without throwing', () => {
     const header = Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url');
     for (const value of [undefined, null, 42, {}, '', 'opaque-refresh-token', 'a.b.c', `${header}.bm90IGpzb24.sig`]) {
-      expect(isSpectroCloudSessionToken(value)).toBe(false);
+      expect(isPaletteToken(value)).toBe(false);
     }
   });
 });
@@ -232,7 +237,7 @@ describe('isSpectroCloudSessionToken', () => {
 describe('seed compatibility: storeSessionToken / getSessionTokenByEmail', () => {
   it('stores and reads a token by e-mail in the cache it was given (the caller is trusted)', async () => {
     const { storeSessionToken, getSessionTokenByEmail } = seedCompatibleApi(
-      new SessionTokenCache({ store: new MemoryTokenStore({ sweepIntervalMs: 0 }) }),
+      new PaletteTokenCache({ store: new MemoryStore({ sweepIntervalMs: 0 }) }),
     );
     const token = paletteToken();
     await storeSessionToken('Bob@Example.com', token, Date.now() + HOUR);
@@ -241,36 +246,36 @@ describe('seed compatibility: storeSessionToken / getSessionTokenByEmail', () =>
   });
 
   it('works on the cache it was given, and only on that one', async () => {
-    const store = new MemoryTokenStore({ sweepIntervalMs: 0 });
-    const other = new MemoryTokenStore({ sweepIntervalMs: 0 });
-    const { storeSessionToken } = seedCompatibleApi(new SessionTokenCache({ store }));
-    seedCompatibleApi(new SessionTokenCache({ store: other }));
+    const store = new MemoryStore({ sweepIntervalMs: 0 });
+    const other = new MemoryStore({ sweepIntervalMs: 0 });
+    const { storeSessionToken } = seedCompatibleApi(new PaletteTokenCache({ store }));
+    seedCompatibleApi(new PaletteTokenCache({ store: other }));
     await storeSessionToken('carol@example.com', paletteToken(), Date.now() + HOUR);
     expect(store.size).toBe(1);
     expect(other.size).toBe(0);
   });
 });
 
-describe('SessionTokenCache: the compact entry', () => {
+describe('PaletteTokenCache: the versioned entry', () => {
   const HOUR = 3600_000;
 
-  it('round-trips token, expiry and e-mail, the expiry written only when it is not the token\'s own', async () => {
-    const store = new MemoryTokenStore({ sweepIntervalMs: 0 });
-    const cache = new SessionTokenCache({ store });
+  it('round-trips token, expiry and e-mail as plain versioned JSON, the expiry clamped to the token\'s own', async () => {
+    const store = new MemoryStore({ sweepIntervalMs: 0 });
+    const cache = new PaletteTokenCache({ store });
     const token = paletteToken();
     const ownExpiry = (jwt.decode(token) as jwt.JwtPayload).exp! * 1000;
     await cache.remember({ userEntityRef: 'user:default/alice', email: 'alice@example.com', sessionToken: token, expiresAt: ownExpiry + HOUR });
-    expect(await store.get('ref:~alice')).toBe(`${token}  alice@example.com`);
+    expect(JSON.parse((await store.get('ref:user:default/alice'))!)).toEqual({ v: 1, t: token, x: ownExpiry, e: 'alice@example.com' });
     expect(await cache.forUser('user:default/alice')).toEqual({ sessionToken: token, expiresAt: ownExpiry, userEntityRef: 'user:default/alice', email: 'alice@example.com' });
     const earlier = ownExpiry - 60_000;
     await cache.remember({ userEntityRef: 'user:default/bob', sessionToken: token, expiresAt: earlier });
-    expect(await store.get('ref:~bob')).toBe(`${token} ${earlier.toString(36)} `);
+    expect(JSON.parse((await store.get('ref:user:default/bob'))!)).toEqual({ v: 1, t: token, x: earlier });
     expect(await cache.forUser('user:default/bob')).toEqual({ sessionToken: token, expiresAt: earlier, userEntityRef: 'user:default/bob' });
   });
 
   it('keeps a token that could not be told from the layout as JSON, and reads it back exactly', async () => {
-    const store = new MemoryTokenStore({ sweepIntervalMs: 0 });
-    const cache = new SessionTokenCache({ store });
+    const store = new MemoryStore({ sweepIntervalMs: 0 });
+    const cache = new PaletteTokenCache({ store });
     for (const [ref, odd] of [['user:default/a', 'opaque token with spaces'], ['user:default/b', '{"not":"json']] as const) {
       registerSecret(odd);
       await cache.remember({ userEntityRef: ref, email: 'x@example.com', sessionToken: odd, expiresAt: Date.now() + HOUR });
@@ -279,8 +284,8 @@ describe('SessionTokenCache: the compact entry', () => {
   });
 
   it('reads a value it did not write as a miss', async () => {
-    const store = new MemoryTokenStore({ sweepIntervalMs: 0 });
-    const cache = new SessionTokenCache({ store });
+    const store = new MemoryStore({ sweepIntervalMs: 0 });
+    const cache = new PaletteTokenCache({ store });
     await store.set('ref:~alice', 'no-spaces-here', Date.now() + HOUR);
     expect(await cache.forUser('user:default/alice')).toBeUndefined();
   });

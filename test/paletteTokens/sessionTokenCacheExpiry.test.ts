@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { describe, expect, it } from 'vitest';
-import { SessionTokenCache, type SpectroCloudTokenStore } from '../../src/paletteTokens';
+import { PaletteTokenCache, type SpectroCloudStore } from '../../src/paletteTokens';
 import { registerSecret } from '../support/secrets';
 
 /**
  * A store as a user might write one: it keeps entries until deleted and
  * ignores `expiresAt`. The cache itself must still never serve an expired one.
  */
-class NeverExpiringStore implements SpectroCloudTokenStore {
+class NeverExpiringStore implements SpectroCloudStore {
   readonly entries = new Map<string, string>();
   async set(key: string, token: string) {
     this.entries.set(key, token);
@@ -31,11 +31,11 @@ function paletteToken(): string {
   return token;
 }
 
-describe('SessionTokenCache on a store that does not expire entries', () => {
+describe('PaletteTokenCache on a store that does not expire entries', () => {
   it('serves the session before its expiry and refuses the same record after it (frozen clock)', async () => {
     let now = T0;
     const store = new NeverExpiringStore();
-    const cache = new SessionTokenCache({ store, clock: () => now });
+    const cache = new PaletteTokenCache({ store, clock: () => now });
     const sessionToken = paletteToken();
     await cache.remember({ userEntityRef: 'user:default/alice', email: 'alice@example.com', sessionToken, expiresAt: T0 + 10 * MINUTE });
 

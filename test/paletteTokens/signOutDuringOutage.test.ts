@@ -1,8 +1,8 @@
 import type { Request } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSessionTokenCapture } from '../../src/paletteTokens/capture/capture';
-import { RedisTokenStore } from '../../src/paletteTokens/stores/redisStore';
-import { SessionTokenCache } from '../../src/paletteTokens/stores/sessionTokenCache';
+import { createPaletteTokenCapture } from '../../src/paletteTokens/capture/capture';
+import { RedisStore } from '../../src/paletteTokens/stores/redisStore';
+import { PaletteTokenCache } from '../../src/paletteTokens/stores/paletteTokenCache';
 import { PendingStoreWrites } from '../../src/ttlStore/pendingWrites';
 import { startRedisServer, type RedisTestServer } from '../support/redisServer';
 import { registerSecret } from '../support/secrets';
@@ -37,12 +37,12 @@ function silentLogger() {
 
 describe('a sign-in queued during a Redis outage and the same user signing out (capture)', () => {
   let redis: RedisTestServer;
-  let store: RedisTokenStore;
-  let cache: SessionTokenCache;
+  let store: RedisStore;
+  let cache: PaletteTokenCache;
   beforeAll(async () => {
     redis = await startRedisServer();
-    store = new RedisTokenStore({ client: redis.url });
-    cache = new SessionTokenCache({ store });
+    store = new RedisStore({ client: redis.url });
+    cache = new PaletteTokenCache({ store });
   });
   afterAll(async () => {
     await cache?.close();
@@ -51,8 +51,8 @@ describe('a sign-in queued during a Redis outage and the same user signing out (
 
   function capture() {
     const gate = retryGate();
-    const pendingWrites = new PendingStoreWrites({ what: 'SpectroCloud session token', wait: gate.wait });
-    return { gate, pendingWrites, hooks: createSessionTokenCapture({ cache, secure: false, logger: silentLogger(), pendingWrites }) };
+    const pendingWrites = new PendingStoreWrites({ what: 'Palette token', wait: gate.wait });
+    return { gate, pendingWrites, hooks: createPaletteTokenCapture({ cache, secure: false, logger: silentLogger(), pendingWrites }) };
   }
 
   /** Signs alice in while Redis is down (her write is queued), then brings Redis back, empty. */
@@ -90,7 +90,7 @@ describe('a sign-in queued during a Redis outage and the same user signing out (
 });
 
 /** The client reconnects in the background after a restart: a bounded number of pings, each answered or refused. */
-async function reconnected(store: RedisTokenStore): Promise<void> {
+async function reconnected(store: RedisStore): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
       await store.get('reconnect-probe');

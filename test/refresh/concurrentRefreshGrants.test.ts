@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConcurrentRefreshGrants, type RefreshGrantResult } from '../../src/refreshShortcuts/ConcurrentRefreshGrants';
 import { refreshGrantKeys } from '../../src/refreshShortcuts/refreshGrantKeys';
-import { EncryptedTokenStore } from '../../src/paletteTokens/stores/encryptedStore';
-import { RedisTokenStore } from '../../src/paletteTokens/stores/redisStore';
-import { MemoryTokenStore } from '../../src/ttlStore/memoryStore';
-import type { SpectroCloudTokenStore } from '../../src/ttlStore/types';
+import { EncryptedStore } from '../../src/paletteTokens/stores/encryptedStore';
+import { RedisStore } from '../../src/paletteTokens/stores/redisStore';
+import { MemoryStore } from '../../src/ttlStore/memoryStore';
+import type { SpectroCloudStore } from '../../src/ttlStore/types';
 import { redisCommand } from '../support/redisCommand';
 import { startRedisServer, type RedisTestServer } from '../support/redisServer';
 import { registerSecret } from '../support/secrets';
@@ -55,7 +55,7 @@ function gatedGrant(result: RefreshGrantResult) {
   return grant;
 }
 
-function coordinator(store: SpectroCloudTokenStore, options: { holdMs?: number; clock?: () => number; warnings?: string[] } = {}) {
+function coordinator(store: SpectroCloudStore, options: { holdMs?: number; clock?: () => number; warnings?: string[] } = {}) {
   const seen = new Set<string>();
   return new ConcurrentRefreshGrants({
     store,
@@ -73,7 +73,7 @@ describe('in one process (memory store)', () => {
   it('lets 8 refreshes presenting one refresh token share one grant', async () => {
     const presented = token('old');
     const grant = gatedGrant(resultFor(token('new')));
-    const grants = coordinator(new MemoryTokenStore());
+    const grants = coordinator(new MemoryStore());
     const runs = Array.from({ length: 8 }, () => grants.run(presented, CONTEXT, grant.run));
     await grant.started;
     grant.release();
@@ -85,7 +85,7 @@ describe('in one process (memory store)', () => {
 
   it('answers a refresh that arrives after the grant with its kept result, without a second grant', async () => {
     const presented = token('old');
-    const grants = coordinator(new MemoryTokenStore());
+    const grants = coordinator(new MemoryStore());
     const rotated = resultFor(token('new'));
     await grants.run(presented, CONTEXT, async () => rotated);
     let again = 0;
@@ -97,7 +97,7 @@ describe('in one process (memory store)', () => {
   it('keeps a result only holdMs: after it, the old refresh token goes to the IdP again (as before)', async () => {
     let now = 1_000_000;
     const clock = () => now;
-    const grants = coordinator(new MemoryTokenStore({ clock }), { clock });
+    const grants = coordinator(new MemoryStore({ clock }), { clock });
     const presented = token('old');
     await grants.run(presented, CONTEXT, async () => resultFor(token('new')));
     now += HOLD_MS;
@@ -109,7 +109,7 @@ describe('in one process (memory store)', () => {
 
   it('never shares a grant between sessions, even for the same refresh token', async () => {
     const presented = token('old');
-    const grants = coordinator(new MemoryTokenStore());
+    const grants = coordinator(new MemoryStore());
     const first = await grants.run(presented, 'spectrocloud:development:session-1', async () => resultFor(token('a')));
     const second = await grants.run(presented, 'spectrocloud:development:session-2', async () => resultFor(token('b')));
     expect(second.source).toBe('granted');
@@ -119,7 +119,7 @@ describe('in one process (memory store)', () => {
   it('keeps nothing from a failed grant: every refresh sharing it fails, and the next one asks the IdP again', async () => {
     const presented = token('old');
     const grant = gatedGrant(resultFor(token('new')));
-    const grants = coordinator(new MemoryTokenStore());
+    const grants = coordinator(new MemoryStore());
     const runs = [grants.run(presented, CONTEXT, grant.run), grants.run(presented, CONTEXT, grant.run)];
     await grant.started;
     grant.fail(new Error('invalid_grant'));
@@ -131,7 +131,7 @@ describe('in one process (memory store)', () => {
 
 describe('across replicas (two coordinators, each its own connection to one real Redis)', () => {
   let redis: RedisTestServer;
-  const stores: RedisTokenStore[] = [];
+  const stores: RedisStore[] = [];
   beforeAll(async () => {
     redis = await startRedisServer();
   });
@@ -140,7 +140,7 @@ describe('across replicas (two coordinators, each its own connection to one real
     await redis?.stop();
   });
   function replica(options: { holdMs?: number; warnings?: string[] } = {}) {
-    const store = new RedisTokenStore({ client: redis.url, keyPrefix: 'race-test:' });
+    const store = new RedisStore({ client: redis.url, keyPrefix: 'race-test:' });
     stores.push(store);
     return { store, grants: coordinator(store, options) };
   }
@@ -208,7 +208,7 @@ describe('across replicas (two coordinators, each its own connection to one real
     let now = 5_000_000;
     // Every reading of the clock is 10 s later: the deadline (60 s) passes after a few looks, long before the pauses add up to it.
     const clock = () => (now += 10_000);
-    const store = new RedisTokenStore({ client: redis.url, keyPrefix: 'race-test:', clock: Date.now });
+    const store = new RedisStore({ client: redis.url, keyPrefix: 'race-test:', clock: Date.now });
     stores.push(store);
     const grants = coordinator(store, { holdMs: 60_000, clock });
     const presented = token('old');
@@ -231,7 +231,7 @@ describe('across replicas (two coordinators, each its own connection to one real
     const { store, grants } = replica();
     const presented = token('old');
     const { id, sealKey } = refreshGrantKeys(presented, CONTEXT);
-    await new EncryptedTokenStore(store, sealKey).set(`refresh-grant:${id}`, JSON.stringify({ refreshToken: 42 }), Date.now() + 60_000);
+    await new EncryptedStore(store, sealKey).set(`refresh-grant:${id}`, JSON.stringify({ refreshToken: 42 }), Date.now() + 60_000);
     const answer = await grants.run(presented, CONTEXT, async () => resultFor(token('new')));
     expect(answer.source).toBe('granted');
   });

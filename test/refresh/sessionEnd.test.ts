@@ -218,7 +218,7 @@ describe('sign-out ends the session on every replica (two backend processes, one
       // The legacy OAuthAdapter turns every refresh failure into a 401; the cause is named in the message.
       const unchecked = await refresh(at(b), copy);
       expect(unchecked.status).toBe(401);
-      expect(unchecked.body.error.message).toContain('SpectroCloudTokenStoreError: Cannot read a SpectroCloud session token: the Redis token store is unavailable');
+      expect(unchecked.body.error.message).toContain('SpectroCloudTokenStoreError: Cannot read a Palette token: the Redis token store is unavailable');
       expect(JSON.stringify(unchecked.body)).not.toMatch(new RegExp(`127\\.0\\.0\\.1|${redis.port}`));
       expect(a.output()).toContain('SpectroCloud sign-out not stored yet (ERR_TOKEN_STORE_UNAVAILABLE)');
     } finally {

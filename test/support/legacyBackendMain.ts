@@ -47,7 +47,7 @@ async function startLegacy(): Promise<void> {
       : [await import('../../src'), await import('../../src/paletteTokens')];
 
   const cache = options.tokenPlugin
-    ? paletteTokens.createSessionTokenCache(new ConfigReader({ auth: { providers: options.providers } }), {
+    ? paletteTokens.createPaletteTokenCache(new ConfigReader({ auth: { providers: options.providers } }), {
         logger: createTestLogger([], { plugin: 'spectrocloud-tokens' }),
       })
     : undefined;
@@ -59,7 +59,7 @@ async function startLegacy(): Promise<void> {
     routers: ({ discovery }): Record<string, express.Router> => {
       if (!cache) return {};
       const router = express.Router();
-      router.use(paletteTokens.createSpectroCloudTokenMiddleware({ identity: DefaultIdentityClient.create({ discovery }), cache }));
+      router.use(paletteTokens.createPaletteTokenMiddleware({ identity: DefaultIdentityClient.create({ discovery }), cache }));
       router.get('/whoami', (req, res) => res.json({ userEntityRef: (req as import('../../src/paletteTokens').SpectroCloudRequest).spectroCloud!.userEntityRef }));
       return { '/api/spectrocloud': router };
     },

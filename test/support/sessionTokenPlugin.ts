@@ -1,6 +1,6 @@
 import express from 'express';
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
-import { spectroCloudSessionTokenServiceRef } from '../../src/sessionTokenService';
+import { paletteTokenServiceRef } from '../../src/sessionTokenService';
 import type { SpectroCloudRequest } from '../../src/paletteTokens';
 
 /**
@@ -12,7 +12,7 @@ export const sessionTokenPlugin = createBackendPlugin({
   pluginId: 'spectrocloud',
   register(reg) {
     reg.registerInit({
-      deps: { router: coreServices.httpRouter, sessionTokens: spectroCloudSessionTokenServiceRef },
+      deps: { router: coreServices.httpRouter, sessionTokens: paletteTokenServiceRef },
       async init({ router, sessionTokens }) {
         const api = express.Router();
         api.use(sessionTokens.middleware());

@@ -1,6 +1,6 @@
 import type { Config } from '@backstage/config';
 import { readEnvironmentConfig, type SpectroCloudEnvironmentConfig } from '../../config/readEnvironmentConfig';
-import { readTokenStoreConfig, withTokenStoreAtRoot, type TokenStoreConfig } from '../../paletteTokens/stores/config';
+import { readTokenStoreBlock, type TokenStoreConfig } from '../../paletteTokens/stores/config';
 import { readSignInResolversFromConfig } from '../../resolvers';
 import { failed, passed, type CheckResult } from '../DoctorCheck';
 import { FIXES } from '../fixes';
@@ -57,7 +57,7 @@ export function checkConfig(
     const block = provider.getConfig(environment);
     const settings = readEnvironmentConfig(block, { path, authBaseUrl, providerId });
     const resolvers = readSignInResolversFromConfig(block, path);
-    const store = readTokenStoreConfig(withTokenStoreAtRoot(provider, providerId), { providerId });
+    const store = readTokenStoreBlock(provider.getOptional('tokenStore'), { providerId });
     return {
       result: passed(
         'config',

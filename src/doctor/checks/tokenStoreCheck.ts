@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { createTokenStore } from '../../paletteTokens/stores/createTokenStore';
-import { withTokenStoreAtRoot } from '../../paletteTokens/stores/config';
+import { createStoreOnBlock } from '../../paletteTokens/stores/createPaletteTokenCache';
 import { failed, passed, type CheckResult } from '../DoctorCheck';
 import { FIXES } from '../fixes';
 import type { DeploymentSettings } from './configCheck';
 
 /**
- * `token-store`: the store the provider will write session tokens to,
+ * `token-store`: the store the provider will write Palette tokens to,
  * built by the package's own factory from `tokenStore` and read once (a
  * key that cannot exist), so Redis is reached with the configured address,
  * credentials and TLS. The encryption key's form was checked by `config`.
@@ -17,7 +16,7 @@ export async function checkTokenStore({ provider, providerId, tokenStore }: Depl
     : '; not encrypted at rest';
   if (tokenStore.type === 'memory') return passed('token-store', `memory (per process, not shared by replicas)${encryption}`);
   if (tokenStore.type === 'backstage-cache') return passed('token-store', `the backend's cache (backend.cache), reached through Backstage at startup${encryption}`);
-  const store = createTokenStore(withTokenStoreAtRoot(provider, providerId), { providerId });
+  const store = createStoreOnBlock(provider.getOptional('tokenStore'), { providerId });
   try {
     await store.get(`doctor-probe-${randomBytes(12).toString('hex')}`);
   } catch (error) {

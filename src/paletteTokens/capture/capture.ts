@@ -1,46 +1,41 @@
 /**
- * The capture path of SpectroCloud's HS256 session token, in one place:
+ * The capture path of the Palette token (SpectroCloud's HS256 token), in one place:
  * recognise it in the token response (detection), keep it server-side keyed
  * by the verified identity (capture), never past its own `exp` (clamp).
  */
 import type { Request } from 'express';
 import jwt from 'jsonwebtoken';
-import { clearSessionCookie, SESSION_COOKIE_NAME, sessionCookieOptions } from './cookie';
+import type { SpectroCloudLogger } from '../../logger';
+import { clearPaletteTokenCookie, PALETTE_TOKEN_COOKIE_NAME, paletteTokenCookieOptions } from './paletteTokenCookie';
 import { DEFAULT_RETRY_FOR_MS, PendingStoreWrites } from '../../ttlStore/pendingWrites';
-import type { SessionTokenCache } from '../stores/sessionTokenCache';
-import { sessionTokenExpiry } from '../stores/sessionTokenExpiry';
+import type { PaletteTokenCache } from '../stores/paletteTokenCache';
+import { paletteTokenExpiry } from '../stores/paletteTokenExpiry';
 
-/** Receives SpectroCloud's HS256 session token at sign-in and drops it at sign-out. */
-export interface SessionTokenHooks {
+/** Receives the Palette token at sign-in and drops it at sign-out. */
+export interface PaletteTokenCapture {
   remember(input: {
     req: Request;
     userEntityRef?: string;
     email: string;
     sessionToken: string;
-    /** epoch ms: the earlier of the session token's and the ID token's expiry */
+    /** epoch ms: the earlier of the Palette token's and the ID token's expiry */
     expiresAt: number;
   }): Promise<void>;
   forget(input: { req: Request; userEntityRef?: string; email?: string }): Promise<void>;
 }
 
-/** Never handed a token, code, secret or email. */
-export interface CaptureLogger {
-  info(message: string): void;
-  warn(message: string): void;
-}
-
 /**
- * SpectroCloud hands out its HS256 session token as the `refresh_token`, and
+ * SpectroCloud hands out its HS256 Palette token as the `refresh_token`, and
  * some tenants as the authorization code too; nothing else is sniffed for it.
  */
-export function findSessionToken(...candidates: unknown[]): string | undefined {
-  return candidates.find(isSpectroCloudSessionToken) as string | undefined;
+export function findPaletteToken(...candidates: unknown[]): string | undefined {
+  return candidates.find(isPaletteToken) as string | undefined;
 }
 
 /**
- * Keeps SpectroCloud's session token server-side at sign-in, keyed by the
- * verified identity. Only with `apiTokenCookie` (config
- * `tokenStore.apiTokenCookie: true`, for code written against the seeds) is
+ * Keeps the Palette token server-side at sign-in, keyed by the
+ * verified identity. Only with `paletteTokenCookie` (config
+ * `tokenStore.paletteTokenCookie: true`, or its old name `apiTokenCookie`, for code written against the seeds) is
  * the raw token also written to the seed's `spectrocloud-api-token` cookie,
  * the safe way (HttpOnly, SameSite=Lax, Secure over https, API path only,
  * same lifetime as the token). Sign-out clears that cookie either way, so
@@ -54,42 +49,42 @@ export function findSessionToken(...candidates: unknown[]): string | undefined {
  * user to sign in again (401 + `X-SpectroCloud-ReAuth-Required`). A sign-out
  * during the outage replaces the user's pending write.
  */
-export function createSessionTokenCapture(options: {
-  cache: SessionTokenCache;
+export function createPaletteTokenCapture(options: {
+  cache: PaletteTokenCache;
   /** true when the backend is served over https */
   secure: boolean;
   /** the backend plugin API path the cookie is scoped to */
   cookiePath?: string;
   /** also write the raw token to the `spectrocloud-api-token` cookie; default false */
-  apiTokenCookie?: boolean;
-  logger: CaptureLogger;
+  paletteTokenCookie?: boolean;
+  logger: Pick<SpectroCloudLogger, 'info' | 'warn'>;
   clock?: () => number;
   /** Retry of writes that met a store outage. Default: 30 s, at most 1000 waiting. */
   pendingWrites?: PendingStoreWrites;
-}): SessionTokenHooks {
+}): PaletteTokenCapture {
   const { cache, secure, cookiePath, logger } = options;
   const clock = options.clock ?? Date.now;
-  const pending = options.pendingWrites ?? new PendingStoreWrites({ what: 'SpectroCloud session token', logger, clock });
+  const pending = options.pendingWrites ?? new PendingStoreWrites({ what: 'Palette token', logger, clock });
   return {
     async remember({ req, userEntityRef, email, sessionToken, expiresAt }) {
-      const until = Math.min(expiresAt, sessionTokenExpiry(sessionToken) ?? expiresAt);
+      const until = Math.min(expiresAt, paletteTokenExpiry(sessionToken) ?? expiresAt);
       try {
         await pending.write(userKey(userEntityRef, email), () => cache.remember({ userEntityRef, email, sessionToken, expiresAt: until }), until);
       } catch (error) {
-        logger.warn(`Could not keep the SpectroCloud session token (${errorCode(error)}); backend plugins will ask the user to sign in again`);
+        logger.warn(`Could not keep the Palette token (${errorCode(error)}); backend plugins will ask the user to sign in again`);
         return;
       }
-      if (options.apiTokenCookie) req.res?.cookie(SESSION_COOKIE_NAME, sessionToken, sessionCookieOptions({ secure, path: cookiePath, maxAgeMs: Math.max(0, until - clock()) }));
+      if (options.paletteTokenCookie) req.res?.cookie(PALETTE_TOKEN_COOKIE_NAME, sessionToken, paletteTokenCookieOptions({ secure, path: cookiePath, maxAgeMs: Math.max(0, until - clock()) }));
     },
     async forget({ req, userEntityRef, email }) {
-      if (req.res) clearSessionCookie(req.res, { secure, path: cookiePath });
+      if (req.res) clearPaletteTokenCookie(req.res, { secure, path: cookiePath });
       if (!userEntityRef && !email) return;
-      // Keep the forget as long as a session token could still be stored for the user.
+      // Keep the forget as long as a Palette token could still be stored for the user.
       const until = clock() + DEFAULT_RETRY_FOR_MS * 2;
       try {
         await pending.write(userKey(userEntityRef, email), () => cache.forget({ userEntityRef, email }), until);
       } catch (error) {
-        logger.warn(`Could not drop the SpectroCloud session token at sign-out (${errorCode(error)})`);
+        logger.warn(`Could not drop the Palette token at sign-out (${errorCode(error)})`);
       }
     },
   };
@@ -106,7 +101,7 @@ function errorCode(error: unknown): string {
 }
 
 /**
- * True when `value` is shaped like SpectroCloud Palette's session token: a
+ * True when `value` is shaped like a Palette token: a
  * compact JWT whose header says `alg: HS256` (and `typ` JWT, or no `typ`) with
  * a JSON object payload. Decoded only, never verified: we do not hold
  * Palette's HMAC key. Use it to recognise the token in the token response, not
@@ -114,7 +109,7 @@ function errorCode(error: unknown): string {
  *
  * @internal
  */
-export function isSpectroCloudSessionToken(value: unknown): value is string {
+export function isPaletteToken(value: unknown): value is string {
   if (typeof value !== 'string' || value.split('.').length !== 3) return false;
   const decoded = decodeComplete(value);
   if (!decoded || typeof decoded.payload !== 'object' || decoded.payload === null) return false;
@@ -122,7 +117,7 @@ export function isSpectroCloudSessionToken(value: unknown): value is string {
   return alg === 'HS256' && (typ === undefined || /^(application\/)?jwt$/i.test(typ));
 }
 
-export { sessionTokenExpiry };
+export { paletteTokenExpiry };
 
 // jsonwebtoken returns null for most malformed input but throws when the
 // header parses and the payload does not; both mean "not a JWT" here.

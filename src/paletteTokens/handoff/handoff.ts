@@ -6,35 +6,29 @@ import {
   SpectroCloudTokenStoreError,
 } from '../errors';
 // Named through the main entry, so the published types of .../palette-tokens point there.
-import type { SessionTokenCache } from '../stores/sessionTokenCache';
+import type { PaletteTokenCache } from '../stores/paletteTokenCache';
 
 /** Header the old frontend sends to name "its" user. Only ever checked, never used for lookup. */
 export const USER_EMAIL_HEADER = 'x-spectrocloud-user-email';
 
-/** @public */
-export interface VerifiedBackstageIdentity {
-  identity: { userEntityRef: string };
-}
-
 /**
- * Anything that verifies a Backstage token the legacy way: `IdentityClient`
- * (has `authenticate`) and `DefaultIdentityClient` (has `getIdentity`) from
- * `@backstage/plugin-auth-node`, across its 0.x lines.
+ * Why public: what the hand-off, the middleware and the Palette API client take.
  *
  * @public
  */
-export type LegacyIdentityVerifier =
-  | { getIdentity(options: { request: Request<unknown> }): Promise<VerifiedBackstageIdentity | undefined> }
-  | { authenticate(token: string | undefined): Promise<VerifiedBackstageIdentity> };
-
-/** @public */
-export interface SpectroCloudTokenHandoffOptions {
-  /** Verifies the caller's Backstage token, e.g. `IdentityClient.create({ discovery, issuer })`. */
-  identity: LegacyIdentityVerifier;
-  cache: SessionTokenCache;
+export interface PaletteTokenHandoffOptions {
+  /**
+   * Verifies the caller's Backstage token: `IdentityClient` (has `authenticate`)
+   * or `DefaultIdentityClient` (has `getIdentity`) from `@backstage/plugin-auth-node`,
+   * across its 0.x lines, e.g. `IdentityClient.create({ discovery, issuer })`.
+   */
+  identity:
+    | { getIdentity(options: { request: Request<unknown> }): Promise<{ identity: { userEntityRef: string } } | undefined> }
+    | { authenticate(token: string | undefined): Promise<{ identity: { userEntityRef: string } }> };
+  cache: PaletteTokenCache;
   /**
    * A SpectroCloud API key for the backend itself. Used only when
-   * `allowServiceTokenFallback` is true and the signed-in user has no session
+   * `allowServiceTokenFallback` is true and the signed-in user has no Palette
    * token here; it then acts with the service account's rights, not the user's.
    */
   serviceToken?: string;
@@ -43,16 +37,26 @@ export interface SpectroCloudTokenHandoffOptions {
   metrics?: { recordHandoff(event: 'granted' | 'serviceTokenFallbacks' | 'unauthenticated' | 'forbidden' | 'reAuthRequired' | 'unavailable'): void };
 }
 
-/** @public */
-export interface SpectroCloudTokenGrant {
+/**
+ * Why public: what a plugin gets to call Palette with, from the hand-off or `req.spectroCloud`.
+ *
+ * @public
+ */
+export interface PaletteTokenGrant {
   token: string;
   /** The verified Backstage user the request came from. */
   userEntityRef: string;
   source: 'user-session' | 'service-token';
 }
 
+/** Anything that verifies a Backstage token the way `@backstage/plugin-auth-node`'s identity clients do. */
+export type BackstageIdentityVerifier = PaletteTokenHandoffOptions['identity'];
+
+/** A verified caller. */
+export type VerifiedBackstageIdentity = { identity: { userEntityRef: string } };
+
 /**
- * Finds the SpectroCloud token to call Palette's API with on behalf of the
+ * Finds the Palette token to call Palette's API with on behalf of the
  * request's user.
  *
  * The user is the one of the verified Backstage token (`Authorization:
@@ -66,11 +70,13 @@ export interface SpectroCloudTokenGrant {
  * @throws SpectroCloudNotAllowedError (403) the e-mail header names someone else
  * @throws SpectroCloudReAuthRequiredError (401) no SpectroCloud session for the user
  * @throws SpectroCloudTokenStoreError (503) the store cannot be read
+ * Why public: the hand-off itself, for a plugin that does not use the middleware.
+ *
  * @public
  */
-export async function getSpectroCloudToken(
-  options: SpectroCloudTokenHandoffOptions & { req: Request },
-): Promise<SpectroCloudTokenGrant> {
+export async function getPaletteToken(
+  options: PaletteTokenHandoffOptions & { req: Request },
+): Promise<PaletteTokenGrant> {
   const { req, cache, serviceToken, allowServiceTokenFallback = false, metrics } = options;
   const userEntityRef = await verifyCaller(options.identity, req, metrics);
 
@@ -88,7 +94,7 @@ export async function getSpectroCloudToken(
       metrics?.recordHandoff('forbidden');
       throw new SpectroCloudNotAllowedError(
         'The X-SpectroCloud-User-Email header names a different user than the signed-in Backstage user; ' +
-          'SpectroCloud tokens are only handed out for your own session. Remove the header or send your own e-mail.',
+          'Palette tokens are only handed out to their own user. Remove the header or send your own e-mail.',
       );
     }
     metrics?.recordHandoff('granted');
@@ -101,15 +107,15 @@ export async function getSpectroCloudToken(
   }
   metrics?.recordHandoff('reAuthRequired');
   throw new SpectroCloudReAuthRequiredError(
-    'Your SpectroCloud session has expired or is unknown to this backend; sign in with SpectroCloud again',
+    'Your Palette token has expired or is unknown to this backend; sign in with SpectroCloud again',
   );
 }
 
 /** Returns the verified user's entity ref, or throws a 401 error. */
 async function verifyCaller(
-  identity: LegacyIdentityVerifier,
+  identity: BackstageIdentityVerifier,
   req: Request,
-  metrics: SpectroCloudTokenHandoffOptions['metrics'],
+  metrics: PaletteTokenHandoffOptions['metrics'],
 ): Promise<string> {
   const token = bearerToken(req.headers.authorization);
   if (!token) {

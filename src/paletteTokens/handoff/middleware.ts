@@ -1,22 +1,13 @@
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { SpectroCloudPaletteTokenError, SpectroCloudTokenStoreError } from '../errors';
-import { type SpectroCloudTokenGrant, type SpectroCloudTokenHandoffOptions, getSpectroCloudToken } from './handoff';
+import { type PaletteTokenGrant, type PaletteTokenHandoffOptions, getPaletteToken } from './handoff';
 
 /** Response header telling the frontend to sign in with SpectroCloud again. */
 import { SPECTROCLOUD_REAUTH_HEADER } from '../../reauthHeader';
 
-/** What the middleware puts on `req.spectroCloud`. @public */
-export type SpectroCloudRequestContext = SpectroCloudTokenGrant;
-
-/** An express request after {@link createSpectroCloudTokenMiddleware} let it through. @public */
-export type SpectroCloudRequest = Request & { spectroCloud?: SpectroCloudRequestContext };
-
-/** @public */
-export type SpectroCloudTokenMiddlewareOptions = SpectroCloudTokenHandoffOptions;
-
 /**
  * Express middleware for backend plugins that call SpectroCloud's API on the
- * user's behalf (see {@link getSpectroCloudToken} for how the token is chosen).
+ * user's behalf (see {@link getPaletteToken} for how the token is chosen).
  *
  * On success it sets `res.locals.spectroCloudToken` and `req.spectroCloud`.
  * Otherwise it answers with JSON `{ error: { name, message, code } }`:
@@ -29,21 +20,23 @@ export type SpectroCloudTokenMiddlewareOptions = SpectroCloudTokenHandoffOptions
  *   re-authentication header: signing in again cannot help until the store is
  *   back, and a sign-in made meanwhile is stored once it is.
  *
+ * Why public: the usual way a legacy backend's plugin gets the Palette token.
+ *
  * @public
  */
-export function createSpectroCloudTokenMiddleware(options: SpectroCloudTokenMiddlewareOptions): RequestHandler {
+export function createPaletteTokenMiddleware(options: PaletteTokenHandoffOptions): RequestHandler {
   const identity = options.identity as Partial<Record<'getIdentity' | 'authenticate', unknown>>;
   if (typeof identity?.getIdentity !== 'function' && typeof identity?.authenticate !== 'function') {
     throw new TypeError(
-      'createSpectroCloudTokenMiddleware needs an identity client with getIdentity() or authenticate(), ' +
+      'createPaletteTokenMiddleware needs an identity client with getIdentity() or authenticate(), ' +
         'e.g. IdentityClient.create({ discovery, issuer }) from @backstage/plugin-auth-node',
     );
   }
   return (req: Request, res: Response, next: NextFunction) => {
-    getSpectroCloudToken({ ...options, req }).then(
+    getPaletteToken({ ...options, req }).then(
       grant => {
         res.locals.spectroCloudToken = grant.token;
-        (req as SpectroCloudRequest).spectroCloud = grant;
+        (req as Request & { spectroCloud?: PaletteTokenGrant }).spectroCloud = grant;
         next();
       },
       error => {
@@ -60,6 +53,7 @@ export function createSpectroCloudTokenMiddleware(options: SpectroCloudTokenMidd
  * middleware does (401 + `X-SpectroCloud-ReAuth-Required`, 503 + `Retry-After`...),
  * and passes every other error on. Mount it after the routes.
  *
+ * @deprecated Use `errorHandler()` of the client `createPaletteApiClient` returns (the same handler).
  * @public
  */
 export function createSpectroCloudErrorHandler(): ErrorRequestHandler {

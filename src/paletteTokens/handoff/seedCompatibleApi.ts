@@ -1,9 +1,16 @@
-import type { SessionTokenCache } from '../stores/sessionTokenCache';
+import type { PaletteTokenCache } from '../stores/paletteTokenCache';
 
-/** The two functions the plugin this package replaces documents, bound to one cache. @public */
-export interface SeedCompatibleSessionTokenApi {
+/**
+ * `storeSessionToken` / `getSessionTokenByEmail` for code written against the
+ * seeds, working on the cache you pass (the same one the provider uses), so
+ * nothing is shared through module state. Why public: code written against
+ * the seeds keeps its two calls.
+ *
+ * @public
+ */
+export function seedCompatibleApi(cache: PaletteTokenCache): {
   /**
-   * Stores a SpectroCloud session token under an e-mail.
+   * Stores a Palette token under an e-mail.
    *
    * TRUSTS ITS CALLER: no identity check is made. Only pass an e-mail taken
    * from a verified ID token, never one supplied by a browser.
@@ -13,24 +20,15 @@ export interface SeedCompatibleSessionTokenApi {
    */
   storeSessionToken(email: string, token: string, expiresAt: number): Promise<void>;
   /**
-   * The session token stored for an e-mail. TRUSTS ITS CALLER: never pass an
+   * The Palette token stored for an e-mail. TRUSTS ITS CALLER: never pass an
    * e-mail from a request header; backend plugins should use
-   * `getSpectroCloudToken` / `createSpectroCloudTokenMiddleware`, which look up
+   * `getPaletteToken` / `createPaletteTokenMiddleware`, which look up
    * the verified Backstage identity instead.
    *
    * @returns a Promise, unlike the seed's synchronous version: await it.
    */
   getSessionTokenByEmail(email: string): Promise<string | undefined>;
-}
-
-/**
- * `storeSessionToken` / `getSessionTokenByEmail` for code written against the
- * seeds, working on the cache you pass (the same one the provider uses), so
- * nothing is shared through module state.
- *
- * @public
- */
-export function seedCompatibleApi(cache: SessionTokenCache): SeedCompatibleSessionTokenApi {
+} {
   return {
     storeSessionToken: (email, token, expiresAt) => cache.remember({ email, sessionToken: token, expiresAt }),
     getSessionTokenByEmail: async email => (await cache.forEmail(email))?.sessionToken,

@@ -1,7 +1,6 @@
 import type { OutboundClient, OutboundResponse } from '../../http/OutboundClient';
 import { SpectroCloudNetworkError } from '../../errors';
 
-/** @public */
 export interface PaletteApiRequest {
   method?: 'GET' | 'POST';
   /** JSON body (POST) */
@@ -12,7 +11,7 @@ export interface PaletteApiRequest {
 
 /**
  * Palette's REST API at one base URL, through the package's one outbound
- * client (deadline, size limit, proxy, CA). The user's session token goes in
+ * client (deadline, size limit, proxy, CA). The user's Palette token goes in
  * `Authorization` as is, no `Bearer` (the API spec's `Authorization` scheme);
  * a service API key goes in `ApiKey`.
  */
@@ -37,7 +36,7 @@ export class PaletteApi {
     if (answer.status !== 200 || typeof renewed !== 'string' || renewed === '') {
       throw new SpectroCloudNetworkError(
         'ERR_ENDPOINT_UNREACHABLE',
-        `SpectroCloud Palette's API answered the session-token renewal with ${answer.status} and no new token`,
+        `SpectroCloud Palette's API answered the Palette-token renewal with ${answer.status} and no new token`,
         { endpoint: 'paletteApi' },
       );
     }

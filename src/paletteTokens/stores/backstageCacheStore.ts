@@ -1,15 +1,13 @@
 import { createHash } from 'node:crypto';
 // Named through the main entry, so the published types of .../palette-tokens point there.
 import { SpectroCloudTokenStoreError, describeConnectionFailure, sanitizeCause } from '../errors';
-import type { SpectroCloudTokenStore } from '../../ttlStore/types';
+import type { SpectroCloudStore } from '../../ttlStore/types';
 
 /**
  * The slice of Backstage's cache client this store uses: backend-common's
  * `CacheClient` (what `PluginEnvironment.cache.getClient()` returns in a
  * legacy backend) and backend-plugin-api's `CacheService` both fit. `ttl` is
  * in milliseconds.
- *
- * @public
  */
 export interface BackstageCacheClient {
   get(key: string): Promise<unknown>;
@@ -20,13 +18,10 @@ export interface BackstageCacheClient {
 /**
  * A legacy backend's `PluginEnvironment.cache` (backend-common's
  * `PluginCacheManager`), or a cache client itself.
- *
- * @public
  */
 export type BackstageCache = BackstageCacheClient | { getClient(): BackstageCacheClient };
 
-/** @public */
-export interface BackstageCacheTokenStoreOptions {
+export interface BackstageCacheStoreOptions {
   cache: BackstageCache;
   /** Prepended to every (hashed) key. Default `spectrocloud:session:`. */
   keyPrefix?: string;
@@ -39,29 +34,27 @@ export interface BackstageCacheTokenStoreOptions {
 }
 
 /**
- * Session tokens in Backstage's own cache (`backend.cache`: memory, Redis or
+ * Palette tokens in Backstage's own cache (`backend.cache`: memory, Redis or
  * memcache), so a deployment that already runs one needs no second Redis.
  *
  * Keys are SHA-256 hashes (Backstage's client only base64-encodes keys, which
  * anyone can read back); each entry's TTL is the time left until `expiresAt`.
- * Wrap it in {@link EncryptedTokenStore} (config `encryptionKey`) to keep the
+ * Wrap it in {@link EncryptedStore} (config `encryptionKey`) to keep the
  * values encrypted in the shared cache.
  *
  * Every call is bounded by `timeoutMs`: Backstage's Redis client queues
  * commands while Redis is away, and a sign-in must not wait on that. Failures
  * reject with {@link SpectroCloudTokenStoreError} (`ERR_TOKEN_STORE_UNAVAILABLE`)
  * without naming any host or port.
- *
- * @public
  */
-export class BackstageCacheTokenStore implements SpectroCloudTokenStore {
+export class BackstageCacheStore implements SpectroCloudStore {
   private readonly client: BackstageCacheClient;
   private readonly keyPrefix: string;
-  private readonly metrics?: BackstageCacheTokenStoreOptions['metrics'];
+  private readonly metrics?: BackstageCacheStoreOptions['metrics'];
   private readonly clock: () => number;
   private readonly timeoutMs: number;
 
-  constructor(options: BackstageCacheTokenStoreOptions) {
+  constructor(options: BackstageCacheStoreOptions) {
     const { cache } = options;
     this.client = 'getClient' in cache ? cache.getClient() : cache;
     this.keyPrefix = options.keyPrefix ?? 'spectrocloud:session:';
@@ -111,7 +104,7 @@ export class BackstageCacheTokenStore implements SpectroCloudTokenStore {
     } catch (error) {
       this.metrics?.recordTokenStore('errors');
       throw new SpectroCloudTokenStoreError(
-        `Cannot ${operation} a SpectroCloud session token: Backstage's cache is unavailable (${describeConnectionFailure(error)}). ` +
+        `Cannot ${operation} a Palette token: Backstage's cache is unavailable (${describeConnectionFailure(error)}). ` +
           'Check the store backend.cache points to.',
         { cause: sanitizeCause(error) },
       );

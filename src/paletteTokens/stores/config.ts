@@ -1,18 +1,9 @@
-import { ConfigReader, type Config } from '@backstage/config';
+import type { Config } from '@backstage/config';
 import { asObject, describe, fail, rejectUnknownKeys } from './configValues';
 import { parseEncryptionKey } from './encryptionKey';
 
 /** The provider id whose paths and Redis key prefix are the defaults. */
 export const DEFAULT_PROVIDER_ID = 'spectrocloud';
-
-/**
- * A provider's `tokenStore` (from its own `auth.providers.<id>` block, as the
- * factory receives it) at the root path the reader reads and its errors name.
- */
-export function withTokenStoreAtRoot(providerConfig: Config, providerId: string): Config {
-  const tokenStore = providerConfig.getOptional('tokenStore');
-  return new ConfigReader(tokenStore === undefined ? {} : { auth: { providers: { [providerId]: { tokenStore } } } });
-}
 
 /** Config path of a provider's token-store block. */
 export function tokenStoreConfigPath(providerId: string = DEFAULT_PROVIDER_ID): string {
@@ -27,7 +18,6 @@ export interface TokenStoreEncryptionConfig {
   previousEncryptionKeys?: string[];
 }
 
-/** @public */
 export interface RedisEndpoint {
   host: string;
   port: number;
@@ -36,16 +26,12 @@ export interface RedisEndpoint {
 /**
  * TLS towards Redis: `true` for the system CAs, or the PEM of a private CA
  * (and the name the server certificate carries when it differs from the host).
- *
- * @public
  */
 export type RedisTlsConfig = true | { ca?: string; servername?: string };
 
 /**
  * One of three ways to reach Redis, as ioredis takes them: `url` (standalone),
  * `sentinels` + `name` (Redis behind Sentinel), or `cluster.nodes` (Redis Cluster).
- *
- * @public
  */
 export interface RedisConnectionConfig {
   url?: string;
@@ -66,7 +52,7 @@ export interface RedisConnectionConfig {
 
 /** @internal */
 export interface TokenStoreRenewalConfig {
-  /** Renew session tokens through Palette (`GET /v1/auth/refresh/{token}`) before they expire. Default true. */
+  /** Renew Palette tokens through Palette (`GET /v1/auth/refresh/{token}`) before they expire. Default true. */
   renewSessionTokens?: boolean;
 }
 
@@ -80,7 +66,7 @@ export type TokenStoreConfig = (
 
 type StoreType = TokenStoreConfig['type'];
 const STORE_TYPES: StoreType[] = ['memory', 'redis', 'backstage-cache'];
-const COMMON_KEYS = ['type', 'encryptionKey', 'previousEncryptionKeys', 'renewSessionTokens', 'apiTokenCookie'];
+const COMMON_KEYS = ['type', 'encryptionKey', 'previousEncryptionKeys', 'renewSessionTokens', 'paletteTokenCookie', 'apiTokenCookie'];
 const KEYS_OF_TYPE: Record<StoreType, string[]> = {
   memory: [...COMMON_KEYS, 'maxEntries'],
   redis: [...COMMON_KEYS, 'redis'],
@@ -114,19 +100,22 @@ export interface ReadTokenStoreConfigOptions {
   providerId?: string;
 }
 
-/**
- * Reads and validates `auth.providers.<providerId>.tokenStore`. An absent
- * block means `{ type: 'memory' }` (or `backstage-cache` when a cache was
- * passed in). Every error names the full config path of the offending setting
- * and says what to write instead; secret values are never echoed.
- *
- * @internal
- */
+/** `auth.providers.<providerId>.tokenStore` of the backend's whole config, read by {@link readTokenStoreBlock}. */
 export function readTokenStoreConfig(config: Config | undefined, options: ReadTokenStoreConfigOptions = {}): TokenStoreConfig {
+  return readTokenStoreBlock(config?.getOptional(tokenStoreConfigPath(options.providerId)), options);
+}
+
+/**
+ * Reads and validates a provider's `tokenStore` block (the value under
+ * `auth.providers.<providerId>.tokenStore`). An absent block means
+ * `{ type: 'memory' }` (or `backstage-cache` when a cache was passed in).
+ * Every error names the full config path of the offending setting and says
+ * what to write instead; secret values are never echoed.
+ */
+export function readTokenStoreBlock(raw: unknown, options: ReadTokenStoreConfigOptions = {}): TokenStoreConfig {
   const defaultType: StoreType = options.backstageCacheAvailable ? 'backstage-cache' : 'memory';
   const providerId = options.providerId ?? DEFAULT_PROVIDER_ID;
   const path = tokenStoreConfigPath(providerId);
-  const raw = config?.getOptional(path);
   if (raw === undefined) return { type: defaultType };
   const block = asObject(raw, path, "an object with at least `type: memory`, `type: redis` or `type: backstage-cache`");
 
@@ -254,18 +243,28 @@ function isPositiveInteger(value: unknown): boolean {
 }
 
 /**
- * `auth.providers.<providerId>.tokenStore.apiTokenCookie`: also hand the raw
- * session token to the browser in the seeds' `spectrocloud-api-token` cookie.
- * Off unless set to `true`: by default the token stays server-side.
+ * `tokenStore.paletteTokenCookie` of a provider's `tokenStore` block: also hand
+ * the raw Palette token to the browser in the seeds' `spectrocloud-api-token`
+ * cookie. Off unless set to `true`: by default the token stays server-side.
+ * The key released docs named, `apiTokenCookie`, is still read.
  */
-export function readApiTokenCookie(config: Config | undefined, providerId: string = DEFAULT_PROVIDER_ID): boolean {
+export function readPaletteTokenCookie(raw: unknown, providerId: string = DEFAULT_PROVIDER_ID): boolean {
   const path = tokenStoreConfigPath(providerId);
-  const raw = config?.getOptional(path);
   if (raw === undefined || raw === null || typeof raw !== 'object' || Array.isArray(raw)) return false;
-  const value = (raw as Record<string, unknown>).apiTokenCookie;
-  if (value === undefined) return false;
+  const block = raw as Record<string, unknown>;
+  const current = readBoolean(block, 'paletteTokenCookie', path);
+  const released = readBoolean(block, 'apiTokenCookie', path);
+  if (current !== undefined && released !== undefined && current !== released) {
+    fail(path, 'apiTokenCookie', `is ${released} but ${path}.paletteTokenCookie is ${current}: keep only paletteTokenCookie (apiTokenCookie is its old name).`);
+  }
+  return current ?? released ?? false;
+}
+
+function readBoolean(block: Record<string, unknown>, key: string, path: string): boolean | undefined {
+  const value = block[key];
+  if (value === undefined) return undefined;
   if (typeof value !== 'boolean') {
-    fail(path, 'apiTokenCookie', `must be true or false, got ${describe(value)}. Remove it to keep the session token server-side only (the default).`);
+    fail(path, key, `must be true or false, got ${describe(value)}. Remove it to keep the Palette token server-side only (the default).`);
   }
   return value as boolean;
 }

@@ -1,10 +1,9 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { PREVIOUS_ENCRYPTION_KEYS_CONFIG_PATH, parseEncryptionKey } from './encryptionKey';
 // Named through the main entry, so the published types of .../palette-tokens point there.
-import type { SpectroCloudTokenStore } from '../../ttlStore/types';
+import type { SpectroCloudStore } from '../../ttlStore/types';
 
-/** @public */
-export interface EncryptedTokenStoreOptions {
+export interface EncryptedStoreOptions {
   /** Retired keys, tried for decryption only, so a key rotation does not sign everybody out. */
   previousKeys?: Array<string | Buffer>;
   /** Counts the events this store emits (SpectroCloudAuthMetrics implements it). */
@@ -25,19 +24,17 @@ const TAG_BYTES = 16;
  *
  * Values written before encryption was enabled also read as missing: those
  * users sign in again once.
- *
- * @public
  */
-export class EncryptedTokenStore implements SpectroCloudTokenStore {
+export class EncryptedStore implements SpectroCloudStore {
   private readonly key: Buffer;
   private readonly decryptionKeys: Buffer[];
-  private readonly metrics?: EncryptedTokenStoreOptions['metrics'];
+  private readonly metrics?: EncryptedStoreOptions['metrics'];
 
   /** `key`: base64 of 32 bytes (`openssl rand -base64 32`) or the 32 bytes themselves. */
   constructor(
-    private readonly inner: SpectroCloudTokenStore,
+    private readonly inner: SpectroCloudStore,
     key: string | Buffer,
-    options: EncryptedTokenStoreOptions = {},
+    options: EncryptedStoreOptions = {},
   ) {
     this.key = parseEncryptionKey(key);
     this.decryptionKeys = [
@@ -69,7 +66,7 @@ export class EncryptedTokenStore implements SpectroCloudTokenStore {
   }
 
   /** Not encrypted: a claim holds no token. Absent when the inner store has none. */
-  get claim(): SpectroCloudTokenStore['claim'] {
+  get claim(): SpectroCloudStore['claim'] {
     const inner = this.inner;
     return inner.claim ? (key, expiresAt) => inner.claim!(key, expiresAt) : undefined;
   }

@@ -3,10 +3,10 @@ import type { RedisConnectionConfig } from './config';
 import { SpectroCloudTokenStoreError, describeConnectionFailure, sanitizeCause } from '../errors';
 // Named through the main entry, so the published types of .../palette-tokens point there.
 import { connectRedis, type RedisClient, type RedisConnection } from './redisConnection';
-import type { SessionTokenLogger, SpectroCloudTokenStore } from '../../ttlStore/types';
+import type { SpectroCloudLogger } from '../../logger';
+import type { SpectroCloudStore } from '../../ttlStore/types';
 
-/** @public */
-export interface RedisTokenStoreOptions {
+export interface RedisStoreOptions {
   /**
    * How to reach Redis: an ioredis client (standalone, Sentinel or Cluster),
    * a `redis://` / `rediss://` URL, or a {@link RedisConnectionConfig} with
@@ -19,7 +19,7 @@ export interface RedisTokenStoreOptions {
   keyPrefix?: string;
   /** Counts the events this store emits (SpectroCloudAuthMetrics implements it). */
   metrics?: { recordTokenStore(event: 'hits' | 'misses' | 'errors'): void };
-  logger?: SessionTokenLogger;
+  logger?: SpectroCloudLogger;
   /** Epoch-milliseconds clock used to turn `expiresAt` into a TTL. Default `Date.now`. */
   clock?: () => number;
   /** Longest any operation may take, connecting included, before it fails as unavailable. Default 2000 ms. */
@@ -27,7 +27,7 @@ export interface RedisTokenStoreOptions {
 }
 
 /**
- * Session tokens in Redis, shared by every backend replica and kept across
+ * Palette tokens (and sign-outs, refresh-grant claims) in Redis, shared by every backend replica and kept across
  * restarts. Each entry expires in Redis itself (`SET ... PX`), and keys are
  * SHA-256 hashes so user identifiers cannot be read out of Redis.
  *
@@ -35,7 +35,7 @@ export interface RedisTokenStoreOptions {
  * Every operation touches one key, so keys spread over a cluster's slots.
  * With `waitForReplicas` (default 1 behind Sentinel) a write counts only once
  * that many replicas hold it (Redis `WAIT`, sent in the same round trip), so
- * a failover that completes loses no session token.
+ * a failover that completes loses no Palette token.
  *
  * Fails fast: when Redis is down a call rejects within `timeoutMs` with a
  * {@link SpectroCloudTokenStoreError} (`ERR_TOKEN_STORE_UNAVAILABLE`) instead
@@ -44,13 +44,11 @@ export interface RedisTokenStoreOptions {
  * `error` events are handled (logged once per outage).
  *
  * ioredis is an optional peer dependency, loaded only when no client is given.
- *
- * @public
  */
-export class RedisTokenStore implements SpectroCloudTokenStore {
+export class RedisStore implements SpectroCloudStore {
   private readonly keyPrefix: string;
-  private readonly metrics?: RedisTokenStoreOptions['metrics'];
-  private readonly logger?: SessionTokenLogger;
+  private readonly metrics?: RedisStoreOptions['metrics'];
+  private readonly logger?: SpectroCloudLogger;
   private readonly clock: () => number;
   private readonly timeoutMs: number;
   private readonly ownsClient: boolean;
@@ -65,11 +63,11 @@ export class RedisTokenStore implements SpectroCloudTokenStore {
   private readonly onError = (error: unknown) => this.handleClientError(error);
   private readonly onReady = () => {
     this.lastConnectionError = undefined;
-    if (this.outageLogged) this.logger?.info('SpectroCloud session-token store: Redis connection restored');
+    if (this.outageLogged) this.logger?.info('Palette-token store: Redis connection restored');
     this.outageLogged = false;
   };
 
-  constructor(options: RedisTokenStoreOptions = {}) {
+  constructor(options: RedisStoreOptions = {}) {
     const { client = 'redis://127.0.0.1:6379', timeoutMs = 2_000 } = options;
     const settings = typeof client === 'string' ? { url: client } : isConnectionConfig(client) ? client : undefined;
     this.keyPrefix = options.keyPrefix ?? settings?.keyPrefix ?? 'spectrocloud:session:';
@@ -120,7 +118,7 @@ export class RedisTokenStore implements SpectroCloudTokenStore {
       const acknowledged = Number(results?.[1]?.[1] ?? 0);
       if (acknowledged < replicas) {
         throw new SpectroCloudTokenStoreError(
-          `Cannot store a SpectroCloud session token: ${acknowledged} of ${replicas} Redis replica(s) acknowledged the write in time, ` +
+          `Cannot store a Palette token: ${acknowledged} of ${replicas} Redis replica(s) acknowledged the write in time, ` +
             'so a failover could lose it. Check the replicas, or lower auth.providers.spectrocloud.tokenStore.redis.waitForReplicas.',
         );
       }
@@ -180,7 +178,7 @@ export class RedisTokenStore implements SpectroCloudTokenStore {
     command: (client: RedisClient, connection: RedisConnection) => Promise<T>,
   ): Promise<T> {
     if (this.closed) {
-      throw new SpectroCloudTokenStoreError(`Cannot ${operation} a SpectroCloud session token: the Redis token store is closed`);
+      throw new SpectroCloudTokenStoreError(`Cannot ${operation} a Palette token: the Redis token store is closed`);
     }
     try {
       // Our own deadline too: a client passed in may queue commands for a long
@@ -238,7 +236,7 @@ export class RedisTokenStore implements SpectroCloudTokenStore {
     if (this.outageLogged) return; // one line per outage, not one per retry
     this.outageLogged = true;
     this.logger?.warn(
-      `SpectroCloud session-token store: Redis connection error (${this.lastConnectionError}); retrying in the background`,
+      `Palette-token store: Redis connection error (${this.lastConnectionError}); retrying in the background`,
     );
   }
 
@@ -254,7 +252,7 @@ export class RedisTokenStore implements SpectroCloudTokenStore {
       ? `not connected${last ? `: ${last}` : ''}`
       : `${describeConnectionFailure(error)}${last ? `; last connection error: ${last}` : ''}`;
     return new SpectroCloudTokenStoreError(
-      `Cannot ${operation} a SpectroCloud session token: the Redis token store is unavailable (${reason}). ` +
+      `Cannot ${operation} a Palette token: the Redis token store is unavailable (${reason}). ` +
         'Check that Redis is running and that auth.providers.spectrocloud.tokenStore.redis points to it.',
       { cause },
     );

@@ -1,10 +1,10 @@
 import type { CookieOptions, Response } from 'express';
 
-/** Name of the cookie the SpectroCloud frontend and backend plugin share. */
-export const SESSION_COOKIE_NAME = 'spectrocloud-api-token';
+/** The seeds' cookie for the Palette token: a wire name their clients read, so it keeps its name. */
+export const PALETTE_TOKEN_COOKIE_NAME = 'spectrocloud-api-token';
 
 /** @internal */
-export interface SessionCookieSettings {
+export interface PaletteTokenCookieSettings {
   /** True when the backend is served over https (derive it from `backend.baseUrl`). */
   secure: boolean;
   /** Only sent to this path. Default `/api/spectrocloud`, the backend plugin's API. */
@@ -21,7 +21,7 @@ export interface SessionCookieSettings {
  *
  * @internal
  */
-export function sessionCookieOptions(settings: SessionCookieSettings): CookieOptions {
+export function paletteTokenCookieOptions(settings: PaletteTokenCookieSettings): CookieOptions {
   const { secure, path = '/api/spectrocloud', maxAgeMs } = settings;
   return {
     httpOnly: true,
@@ -38,6 +38,6 @@ export function sessionCookieOptions(settings: SessionCookieSettings): CookieOpt
  *
  * @internal
  */
-export function clearSessionCookie(res: Response, settings: Omit<SessionCookieSettings, 'maxAgeMs'>): void {
-  res.clearCookie(SESSION_COOKIE_NAME, sessionCookieOptions({ secure: settings.secure, path: settings.path }));
+export function clearPaletteTokenCookie(res: Response, settings: Omit<PaletteTokenCookieSettings, 'maxAgeMs'>): void {
+  res.clearCookie(PALETTE_TOKEN_COOKIE_NAME, paletteTokenCookieOptions({ secure: settings.secure, path: settings.path }));
 }

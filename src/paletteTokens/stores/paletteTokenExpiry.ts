@@ -1,10 +1,10 @@
 import jwt from 'jsonwebtoken';
 
 /**
- * The session token's own `exp` in epoch milliseconds, if it has one. Here, beside the stores that read it for
+ * The Palette token's own `exp` in epoch milliseconds, if it has one. Here, beside the stores that read it for
  * an entry's expiry, so that a store never imports the capture above it (the capture re-exports it).
  */
-export function sessionTokenExpiry(token: string): number | undefined {
+export function paletteTokenExpiry(token: string): number | undefined {
   let payload: unknown;
   try {
     payload = jwt.decode(token, { complete: true })?.payload;
