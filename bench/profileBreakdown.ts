@@ -40,7 +40,7 @@ export const DEFAULT_PHASES: Phase[] = [
   { name: 'profiler', frames: [/node:inspector/] },
   { name: 'database (knex, better-sqlite3: sessions, keys)', frames: [/node_modules\/knex\//, /node_modules\/better-sqlite3\//], innermost: true },
   { name: 'express-session (the router runs it on every request)', frames: [/express-session\//, /connect-session-knex/, /uid-safe/], innermost: true },
-  { name: 'OAuthAdapter and our handler glue', frames: [/OAuthAdapter|OAuthEnvironmentHandler/, /SpectroCloudAuthHandlers\.ts/, /\/src\/handlers\//, /\/src\/refreshSession\//, /plugin-auth-backend\//, /plugin-auth-node\//], innermost: true },
+  { name: 'OAuthAdapter and our handler glue', frames: [/OAuthAdapter|OAuthEnvironmentHandler/, /SpectroCloudAuthHandlers\.ts/, /\/src\/(legacy|signInService)\//, /\/src\/refreshSession\//, /plugin-auth-backend\//, /plugin-auth-node\//], innermost: true },
   { name: 'express, HTTP server and parsing', frames: [/node_modules\/.*(express|body-parser|cookie-parser|router|cookie|qs|send|finalhandler|on-finished|raw-body|passport)\//, /node:_http|node:http|_http_|node:net|node:stream/], innermost: true },
 ];
 

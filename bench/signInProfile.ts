@@ -15,7 +15,7 @@ import { fmt } from './stats';
 
 export const SIGN_IN_STEPS: Phase[] = [
   { name: 'IdP (the emulator in this process: authorize, token, JWKS, userinfo)', frames: [/\/src\/testing\//] },
-  { name: 'logging', frames: [/node_modules\/.*(winston|logform|triple-beam|morgan)\//, /signInEvents\.ts/, /\/src\/metrics\.ts/, /silentLogger/] },
+  { name: 'logging', frames: [/node_modules\/.*(winston|logform|triple-beam|morgan)\//, /SignInService\.ts .*(signedIn|signInFailed)$/, /\/src\/metrics\.ts/, /silentLogger/] },
   {
     name: 'ID-token verification (JWKS lookup, signature, claims)',
     // Package names anchored (`node_modules/jws/`, not jose's `jws/` folder): jose also signs Backstage's own tokens.
@@ -24,14 +24,14 @@ export const SIGN_IN_STEPS: Phase[] = [
   { name: 'userinfo call (client side)', frames: [/userInfoClaims\.ts/, /openid-client\/.* userinfo/] },
   {
     name: 'code exchange client (request, parse)',
-    frames: [/\/src\/strategy\/(OutboundOAuth2|BasicAuthOAuth2)\.ts/, /SpectroCloudStrategy\.ts .*(getOAuthAccessToken|_loadUserProfile|userProfile)/, /node_modules\/oauth\//, /\/src\/http\//, /openid-client\/lib\/(helpers\/request|client\.js (callback|grant|authenticatedPost))/],
+    frames: [/\/src\/oauth2\/(OutboundOAuth2|BasicAuthOAuth2)\.ts/, /SpectroCloudStrategy\.ts .*(getOAuthAccessToken|_loadUserProfile|userProfile)/, /node_modules\/oauth\//, /\/src\/http\//, /openid-client\/lib\/(helpers\/request|client\.js (callback|grant|authenticatedPost))/],
   },
   { name: 'catalog sign-in resolution', frames: [/signInWithCatalogUser/, /findCatalogUser/, /InMemoryCatalogClient/, /catalog-client/, /CatalogAuthResolverContext/, /\/src\/resolvers\.ts/, /\/src\/signIn\//] },
   { name: "Backstage's token issuing (sign, keys, user info)", frames: [/TokenFactory/, /issueToken/, /jose\/dist\/node\/cjs\/.*sign/, /KeyStore|DatabaseKeyStore|UserInfoDatabase/, / (updateUserInfo|getKey|listKeys)$/] },
   { name: 'Palette token capture and its store write', frames: [/\/src\/paletteTokens\//, /\/src\/ttlStore\//, /\/src\/sessionTokenService\//] },
   {
     name: 'cookies (refresh cookie seal, nonce, state, PKCE binding)',
-    frames: [/\/src\/refreshSession\//, /legacyNonceCookie\.ts/, /OAuthCookieManager/, /encodeState|readState|decodeOAuthState|encodeOAuthState/, /node_modules\/(cookie|cookie-parser|cookie-signature)\//],
+    frames: [/\/src\/refreshSession\//, /routeHandlerAdditions\.ts .*(clearLegacyNonce|legacyNonce)/, /\/src\/signInService\/BrowserBinding\.ts/, /OAuthCookieManager/, /encodeState|readState|decodeOAuthState|encodeOAuthState/, /node_modules\/(cookie|cookie-parser|cookie-signature)\//],
   },
   { name: 'passport / strategy run', frames: [/runStrategy\.ts/, /SpectroCloudStrategy\.ts/, /passport-oauth2\//, /passport-strategy/, /openid-client\/lib\/passport_strategy/, /PassportOAuthAuthenticatorHelper|PassportHelpers/] },
   { name: 'garbage collection', frames: [/^ \(garbage collector\)$/] },
@@ -39,7 +39,7 @@ export const SIGN_IN_STEPS: Phase[] = [
   { name: 'profiler', frames: [/node:inspector/] },
   { name: 'database (knex, better-sqlite3)', frames: [/node_modules\/knex\//, /node_modules\/better-sqlite3\//], innermost: true },
   { name: 'express-session (built-in: its OAuth state)', frames: [/express-session\//, /connect-session-knex/, /uid-safe/], innermost: true },
-  { name: 'our handlers and the auth router glue (OAuthAdapter, route handlers)', frames: [/OAuthAdapter|OAuthEnvironmentHandler|createOAuthRouteHandlers/, /\/src\/(handlers|core|backendModule|environment|refreshShortcuts)\//, /plugin-auth-backend\//, /plugin-auth-node\//], innermost: true },
+  { name: 'our handlers and the auth router glue (OAuthAdapter, route handlers)', frames: [/OAuthAdapter|OAuthEnvironmentHandler|createOAuthRouteHandlers/, /\/src\/(legacy|newBackend|signInService|composition|environment|refreshShortcuts)\//, /plugin-auth-backend\//, /plugin-auth-node\//], innermost: true },
   { name: 'route plumbing (express, HTTP server, parsing)', frames: [/node_modules\/.*(express|body-parser|router|qs|send|finalhandler|on-finished|raw-body|passport|helmet|cors|compression)\//, /node:_http|node:http|_http_|node:net|node:stream/], innermost: true },
 ];
 
