@@ -16,27 +16,30 @@ describe.each(BACKEND_KINDS)('signOutOfSpectroCloud: true (%s backend)', kind =>
   });
   afterAll(() => fixture?.close());
 
-  it.runIf(kind === 'legacy')(
-    "hands the frontend SpectroCloud's end-session URL with id_token_hint, the app as post_logout_redirect_uri and the client id (legacy: in the popup's answer)",
-    async () => {
-      const { frame } = await signIn(fixture, 'alice@example.com');
-      const { idToken, endSessionUrl } = frame.message.response.providerInfo;
-      const url = new URL(endSessionUrl);
-      expect(url.origin + url.pathname).toBe(fixture.emulator.endSessionUrl);
-      expect(Object.fromEntries(url.searchParams)).toEqual({
-        id_token_hint: idToken,
-        post_logout_redirect_uri: DEFAULT_APP_URL,
-        client_id: CLIENT_ID,
-      });
-    },
-  );
+  // The popup's answer carries the URL only on the legacy backend (the new system's route handlers build it themselves).
+  if (kind === 'legacy') {
+    it(
+      "hands the frontend SpectroCloud's end-session URL with id_token_hint, the app as post_logout_redirect_uri and the client id (legacy: in the popup's answer)",
+      async () => {
+        const { frame } = await signIn(fixture, 'alice@example.com');
+        const { idToken, endSessionUrl } = frame.message.response.providerInfo;
+        const url = new URL(endSessionUrl);
+        expect(url.origin + url.pathname).toBe(fixture.emulator.endSessionUrl);
+        expect(Object.fromEntries(url.searchParams)).toEqual({
+          id_token_hint: idToken,
+          post_logout_redirect_uri: DEFAULT_APP_URL,
+          client_id: CLIENT_ID,
+        });
+      },
+    );
 
-  it.runIf(kind === 'legacy')('puts the same URL into the /refresh answer, which the frontend reads at sign-out (legacy: same as the popup\'s)', async () => {
-    const { jar, frame } = await signIn(fixture, 'alice@example.com');
-    const refreshed = await refresh(fixture, jar, { optional: '' });
-    expect(refreshed.status).toBe(200);
-    expect(refreshed.body.providerInfo.endSessionUrl).toBe(frame.message.response.providerInfo.endSessionUrl);
-  });
+    it('puts the same URL into the /refresh answer, which the frontend reads at sign-out (legacy: same as the popup\'s)', async () => {
+      const { jar, frame } = await signIn(fixture, 'alice@example.com');
+      const refreshed = await refresh(fixture, jar, { optional: '' });
+      expect(refreshed.status).toBe(200);
+      expect(refreshed.body.providerInfo.endSessionUrl).toBe(frame.message.response.providerInfo.endSessionUrl);
+    });
+  }
 
   it("puts SpectroCloud's end-session URL into /refresh's providerInfo, with id_token_hint, the app and the client id", async () => {
     const { jar } = await signIn(fixture, 'alice@example.com');
