@@ -18,10 +18,10 @@ const spectroCloudApiPlugin = createBackendPlugin({
   pluginId: 'spectrocloud',
   register(reg) {
     reg.registerInit({
-      deps: { router: coreServices.httpRouter, sessionTokens: paletteTokenServiceRef },
-      async init({ router, sessionTokens }) {
+      deps: { router: coreServices.httpRouter, paletteTokens: paletteTokenServiceRef },
+      async init({ router, paletteTokens }) {
         const api = express.Router();
-        api.use(sessionTokens.middleware());
+        api.use(paletteTokens.middleware());
         api.get('/whoami', (req, res) => {
           const { userEntityRef, source } = (req as typeof req & { spectroCloud?: PaletteTokenGrant }).spectroCloud!;
           // A real plugin would call https://api.spectrocloud.com with the token; never send it to the browser.

@@ -32,15 +32,20 @@ export interface SpectroCloudProviderOptions {
    * Register the factory under several provider ids (tenants)? Give each its
    * own cache (`createPaletteTokenCache(config, { providerId })`).
    */
+  paletteTokenCache?: PaletteTokenCache;
+  /**
+   * The released name of `paletteTokenCache`, still read; giving both with different caches is an error.
+   * @deprecated Use `paletteTokenCache`.
+   */
   sessionTokenCache?: PaletteTokenCache;
   /**
    * The backend's cache (`env.cache` in a legacy backend) for the provider's
-   * own Palette-token cache when `sessionTokenCache` is not given: used with
+   * own Palette-token cache when `paletteTokenCache` is not given: used with
    * `tokenStore.type: backstage-cache`, and when there is no `tokenStore` block.
    */
   cache?: BackstageCache;
   /** @internal Replaces the default capture entirely (the package's own tests). */
-  sessionTokens?: PaletteTokenCapture;
+  paletteTokens?: PaletteTokenCapture;
   /** API path the `spectrocloud-api-token` cookie is scoped to (written only with `tokenStore.apiTokenCookie: true`). Default `/api/spectrocloud`, or `/api/<providerId>` for another provider id. */
   sessionCookiePath?: string;
   /** Counters for sign-ins, failures and the token store. Default: the factory's own, see `factory.metrics`. */
@@ -59,6 +64,7 @@ export type SpectroCloudProviderFactory = AuthProviderFactory & {
 
 function createSpectroCloudProvider(options?: SpectroCloudProviderOptions): SpectroCloudProviderFactory {
   const metrics = options?.metrics ?? new SpectroCloudAuthMetrics();
+  const paletteTokenCache = readPaletteTokenCacheOption(options);
   const factory: AuthProviderFactory = ({ providerId, globalConfig, config, logger, resolverContext }) => {
     const provider = createProviderParts({
       providerId,
@@ -66,9 +72,9 @@ function createSpectroCloudProvider(options?: SpectroCloudProviderOptions): Spec
       secure: globalConfig.baseUrl.startsWith('https:'),
       logger,
       metrics,
-      sessionTokenCache: options?.sessionTokenCache,
+      paletteTokenCache,
       cache: options?.cache,
-      sessionTokens: options?.sessionTokens,
+      paletteTokens: options?.paletteTokens,
       sessionCookiePath: options?.sessionCookiePath,
     });
     const handlerFor = (environment: string): AuthProviderRouteHandlers => {
@@ -85,7 +91,7 @@ function createSpectroCloudProvider(options?: SpectroCloudProviderOptions): Spec
         revokedSessions: provider.revokedSessions,
         refreshGrantStore: provider.refreshGrantStore,
         clock: options?.clock,
-        paletteTokens: provider.sessionTokens,
+        paletteTokens: provider.paletteTokens,
         events: options?.events ?? metrics,
       });
       const handlers = new SpectroCloudAuthHandlers({
@@ -101,6 +107,18 @@ function createSpectroCloudProvider(options?: SpectroCloudProviderOptions): Spec
     return new OAuthEnvironmentHandler(new Map(provider.environments.map(environment => [environment, handlerFor(environment)])));
   };
   return Object.assign(factory, { metrics });
+}
+
+/** `paletteTokenCache`, or its released name `sessionTokenCache`; both naming different caches is a mistake we refuse at once. */
+function readPaletteTokenCacheOption(options: SpectroCloudProviderOptions | undefined): PaletteTokenCache | undefined {
+  const current = options?.paletteTokenCache;
+  const released = options?.sessionTokenCache;
+  if (current && released && current !== released) {
+    throw new TypeError(
+      'spectrocloud.create(): paletteTokenCache and sessionTokenCache are both given, with different caches. Keep only paletteTokenCache (sessionTokenCache is its old name).',
+    );
+  }
+  return current ?? released;
 }
 
 /**

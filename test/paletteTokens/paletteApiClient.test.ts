@@ -91,7 +91,7 @@ describe("Palette's session token renewed server-side, and the Palette API clien
       providers,
       database,
       users: CATALOG,
-      providerFactories: { spectrocloud: spectrocloud.create({ sessionTokenCache: cache, metrics, clock }) },
+      providerFactories: { spectrocloud: spectrocloud.create({ paletteTokenCache: cache, metrics, clock }) },
       routers: ({ discovery }) => {
         const identity = DefaultIdentityClient.create({ discovery });
         const palette = createPaletteApiClient({ identity, cache, metrics });
