@@ -28,7 +28,8 @@ export interface ProviderPartsInput {
   /** Backstage's cache, for `tokenStore.type: backstage-cache` */
   cache?: BackstageCache;
   paletteTokens?: PaletteTokenCapture;
-  sessionCookiePath?: string;
+  /** the `spectrocloud-api-token` cookie's path; default the provider's plugin path */
+  paletteTokenCookiePath?: string;
 }
 
 /** What every environment of one provider id shares: the token store, the capture and the sign-out record. */
@@ -57,7 +58,7 @@ export function createProviderParts(input: ProviderPartsInput): ProviderParts {
     createPaletteTokenCapture({
       cache: paletteTokenCache,
       secure: input.secure,
-      cookiePath: input.sessionCookiePath ?? defaultSessionCookiePath(providerId),
+      cookiePath: input.paletteTokenCookiePath ?? defaultPaletteTokenCookiePath(providerId),
       paletteTokenCookie: readPaletteTokenCookie(config.getOptional('tokenStore'), providerId),
       logger,
       pendingWrites: new PendingStoreWrites({ what: 'Palette token', logger, metrics }),
@@ -81,6 +82,6 @@ export function readEnvironment(
 }
 
 /** `/api/spectrocloud` for the default provider id; a second tenant's cookie goes to its own plugin path. */
-export function defaultSessionCookiePath(providerId: string): string {
+export function defaultPaletteTokenCookiePath(providerId: string): string {
   return providerId === 'spectrocloud' ? '/api/spectrocloud' : `/api/${providerId}`;
 }

@@ -46,7 +46,12 @@ export interface SpectroCloudProviderOptions {
   cache?: BackstageCache;
   /** @internal Replaces the default capture entirely (the package's own tests). */
   paletteTokens?: PaletteTokenCapture;
-  /** API path the `spectrocloud-api-token` cookie is scoped to (written only with `tokenStore.apiTokenCookie: true`). Default `/api/spectrocloud`, or `/api/<providerId>` for another provider id. */
+  /** API path the `spectrocloud-api-token` cookie is scoped to (written only with `tokenStore.paletteTokenCookie: true`). Default `/api/spectrocloud`, or `/api/<providerId>` for another provider id. */
+  paletteTokenCookiePath?: string;
+  /**
+   * The released name of `paletteTokenCookiePath`, still read; giving both with different paths is an error.
+   * @deprecated Use `paletteTokenCookiePath`.
+   */
   sessionCookiePath?: string;
   /** Counters for sign-ins, failures and the token store. Default: the factory's own, see `factory.metrics`. */
   metrics?: SpectroCloudAuthMetrics;
@@ -64,7 +69,9 @@ export type SpectroCloudProviderFactory = AuthProviderFactory & {
 
 function createSpectroCloudProvider(options?: SpectroCloudProviderOptions): SpectroCloudProviderFactory {
   const metrics = options?.metrics ?? new SpectroCloudAuthMetrics();
-  const paletteTokenCache = readPaletteTokenCacheOption(options);
+  // Options renamed in issue 25 (one vocabulary): the released names are still read.
+  const paletteTokenCache = readRenamedOption(options, 'paletteTokenCache', 'sessionTokenCache');
+  const paletteTokenCookiePath = readRenamedOption(options, 'paletteTokenCookiePath', 'sessionCookiePath');
   const factory: AuthProviderFactory = ({ providerId, globalConfig, config, logger, resolverContext }) => {
     const provider = createProviderParts({
       providerId,
@@ -75,7 +82,7 @@ function createSpectroCloudProvider(options?: SpectroCloudProviderOptions): Spec
       paletteTokenCache,
       cache: options?.cache,
       paletteTokens: options?.paletteTokens,
-      sessionCookiePath: options?.sessionCookiePath,
+      paletteTokenCookiePath,
     });
     const handlerFor = (environment: string): AuthProviderRouteHandlers => {
       const { envConfig, path, settings } = readEnvironment(config, { providerId, environment, authBaseUrl: globalConfig.baseUrl });
@@ -109,16 +116,20 @@ function createSpectroCloudProvider(options?: SpectroCloudProviderOptions): Spec
   return Object.assign(factory, { metrics });
 }
 
-/** `paletteTokenCache`, or its released name `sessionTokenCache`; both naming different caches is a mistake we refuse at once. */
-function readPaletteTokenCacheOption(options: SpectroCloudProviderOptions | undefined): PaletteTokenCache | undefined {
-  const current = options?.paletteTokenCache;
-  const released = options?.sessionTokenCache;
-  if (current && released && current !== released) {
+/** An option under its current name or its released one; both naming different values is a mistake refused at once. */
+function readRenamedOption<Current extends keyof SpectroCloudProviderOptions, Released extends keyof SpectroCloudProviderOptions>(
+  options: SpectroCloudProviderOptions | undefined,
+  current: Current,
+  released: Released,
+): SpectroCloudProviderOptions[Current] | SpectroCloudProviderOptions[Released] {
+  const now = options?.[current];
+  const before = options?.[released];
+  if (now !== undefined && before !== undefined && now !== before) {
     throw new TypeError(
-      'spectrocloud.create(): paletteTokenCache and sessionTokenCache are both given, with different caches. Keep only paletteTokenCache (sessionTokenCache is its old name).',
+      `spectrocloud.create(): ${current} and ${released} are both given, with different values. Keep only ${current} (${released} is its old name).`,
     );
   }
-  return current ?? released;
+  return now ?? before;
 }
 
 /**

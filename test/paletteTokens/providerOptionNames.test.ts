@@ -1,13 +1,15 @@
+import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spectrocloud } from '../../src';
 import { PaletteTokenCache } from '../../src/paletteTokens';
 import { MemoryStore } from '../../src/ttlStore/memoryStore';
-import { signIn, startFixture, type Fixture } from '../support/spectroFixture';
+import { authorize, CookieJar, signIn, startFixture, startSignIn, type Fixture } from '../support/spectroFixture';
 
 /*
- * `spectrocloud.create({ paletteTokenCache })`, the one-vocabulary name of the released
- * `sessionTokenCache` option (issue 25): either name puts the signed-in user's Palette token
- * into the cache given; both naming different caches is refused at create(), naming both keys.
+ * The options of `spectrocloud.create()` renamed to the one vocabulary (issue 25), each still read
+ * under its released name: `paletteTokenCache` (was `sessionTokenCache`) and `paletteTokenCookiePath`
+ * (was `sessionCookiePath`). Either name works; both naming different values is refused at create(),
+ * naming both keys.
  */
 const ALICE = 'user:default/alice';
 
@@ -21,6 +23,18 @@ async function signInAliceWith(provider: Parameters<typeof spectrocloud.create>[
   fixture = await startFixture({ provider });
   const { frame } = await signIn(fixture, 'alice@example.com');
   expect(frame.message.error).toBeUndefined();
+}
+
+/** The Set-Cookie of the sign-in's callback for the seeds' `spectrocloud-api-token` cookie. */
+async function paletteTokenCookieOfSignIn(provider: Parameters<typeof spectrocloud.create>[0]): Promise<string | undefined> {
+  fixture = await startFixture({ provider, tokenStore: { paletteTokenCookie: true } });
+  const jar = new CookieJar();
+  const start = await startSignIn(fixture, jar);
+  const callbackUrl = new URL(await authorize(start.headers.location, 'alice@example.com'));
+  const answer = await request(fixture.backend.url).get(callbackUrl.pathname + callbackUrl.search).set('Cookie', jar.header());
+  const cookies = ([] as string[]).concat(answer.headers['set-cookie'] ?? []);
+  jar.update(cookies);
+  return cookies.find(cookie => cookie.startsWith('spectrocloud-api-token='));
 }
 
 const newCache = () => new PaletteTokenCache({ store: new MemoryStore() });
@@ -56,5 +70,21 @@ describe('spectrocloud.create({ paletteTokenCache })', () => {
     expect((thrown as Error).message).toMatch(/paletteTokenCache/);
     expect((thrown as Error).message).toMatch(/sessionTokenCache/);
     expect((thrown as Error).message).toMatch(/Keep only paletteTokenCache/);
+  });
+});
+
+describe('spectrocloud.create({ paletteTokenCookiePath })', () => {
+  it('scopes the spectrocloud-api-token cookie to the path given as paletteTokenCookiePath', async () => {
+    expect(await paletteTokenCookieOfSignIn({ paletteTokenCookiePath: '/api/palette-plugin' })).toMatch(/Path=\/api\/palette-plugin(;|$)/);
+  });
+
+  it('still reads the released name sessionCookiePath (deprecated)', async () => {
+    expect(await paletteTokenCookieOfSignIn({ sessionCookiePath: '/api/palette-plugin' })).toMatch(/Path=\/api\/palette-plugin(;|$)/);
+  });
+
+  it('refuses both names given different paths, naming both keys', () => {
+    expect(() => spectrocloud.create({ paletteTokenCookiePath: '/api/a', sessionCookiePath: '/api/b' })).toThrow(
+      /paletteTokenCookiePath and sessionCookiePath are both given.*Keep only paletteTokenCookiePath/,
+    );
   });
 });
