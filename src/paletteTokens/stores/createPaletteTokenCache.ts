@@ -100,7 +100,7 @@ function createPaletteTokenCacheOnBlock(
   // Pointers hold an entity ref, never a token: no need to encrypt them in process memory.
   const index = settings.store.type === 'memory' ? new MemoryStore({ maxEntries: settings.store.maxEntries, clock }) : undefined;
   if (!palette) return new PaletteTokenCache({ store, index, clock });
-  const renew = settings.store.renewSessionTokens !== false;
+  const renew = settings.store.renewPaletteTokens !== false;
   return new PaletteTokenCache({ store, index, clock }, cache => ({
     api: palette.api,
     renewal: renew
