@@ -11,7 +11,8 @@ const root = join(__dirname, '..', '..');
 
 /** Each exported name of an entry with the TSDoc of its declaration, re-exports followed. */
 function exportedDocs(entryFile: string): Array<{ name: string; doc: string }> {
-  const program = ts.createProgram([entryFile], { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, target: ts.ScriptTarget.ES2022, noEmit: true, skipLibCheck: true });
+  // No lib or @types: only the export graph and its comments are read, not types.
+  const program = ts.createProgram([entryFile], { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, target: ts.ScriptTarget.ES2022, noEmit: true, skipLibCheck: true, noLib: true, types: [] });
   const checker = program.getTypeChecker();
   const entry = checker.getSymbolAtLocation(program.getSourceFile(entryFile)!)!;
   return checker.getExportsOfModule(entry).map(exported => {
@@ -29,5 +30,5 @@ describe('why each name is public', () => {
     const names = exportedDocs(join(root, 'src', 'paletteTokens', 'index.ts')).filter(({ doc }) => !/@deprecated/.test(doc));
     expect(names.length).toBe(15);
     expect(names.filter(({ doc }) => !/Why public:/.test(doc)).map(({ name }) => name)).toEqual([]);
-  });
+  }, 60_000);
 });
