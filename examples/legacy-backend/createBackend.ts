@@ -26,7 +26,7 @@ export interface ExampleBackend {
   metrics: SpectroCloudAuthMetrics;
 }
 
-/** A minimal legacy Backstage backend: the auth router with SpectroCloud, and a plugin using the session token. */
+/** A minimal legacy Backstage backend: the auth router with SpectroCloud, and a plugin using the Palette token. */
 export async function createBackend(config: Config, catalogFile: string): Promise<ExampleBackend> {
   const logger = getRootLogger();
   // Built once, owned here, handed to the provider and to the plugin that needs it.

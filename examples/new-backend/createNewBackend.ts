@@ -13,7 +13,7 @@ import type { PaletteTokenGrant } from '../../src/paletteTokens';
 import { paletteTokenServiceRef } from '../../src/sessionTokenService';
 import { withoutCallbackQueryInRequestLog } from './redactCallbackQuery';
 
-/** A backend plugin that calls SpectroCloud's API on the signed-in user's behalf, through the session-token service. */
+/** A backend plugin that calls SpectroCloud's API on the signed-in user's behalf, through the Palette-token service (`.../session-token-service`). */
 const spectroCloudApiPlugin = createBackendPlugin({
   pluginId: 'spectrocloud',
   register(reg) {
