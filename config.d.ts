@@ -57,6 +57,8 @@ export interface Config {
           /** Old encryption keys still accepted for reading during a rotation. @visibility secret */
           previousEncryptionKeys?: string[];
           /** Renew Palette tokens through Palette before they expire (`GET /v1/auth/refresh/{token}`). Default true. */
+          renewPaletteTokens?: boolean;
+          /** The old name of `renewPaletteTokens`, still read. @deprecated Use renewPaletteTokens. */
           renewSessionTokens?: boolean;
           /**
            * Also write the raw Palette token to the browser, in the seeds' `spectrocloud-api-token` cookie

@@ -1,14 +1,8 @@
 /**
- * Every error this package raises is a {@link SpectroCloudAuthError} with a
- * stable `code` (one meaning per code: metrics count sign-in failures by it),
- * a message that names what was wrong (never a token, code, secret, email or
- * internal address) and the original error as `cause`. Each code belongs to
- * exactly one class (see {@link ERROR_CLASS_OF_CODE}). The `name` reaches the
- * sign-in popup through Backstage's OAuthAdapter.
- */
-/**
  * Every code the package raises. Written out (not `keyof typeof ERROR_CLASS_OF_CODE`) so the published
  * type names no internal table; ERROR_CLASS_OF_CODE `satisfies` it, so the two cannot drift apart.
+ * Why public: callers match failures on a code, not on a class or a message, and the compiler then
+ * checks their cases against this list.
  */
 export type SpectroCloudErrorCode =
   | 'ERR_CONFIG'
@@ -66,7 +60,15 @@ export type CodesOf<ClassName extends string> = {
   [Code in SpectroCloudErrorCode]: (typeof ERROR_CLASS_OF_CODE)[Code] extends ClassName ? Code : never;
 }[SpectroCloudErrorCode];
 
-/** The base of every error this package raises. */
+/**
+ * The base of every error this package raises, with a stable `code` (one meaning per code: metrics
+ * count sign-in failures by it), a message that names what was wrong (never a token, code, secret,
+ * email or internal address) and the original error as `cause`. Each code belongs to exactly one
+ * class (the table `ERROR_CLASS_OF_CODE` below). The `name` reaches the sign-in popup through Backstage's
+ * OAuthAdapter.
+ * Why public: the one class a backend or plugin catches (`instanceof`) for anything this package
+ * throws, then reads its `code`.
+ */
 export class SpectroCloudAuthError extends Error {
   readonly code: SpectroCloudErrorCode;
   /** HTTP status for Backstage's error handler, where a request caused the error */

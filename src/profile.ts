@@ -15,7 +15,7 @@ export interface SpectroCloudAuthResult {
  * The user's e-mail address, only when SpectroCloud does not say it is
  * unverified (OIDC Core 5.1). `email_verified: false` refuses the sign-in:
  * such an address never finds a catalog user, never reaches the profile and
- * never keys the session-token store. An absent claim is accepted, because
+ * never keys the Palette-token store. An absent claim is accepted, because
  * SpectroCloud's addresses are managed by the tenant's administrators;
  * `requireVerifiedEmail: true` makes the claim required (IdTokenVerifier).
  */

@@ -21,17 +21,17 @@ import { corsOrigins } from '../shared/appOrigin';
 
 export interface ExampleBackend {
   app: express.Express;
-  /** The cache the provider keeps SpectroCloud session tokens in, shared with the plugin below. */
-  sessionTokens: PaletteTokenCache;
+  /** The cache the provider keeps Palette tokens in, shared with the plugin below. */
+  paletteTokens: PaletteTokenCache;
   metrics: SpectroCloudAuthMetrics;
 }
 
-/** A minimal legacy Backstage backend: the auth router with SpectroCloud, and a plugin using the session token. */
+/** A minimal legacy Backstage backend: the auth router with SpectroCloud, and a plugin using the Palette token. */
 export async function createBackend(config: Config, catalogFile: string): Promise<ExampleBackend> {
   const logger = getRootLogger();
   // Built once, owned here, handed to the provider and to the plugin that needs it.
   const metrics = new SpectroCloudAuthMetrics();
-  const sessionTokens = createPaletteTokenCache(config, { logger, metrics });
+  const paletteTokens = createPaletteTokenCache(config, { logger, metrics });
   const discovery = HostDiscovery.fromConfig(config);
   const app = express();
   // The request log a legacy service builder writes, with the README's line: the callback's code and state stay out
@@ -51,7 +51,7 @@ export async function createBackend(config: Config, catalogFile: string): Promis
     providerFactories: {
       ...defaultAuthProviderFactories,
       // signIn.resolvers come from app-config.yaml, exactly as the seed docs write them
-      spectrocloud: spectrocloud.create({ sessionTokenCache: sessionTokens, metrics }),
+      spectrocloud: spectrocloud.create({ paletteTokenCache: paletteTokens, metrics }),
     },
   });
   app.use('/api/auth', authRouter);
@@ -60,7 +60,7 @@ export async function createBackend(config: Config, catalogFile: string): Promis
   const identity = DefaultIdentityClient.create({ discovery });
   const spectroCloudApi = express.Router();
   spectroCloudApi.use((req, res, next) =>
-    createPaletteTokenMiddleware({ identity, cache: sessionTokens })(req, res, next),
+    createPaletteTokenMiddleware({ identity, cache: paletteTokens })(req, res, next),
   );
   spectroCloudApi.get('/whoami', (req, res) => {
     const { userEntityRef, source } = (req as typeof req & { spectroCloud?: PaletteTokenGrant }).spectroCloud!;
@@ -73,7 +73,7 @@ export async function createBackend(config: Config, catalogFile: string): Promis
   });
   // What legacy backends got from their service builder: JSON errors with the right status (the app page reads them).
   app.use(errorHandler());
-  return { app, sessionTokens, metrics };
+  return { app, paletteTokens, metrics };
 }
 
 function readCatalog(file: string): Entity[] {

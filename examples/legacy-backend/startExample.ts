@@ -40,8 +40,8 @@ export interface RunningExample {
   appUrl: string;
   /** undefined when a real SpectroCloud tenant is configured */
   emulator?: SpectroCloudEmulator;
-  /** the session-token cache and counters the backend's provider owns */
-  sessionTokens: ExampleBackend['sessionTokens'];
+  /** the Palette-token cache and counters the backend's provider owns */
+  paletteTokens: ExampleBackend['paletteTokens'];
   metrics: ExampleBackend['metrics'];
   close(): Promise<void>;
 }
@@ -83,14 +83,14 @@ export async function startExample(options: ExampleOptions = {}): Promise<Runnin
     backendUrl,
     appUrl,
     emulator,
-    sessionTokens: backend.sessionTokens,
+    paletteTokens: backend.paletteTokens,
     metrics: backend.metrics,
     async close() {
       for (const server of appServer ? [backendServer, appServer] : [backendServer]) {
         server.closeAllConnections();
         await new Promise(resolve => server.close(resolve));
       }
-      await backend.sessionTokens.close();
+      await backend.paletteTokens.close();
       await emulator?.close();
       await page?.remove();
     },

@@ -13,15 +13,15 @@ import type { PaletteTokenGrant } from '../../src/paletteTokens';
 import { paletteTokenServiceRef } from '../../src/sessionTokenService';
 import { withoutCallbackQueryInRequestLog } from './redactCallbackQuery';
 
-/** A backend plugin that calls SpectroCloud's API on the signed-in user's behalf, through the session-token service. */
+/** A backend plugin that calls SpectroCloud's API on the signed-in user's behalf, through the Palette-token service (`.../session-token-service`). */
 const spectroCloudApiPlugin = createBackendPlugin({
   pluginId: 'spectrocloud',
   register(reg) {
     reg.registerInit({
-      deps: { router: coreServices.httpRouter, sessionTokens: paletteTokenServiceRef },
-      async init({ router, sessionTokens }) {
+      deps: { router: coreServices.httpRouter, paletteTokens: paletteTokenServiceRef },
+      async init({ router, paletteTokens }) {
         const api = express.Router();
-        api.use(sessionTokens.middleware());
+        api.use(paletteTokens.middleware());
         api.get('/whoami', (req, res) => {
           const { userEntityRef, source } = (req as typeof req & { spectroCloud?: PaletteTokenGrant }).spectroCloud!;
           // A real plugin would call https://api.spectrocloud.com with the token; never send it to the browser.

@@ -26,6 +26,6 @@ export const FIXES = {
   baseUrls: 'Set backend.baseUrl to the URL browsers reach the backend at and callbackUrl to <backend.baseUrl>/api/auth/<providerId>/handler/frame (or remove it); serve app and backend both over https',
   cors: 'Set backend.cors.origin to the app origin (app.baseUrl) and backend.cors.credentials: true',
   sessionSecret: 'Set auth.session.secret to a long random value (openssl rand -base64 32)',
-  apiTokenCookie: 'Remove tokenStore.paletteTokenCookie (or its old name apiTokenCookie) once no code reads the spectrocloud-api-token cookie; backend plugins get the Palette token by the verified identity (palette-tokens middleware or the session-token service)',
+  apiTokenCookie: 'Remove tokenStore.paletteTokenCookie (or its old name apiTokenCookie) once no code reads the spectrocloud-api-token cookie; backend plugins get the Palette token by the verified identity (palette-tokens middleware or the Palette-token service of ./session-token-service)',
   tokenStore: 'Check tokenStore.redis (address, password, TLS) and that Redis is up; the message says which part failed',
 } as const;

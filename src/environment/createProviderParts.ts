@@ -23,19 +23,20 @@ export interface ProviderPartsInput {
   secure: boolean;
   logger: SpectroCloudLogger;
   metrics: SpectroCloudAuthMetrics;
-  /** the session-token cache shared with backend plugins; default one of the provider's own on its `tokenStore` */
-  sessionTokenCache?: PaletteTokenCache;
+  /** the Palette-token cache shared with backend plugins; default one of the provider's own on its `tokenStore` */
+  paletteTokenCache?: PaletteTokenCache;
   /** Backstage's cache, for `tokenStore.type: backstage-cache` */
   cache?: BackstageCache;
-  sessionTokens?: PaletteTokenCapture;
-  sessionCookiePath?: string;
+  paletteTokens?: PaletteTokenCapture;
+  /** the `spectrocloud-api-token` cookie's path; default the provider's plugin path */
+  paletteTokenCookiePath?: string;
 }
 
 /** What every environment of one provider id shares: the token store, the capture and the sign-out record. */
 export interface ProviderParts {
   environments: string[];
-  sessionTokenCache: PaletteTokenCache;
-  sessionTokens: PaletteTokenCapture;
+  paletteTokenCache: PaletteTokenCache;
+  paletteTokens: PaletteTokenCapture;
   revokedSessions: RevokedSessions;
   /** where concurrent refreshes of one session meet: the same store, so replicas sharing it present a refresh token once */
   refreshGrantStore: SpectroCloudStore;
@@ -50,24 +51,24 @@ export function createProviderParts(input: ProviderPartsInput): ProviderParts {
       `auth.providers.${providerId}`,
     );
   }
-  const sessionTokenCache =
-    input.sessionTokenCache ?? createProviderPaletteTokenCache(config, { providerId, logger, metrics, cache: input.cache });
-  const sessionTokens =
-    input.sessionTokens ??
+  const paletteTokenCache =
+    input.paletteTokenCache ?? createProviderPaletteTokenCache(config, { providerId, logger, metrics, cache: input.cache });
+  const paletteTokens =
+    input.paletteTokens ??
     createPaletteTokenCapture({
-      cache: sessionTokenCache,
+      cache: paletteTokenCache,
       secure: input.secure,
-      cookiePath: input.sessionCookiePath ?? defaultSessionCookiePath(providerId),
+      cookiePath: input.paletteTokenCookiePath ?? defaultPaletteTokenCookiePath(providerId),
       paletteTokenCookie: readPaletteTokenCookie(config.getOptional('tokenStore'), providerId),
       logger,
       pendingWrites: new PendingStoreWrites({ what: 'Palette token', logger, metrics }),
     });
-  // Sign-outs go to the same store as the session tokens, so every replica sharing it refuses the ended session.
+  // Sign-outs go to the same store as the Palette tokens, so every replica sharing it refuses the ended session.
   const revokedSessions = new RevokedSessions(
-    sessionTokenCache.store,
+    paletteTokenCache.store,
     new PendingStoreWrites({ what: 'SpectroCloud sign-out', logger, metrics }),
   );
-  return { environments, sessionTokenCache, sessionTokens, revokedSessions, refreshGrantStore: sessionTokenCache.store };
+  return { environments, paletteTokenCache, paletteTokens, revokedSessions, refreshGrantStore: paletteTokenCache.store };
 }
 
 /** One environment block, validated; errors name `auth.providers.<id>.<env>.<key>`. */
@@ -81,6 +82,6 @@ export function readEnvironment(
 }
 
 /** `/api/spectrocloud` for the default provider id; a second tenant's cookie goes to its own plugin path. */
-export function defaultSessionCookiePath(providerId: string): string {
+export function defaultPaletteTokenCookiePath(providerId: string): string {
   return providerId === 'spectrocloud' ? '/api/spectrocloud' : `/api/${providerId}`;
 }

@@ -31,7 +31,7 @@ export interface SpectroCloudReAuthenticateOptions {
 export interface SpectroCloudReAuthenticationApi {
   /**
    * Runs a real sign-in (popup through `/handler/frame`, never `/refresh`), so
-   * the backend captures a fresh SpectroCloud session token. Resolves with the
+   * the backend captures a fresh Palette token. Resolves with the
    * new Backstage identity.
    */
   reAuthenticate(options?: SpectroCloudReAuthenticateOptions): Promise<BackstageIdentityResponse>;

@@ -45,7 +45,7 @@ export class SpectroCloudReAuthError extends SpectroCloudFrontendError {
 /**
  * The SpectroCloud auth API handed out something that is not an ID token we
  * may forward (missing, not a JWT, or signed with a refused algorithm such as
- * the HS256 Palette session token).
+ * the HS256 Palette token).
  *
  * @public
  */

@@ -90,7 +90,7 @@ function createRenewal(authApi: SpectroCloudReAuthenticationApi, options: Spectr
 }
 
 /**
- * The backend stores a new SpectroCloud session token only after a real sign-in
+ * The backend stores a new Palette token only after a real sign-in
  * through `/handler/frame`; a `/refresh` would not give it one. The auth API
  * runs that sign-in beside the current session, so a dismissed or blocked
  * sign-in leaves the user signed in.

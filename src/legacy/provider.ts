@@ -32,16 +32,26 @@ export interface SpectroCloudProviderOptions {
    * Register the factory under several provider ids (tenants)? Give each its
    * own cache (`createPaletteTokenCache(config, { providerId })`).
    */
+  paletteTokenCache?: PaletteTokenCache;
+  /**
+   * The released name of `paletteTokenCache`, still read; giving both with different caches is an error.
+   * @deprecated Use `paletteTokenCache`.
+   */
   sessionTokenCache?: PaletteTokenCache;
   /**
    * The backend's cache (`env.cache` in a legacy backend) for the provider's
-   * own Palette-token cache when `sessionTokenCache` is not given: used with
+   * own Palette-token cache when `paletteTokenCache` is not given: used with
    * `tokenStore.type: backstage-cache`, and when there is no `tokenStore` block.
    */
   cache?: BackstageCache;
   /** @internal Replaces the default capture entirely (the package's own tests). */
-  sessionTokens?: PaletteTokenCapture;
-  /** API path the `spectrocloud-api-token` cookie is scoped to (written only with `tokenStore.apiTokenCookie: true`). Default `/api/spectrocloud`, or `/api/<providerId>` for another provider id. */
+  paletteTokens?: PaletteTokenCapture;
+  /** API path the `spectrocloud-api-token` cookie is scoped to (written only with `tokenStore.paletteTokenCookie: true`). Default `/api/spectrocloud`, or `/api/<providerId>` for another provider id. */
+  paletteTokenCookiePath?: string;
+  /**
+   * The released name of `paletteTokenCookiePath`, still read; giving both with different paths is an error.
+   * @deprecated Use `paletteTokenCookiePath`.
+   */
   sessionCookiePath?: string;
   /** Counters for sign-ins, failures and the token store. Default: the factory's own, see `factory.metrics`. */
   metrics?: SpectroCloudAuthMetrics;
@@ -59,6 +69,9 @@ export type SpectroCloudProviderFactory = AuthProviderFactory & {
 
 function createSpectroCloudProvider(options?: SpectroCloudProviderOptions): SpectroCloudProviderFactory {
   const metrics = options?.metrics ?? new SpectroCloudAuthMetrics();
+  // Options renamed in issue 25 (one vocabulary): the released names are still read.
+  const paletteTokenCache = readRenamedOption(options, 'paletteTokenCache', 'sessionTokenCache');
+  const paletteTokenCookiePath = readRenamedOption(options, 'paletteTokenCookiePath', 'sessionCookiePath');
   const factory: AuthProviderFactory = ({ providerId, globalConfig, config, logger, resolverContext }) => {
     const provider = createProviderParts({
       providerId,
@@ -66,10 +79,10 @@ function createSpectroCloudProvider(options?: SpectroCloudProviderOptions): Spec
       secure: globalConfig.baseUrl.startsWith('https:'),
       logger,
       metrics,
-      sessionTokenCache: options?.sessionTokenCache,
+      paletteTokenCache,
       cache: options?.cache,
-      sessionTokens: options?.sessionTokens,
-      sessionCookiePath: options?.sessionCookiePath,
+      paletteTokens: options?.paletteTokens,
+      paletteTokenCookiePath,
     });
     const handlerFor = (environment: string): AuthProviderRouteHandlers => {
       const { envConfig, path, settings } = readEnvironment(config, { providerId, environment, authBaseUrl: globalConfig.baseUrl });
@@ -85,7 +98,7 @@ function createSpectroCloudProvider(options?: SpectroCloudProviderOptions): Spec
         revokedSessions: provider.revokedSessions,
         refreshGrantStore: provider.refreshGrantStore,
         clock: options?.clock,
-        paletteTokens: provider.sessionTokens,
+        paletteTokens: provider.paletteTokens,
         events: options?.events ?? metrics,
       });
       const handlers = new SpectroCloudAuthHandlers({
@@ -101,6 +114,22 @@ function createSpectroCloudProvider(options?: SpectroCloudProviderOptions): Spec
     return new OAuthEnvironmentHandler(new Map(provider.environments.map(environment => [environment, handlerFor(environment)])));
   };
   return Object.assign(factory, { metrics });
+}
+
+/** An option under its current name or its released one; both naming different values is a mistake refused at once. */
+function readRenamedOption<Current extends keyof SpectroCloudProviderOptions, Released extends keyof SpectroCloudProviderOptions>(
+  options: SpectroCloudProviderOptions | undefined,
+  current: Current,
+  released: Released,
+): SpectroCloudProviderOptions[Current] | SpectroCloudProviderOptions[Released] {
+  const now = options?.[current];
+  const before = options?.[released];
+  if (now !== undefined && before !== undefined && now !== before) {
+    throw new TypeError(
+      `spectrocloud.create(): ${current} and ${released} are both given, with different values. Keep only ${current} (${released} is its old name).`,
+    );
+  }
+  return now ?? before;
 }
 
 /**

@@ -31,7 +31,7 @@ export function createSpectroCloudAuthModule(options: { clock?: () => number } =
             factory: createSpectroCloudModuleProvider({
               // Readable through spectroCloudAuthMetricsServiceRef (`.../backend-module`).
               metrics,
-              sessionTokenCache: stores.forProvider(PROVIDER_ID),
+              paletteTokenCache: stores.forProvider(PROVIDER_ID),
               clock: options.clock,
             }),
           });

@@ -17,8 +17,8 @@ import { ReusedSignIns } from './reusedSignIns';
 
 export interface SpectroCloudModuleProviderOptions {
   metrics: SpectroCloudAuthMetrics;
-  /** the cache the session-token service reads (one per provider id) */
-  sessionTokenCache: PaletteTokenCache;
+  /** the cache the Palette-token service reads (one per provider id) */
+  paletteTokenCache: PaletteTokenCache;
   clock?: () => number;
 }
 
@@ -37,7 +37,7 @@ export function createSpectroCloudModuleProvider(options: SpectroCloudModuleProv
       secure: baseUrl.startsWith('https:'),
       logger,
       metrics: options.metrics,
-      sessionTokenCache: options.sessionTokenCache,
+      paletteTokenCache: options.paletteTokenCache,
     });
     const handlerFor = (environment: string): AuthProviderRouteHandlers => {
       const { envConfig, path, settings } = readEnvironment(config, { providerId, environment, authBaseUrl: baseUrl });
@@ -57,7 +57,7 @@ export function createSpectroCloudModuleProvider(options: SpectroCloudModuleProv
         revokedSessions: provider.revokedSessions,
         refreshGrantStore: provider.refreshGrantStore,
         clock: options.clock,
-        paletteTokens: provider.sessionTokens,
+        paletteTokens: provider.paletteTokens,
         events: options.metrics,
       });
       const pending = new WeakMap<ModuleSignInResult, PendingSignIn>();

@@ -51,7 +51,7 @@ export interface SpectroCloudStrategyOptions {
 /** What a completed code exchange yields, after the ID token has been verified. */
 export interface SpectroCloudTokenSet {
   accessToken: string;
-  /** SpectroCloud's HS256 session token, or a real OAuth refresh token from a standard server */
+  /** SpectroCloud's HS256 Palette token, or a real OAuth refresh token from a standard server */
   refreshToken?: string;
   idToken: string;
   claims: IdTokenClaims;

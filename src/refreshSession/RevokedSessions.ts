@@ -11,7 +11,7 @@ export function newSessionId(): string {
  * Sessions ended by sign-out, kept in the configured token store (memory or
  * Redis) so every replica refuses a refresh cookie copied before sign-out.
  * Keys live in their own namespace (`revoked-session:<id>`) beside the
- * session tokens and expire with the session they revoke.
+ * Palette tokens and expire with the session they revoke.
  *
  * A revocation the store could not take (outage) waits in `pending` for the
  * background retry; this replica honours it meanwhile. A lookup while the

@@ -26,7 +26,7 @@ interface SessionIdentity {
   signedInAt: number;
   idToken: string;
   accessToken?: string;
-  /** who signed in, so sign-out can drop their SpectroCloud session token */
+  /** who signed in, so sign-out can drop their Palette token */
   userEntityRef?: string;
   email?: string;
 }

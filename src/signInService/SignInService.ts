@@ -100,7 +100,7 @@ export class SignInService {
   async keepSignIn(req: Request, done: CompletedSignIn, userEntityRef: string | undefined, origin: string | undefined): Promise<string> {
     const { paletteTokens } = this.deps;
     if (done.paletteToken && paletteTokens) {
-      await paletteTokens.remember({ req, userEntityRef, email: done.email, sessionToken: done.paletteToken, expiresAt: done.keepPaletteTokenUntil });
+      await paletteTokens.remember({ req, userEntityRef, email: done.email, paletteToken: done.paletteToken, expiresAt: done.keepPaletteTokenUntil });
     }
     return this.sealSession(req, done, userEntityRef, origin);
   }

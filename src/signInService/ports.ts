@@ -57,12 +57,9 @@ export interface OAuth2Client {
   refreshGrant(tokenUrl: string, refreshToken: string, scope: string | undefined): Promise<TokenResponse>;
 }
 
-/**
- * Keeps the Palette token at sign-in, drops it at sign-out (paletteTokens/capture
- * implements it). `sessionToken` is the capture's own field name for the Palette token.
- */
+/** Keeps the Palette token at sign-in, drops it at sign-out (paletteTokens/capture implements it). */
 export interface PaletteTokenHooks {
-  remember(input: { req: Request; userEntityRef?: string; email: string; sessionToken: string; expiresAt: number }): Promise<void>;
+  remember(input: { req: Request; userEntityRef?: string; email: string; paletteToken: string; expiresAt: number }): Promise<void>;
   forget(input: { req: Request; userEntityRef?: string; email?: string }): Promise<void>;
 }
 

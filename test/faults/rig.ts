@@ -57,7 +57,7 @@ export async function startFaultRig(options: { timeoutMs?: number; redis?: boole
   const cache = createPaletteTokenCache(new ConfigReader({ auth: { providers: { spectrocloud: { tokenStore } } } }), { metrics });
   const backend = await startLegacyBackend({
     port,
-    providerFactories: { spectrocloud: spectrocloud.create({ sessionTokenCache: cache, metrics }) },
+    providerFactories: { spectrocloud: spectrocloud.create({ paletteTokenCache: cache, metrics }) },
     users: CATALOG,
     providers: {
       spectrocloud: {

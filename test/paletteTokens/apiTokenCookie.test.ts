@@ -35,7 +35,7 @@ function legacyPlugin(cache: PaletteTokenCache) {
 async function startWith(kind: BackendKind, tokenStore: Record<string, boolean> | undefined): Promise<Fixture> {
   if (kind === 'new') return startFixture({ kind, plugins: [sessionTokenPlugin], tokenStore });
   const cache = new PaletteTokenCache({ store: new MemoryStore() });
-  return startFixture({ provider: { sessionTokenCache: cache }, routers: legacyPlugin(cache), tokenStore });
+  return startFixture({ provider: { paletteTokenCache: cache }, routers: legacyPlugin(cache), tokenStore });
 }
 
 async function signInAndAsk(fixture: Fixture) {
@@ -76,7 +76,7 @@ describe.each(BACKEND_KINDS)('the spectrocloud-api-token cookie (%s backend)', k
     });
     afterAll(() => fixture?.close());
 
-    it('is set to the session token the plugin gets (attributes: sessionToken.test.ts), and cleared at sign-out', async () => {
+    it('is set to the session token the plugin gets (attributes: paletteTokenCapture.test.ts), and cleared at sign-out', async () => {
       const { jar, whoami } = await signInAndAsk(fixture);
       const token = jar.values.get('spectrocloud-api-token');
       expect(fixture.emulator.verifySessionToken(token!)).toMatchObject({ email: 'alice@example.com' });

@@ -33,9 +33,9 @@ describe('readTokenStoreConfig', () => {
   });
 
   it('reads renewSessionTokens (on unless false) and refuses a value that is not true or false', () => {
-    expect(readTokenStoreConfig(withTokenStore({ renewSessionTokens: false }))).toEqual({ type: 'memory', renewSessionTokens: false });
+    expect(readTokenStoreConfig(withTokenStore({ renewSessionTokens: false }))).toEqual({ type: 'memory', renewPaletteTokens: false });
     expect(readTokenStoreConfig(withTokenStore({ type: 'redis', redis: { url: 'redis://redis:6379' }, renewSessionTokens: true }))).toMatchObject({
-      renewSessionTokens: true,
+      renewPaletteTokens: true,
     });
     const error = configError({ renewSessionTokens: 'no' });
     expect(error.configKey).toBe('auth.providers.spectrocloud.tokenStore.renewSessionTokens');

@@ -91,7 +91,7 @@ describe("Palette's session token renewed server-side, and the Palette API clien
       providers,
       database,
       users: CATALOG,
-      providerFactories: { spectrocloud: spectrocloud.create({ sessionTokenCache: cache, metrics, clock }) },
+      providerFactories: { spectrocloud: spectrocloud.create({ paletteTokenCache: cache, metrics, clock }) },
       routers: ({ discovery }) => {
         const identity = DefaultIdentityClient.create({ discovery });
         const palette = createPaletteApiClient({ identity, cache, metrics });
@@ -243,8 +243,8 @@ describe("Palette's session token renewed server-side, and the Palette API clien
     expect(replica.metrics.snapshot().handoff.renewalRefused).toBe(1);
   });
 
-  it('tokenStore.renewSessionTokens: false keeps today\'s behaviour: no renewal, re-auth once the token has expired', async () => {
-    const replica = await startReplica(ports[0]!, { type: 'memory', renewSessionTokens: false });
+  it('tokenStore.renewPaletteTokens: false keeps today\'s behaviour: no renewal, re-auth once the token has expired', async () => {
+    const replica = await startReplica(ports[0]!, { type: 'memory', renewPaletteTokens: false });
     const backstageToken = await signIn(replica);
     now += 11 * MINUTE;
     expect((await me(replica, backstageToken)).status).toBe(200);

@@ -30,7 +30,7 @@ function legacyPlugin(cache: PaletteTokenCache) {
 async function startWith(kind: BackendKind, tokenStore: Record<string, boolean>): Promise<Fixture> {
   if (kind === 'new') return startFixture({ kind, plugins: [sessionTokenPlugin], tokenStore });
   const cache = new PaletteTokenCache({ store: new MemoryStore() });
-  return startFixture({ provider: { sessionTokenCache: cache }, routers: legacyPlugin(cache), tokenStore });
+  return startFixture({ provider: { paletteTokenCache: cache }, routers: legacyPlugin(cache), tokenStore });
 }
 
 describe.each(BACKEND_KINDS)('tokenStore.paletteTokenCookie (%s backend)', kind => {

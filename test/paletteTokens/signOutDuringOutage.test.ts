@@ -60,7 +60,7 @@ describe('a sign-in queued during a Redis outage and the same user signing out (
     registerSecret(sessionToken);
     await redis.kill();
     try {
-      await hooks.remember({ req: request, ...ALICE, sessionToken, expiresAt: Date.now() + HOUR });
+      await hooks.remember({ req: request, ...ALICE, paletteToken: sessionToken, expiresAt: Date.now() + HOUR });
       expect(pendingWrites.has(`ref:${ALICE.userEntityRef}`)).toBe(true);
     } finally {
       await redis.restart();

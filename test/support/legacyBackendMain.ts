@@ -55,7 +55,7 @@ async function startLegacy(): Promise<void> {
     port: options.port,
     providers: options.providers,
     users,
-    providerFactories: { spectrocloud: main.spectrocloud.create(cache ? { sessionTokenCache: cache } : undefined) },
+    providerFactories: { spectrocloud: main.spectrocloud.create(cache ? { paletteTokenCache: cache } : undefined) },
     routers: ({ discovery }): Record<string, express.Router> => {
       if (!cache) return {};
       const router = express.Router();

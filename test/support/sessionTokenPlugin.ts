@@ -12,16 +12,16 @@ export const sessionTokenPlugin = createBackendPlugin({
   pluginId: 'spectrocloud',
   register(reg) {
     reg.registerInit({
-      deps: { router: coreServices.httpRouter, sessionTokens: paletteTokenServiceRef },
-      async init({ router, sessionTokens }) {
+      deps: { router: coreServices.httpRouter, paletteTokens: paletteTokenServiceRef },
+      async init({ router, paletteTokens }) {
         const api = express.Router();
-        api.use(sessionTokens.middleware());
+        api.use(paletteTokens.middleware());
         api.get('/whoami', (req, res) => {
           const grant = (req as SpectroCloudRequest).spectroCloud!;
           res.json({ userEntityRef: grant.userEntityRef, tokenTail: grant.token.slice(-12) });
         });
         api.get('/direct', async (req, res) => {
-          const grant = await sessionTokens.forRequest(req);
+          const grant = await paletteTokens.forRequest(req);
           res.json({ userEntityRef: grant.userEntityRef });
         });
         router.use(api);

@@ -3,7 +3,7 @@ import { SpectroCloudIdTokenError } from '../errors';
 
 /**
  * Gets the user's ID token and refuses anything else. Palette's ID token is
- * RS256-signed; its session token (HS256) must never leave for a cluster.
+ * RS256-signed; its Palette token (HS256) must never leave for a cluster.
  * This reads the JWT header to tell the two apart: it verifies nothing (the
  * Kubernetes API server does that).
  */

@@ -17,7 +17,7 @@ export interface PaletteTokenCapture {
     req: Request;
     userEntityRef?: string;
     email: string;
-    sessionToken: string;
+    paletteToken: string;
     /** epoch ms: the earlier of the Palette token's and the ID token's expiry */
     expiresAt: number;
   }): Promise<void>;
@@ -66,15 +66,15 @@ export function createPaletteTokenCapture(options: {
   const clock = options.clock ?? Date.now;
   const pending = options.pendingWrites ?? new PendingStoreWrites({ what: 'Palette token', logger, clock });
   return {
-    async remember({ req, userEntityRef, email, sessionToken, expiresAt }) {
-      const until = Math.min(expiresAt, paletteTokenExpiry(sessionToken) ?? expiresAt);
+    async remember({ req, userEntityRef, email, paletteToken, expiresAt }) {
+      const until = Math.min(expiresAt, paletteTokenExpiry(paletteToken) ?? expiresAt);
       try {
-        await pending.write(userKey(userEntityRef, email), () => cache.remember({ userEntityRef, email, sessionToken, expiresAt: until }), until);
+        await pending.write(userKey(userEntityRef, email), () => cache.remember({ userEntityRef, email, sessionToken: paletteToken, expiresAt: until }), until);
       } catch (error) {
         logger.warn(`Could not keep the Palette token (${errorCode(error)}); backend plugins will ask the user to sign in again`);
         return;
       }
-      if (options.paletteTokenCookie) req.res?.cookie(PALETTE_TOKEN_COOKIE_NAME, sessionToken, paletteTokenCookieOptions({ secure, path: cookiePath, maxAgeMs: Math.max(0, until - clock()) }));
+      if (options.paletteTokenCookie) req.res?.cookie(PALETTE_TOKEN_COOKIE_NAME, paletteToken, paletteTokenCookieOptions({ secure, path: cookiePath, maxAgeMs: Math.max(0, until - clock()) }));
     },
     async forget({ req, userEntityRef, email }) {
       if (req.res) clearPaletteTokenCookie(req.res, { secure, path: cookiePath });

@@ -68,11 +68,11 @@ export function createPaletteApiClient(options: PaletteTokenHandoffOptions): Pal
     async request(req, path, request = {}) {
       const grant = await getPaletteToken({ ...options, req });
       if (grant.source === 'service-token') return palette.api.call({ apiKey: grant.token }, path, request);
-      const answer = await palette.api.call({ sessionToken: grant.token }, path, request);
+      const answer = await palette.api.call({ paletteToken: grant.token }, path, request);
       if (answer.status !== 401) return answer;
       const renewed = await renewAfterRefusal(cache, palette.renewal, grant.userEntityRef, grant.token);
       if (renewed) {
-        const retried = await palette.api.call({ sessionToken: renewed.sessionToken }, path, request);
+        const retried = await palette.api.call({ paletteToken: renewed.sessionToken }, path, request);
         if (retried.status !== 401) return retried;
       }
       metrics?.recordHandoff('reAuthRequired');

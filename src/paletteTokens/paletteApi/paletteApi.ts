@@ -27,8 +27,8 @@ export class PaletteApi {
    * Undefined when Palette refuses (401/403/404: expired or signed out);
    * throws {@link SpectroCloudNetworkError} when it cannot be asked (unreachable, 5xx, unusable answer).
    */
-  async renew(sessionToken: string): Promise<string | undefined> {
-    const answer = await this.outbound.request('paletteApi', `${this.baseUrl}/v1/auth/refresh/${encodeURIComponent(sessionToken)}`, {
+  async renew(paletteToken: string): Promise<string | undefined> {
+    const answer = await this.outbound.request('paletteApi', `${this.baseUrl}/v1/auth/refresh/${encodeURIComponent(paletteToken)}`, {
       headers: { Accept: 'application/json' },
     });
     if (answer.status >= 400 && answer.status < 500) return undefined;
@@ -44,10 +44,10 @@ export class PaletteApi {
   }
 
   /** One call as the holder of `credential`; the HTTP status is returned, not thrown. */
-  call(credential: { sessionToken: string } | { apiKey: string }, path: string, request: PaletteApiRequest = {}): Promise<OutboundResponse> {
+  call(credential: { paletteToken: string } | { apiKey: string }, path: string, request: PaletteApiRequest = {}): Promise<OutboundResponse> {
     if (!path.startsWith('/v1/')) throw new TypeError(`Palette API paths start with /v1/, got "${path.slice(0, 40)}"`);
     const headers: Record<string, string> = { Accept: 'application/json' };
-    if ('sessionToken' in credential) headers.Authorization = credential.sessionToken;
+    if ('paletteToken' in credential) headers.Authorization = credential.paletteToken;
     else headers.ApiKey = credential.apiKey;
     if (request.projectUid) headers.ProjectUid = request.projectUid;
     if (request.body !== undefined) headers['Content-Type'] = 'application/json';

@@ -53,7 +53,7 @@ export interface RedisConnectionConfig {
 /** @internal */
 export interface TokenStoreRenewalConfig {
   /** Renew Palette tokens through Palette (`GET /v1/auth/refresh/{token}`) before they expire. Default true. */
-  renewSessionTokens?: boolean;
+  renewPaletteTokens?: boolean;
 }
 
 /** @internal */
@@ -66,7 +66,7 @@ export type TokenStoreConfig = (
 
 type StoreType = TokenStoreConfig['type'];
 const STORE_TYPES: StoreType[] = ['memory', 'redis', 'backstage-cache'];
-const COMMON_KEYS = ['type', 'encryptionKey', 'previousEncryptionKeys', 'renewSessionTokens', 'paletteTokenCookie', 'apiTokenCookie'];
+const COMMON_KEYS = ['type', 'encryptionKey', 'previousEncryptionKeys', 'renewPaletteTokens', 'renewSessionTokens', 'paletteTokenCookie', 'apiTokenCookie'];
 const KEYS_OF_TYPE: Record<StoreType, string[]> = {
   memory: [...COMMON_KEYS, 'maxEntries'],
   redis: [...COMMON_KEYS, 'redis'],
@@ -269,11 +269,21 @@ function readBoolean(block: Record<string, unknown>, key: string, path: string):
   return value as boolean;
 }
 
+/** `renewPaletteTokens`, or the key released docs named, `renewSessionTokens` (still read). */
 function readRenewal(block: Record<string, unknown>, path: string): TokenStoreRenewalConfig {
-  const value = block.renewSessionTokens;
-  if (value === undefined) return {};
-  if (typeof value !== 'boolean') fail(path, 'renewSessionTokens', `must be true or false, got ${describe(value)}. Remove it to renew (the default).`);
-  return { renewSessionTokens: value as boolean };
+  const current = readRenewalKey(block, 'renewPaletteTokens', path);
+  const released = readRenewalKey(block, 'renewSessionTokens', path);
+  if (current !== undefined && released !== undefined && current !== released) {
+    fail(path, 'renewSessionTokens', `is ${released} but ${path}.renewPaletteTokens is ${current}: keep only renewPaletteTokens (renewSessionTokens is its old name).`);
+  }
+  const value = current ?? released;
+  return value === undefined ? {} : { renewPaletteTokens: value };
+}
+
+function readRenewalKey(block: Record<string, unknown>, key: string, path: string): boolean | undefined {
+  const value = block[key];
+  if (value !== undefined && typeof value !== 'boolean') fail(path, key, `must be true or false, got ${describe(value)}. Remove it to renew (the default).`);
+  return value as boolean | undefined;
 }
 
 function readEncryption(block: Record<string, unknown>, path: string): TokenStoreEncryptionConfig {

@@ -18,7 +18,7 @@ export type CreatePaletteTokenCacheOptions = NonNullable<Parameters<typeof creat
  * The Palette-token cache on the store `auth.providers.<providerId>.tokenStore`
  * configures (one per provider id: a second tenant keeps its users' tokens apart).
  * Build it once from the backend's whole config, pass it to
- * `spectrocloud.create({ sessionTokenCache })` and to your backend plugins'
+ * `spectrocloud.create({ paletteTokenCache })` and to your backend plugins'
  * middleware, and close it at shutdown.
  *
  * The memory store gets an e-mail index of its own with the same bound, so
@@ -100,7 +100,7 @@ function createPaletteTokenCacheOnBlock(
   // Pointers hold an entity ref, never a token: no need to encrypt them in process memory.
   const index = settings.store.type === 'memory' ? new MemoryStore({ maxEntries: settings.store.maxEntries, clock }) : undefined;
   if (!palette) return new PaletteTokenCache({ store, index, clock });
-  const renew = settings.store.renewSessionTokens !== false;
+  const renew = settings.store.renewPaletteTokens !== false;
   return new PaletteTokenCache({ store, index, clock }, cache => ({
     api: palette.api,
     renewal: renew

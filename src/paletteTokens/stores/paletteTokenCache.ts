@@ -9,7 +9,7 @@ export type { PaletteTokenRecord } from './paletteTokenRecord';
 
 /**
  * How a cache built by `createPaletteTokenCache` reaches Palette: its API, and
- * the renewal of near-expiry tokens (absent with `tokenStore.renewSessionTokens: false`).
+ * the renewal of near-expiry tokens (absent with `tokenStore.renewPaletteTokens: false`).
  *
  * @internal
  */

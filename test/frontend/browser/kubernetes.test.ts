@@ -27,7 +27,7 @@ async function signedInPage(): Promise<TestPage> {
 
 /** The HS256 session token the backend keeps for Alice (it must never reach a cluster). */
 async function aliceSessionToken(): Promise<string> {
-  const session = await files.harness.example.sessionTokens.forUser(ALICE);
+  const session = await files.harness.example.paletteTokens.forUser(ALICE);
   if (!session) throw new Error('the backend holds no SpectroCloud session token for Alice after her sign-in');
   registerSecret(session.sessionToken);
   return session.sessionToken;

@@ -3,7 +3,7 @@
  * example's backend plugin (`/api/spectrocloud/whoami`, behind the session-token
  * middleware). The server "loses" Alice's SpectroCloud session token the way a
  * restart or an eviction would: the test drops it from the cache the example
- * builds and hands to its provider and plugin (`RunningExample.sessionTokens`).
+ * builds and hands to its provider and plugin (`RunningExample.paletteTokens`).
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -48,7 +48,7 @@ async function expectRenewedSession(page: TestPage, before: Awaited<ReturnType<t
 
 const files = useBrowserHarness();
 /** The token store of the example backend (one place to change when the example hands its store on). */
-const sessionTokens = () => files.harness.example.sessionTokens;
+const paletteTokens = () => files.harness.example.paletteTokens;
 
 /** Signs Alice in and returns her Backstage token (registered as a secret). */
 async function signedInPage(): Promise<{ page: TestPage; backstageToken: string }> {
@@ -59,7 +59,7 @@ async function signedInPage(): Promise<{ page: TestPage; backstageToken: string 
 
 /** The server forgets Alice's SpectroCloud session token; the Backstage session stays valid. */
 async function loseSessionToken(): Promise<void> {
-  const cache = sessionTokens();
+  const cache = paletteTokens();
   expect(await cache.forUser(ALICE.userEntityRef), 'Alice has a session token before it is dropped').toBeDefined();
   await cache.forget(ALICE);
 }
@@ -98,7 +98,7 @@ describe('re-authenticating fetch in Chromium', () => {
     expect(await reauthEvents(page)).toEqual([`${files.harness.example.backendUrl}/api/spectrocloud/whoami`]);
     // The first sign-in and exactly one renewal.
     expect(page.popups).toHaveLength(2);
-    expect(await sessionTokens().forUser(ALICE.userEntityRef), 'the renewal stored a new session token').toBeDefined();
+    expect(await paletteTokens().forUser(ALICE.userEntityRef), 'the renewal stored a new session token').toBeDefined();
     await expectRenewedSession(page, sessionBefore);
   }, TEST_TIMEOUT_MS);
 
@@ -118,8 +118,8 @@ describe('re-authenticating fetch in Chromium', () => {
     expect(dedupe(await page.page.evaluate(() => [...window.spectro.sessionStates]))).toEqual(['SignedOut', 'SignedIn', 'SignedOut']);
     expect(await backstageIdentity(page)).toBeUndefined();
     expect(await page.page.evaluate(async () => (await window.spectro.restoreSession()) ?? null)).toBeNull();
-    expect(await sessionTokens().forUser(BOB.userEntityRef)).toBeUndefined();
-    expect(await sessionTokens().forUser(ALICE.userEntityRef)).toBeUndefined();
+    expect(await paletteTokens().forUser(BOB.userEntityRef)).toBeUndefined();
+    expect(await paletteTokens().forUser(ALICE.userEntityRef)).toBeUndefined();
   }, TEST_TIMEOUT_MS);
 
   it('gives up cleanly with ERR_REAUTH_POPUP_CLOSED when the user closes the renewal popup', async () => {
@@ -146,7 +146,7 @@ describe('re-authenticating fetch in Chromium', () => {
     });
     expect(await reauthEvents(page)).toHaveLength(1);
     expect(page.popups).toHaveLength(2);
-    expect(await sessionTokens().forUser(ALICE.userEntityRef)).toBeUndefined();
+    expect(await paletteTokens().forUser(ALICE.userEntityRef)).toBeUndefined();
     // The new sign-in ran beside the session: closing it left Alice signed in, with the same identity.
     expect(dedupe(await page.page.evaluate(() => [...window.spectro.sessionStates]))).toEqual(['SignedOut', 'SignedIn']);
     expect((await backstageIdentity(page))?.userEntityRef).toBe(ALICE.userEntityRef);
@@ -208,7 +208,7 @@ describe('re-authentication from a data-loading fetch in a Backstage-style page'
     expect(result).toMatchObject({ status: 200, ok: true, reauthRequired: false });
     expect('text' in result && JSON.parse(result.text)).toMatchObject({ userEntityRef: ALICE.userEntityRef, source: 'user-session' });
     expect(await page.page.evaluate(() => window.spectro.authRequests.at(-1))).toEqual([]);
-    expect(await sessionTokens().forUser(ALICE.userEntityRef), 'the renewal stored a new session token').toBeDefined();
+    expect(await paletteTokens().forUser(ALICE.userEntityRef), 'the renewal stored a new session token').toBeDefined();
     // Never signed out on the way, and the app now holds the renewed session.
     await expectRenewedSession(page, sessionBefore);
     expect(page.popups).toHaveLength(2);
@@ -238,6 +238,6 @@ describe('re-authentication from a data-loading fetch in a Backstage-style page'
     expect(after?.token).toBe(before?.token);
     // No popup after the first sign-in, and no new session token without a sign-in.
     expect(page.popups).toHaveLength(1);
-    expect(await sessionTokens().forUser(ALICE.userEntityRef)).toBeUndefined();
+    expect(await paletteTokens().forUser(ALICE.userEntityRef)).toBeUndefined();
   }, TEST_TIMEOUT_MS);
 });

@@ -2,17 +2,30 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import express from 'express';
 import request from 'supertest';
 import Redis from 'ioredis';
+import { createBackendPlugin } from '@backstage/backend-plugin-api';
 import { DefaultIdentityClient } from '@backstage/plugin-auth-node';
 import { ConfigReader } from '@backstage/config';
 import {
   createPaletteTokenCache,
   createPaletteTokenMiddleware,
+  getPaletteToken,
   PaletteTokenCache,
   type SpectroCloudRequest,
 } from '../../src/paletteTokens';
+import { paletteTokenCachesServiceRef } from '../../src/sessionTokenService/storesService';
 import { MemoryStore } from '../../src/ttlStore/memoryStore';
 import { startRedisServer } from '../support/redisServer';
-import { CookieJar, logout, signIn, startFixture, type Fixture } from '../support/spectroFixture';
+import { sessionTokenPlugin } from '../support/sessionTokenPlugin';
+import { BACKEND_KINDS, CookieJar, logout, signIn, startFixture, type BackendKind, type Fixture } from '../support/spectroFixture';
+
+/*
+ * The Palette token (SpectroCloud's HS256 token), captured at sign-in and handed to a backend plugin by
+ * the caller's verified identity, written once over both backends: the legacy router with a plugin on
+ * `createPaletteTokenMiddleware` and the cache handed to `spectrocloud.create()`, and the new backend
+ * system with a plugin on the Palette-token service (`.../session-token-service`, support/sessionTokenPlugin.ts).
+ * Both plugins answer `/whoami` through the middleware and `/direct` through the hand-off itself.
+ * Cases that need one backend say so in their name.
+ */
 
 /** A backend plugin of the same legacy backend that calls SpectroCloud on the user's behalf. */
 function spectroCloudPlugin(cache: () => PaletteTokenCache) {
@@ -24,27 +37,61 @@ function spectroCloudPlugin(cache: () => PaletteTokenCache) {
       const grant = (req as SpectroCloudRequest).spectroCloud!;
       res.json({ userEntityRef: grant.userEntityRef, tokenTail: grant.token.slice(-12) });
     });
+    router.get('/direct', (req, res, next) => {
+      getPaletteToken({ req, identity, cache: cache() }).then(grant => res.json({ userEntityRef: grant.userEntityRef }), next);
+    });
     return { '/api/spectrocloud': router };
   };
 }
 
 const tail = (token: string | undefined) => token?.slice(-12);
 
-describe('SpectroCloud session token, captured at sign-in and handed to a backend plugin', () => {
-  const cache = new PaletteTokenCache({ store: new MemoryStore() });
+/**
+ * Either backend with a plugin that gets the Palette token, and the cache the provider writes: on the
+ * legacy backend the one handed to `spectrocloud.create()`, on the new one the module's own (read
+ * through the root-scoped caches service, the object every plugin of that backend shares).
+ */
+async function startCapture(
+  kind: BackendKind,
+  options: { tokenStore?: Record<string, boolean>; emulator?: { sessionTokenAsCode: boolean } } = {},
+): Promise<{ fixture: Fixture; cache: PaletteTokenCache }> {
+  if (kind === 'legacy') {
+    const cache = new PaletteTokenCache({ store: new MemoryStore() });
+    return { fixture: await startFixture({ provider: { paletteTokenCache: cache }, routers: spectroCloudPlugin(() => cache), ...options }), cache };
+  }
+  let cache: PaletteTokenCache | undefined;
+  const probe = createBackendPlugin({
+    pluginId: 'palette-token-probe',
+    register(reg) {
+      reg.registerInit({
+        deps: { caches: paletteTokenCachesServiceRef },
+        async init({ caches }) {
+          cache = caches.forProvider('spectrocloud');
+        },
+      });
+    },
+  });
+  const fixture = await startFixture({ kind, plugins: [sessionTokenPlugin, probe], ...options });
+  return { fixture, cache: cache! };
+}
+
+describe.each(BACKEND_KINDS)('the Palette token, captured at sign-in and handed to a backend plugin (%s backend)', kind => {
   let fixture: Fixture;
+  let cache: PaletteTokenCache;
   beforeAll(async () => {
     // with the seeds' cookie on (tokenStore.apiTokenCookie), to hold the plugin's token against the browser's
-    fixture = await startFixture({ provider: { sessionTokenCache: cache }, routers: spectroCloudPlugin(() => cache), tokenStore: { apiTokenCookie: true } });
+    ({ fixture, cache } = await startCapture(kind, { tokenStore: { apiTokenCookie: true } }));
   });
   afterAll(() => fixture?.close());
 
   async function signedIn(email: string) {
     const { jar, frame } = await signIn(fixture, email);
-    return { jar, token: frame.message.response.backstageIdentity.token as string };
+    return { jar, token: frame.message.response.backstageIdentity.token as string, paletteToken: jar.values.get('spectrocloud-api-token') };
   }
+  const whoami = (token: string, path = '/api/spectrocloud/whoami') =>
+    request(fixture.backend.url).get(path).set('Authorization', `Bearer ${token}`);
 
-  it('stores the session token under the verified user and sets a safe cookie', async () => {
+  it('stores the Palette token under the verified user and sets a safe cookie', async () => {
     const { jar } = await signedIn('alice@example.com');
     const session = await cache.forUser('user:default/alice');
     expect(session?.sessionToken).toBe(jar.values.get('spectrocloud-api-token'));
@@ -63,33 +110,31 @@ describe('SpectroCloud session token, captured at sign-in and handed to a backen
     expect(maxAge).toBeLessThanOrEqual(3600);
   });
 
-  it("gives a backend plugin the caller's own token", async () => {
+  it("gives a backend plugin the signed-in user's own Palette token, through the middleware and the hand-off", async () => {
     const alice = await signedIn('alice@example.com');
-    const response = await request(fixture.backend.url).get('/api/spectrocloud/whoami').set('Authorization', `Bearer ${alice.token}`);
+    expect(fixture.emulator.verifySessionToken(alice.paletteToken!)).toMatchObject({ email: 'alice@example.com' });
+    const response = await whoami(alice.token);
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ userEntityRef: 'user:default/alice', tokenTail: tail(alice.jar.values.get('spectrocloud-api-token')) });
+    expect(response.body).toEqual({ userEntityRef: 'user:default/alice', tokenTail: tail(alice.paletteToken) });
+    expect((await whoami(alice.token, '/api/spectrocloud/direct')).body).toEqual({ userEntityRef: 'user:default/alice' });
   });
 
-  it("never gives user A user B's token: spoofed email header", async () => {
+  it("never hands Alice Bob's token: each caller gets their own, a header naming Bob is refused with 403", async () => {
     const alice = await signedIn('alice@example.com');
-    await signedIn('bob@example.com');
-    const response = await request(fixture.backend.url)
-      .get('/api/spectrocloud/whoami')
-      .set('Authorization', `Bearer ${alice.token}`)
-      .set('X-SpectroCloud-User-Email', 'bob@example.com');
-    expect(response.status).toBe(403);
+    const bob = await signedIn('bob@example.com');
+    expect((await whoami(bob.token)).body).toEqual({ userEntityRef: 'user:default/bobby', tokenTail: tail(bob.paletteToken) });
+    const spoofed = await whoami(alice.token).set('X-SpectroCloud-User-Email', 'bob@example.com');
+    expect(spoofed.status).toBe(403);
+    expect(JSON.stringify(spoofed.body)).not.toContain(tail(bob.paletteToken)!);
   });
 
   it("never gives user A user B's token: swapped cookie", async () => {
     const alice = await signedIn('alice@example.com');
     const bob = await signedIn('bob@example.com');
-    const response = await request(fixture.backend.url)
-      .get('/api/spectrocloud/whoami')
-      .set('Authorization', `Bearer ${alice.token}`)
-      .set('Cookie', `spectrocloud-api-token=${bob.jar.values.get('spectrocloud-api-token')}`);
+    const response = await whoami(alice.token).set('Cookie', `spectrocloud-api-token=${bob.paletteToken}`);
     expect(response.status).toBe(200);
     expect(response.body.userEntityRef).toBe('user:default/alice');
-    expect(response.body.tokenTail).not.toBe(tail(bob.jar.values.get('spectrocloud-api-token')));
+    expect(response.body.tokenTail).not.toBe(tail(bob.paletteToken));
   });
 
   it('refuses a request without a Backstage token, without the re-auth header', async () => {
@@ -98,32 +143,34 @@ describe('SpectroCloud session token, captured at sign-in and handed to a backen
     expect(response.headers['x-spectrocloud-reauth-required']).toBeUndefined();
   });
 
-  it('removes the token on logout and then asks for re-authentication', async () => {
+  it('removes the token on logout and then asks for re-authentication (401 + X-SpectroCloud-ReAuth-Required)', async () => {
     const alice = await signedIn('alice@example.com');
-    await logout(fixture, alice.jar);
+    expect((await logout(fixture, alice.jar)).status).toBe(200);
     expect(alice.jar.values.has('spectrocloud-api-token')).toBe(false);
     expect(await cache.forUser('user:default/alice')).toBeUndefined();
-    const response = await request(fixture.backend.url).get('/api/spectrocloud/whoami').set('Authorization', `Bearer ${alice.token}`);
+    const response = await whoami(alice.token);
     expect(response.status).toBe(401);
     expect(response.headers['x-spectrocloud-reauth-required']).toBe('true');
+    expect(response.body.error.code).toBe('ERR_SPECTROCLOUD_REAUTH_REQUIRED');
     expect(response.body.error.message).toMatch(/sign in with SpectroCloud again/);
   });
 
-  it('captures the session token when a tenant hands it out as the code', async () => {
-    const asCode = new PaletteTokenCache({ store: new MemoryStore() });
-    const tenant = await startFixture({ provider: { sessionTokenCache: asCode }, emulator: { sessionTokenAsCode: true } });
+  it('captures the Palette token when a tenant hands it out as the code', async () => {
+    const tenant = await startCapture(kind, { emulator: { sessionTokenAsCode: true } });
     try {
-      const { frame } = await signIn(tenant, 'alice@example.com');
+      const { frame } = await signIn(tenant.fixture, 'alice@example.com');
       expect(frame.message.error).toBeUndefined();
-      const session = await asCode.forUser('user:default/alice');
-      expect(tenant.emulator.verifySessionToken(session!.sessionToken)).toBeTruthy();
+      const session = await tenant.cache.forUser('user:default/alice');
+      expect(tenant.fixture.emulator.verifySessionToken(session!.sessionToken)).toBeTruthy();
     } finally {
-      await tenant.close();
+      await tenant.fixture.close();
     }
   });
 });
 
-describe('with the Redis token store from config', () => {
+// Legacy backend only: the provider and the plugin are handed one cache object built in code from a
+// `tokenStore` config; the new backend system builds its cache from config itself.
+describe('with the Redis token store from config (legacy backend)', () => {
   let redis: Awaited<ReturnType<typeof startRedisServer>>;
   beforeAll(async () => {
     redis = await startRedisServer();
@@ -153,7 +200,7 @@ describe('with the Redis token store from config', () => {
     const shared = createPaletteTokenCache(withTokenStore(tokenStore()));
     const second = await startFixture({
       providerConfig: emulator => ({ tokenStore: tokenStore(), development: devBlock(emulator.authorizationUrl) }),
-      provider: { sessionTokenCache: shared },
+      provider: { paletteTokenCache: shared },
       routers: spectroCloudPlugin(() => shared),
     });
     try {
@@ -175,7 +222,7 @@ describe('with the Redis token store from config', () => {
     const unreachable = createPaletteTokenCache(withTokenStore({ type: 'redis', redis: { url: 'redis://127.0.0.1:1' } }));
     const fixture = await startFixture({
       providerConfig: emulator => ({ development: devBlock(emulator.authorizationUrl) }),
-      provider: { sessionTokenCache: unreachable },
+      provider: { paletteTokenCache: unreachable },
       routers: spectroCloudPlugin(() => unreachable),
     });
     try {
