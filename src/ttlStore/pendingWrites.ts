@@ -1,4 +1,3 @@
-import type { SpectroCloudAuthMetrics } from '../metrics';
 import { SpectroCloudTokenStoreError } from '../paletteTokens/errors';
 
 import type { SpectroCloudLogger } from '../logger';
@@ -20,7 +19,8 @@ export interface PendingWritesOptions {
   maxDelayMs?: number;
   /** Writes only info and warn lines. */
   logger?: Pick<SpectroCloudLogger, 'info' | 'warn'>;
-  metrics?: SpectroCloudAuthMetrics;
+  /** Counts the events the queue emits (SpectroCloudAuthMetrics implements it). */
+  metrics?: { recordTokenStore(event: 'writesQueued' | 'writesRecovered' | 'writesLost'): void };
   /** Epoch-milliseconds clock. Default `Date.now`. */
   clock?: () => number;
   /** Pause between rounds; injectable so tests need no real waits. Default: an unref'd timer. */
