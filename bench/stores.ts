@@ -49,15 +49,15 @@ export interface RedisStoreFigure {
   cluster?: { masters: number; concurrentGetPerSec: number; concurrentSetPerSec: number } | { skipped: string };
 }
 
-/** A real Palette-shaped session token (HS256 JWT) from the emulator, to size the test tokens by. */
-async function sampleSessionToken(): Promise<string> {
+/** A real Palette token (HS256 JWT) from the emulator, to size the test tokens by. */
+async function samplePaletteToken(): Promise<string> {
   const emulator = await startSpectroCloudEmulator({
     clients: [{ clientId: 'bench-store', clientSecret: 'bench-store-secret', redirectUris: ['http://127.0.0.1/callback'] }],
     users: [{ email: 'alice@example.com' }],
   });
   try {
     const now = Math.floor(Date.now() / 1000);
-    return emulator.signSessionToken({ sub: 'a1b2c3d4e5f60718293a4b5c', email: 'some.user@example.com', tenant: 'tenant-local', iat: now, exp: now + 3600 });
+    return emulator.signPaletteToken({ sub: 'a1b2c3d4e5f60718293a4b5c', email: 'some.user@example.com', tenant: 'tenant-local', iat: now, exp: now + 3600 });
   } finally {
     await emulator.close();
   }
@@ -102,7 +102,7 @@ async function measureMemoryStore(
   makeStore: (users: number) => SpectroCloudStore & { size: number },
 ): Promise<MemoryStoreFigure> {
   const users = settings.memoryUsers;
-  const token = await sampleSessionToken();
+  const token = await samplePaletteToken();
   const tokenTemplate = Buffer.from(token, 'latin1');
   const keyTemplate = Buffer.from('user:default/bench-user-00000000', 'latin1');
   const expiresAt = Date.now() + 3600_000;
@@ -161,7 +161,7 @@ export async function redisStoreFigure(settings: Settings): Promise<RedisStoreFi
   }
   const store = new RedisStore({ client: redis.url, timeoutMs: 5_000 });
   try {
-    const token = await sampleSessionToken();
+    const token = await samplePaletteToken();
     const tokenTemplate = Buffer.from(token, 'latin1');
     const keyTemplate = Buffer.from('user:default/bench-user-00000000', 'latin1');
     const expiresAt = Date.now() + 3600_000;
@@ -249,7 +249,7 @@ async function redisClusterFigure(
 
 export async function sessionCacheFigure(settings: Settings): Promise<SessionCacheFigure> {
   const users = settings.memoryUsers;
-  const tokenTemplate = Buffer.from(await sampleSessionToken(), 'latin1');
+  const tokenTemplate = Buffer.from(await samplePaletteToken(), 'latin1');
   const refTemplate = Buffer.from('user:default/bench-user-00000000', 'latin1');
   const emailTemplate = Buffer.from('bench.user.00000000', 'latin1');
   const expiresAt = Date.now() + 3600_000;

@@ -17,13 +17,16 @@ export const USAGE = `Usage: spectrocloud-emulator --client-id ID --client-secre
   --host HOST               default 127.0.0.1
   --tenant ID               default tenant-local
   --id-token-ttl SECONDS    default 3600
-  --session-token-as-code   hand out the HS256 session token as the code
+  --palette-token-as-code   hand out the HS256 Palette token as the code
   --no-discovery            answer 404 at .well-known/openid-configuration
   --require-pkce            refuse authorization requests without S256 PKCE
   --auto-approve            approve login_hint=<email> without a page
   --tls-key FILE            serve HTTPS with this PEM private key (needs --tls-cert)
   --tls-cert FILE           serve HTTPS with this PEM certificate (needs --tls-key)
-  --help`;
+  --help
+
+Deprecated (still accepted):
+  --session-token-as-code   the old name of --palette-token-as-code`;
 
 const SECRET_ENV = 'SPECTROCLOUD_EMULATOR_CLIENT_SECRET';
 
@@ -48,6 +51,8 @@ export function parseCliArgs(
       host: { type: 'string', default: '127.0.0.1' },
       tenant: { type: 'string' },
       'id-token-ttl': { type: 'string' },
+      'palette-token-as-code': { type: 'boolean' },
+      // Its released name (issue 25 renamed it), still accepted.
       'session-token-as-code': { type: 'boolean' },
       'no-discovery': { type: 'boolean' },
       'require-pkce': { type: 'boolean' },
@@ -71,7 +76,7 @@ export function parseCliArgs(
     // Without a file, the example users: an installed package has no users file of its own.
     ...(values.users === undefined ? { users: EXAMPLE_USERS.map(user => ({ ...user, groups: [...(user.groups ?? [])] })) } : { usersFile: values.users }),
     idTokenTtlSeconds: values['id-token-ttl'] === undefined ? undefined : integer('--id-token-ttl', values['id-token-ttl']),
-    sessionTokenAsCode: values['session-token-as-code'],
+    paletteTokenAsCode: values['palette-token-as-code'] || values['session-token-as-code'] || undefined,
     discovery: !values['no-discovery'],
     requirePkce: values['require-pkce'],
     autoApprove: values['auto-approve'],

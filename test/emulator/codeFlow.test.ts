@@ -128,16 +128,16 @@ describe('authorization code flow', () => {
     }
   });
 
-  it('hands out an HS256-signed session token as the refresh_token, not an opaque OAuth refresh token', async () => {
+  it('hands out an HS256-signed Palette token as the refresh_token, not an opaque OAuth refresh token', async () => {
     const tokens = await signIn(emu);
     const decoded = jwt.decode(tokens.refresh_token, { complete: true })!;
     expect(decoded.header.alg).toBe('HS256');
     const idClaims = jwt.decode(tokens.id_token) as jwt.JwtPayload;
     expect(decoded.payload).toMatchObject({ sub: idClaims.sub, email: 'alice@example.com', iss: 'spectrocloud-session', exp: idClaims.exp });
-    expect(emu.verifySessionToken(tokens.refresh_token)).toMatchObject({ email: 'alice@example.com' });
+    expect(emu.verifyPaletteToken(tokens.refresh_token)).toMatchObject({ email: 'alice@example.com' });
   });
 
-  it('signs the session token with a private HMAC secret, not the RSA key', async () => {
+  it('signs the Palette token with a private HMAC secret, not the RSA key', async () => {
     const tokens = await signIn(emu);
     const pem = createPublicKey({ key: emu.jwks.keys[0] as any, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
     const hmacOfPem = createSecretKey(Buffer.from(pem));
@@ -181,20 +181,20 @@ describe('authorization code flow', () => {
   });
 });
 
-describe('sessionTokenAsCode', () => {
+describe('paletteTokenAsCode', () => {
   let emu: SpectroCloudEmulator;
   beforeAll(async () => {
-    emu = await startEmulator({ sessionTokenAsCode: true });
+    emu = await startEmulator({ paletteTokenAsCode: true });
   });
   afterAll(() => emu.close());
 
-  it('hands out the HS256 session token as the authorization code', async () => {
+  it('hands out the HS256 Palette token as the authorization code', async () => {
     const code = await codeFor(emu);
     expect(jwt.decode(code, { complete: true })!.header.alg).toBe('HS256');
-    expect(emu.verifySessionToken(code)).toMatchObject({ email: 'alice@example.com', iss: 'spectrocloud-session' });
+    expect(emu.verifyPaletteToken(code)).toMatchObject({ email: 'alice@example.com', iss: 'spectrocloud-session' });
   });
 
-  it('returns the same session token as the refresh_token', async () => {
+  it('returns the same Palette token as the refresh_token', async () => {
     const code = await codeFor(emu);
     const res = await exchangeCode(emu, code);
     expect(res.status).toBe(200);
@@ -209,14 +209,14 @@ describe('sessionTokenAsCode', () => {
     expect(again.body.error).toBe('invalid_grant');
   });
 
-  it('refuses a session token it signed but never issued as a code', async () => {
-    const forged = emu.signSessionToken({ sub: 'x', email: 'alice@example.com', iss: 'spectrocloud-session' });
+  it('refuses a Palette token it signed but never issued as a code', async () => {
+    const forged = emu.signPaletteToken({ sub: 'x', email: 'alice@example.com', iss: 'spectrocloud-session' });
     registerSecret(forged);
     const res = await exchangeCode(emu, forged);
     expect(res.body.error).toBe('invalid_grant');
   });
 
-  it('still checks PKCE for a session-token code', async () => {
+  it('still checks PKCE for a Palette-token code', async () => {
     const { challenge } = pkcePair();
     const code = await codeFor(emu, { code_challenge: challenge, code_challenge_method: 'S256' });
     const res = await exchangeCode(emu, code, { code_verifier: pkcePair().verifier });

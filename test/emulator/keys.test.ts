@@ -98,11 +98,11 @@ describe('signIdToken', () => {
     expect(jwt.decode(token, { complete: true })!.header).toMatchObject({ alg: 'RS256', typ: 'at+jwt', jku: 'https://evil.example/jwks' });
   });
 
-  it('signs session tokens with HS256 and verifies only its own', () => {
-    const token = emu.signSessionToken({ sub: 'x', email: 'a@example.com' });
+  it('signs Palette tokens with HS256 and verifies only its own', () => {
+    const token = emu.signPaletteToken({ sub: 'x', email: 'a@example.com' });
     registerSecret(token);
     expect(jwt.decode(token, { complete: true })!.header.alg).toBe('HS256');
-    expect(emu.verifySessionToken(token)).toEqual({ sub: 'x', email: 'a@example.com' });
-    expect(emu.verifySessionToken(jwt.sign({ sub: 'x' }, 'some-other-hmac-secret-value'))).toBeUndefined();
+    expect(emu.verifyPaletteToken(token)).toEqual({ sub: 'x', email: 'a@example.com' });
+    expect(emu.verifyPaletteToken(jwt.sign({ sub: 'x' }, 'some-other-hmac-secret-value'))).toBeUndefined();
   });
 });

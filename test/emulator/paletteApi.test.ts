@@ -5,16 +5,16 @@ import type { SpectroCloudEmulator } from '../../src/testing';
 import { registerSecret } from '../support/secrets';
 import { ALICE, codeFor, exchangeCode, startEmulator } from '../support/emulatorHelpers';
 
-/** Palette's session token: a short lifetime, renewal through /v1/auth/refresh/{token}, and one API call that needs it. */
+/** The Palette token: a short lifetime, renewal through /v1/auth/refresh/{token}, and one API call that needs it. */
 describe("the emulator's Palette API", () => {
   let now = Date.UTC(2026, 11, 2, 9, 0, 0);
   let emu: SpectroCloudEmulator;
   beforeAll(async () => {
-    emu = await startEmulator({ sessionTokenTtlSeconds: 900, clock: () => now });
+    emu = await startEmulator({ paletteTokenTtlSeconds: 900, clock: () => now });
   });
   afterAll(() => emu.close());
 
-  async function sessionToken(): Promise<string> {
+  async function paletteToken(): Promise<string> {
     const token = (await exchangeCode(emu, await codeFor(emu, { login_hint: ALICE.email }))).body.refresh_token as string;
     registerSecret(token);
     return token;
@@ -25,7 +25,7 @@ describe("the emulator's Palette API", () => {
     return projectUid ? call.set('ProjectUid', projectUid) : call;
   };
 
-  it('hands out session tokens that live sessionTokenTtlSeconds, apart from the ID token', async () => {
+  it('hands out Palette tokens that live paletteTokenTtlSeconds, apart from the ID token', async () => {
     const tokens = (await exchangeCode(emu, await codeFor(emu, { login_hint: ALICE.email }))).body;
     registerSecret(tokens.refresh_token);
     const session = jwt.decode(tokens.refresh_token) as jwt.JwtPayload;
@@ -35,7 +35,7 @@ describe("the emulator's Palette API", () => {
   });
 
   it('renews a live token: a new token of the same session, with a fresh lifetime', async () => {
-    const token = await sessionToken();
+    const token = await paletteToken();
     now += 10 * 60_000;
     const answer = await refresh(token);
     expect(answer.status).toBe(200);
@@ -46,11 +46,11 @@ describe("the emulator's Palette API", () => {
     const after = jwt.decode(renewed) as jwt.JwtPayload;
     expect(after.sid).toBe(before.sid);
     expect(after.exp).toBe(Math.floor(now / 1000) + 900);
-    expect(emu.verifySessionToken(renewed)).toBeDefined();
+    expect(emu.verifyPaletteToken(renewed)).toBeDefined();
   });
 
   it('refuses to renew an expired token (401)', async () => {
-    const token = await sessionToken();
+    const token = await paletteToken();
     now += 901_000;
     const answer = await refresh(token);
     expect(answer.status).toBe(401);
@@ -58,10 +58,10 @@ describe("the emulator's Palette API", () => {
   });
 
   it('refuses to renew a signed-out session, and every token renewed from it', async () => {
-    const token = await sessionToken();
+    const token = await paletteToken();
     const renewed = (await refresh(token)).body.Authorization as string;
     registerSecret(renewed);
-    emu.signOutSessionToken(token);
+    emu.signOutPaletteToken(token);
     expect((await refresh(token)).status).toBe(401);
     expect((await refresh(renewed)).status).toBe(401);
     expect((await usersInfo(renewed)).status).toBe(401);
@@ -73,7 +73,7 @@ describe("the emulator's Palette API", () => {
   });
 
   it('answers /v1/users/info for the token sent raw in Authorization, and records ProjectUid', async () => {
-    const token = await sessionToken();
+    const token = await paletteToken();
     const answer = await usersInfo(token, 'project-42');
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ email: ALICE.email, name: 'Alice Example' });
@@ -81,7 +81,7 @@ describe("the emulator's Palette API", () => {
   });
 
   it('refuses /v1/users/info with Bearer, without a token, and after the token expired', async () => {
-    const token = await sessionToken();
+    const token = await paletteToken();
     expect((await usersInfo(`Bearer ${token}`)).status).toBe(401);
     expect((await request(emu.url).get('/v1/users/info')).status).toBe(401);
     now += 901_000;

@@ -79,7 +79,7 @@ describe.each(BACKEND_KINDS)('the spectrocloud-api-token cookie (%s backend)', k
     it('is set to the session token the plugin gets (attributes: paletteTokenCapture.test.ts), and cleared at sign-out', async () => {
       const { jar, whoami } = await signInAndAsk(fixture);
       const token = jar.values.get('spectrocloud-api-token');
-      expect(fixture.emulator.verifySessionToken(token!)).toMatchObject({ email: 'alice@example.com' });
+      expect(fixture.emulator.verifyPaletteToken(token!)).toMatchObject({ email: 'alice@example.com' });
       expect(whoami.status).toBe(200);
       expect(whoami.body.tokenTail).toBe(tail(token));
       await logout(fixture, jar);

@@ -50,7 +50,7 @@ describe("Palette's session token renewed server-side, and the Palette API clien
       clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: ports.map(p => `http://127.0.0.1:${p}/api/auth/spectrocloud/handler/frame`) }],
       users: USERS,
       autoApprove: true,
-      sessionTokenTtlSeconds: SESSION_TOKEN_SECONDS,
+      paletteTokenTtlSeconds: SESSION_TOKEN_SECONDS,
       idTokenTtlSeconds: 3 * 3600,
       clock,
     });
@@ -135,7 +135,7 @@ describe("Palette's session token renewed server-side, and the Palette API clien
   it('a user signed in for an hour (four token lifetimes) calls Palette through the client without signing in again', async () => {
     const replica = await startReplica(ports[0]!, { type: 'memory' });
     const backstageToken = await signIn(replica);
-    const renewalsBefore = emulator.stats.sessionTokenRenewals;
+    const renewalsBefore = emulator.stats.paletteTokenRenewals;
     for (let minute = 10; minute <= 60; minute += 10) {
       now += 10 * MINUTE;
       const answer = await me(replica, backstageToken);
@@ -145,14 +145,14 @@ describe("Palette's session token renewed server-side, and the Palette API clien
     }
     expect(emulator.stats.lastProjectUid).toBe('project-1');
     // Renewed whenever the hand-off found it within 5 minutes of its end: at every 10-minute step.
-    expect(emulator.stats.sessionTokenRenewals - renewalsBefore).toBe(6);
+    expect(emulator.stats.paletteTokenRenewals - renewalsBefore).toBe(6);
     expect(replica.metrics.snapshot().handoff.renewed).toBe(6);
   });
 
   it('two users whose tokens are renewed at the same moment each get their own renewed token', async () => {
     const replica = await startReplica(ports[0]!, { type: 'memory' });
     const backstageTokens = { alice: await signIn(replica, 'alice@example.com'), bob: await signIn(replica, 'bob@example.com') };
-    const renewalsBefore = emulator.stats.sessionTokenRenewals;
+    const renewalsBefore = emulator.stats.paletteTokenRenewals;
     now += 12 * MINUTE;
     // Both reads start before either renewal answers: one renewal in flight per user, never one for both.
     const [alice, bob] = await Promise.all([replica.cache.forUser('user:default/alice'), replica.cache.forUser('user:default/bobby')]);
@@ -161,7 +161,7 @@ describe("Palette's session token renewed server-side, and the Palette API clien
     expect(alice).toMatchObject({ userEntityRef: 'user:default/alice', email: 'alice@example.com' });
     expect(bob).toMatchObject({ userEntityRef: 'user:default/bobby', email: 'bob@example.com' });
     expect(bob!.sessionToken).not.toBe(alice!.sessionToken);
-    expect(emulator.stats.sessionTokenRenewals - renewalsBefore).toBe(2);
+    expect(emulator.stats.paletteTokenRenewals - renewalsBefore).toBe(2);
     // Palette knows each renewed token as its own user's.
     expect((await me(replica, backstageTokens.alice)).body.email).toBe('alice@example.com');
     expect((await me(replica, backstageTokens.bob)).body.email).toBe('bob@example.com');
@@ -191,30 +191,30 @@ describe("Palette's session token renewed server-side, and the Palette API clien
   it('Palette refusing the token (signed out there): one renewal attempt, refused, then the re-auth signal', async () => {
     const replica = await startReplica(ports[0]!, { type: 'memory' });
     const backstageToken = await signIn(replica);
-    emulator.signOutSessionToken(await storedToken(replica));
-    const refusedBefore = emulator.stats.sessionTokenRenewalsRefused;
+    emulator.signOutPaletteToken(await storedToken(replica));
+    const refusedBefore = emulator.stats.paletteTokenRenewalsRefused;
     const answer = await me(replica, backstageToken);
     expect(answer.status).toBe(401);
     expect(answer.headers['x-spectrocloud-reauth-required']).toBe('true');
-    expect(emulator.stats.sessionTokenRenewalsRefused - refusedBefore).toBe(1);
+    expect(emulator.stats.paletteTokenRenewalsRefused - refusedBefore).toBe(1);
     expect(replica.metrics.snapshot().handoff.renewalRefused).toBe(1);
     // The dead token is dropped: the next call asks for a sign-in without asking Palette again.
     expect((await me(replica, backstageToken)).status).toBe(401);
-    expect(emulator.stats.sessionTokenRenewalsRefused - refusedBefore).toBe(1);
+    expect(emulator.stats.paletteTokenRenewalsRefused - refusedBefore).toBe(1);
   });
 
   it('Palette answering 401 to a token it still renews: the client renews once and the retried call succeeds', async () => {
     const replica = await startReplica(ports[0]!, { type: 'memory' });
     const backstageToken = await signIn(replica);
     const before = await storedToken(replica);
-    const renewalsBefore = emulator.stats.sessionTokenRenewals;
+    const renewalsBefore = emulator.stats.paletteTokenRenewals;
     const callsBefore = emulator.stats.paletteApiRequests;
     emulator.setFaults({ paletteApiRefusals: 1 });
     const answer = await me(replica, backstageToken);
     expect(answer.status).toBe(200);
     expect(answer.body.email).toBe('alice@example.com');
     expect(answer.headers['x-spectrocloud-reauth-required']).toBeUndefined();
-    expect(emulator.stats.sessionTokenRenewals - renewalsBefore).toBe(1);
+    expect(emulator.stats.paletteTokenRenewals - renewalsBefore).toBe(1);
     expect(emulator.stats.paletteApiRequests - callsBefore).toBe(2);
     // The renewed token is the one stored for the next call.
     expect(await storedToken(replica)).not.toBe(before);
@@ -224,18 +224,18 @@ describe("Palette's session token renewed server-side, and the Palette API clien
   it('Palette answering 401 again after the renewal: one renewal only, then the re-auth signal', async () => {
     const replica = await startReplica(ports[0]!, { type: 'memory' });
     const backstageToken = await signIn(replica);
-    const renewalsBefore = emulator.stats.sessionTokenRenewals;
+    const renewalsBefore = emulator.stats.paletteTokenRenewals;
     emulator.setFaults({ paletteApiRefusals: 2 });
     const answer = await me(replica, backstageToken);
     expect(answer.status).toBe(401);
     expect(answer.headers['x-spectrocloud-reauth-required']).toBe('true');
-    expect(emulator.stats.sessionTokenRenewals - renewalsBefore).toBe(1);
+    expect(emulator.stats.paletteTokenRenewals - renewalsBefore).toBe(1);
   });
 
   it('Palette refusing a renewal near expiry falls back to the re-auth signal', async () => {
     const replica = await startReplica(ports[0]!, { type: 'memory' });
     const backstageToken = await signIn(replica);
-    emulator.signOutSessionToken(await storedToken(replica));
+    emulator.signOutPaletteToken(await storedToken(replica));
     now += 11 * MINUTE;
     const answer = await me(replica, backstageToken);
     expect(answer.status).toBe(401);
@@ -262,10 +262,10 @@ describe("Palette's session token renewed server-side, and the Palette API clien
     const [a, b] = [await startReplica(ports[1]!, store, database), await startReplica(ports[2]!, store, database)];
     const backstageToken = await signIn(a);
     now += 11 * MINUTE;
-    const renewalsBefore = emulator.stats.sessionTokenRenewals;
+    const renewalsBefore = emulator.stats.paletteTokenRenewals;
     const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => me(i % 2 ? a : b, backstageToken)));
     expect(answers.map(answer => answer.status)).toEqual(answers.map(() => 200));
-    expect(emulator.stats.sessionTokenRenewals - renewalsBefore).toBe(1);
+    expect(emulator.stats.paletteTokenRenewals - renewalsBefore).toBe(1);
     // Both replicas now hand out the renewed token.
     expect(await storedToken(b)).toBe(await storedToken(a));
     expect(a.metrics.snapshot().handoff.renewed + b.metrics.snapshot().handoff.renewed).toBe(1);

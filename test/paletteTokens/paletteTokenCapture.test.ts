@@ -53,7 +53,7 @@ const tail = (token: string | undefined) => token?.slice(-12);
  */
 async function startCapture(
   kind: BackendKind,
-  options: { tokenStore?: Record<string, boolean>; emulator?: { sessionTokenAsCode: boolean } } = {},
+  options: { tokenStore?: Record<string, boolean>; emulator?: { paletteTokenAsCode: boolean } } = {},
 ): Promise<{ fixture: Fixture; cache: PaletteTokenCache }> {
   if (kind === 'legacy') {
     const cache = new PaletteTokenCache({ store: new MemoryStore() });
@@ -95,7 +95,7 @@ describe.each(BACKEND_KINDS)('the Palette token, captured at sign-in and handed 
     const { jar } = await signedIn('alice@example.com');
     const session = await cache.forUser('user:default/alice');
     expect(session?.sessionToken).toBe(jar.values.get('spectrocloud-api-token'));
-    expect(fixture.emulator.verifySessionToken(session!.sessionToken)).toMatchObject({ email: 'alice@example.com' });
+    expect(fixture.emulator.verifyPaletteToken(session!.sessionToken)).toMatchObject({ email: 'alice@example.com' });
   });
 
   it('sets spectrocloud-api-token HttpOnly, SameSite=Lax, on the API path, not Secure over http, for the token lifetime', async () => {
@@ -112,7 +112,7 @@ describe.each(BACKEND_KINDS)('the Palette token, captured at sign-in and handed 
 
   it("gives a backend plugin the signed-in user's own Palette token, through the middleware and the hand-off", async () => {
     const alice = await signedIn('alice@example.com');
-    expect(fixture.emulator.verifySessionToken(alice.paletteToken!)).toMatchObject({ email: 'alice@example.com' });
+    expect(fixture.emulator.verifyPaletteToken(alice.paletteToken!)).toMatchObject({ email: 'alice@example.com' });
     const response = await whoami(alice.token);
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ userEntityRef: 'user:default/alice', tokenTail: tail(alice.paletteToken) });
@@ -156,12 +156,12 @@ describe.each(BACKEND_KINDS)('the Palette token, captured at sign-in and handed 
   });
 
   it('captures the Palette token when a tenant hands it out as the code', async () => {
-    const tenant = await startCapture(kind, { emulator: { sessionTokenAsCode: true } });
+    const tenant = await startCapture(kind, { emulator: { paletteTokenAsCode: true } });
     try {
       const { frame } = await signIn(tenant.fixture, 'alice@example.com');
       expect(frame.message.error).toBeUndefined();
       const session = await tenant.cache.forUser('user:default/alice');
-      expect(tenant.fixture.emulator.verifySessionToken(session!.sessionToken)).toBeTruthy();
+      expect(tenant.fixture.emulator.verifyPaletteToken(session!.sessionToken)).toBeTruthy();
     } finally {
       await tenant.fixture.close();
     }

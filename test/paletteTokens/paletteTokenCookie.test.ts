@@ -45,7 +45,7 @@ describe.each(BACKEND_KINDS)('tokenStore.paletteTokenCookie (%s backend)', kind 
       const { jar, frame } = await signIn(fixture, 'alice@example.com');
       expect(frame.message.error).toBeUndefined();
       const token = jar.values.get('spectrocloud-api-token');
-      expect(fixture.emulator.verifySessionToken(token!)).toMatchObject({ email: 'alice@example.com' });
+      expect(fixture.emulator.verifyPaletteToken(token!)).toMatchObject({ email: 'alice@example.com' });
       const whoami = await request(fixture.backend.url)
         .get('/api/spectrocloud/whoami')
         .set('Authorization', `Bearer ${frame.message.response.backstageIdentity.token}`);

@@ -44,7 +44,7 @@ describe('spectrocloud.create({ paletteTokenCache })', () => {
     const cache = newCache();
     await signInAliceWith({ paletteTokenCache: cache });
     const kept = await cache.forUser(ALICE);
-    expect(fixture!.emulator.verifySessionToken(kept!.sessionToken)).toMatchObject({ email: 'alice@example.com' });
+    expect(fixture!.emulator.verifyPaletteToken(kept!.sessionToken)).toMatchObject({ email: 'alice@example.com' });
   });
 
   it('still reads the released name sessionTokenCache (deprecated)', async () => {

@@ -68,7 +68,7 @@ describe('upgrading a deployment from the legacy auth backend to the new backend
     const { jar, frame } = await signIn(at(running));
     expect(frame.message.response.backstageIdentity.identity.userEntityRef).toBe('user:default/alice');
     const sessionToken = jar.values.get('spectrocloud-api-token');
-    expect(emulator.verifySessionToken(sessionToken!)).toMatchObject({ email: 'alice@example.com' });
+    expect(emulator.verifyPaletteToken(sessionToken!)).toMatchObject({ email: 'alice@example.com' });
     expect(readdirSync(databaseDir).length).toBeGreaterThan(0);
     await running.close();
     running = undefined;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ExpiringStore } from './expiringStore';
-import type { SessionTokens } from './sessionTokens';
+import type { PaletteTokens } from './paletteTokens';
 import type { DirectoryUser } from './users';
 
 /** What an authorization code stands for, checked again at the token endpoint. */
@@ -15,8 +15,8 @@ export interface AuthorizationGrant {
   authTime: number;
   /** The first requested `acr_values` entry, if any. */
   acr?: string;
-  /** Set when the code itself is the session token (sessionTokenAsCode). */
-  sessionToken?: string;
+  /** Set when the code itself is the Palette token (paletteTokenAsCode). */
+  paletteToken?: string;
 }
 
 const CODE_LIFETIME_MS = 60_000;
@@ -26,19 +26,19 @@ export class AuthorizationCodes {
   readonly #store: ExpiringStore<AuthorizationGrant>;
 
   constructor(
-    private readonly sessionTokens: SessionTokens,
-    private readonly sessionTokenAsCode: boolean,
+    private readonly paletteTokens: PaletteTokens,
+    private readonly paletteTokenAsCode: boolean,
     private readonly ttlSeconds: number,
     private readonly clock: () => number,
   ) {
     this.#store = new ExpiringStore(CODE_LIFETIME_MS, clock);
   }
 
-  issue(grant: Omit<AuthorizationGrant, 'sessionToken'>, user: DirectoryUser): string {
-    if (this.sessionTokenAsCode) {
-      const sessionToken = this.sessionTokens.issue(user, this.ttlSeconds, Math.floor(this.clock() / 1000));
-      this.#store.set(sessionToken, { ...grant, sessionToken });
-      return sessionToken;
+  issue(grant: Omit<AuthorizationGrant, 'paletteToken'>, user: DirectoryUser): string {
+    if (this.paletteTokenAsCode) {
+      const paletteToken = this.paletteTokens.issue(user, this.ttlSeconds, Math.floor(this.clock() / 1000));
+      this.#store.set(paletteToken, { ...grant, paletteToken });
+      return paletteToken;
     }
     const code = randomBytes(32).toString('base64url');
     this.#store.set(code, grant);
@@ -48,8 +48,8 @@ export class AuthorizationCodes {
   /** The grant, removed so a second use fails; undefined when unknown, used or expired. */
   redeem(code: string): AuthorizationGrant | undefined {
     const grant = this.#store.take(code);
-    // A session-token code must also carry our valid HS256 signature.
-    if (grant?.sessionToken && !this.sessionTokens.verify(code)) return undefined;
+    // A Palette-token code must also carry our valid HS256 signature.
+    if (grant?.paletteToken && !this.paletteTokens.verify(code)) return undefined;
     return grant;
   }
 }

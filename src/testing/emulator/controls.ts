@@ -1,5 +1,6 @@
 import { idTokenClaims } from './claims';
 import { applyFaults, clearFaults } from './faults';
+import { deprecatedControls } from './deprecatedNames';
 import { signJwt } from './signJwt';
 import type { EmulatorState } from './state';
 import type { EmulatorFaults, SpectroCloudEmulatorControls } from './types';
@@ -62,9 +63,10 @@ export function createControls<E extends object>(state: EmulatorState, extras: E
       });
       return { ...base, ...overrides };
     },
-    signSessionToken: claims => state.sessionTokens.sign(claims),
-    verifySessionToken: token => state.sessionTokens.verify(token),
-    signOutSessionToken: token => state.sessionTokens.signOut(token),
+    signPaletteToken: claims => state.paletteTokens.sign(claims),
+    verifyPaletteToken: token => state.paletteTokens.verify(token),
+    signOutPaletteToken: token => state.paletteTokens.signOut(token),
+    ...deprecatedControls(state),
     addUser: u => state.users.add(u),
   };
   return Object.assign(controls, extras);

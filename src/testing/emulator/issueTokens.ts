@@ -11,7 +11,7 @@ export interface TokenResponse {
   token_type: 'Bearer';
   expires_in: number;
   id_token: string;
-  /** Palette's HS256 session token, not an OAuth refresh token. */
+  /** Palette's HS256 Palette token, not an OAuth refresh token. */
   refresh_token: string;
   scope: string;
 }
@@ -55,13 +55,13 @@ function buildIdToken(state: EmulatorState, claims: Record<string, unknown>, gra
 }
 
 /**
- * Palette's `refresh_token` is its HS256 session token (the same one when the
+ * Palette's `refresh_token` is its HS256 Palette token (the same one when the
  * code was it); with the `refreshTokenGrant` option, an opaque OAuth refresh
  * token that continues this sign-in (OIDC Core 12.2: no nonce the second time).
  */
 function refreshTokenFor(state: EmulatorState, grant: AuthorizationGrant, user: DirectoryUser, now: number): string {
-  if (!state.options.refreshTokenGrant) return grant.sessionToken ?? state.sessionTokens.issue(user, state.options.sessionTokenTtlSeconds, now);
-  const { sessionToken: _sessionToken, nonce: _nonce, ...continued } = grant;
+  if (!state.options.refreshTokenGrant) return grant.paletteToken ?? state.paletteTokens.issue(user, state.options.paletteTokenTtlSeconds, now);
+  const { paletteToken: _paletteToken, nonce: _nonce, ...continued } = grant;
   const refreshToken = randomBytes(32).toString('base64url');
   state.refreshTokens.set(refreshToken, continued);
   return refreshToken;

@@ -1,3 +1,4 @@
+import { readRenamedOption } from './deprecatedNames';
 import type { EmulatorClient, SpectroCloudEmulatorOptions } from './types';
 
 /** Options with every default filled in and every client checked. */
@@ -7,8 +8,8 @@ export interface ResolvedOptions {
   tenantId: string;
   clients: EmulatorClient[];
   idTokenTtlSeconds: number;
-  sessionTokenTtlSeconds: number;
-  sessionTokenAsCode: boolean;
+  paletteTokenTtlSeconds: number;
+  paletteTokenAsCode: boolean;
   discovery: boolean;
   requirePkce: boolean;
   autoApprove: boolean;
@@ -31,9 +32,11 @@ export function resolveOptions(options: SpectroCloudEmulatorOptions): ResolvedOp
   if (!Number.isInteger(ttl) || ttl <= 0) {
     throw new Error('SpectroCloud emulator: option "idTokenTtlSeconds" must be a positive integer');
   }
-  const sessionTtl = options.sessionTokenTtlSeconds ?? ttl;
-  if (!Number.isInteger(sessionTtl) || sessionTtl <= 0) {
-    throw new Error('SpectroCloud emulator: option "sessionTokenTtlSeconds" must be a positive integer');
+  // Options renamed in issue 25 (one vocabulary): the released names are still read.
+  const paletteTtl = readRenamedOption(options, 'paletteTokenTtlSeconds', 'sessionTokenTtlSeconds') ?? ttl;
+  if (!Number.isInteger(paletteTtl) || paletteTtl <= 0) {
+    const name = options.paletteTokenTtlSeconds === undefined ? 'sessionTokenTtlSeconds' : 'paletteTokenTtlSeconds';
+    throw new Error(`SpectroCloud emulator: option "${name}" must be a positive integer`);
   }
   if (options.clock !== undefined && typeof options.clock !== 'function') {
     throw new Error('SpectroCloud emulator: option "clock" must be a function returning milliseconds since the epoch');
@@ -52,8 +55,8 @@ export function resolveOptions(options: SpectroCloudEmulatorOptions): ResolvedOp
       postLogoutRedirectUris: [...(c.postLogoutRedirectUris ?? [])],
     })),
     idTokenTtlSeconds: ttl,
-    sessionTokenTtlSeconds: sessionTtl,
-    sessionTokenAsCode: options.sessionTokenAsCode ?? false,
+    paletteTokenTtlSeconds: paletteTtl,
+    paletteTokenAsCode: readRenamedOption(options, 'paletteTokenAsCode', 'sessionTokenAsCode') ?? false,
     discovery: options.discovery ?? true,
     requirePkce: options.requirePkce ?? false,
     autoApprove: options.autoApprove ?? false,

@@ -3,7 +3,8 @@ import { AuthorizationCodes, type AuthorizationGrant } from './codes';
 import { ExpiringStore } from './expiringStore';
 import { SigningKeys } from './keys';
 import { resolveOptions, type ResolvedOptions } from './options';
-import { SessionTokens } from './sessionTokens';
+import { withDeprecatedStats } from './deprecatedNames';
+import { PaletteTokens } from './paletteTokens';
 import { BrowserSessions, type BrowserSession } from './sessions';
 import { StalledRequests } from './stalledRequests';
 import type { AuthorizationRequestParams, EmulatorFaults, EmulatorStats, SpectroCloudEmulatorOptions } from './types';
@@ -29,7 +30,7 @@ export interface EmulatorState {
   options: ResolvedOptions;
   urls: EmulatorUrls;
   keys: SigningKeys;
-  sessionTokens: SessionTokens;
+  paletteTokens: PaletteTokens;
   users: UserDirectory;
   codes: AuthorizationCodes;
   accessTokens: ExpiringStore<AccessGrant>;
@@ -46,7 +47,7 @@ export interface EmulatorState {
 }
 
 /** What an opaque refresh token stands for: the original grant, without its one-time nonce. */
-export type RefreshGrant = Omit<AuthorizationGrant, 'sessionToken'>;
+export type RefreshGrant = Omit<AuthorizationGrant, 'paletteToken'>;
 
 const INTERACTION_LIFETIME_MS = 10 * 60 * 1000;
 const REFRESH_TOKEN_LIFETIME_MS = 24 * 60 * 60 * 1000;
@@ -55,31 +56,31 @@ export function createEmulatorState(options: SpectroCloudEmulatorOptions, baseUr
   const resolved = resolveOptions(options);
   const { clock } = resolved;
   const urls = emulatorUrls(baseUrl, resolved.tenantId);
-  const sessionTokens = new SessionTokens(clock);
+  const paletteTokens = new PaletteTokens(clock);
   const faults: EmulatorFaults = {};
   return {
     options: resolved,
     urls,
     keys: new SigningKeys(),
-    sessionTokens,
+    paletteTokens,
     users: new UserDirectory([...(options.users ?? []), ...(options.usersFile ? loadUsersFile(options.usersFile) : [])]),
-    codes: new AuthorizationCodes(sessionTokens, resolved.sessionTokenAsCode, resolved.sessionTokenTtlSeconds, clock),
+    codes: new AuthorizationCodes(paletteTokens, resolved.paletteTokenAsCode, resolved.paletteTokenTtlSeconds, clock),
     accessTokens: new ExpiringStore(resolved.idTokenTtlSeconds * 1000, clock),
     interactions: new ExpiringStore(INTERACTION_LIFETIME_MS, clock),
     sessions: new BrowserSessions({ cookiePath: new URL(urls.issuer).pathname, secure: urls.url.startsWith('https:'), clock }),
     faults,
     stalledTokenRequests: new StalledRequests(() => faults.tokenStall === true),
-    stats: {
+    stats: withDeprecatedStats({
       jwksRequests: 0,
       tokenRequests: 0,
       discoveryRequests: 0,
       authorizationRequests: 0,
       endSessionRequests: 0,
       basicAuthTokenRequests: 0,
-      sessionTokenRenewals: 0,
-      sessionTokenRenewalsRefused: 0,
+      paletteTokenRenewals: 0,
+      paletteTokenRenewalsRefused: 0,
       paletteApiRequests: 0,
-    },
+    }),
     refreshTokens: new ExpiringStore(REFRESH_TOKEN_LIFETIME_MS, clock),
   };
 }

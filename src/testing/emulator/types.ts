@@ -45,14 +45,24 @@ export interface SpectroCloudEmulatorOptions {
   users?: EmulatorUser[];
   /** YAML or JSON file shaped `{ users: [...] }`; merged with `users`. */
   usersFile?: string;
-  /** Lifetime of ID token and access token (and of the session token unless `sessionTokenTtlSeconds` is set). Default 3600. */
+  /** Lifetime of ID token and access token (and of the Palette token unless `paletteTokenTtlSeconds` is set). Default 3600. */
   idTokenTtlSeconds?: number;
   /**
-   * Lifetime of Palette's session token (Palette's own: 900, 15 minutes), renewed through
+   * Lifetime of the Palette token (Palette's own: 900, 15 minutes), renewed through
    * `GET /v1/auth/refresh/{token}`. Default `idTokenTtlSeconds`.
    */
+  paletteTokenTtlSeconds?: number;
+  /**
+   * The released name of `paletteTokenTtlSeconds`, still read; giving both with different values is an error.
+   * @deprecated Use `paletteTokenTtlSeconds`.
+   */
   sessionTokenTtlSeconds?: number;
-  /** Hand out the HS256 session token as the authorization code, as some tenants do. */
+  /** Hand out the HS256 Palette token as the authorization code, as some tenants do. */
+  paletteTokenAsCode?: boolean;
+  /**
+   * The released name of `paletteTokenAsCode`, still read; giving both with different values is an error.
+   * @deprecated Use `paletteTokenAsCode`.
+   */
   sessionTokenAsCode?: boolean;
   /** Default true; false answers 404 at the discovery document. */
   discovery?: boolean;
@@ -69,7 +79,7 @@ export interface SpectroCloudEmulatorOptions {
   /**
    * Hand out opaque OAuth refresh tokens and honour the `refresh_token` grant,
    * as a standard OIDC server does. Default false: like Palette, the
-   * `refresh_token` is its HS256 session token and the grant is refused.
+   * `refresh_token` is its HS256 Palette token and the grant is refused.
    */
   refreshTokenGrant?: boolean;
   /** Default: silent. Never receives tokens, codes or secrets. */
@@ -155,7 +165,11 @@ export interface EmulatorStats {
   /** token requests that authenticated with client_secret_basic (an Authorization header) */
   basicAuthTokenRequests: number;
   /** `GET /v1/auth/refresh/{token}` answered 200 (renewed) and 401 (refused). */
+  paletteTokenRenewals: number;
+  paletteTokenRenewalsRefused: number;
+  /** @deprecated Use `paletteTokenRenewals` (the same counter). */
   sessionTokenRenewals: number;
+  /** @deprecated Use `paletteTokenRenewalsRefused` (the same counter). */
   sessionTokenRenewalsRefused: number;
   /** Calls to the emulated Palette API (`/v1/users/info`), and the `ProjectUid` header of the last one. */
   paletteApiRequests: number;
@@ -205,10 +219,16 @@ export interface SpectroCloudEmulatorControls {
   /** The claims the token endpoint would put in an ID token for this user; `overrides` win. */
   idTokenClaims(email: string, overrides?: Record<string, unknown>): Record<string, unknown>;
   /** Signs exactly the given claims with the emulator's private HMAC secret (HS256). */
-  signSessionToken(claims: Record<string, unknown>): string;
-  /** The claims of a session token this emulator signed, or undefined when it did not (or it expired). */
-  verifySessionToken(token: string): Record<string, unknown> | undefined;
+  signPaletteToken(claims: Record<string, unknown>): string;
+  /** The claims of a Palette token this emulator signed, or undefined when it did not (or it expired, or was signed out). */
+  verifyPaletteToken(token: string): Record<string, unknown> | undefined;
   /** Signs the session out at Palette: this token, and every token renewed from it, is refused from now on. */
+  signOutPaletteToken(token: string): void;
+  /** @deprecated Use `signPaletteToken`. */
+  signSessionToken(claims: Record<string, unknown>): string;
+  /** @deprecated Use `verifyPaletteToken`. */
+  verifySessionToken(token: string): Record<string, unknown> | undefined;
+  /** @deprecated Use `signOutPaletteToken`. */
   signOutSessionToken(token: string): void;
   addUser(u: EmulatorUser): void;
 }

@@ -24,7 +24,7 @@ export function tokenRoute(state: EmulatorState): RequestHandler {
         return sendTokens(res, state, issueTokens(state, grant, user, 'refresh_token'));
       }
       if (body.grant_type === 'refresh_token') {
-        // The refresh_token Palette hands out is its session token; it cannot be exchanged.
+        // The refresh_token Palette hands out is its Palette token; it cannot be exchanged.
         throw new OAuthError(400, 'invalid_grant', 'the refresh_token grant is not supported');
       }
       if (body.grant_type !== 'authorization_code') throw new OAuthError(400, 'unsupported_grant_type', 'only authorization_code is supported');

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 
 /**
- * Palette's internal session token: an HS256 JWT that it hands out as the
+ * Palette's own token (the Palette token): an HS256 JWT that it hands out as the
  * `refresh_token` (and on some tenants as the code). The HMAC secret never
  * leaves the emulator, just as clients never hold Palette's.
  *
@@ -11,7 +11,7 @@ import jwt from 'jsonwebtoken';
  * ("same session id is maintained"); signing the session out refuses every
  * token of it from then on.
  */
-export class SessionTokens {
+export class PaletteTokens {
   readonly #secret = randomBytes(32);
   readonly #signedOut = new Set<string>();
 
@@ -30,12 +30,12 @@ export class SessionTokens {
       if (typeof verified !== 'object') return undefined;
       claims = verified as Record<string, unknown>;
     } catch {
-      return undefined; // any failure means "not a valid session token": the caller answers invalid_grant
+      return undefined; // any failure means "not a valid Palette token": the caller answers invalid_grant
     }
     return typeof claims.sid === 'string' && this.#signedOut.has(claims.sid) ? undefined : claims;
   }
 
-  /** A fresh session token for a signed-in user, in a new Palette session. */
+  /** A fresh Palette token for a signed-in user, in a new Palette session. */
   issue(user: { id: string; email: string }, ttlSeconds: number, nowSeconds: number): string {
     return this.#issue({ sub: user.id, email: user.email, sid: randomBytes(12).toString('base64url') }, ttlSeconds, nowSeconds);
   }
