@@ -167,9 +167,9 @@ export interface EmulatorStats {
   /** `GET /v1/auth/refresh/{token}` answered 200 (renewed) and 401 (refused). */
   paletteTokenRenewals: number;
   paletteTokenRenewalsRefused: number;
-  /** @deprecated Use `paletteTokenRenewals` (the same counter). */
+  /** The released name of `paletteTokenRenewals`, the same counter. @deprecated Use `paletteTokenRenewals`. */
   sessionTokenRenewals: number;
-  /** @deprecated Use `paletteTokenRenewalsRefused` (the same counter). */
+  /** The released name of `paletteTokenRenewalsRefused`, the same counter. @deprecated Use `paletteTokenRenewalsRefused`. */
   sessionTokenRenewalsRefused: number;
   /** Calls to the emulated Palette API (`/v1/users/info`), and the `ProjectUid` header of the last one. */
   paletteApiRequests: number;
@@ -224,11 +224,11 @@ export interface SpectroCloudEmulatorControls {
   verifyPaletteToken(token: string): Record<string, unknown> | undefined;
   /** Signs the session out at Palette: this token, and every token renewed from it, is refused from now on. */
   signOutPaletteToken(token: string): void;
-  /** @deprecated Use `signPaletteToken`. */
+  /** The released name of `signPaletteToken`. @deprecated Use `signPaletteToken`. */
   signSessionToken(claims: Record<string, unknown>): string;
-  /** @deprecated Use `verifyPaletteToken`. */
+  /** The released name of `verifyPaletteToken`. @deprecated Use `verifyPaletteToken`. */
   verifySessionToken(token: string): Record<string, unknown> | undefined;
-  /** @deprecated Use `signOutPaletteToken`. */
+  /** The released name of `signOutPaletteToken`. @deprecated Use `signOutPaletteToken`. */
   signOutSessionToken(token: string): void;
   addUser(u: EmulatorUser): void;
 }
