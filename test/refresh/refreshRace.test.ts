@@ -53,15 +53,26 @@ describe.each(BACKEND_KINDS)('%s backend', kind => {
 
     beforeAll(async () => {
       if (store === 'redis') redis = await startRedisServer();
-      const ports = await Promise.all(Array.from({ length: count }, () => getFreePort()));
-      op = await startStandardOidcServer({
-        redirectUris: ports.map(port => `http://127.0.0.1:${port}/api/auth/spectrocloud/handler/frame`),
-        clientId: CLIENT_ID,
-        clientSecret: CLIENT_SECRET,
-        accounts: ACCOUNTS,
-        rotateRefreshTokens: true,
-      });
-      replicas = await Promise.all(ports.map(port => startReplica(kind, port, op, redis)));
+      // A port found free can be taken by another process before a replica listens on it (a loaded machine,
+      // CI's side jobs): then everything starts again on new ports, three times at most.
+      for (let attempt = 1; ; attempt++) {
+        const ports = await Promise.all(Array.from({ length: count }, () => getFreePort()));
+        op = await startStandardOidcServer({
+          redirectUris: ports.map(port => `http://127.0.0.1:${port}/api/auth/spectrocloud/handler/frame`),
+          clientId: CLIENT_ID,
+          clientSecret: CLIENT_SECRET,
+          accounts: ACCOUNTS,
+          rotateRefreshTokens: true,
+        });
+        const started = await Promise.allSettled(ports.map(port => startReplica(kind, port, op, redis)));
+        replicas = started.flatMap(result => (result.status === 'fulfilled' ? [result.value] : []));
+        const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+        if (!failed) break;
+        await Promise.all(replicas.map(replica => replica.close()));
+        await op.close();
+        replicas = [];
+        if (attempt === 3 || !/EADDRINUSE/.test(String((failed.reason as Error)?.message))) throw failed.reason;
+      }
       // Each replica is a Node process loading Backstage through tsx: slow on a loaded 2-core machine.
     }, 180_000);
     afterAll(async () => {

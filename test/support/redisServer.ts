@@ -112,33 +112,33 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   };
 }
 
-/** A port nothing listens on right now (listen on 0, read it, close). */
 /**
- * A port nothing listens on now. The OS may hand a port it just gave back out
- * again, so one test that picks several ports before any is bound (a backend's
- * port, then a Sentinel topology's) could get the same one twice: ports handed
- * out in this worker are not handed out again.
+ * A port nothing listens on now, for a server a test starts a moment later.
+ * Picked below the OS's ephemeral range (Linux: 32768-60999), which every
+ * outgoing connection takes its local port from: a port there found free can
+ * be taken by a client socket of a busy machine (CI's side jobs) before the
+ * server binds it (EADDRINUSE). Checked by listening on it; ports handed out
+ * in this worker are not handed out again (one test may pick several before
+ * any is bound).
  */
 const handedOut = new Set<number>();
+const LOW = 20_000;
+const HIGH = 32_000; // +10000 (a Redis cluster node's bus port) stays below 65536
 export async function getFreePort(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const port = await listenOnAnyPort();
-    if (!handedOut.has(port)) {
-      handedOut.add(port);
-      return port;
-    }
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = LOW + Math.floor(Math.random() * (HIGH - LOW));
+    if (handedOut.has(port) || !(await isFree(port))) continue;
+    handedOut.add(port);
+    return port;
   }
-  throw new Error('getFreePort: the OS kept handing out ports already given to this test worker');
+  throw new Error(`getFreePort: found no free port between ${LOW} and ${HIGH}`);
 }
 
-function listenOnAnyPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+function isFree(port: number): Promise<boolean> {
+  return new Promise(resolve => {
     const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 
