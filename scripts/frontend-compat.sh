@@ -3,7 +3,9 @@
 # unit tests (test/frontend/*.test.ts, not test/frontend/browser) against
 # several @backstage/core-app-api lines, each in a throw-away project that pins
 # that line with the core-plugin-api, config and types it pairs with, plus
-# react 18, typescript 5, vitest 4 and jsdom 26. The sources and tests are
+# @material-ui/core 4.12.4 (every Backstage app has Material UI v4, through
+# core-components; the session-end warning draws with it), react 18,
+# typescript 5, vitest 4 and jsdom 26. The sources and tests are
 # copied as they are; the package's own tsconfig.json and vitest.config.ts are
 # reused.
 #
