@@ -1,10 +1,8 @@
 import { createElement, type ReactElement } from 'react';
-// Path imports, as Backstage's own packages write them (its lint rule no-top-level-material-ui-4-imports): an app's
-// development build then loads these components, not all of Material UI's index.
-import Button from '@material-ui/core/Button';
-import Snackbar from '@material-ui/core/Snackbar';
-import SnackbarContent from '@material-ui/core/SnackbarContent';
-import { useTheme, type Theme } from '@material-ui/core/styles';
+// Named imports from the package's index: a path module's default export (@material-ui/core/Button) can resolve to
+// its CommonJS index.js, whose default under Node-style interop (vitest; esbuild for a `type: module` package) is
+// module.exports, an object, not the component. Bundlers tree-shake the index (MUI declares no side effects).
+import { Button, Snackbar, SnackbarContent, useTheme, type Theme } from '@material-ui/core';
 import type { SessionEndNotice } from './SessionEndWatch';
 import { sessionEndText } from './sessionEndText';
 
