@@ -64,7 +64,7 @@ LINES=(
 # test file there is copied and must pass (alpha and kubernetes: on the lines
 # whose extras have what they need).
 declare -A SKIPPED_TESTS=(
-  [size.test.ts]="measures the esbuild bundle with Backstage and React external: independent of the installed line"
+  [size.test.ts]="measures the esbuild bundle with Backstage, Material UI and React external: independent of the installed line"
   [exampleAppOrigin.test.ts]="the example backend's app-origin option: no frontend package involved"
   [peers.test.ts]="reads package.json's peer ranges: independent of the installed line"
   [sessionlessClient.test.ts]="runs the fresh sign-in client on core-app-api 1.20 (a devDependency alias), whatever line is installed"
