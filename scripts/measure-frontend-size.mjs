@@ -8,8 +8,8 @@ import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Peers: never part of our bundle. */
-export const frontendExternals = ['@backstage/*', 'react', 'react/*', 'react-dom', 'react-dom/*', 'react-router-dom'];
+/** Peers: never part of our bundle (Material UI v4 too: every Backstage app has it through core-components). */
+export const frontendExternals = ['@backstage/*', '@material-ui/*', 'react', 'react/*', 'react-dom', 'react-dom/*', 'react-router-dom'];
 
 /** How a frontend entry is bundled for measuring (ours here, other plugins' in bench/frontendSize.ts). */
 export const browserBundleOptions = /** @type {const} */ ({

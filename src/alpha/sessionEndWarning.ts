@@ -9,13 +9,8 @@ import {
 } from '@backstage/frontend-plugin-api';
 // Props through the frontend entry, so the published types of .../alpha point at the entry that exports them.
 import type { SpectroCloudSessionEndWarningProps } from 'backstage-plugin-spectrocloud-auth-legacy/frontend';
-import { useSessionEndWarning } from '../frontend/sessionEnd/useSessionEndWarning';
-import { MuiSessionEndBanner } from './sessionEndBanner';
-
-/** The same warning as `.../frontend`'s `SpectroCloudSessionEndWarning`, drawn with Material UI in the app's theme. */
-function SessionEndWarning(props: SpectroCloudSessionEndWarningProps) {
-  return createElement(MuiSessionEndBanner, useSessionEndWarning(props));
-}
+// The legacy app's component itself: one drawing (Material UI in the app's theme) for both frontend systems.
+import { SpectroCloudSessionEndWarning } from '../frontend/sessionEnd/SpectroCloudSessionEndWarning';
 
 /**
  * The warning as an element of the app's root (`app-root-element:app/spectrocloud-session-end`),
@@ -31,7 +26,7 @@ export function sessionEndWarningExtension(options: SpectroCloudSessionEndWarnin
     attachTo: { id: 'app/root', input: 'elements' },
     output: [coreExtensionData.reactElement],
     factory({ node }) {
-      const warning = createElement(SessionEndWarning, options);
+      const warning = createElement(SpectroCloudSessionEndWarning, options);
       return [coreExtensionData.reactElement(createElement(ExtensionBoundary, { node, children: warning }))];
     },
   }) as ExtensionDefinition;

@@ -1,4 +1,8 @@
-import { createElement, type CSSProperties, type ReactElement } from 'react';
+import { createElement, type ReactElement } from 'react';
+// Named imports from the package's index: a path module's default export (@material-ui/core/Button) can resolve to
+// its CommonJS index.js, whose default under Node-style interop (vitest; esbuild for a `type: module` package) is
+// module.exports, an object, not the component. Bundlers tree-shake the index (MUI declares no side effects).
+import { Button, Snackbar, SnackbarContent, useTheme, type Theme } from '@material-ui/core';
 import type { SessionEndNotice } from './SessionEndWatch';
 import { sessionEndText } from './sessionEndText';
 
@@ -12,51 +16,48 @@ export interface SessionEndBannerProps {
   onDismiss: () => void;
 }
 
-// Backstage UI's design tokens where the app loads them (they follow its light and dark themes), else close equivalents.
-const banner: CSSProperties = {
-  position: 'fixed',
-  bottom: 16,
-  left: '50%',
-  transform: 'translateX(-50%)',
-  zIndex: 1400, // above MUI's app bar and drawers, like its snackbars
-  maxWidth: 'min(640px, calc(100vw - 32px))',
-  display: 'flex',
-  flexWrap: 'wrap',
-  alignItems: 'center',
-  gap: 12,
-  padding: '12px 16px',
-  borderRadius: 4,
-  boxShadow: '0 3px 5px -1px rgba(0,0,0,.2), 0 6px 10px 0 rgba(0,0,0,.14)',
-  fontFamily: 'var(--bui-font-regular, inherit)',
-  fontSize: 14,
-  background: 'var(--bui-bg-warning, #fff4e5)',
-  color: 'var(--bui-fg-warning-on-bg, #663c00)',
-  border: '1px solid var(--bui-border-warning, #ffb74d)',
-};
-const ended: CSSProperties = {
-  ...banner,
-  background: 'var(--bui-bg-danger, #fdecea)',
-  color: 'var(--bui-fg-danger-on-bg, #611a15)',
-  border: '1px solid var(--bui-border-danger, #f44336)',
-};
-const button: CSSProperties = { font: 'inherit', fontWeight: 600, padding: '4px 12px', borderRadius: 4, cursor: 'pointer' };
+/** Backstage's themes add banner colours to Material UI's palette (what its DismissableBanner draws with). */
+type BackstagePalette = Theme['palette'] & { banner?: { warning?: string; error?: string; text?: string } };
 
 /**
- * The warning and the final notice. `role="alert"` makes screen readers
- * announce them as they appear; focus stays where the user is (they may be
- * typing), and both buttons are ordinary buttons in the tab order.
+ * The warning and the final notice of both frontend systems, drawn as
+ * Backstage draws its own banners (core-components' DismissableBanner):
+ * Material UI's Snackbar at the bottom, in the app theme's banner colours
+ * (light and dark), its buttons MUI's. `role="alert"` (SnackbarContent's)
+ * with `aria-live` announces them as they appear; focus stays where the user
+ * is, and both buttons are in the tab order. Material UI v4 comes with every
+ * app (`@backstage/core-components` depends on it; generated apps list it):
+ * an optional peer, never bundled here.
  */
 export function SessionEndBanner(props: SessionEndBannerProps): ReactElement | null {
   const { notice, busy, problem, onRenew, onDismiss } = props;
+  const palette = useTheme<Theme>().palette as BackstagePalette;
   if (notice.kind === 'none') return null;
-  const isWarning = notice.kind === 'warning';
   const text = sessionEndText(notice);
+  const background =
+    notice.kind === 'warning'
+      ? (palette.banner?.warning ?? palette.banner?.error ?? palette.warning.main)
+      : (palette.banner?.error ?? palette.error.main);
+  const color = palette.banner?.text ?? palette.getContrastText(background);
   return createElement(
-    'div',
-    { role: 'alert', 'aria-live': 'assertive', 'data-spectrocloud-session-end': notice.kind, style: isWarning ? banner : ended },
-    createElement('span', { style: { flex: '1 1 240px' } }, text.message),
-    problem ? createElement('span', { role: 'status', style: { flexBasis: '100%' } }, problem) : null,
-    createElement('button', { type: 'button', onClick: onRenew, disabled: busy, style: button }, text.renew),
-    createElement('button', { type: 'button', onClick: onDismiss, disabled: busy, style: { ...button, fontWeight: 400 } }, 'Dismiss'),
+    Snackbar,
+    { open: true, anchorOrigin: { vertical: 'bottom', horizontal: 'center' } },
+    createElement(SnackbarContent, {
+      role: 'alert',
+      'aria-live': 'assertive',
+      // Passed on to the element: an app's stylesheet or test can single the notice out.
+      ...{ 'data-spectrocloud-session-end': notice.kind },
+      style: { backgroundColor: background, color },
+      message: createElement(
+        'span',
+        null,
+        text.message,
+        problem ? createElement('span', { role: 'status', style: { display: 'block', marginTop: 4 } }, problem) : null,
+      ),
+      action: [
+        createElement(Button, { key: 'renew', color: 'inherit', variant: 'outlined', size: 'small', onClick: onRenew, disabled: busy }, text.renew),
+        createElement(Button, { key: 'dismiss', color: 'inherit', size: 'small', onClick: onDismiss, disabled: busy }, 'Dismiss'),
+      ],
+    }),
   );
 }

@@ -23,11 +23,7 @@ export interface SpectroCloudSessionEndWarningProps {
 
 const DEFAULT_LEAD_TIME_SECONDS = 300;
 
-/**
- * The warning's state and actions, whatever draws it: the plain banner of
- * `.../frontend`, or Material UI's Snackbar in the new frontend system's
- * extension (`src/alpha/sessionEndBanner.ts`).
- */
+/** The warning's state and actions, apart from their drawing (`SessionEndBanner.ts`). */
 export function useSessionEndWarning(props: SpectroCloudSessionEndWarningProps): SessionEndBannerProps {
   const { leadTimeSeconds = DEFAULT_LEAD_TIME_SECONDS, apiRef = spectroCloudAuthApiRef, providerId = 'spectrocloud' } = props;
   const authApi = useApi(apiRef);

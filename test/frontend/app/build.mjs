@@ -29,7 +29,7 @@ export async function buildTestApp(outdir, options = {}) {
     logLevel: 'warning',
   };
   // The legacy frontend system's page, on this package's core-app-api devDependency.
-  await build({ ...common, entryPoints: [join(here, 'main.ts')], outfile: join(outdir, 'main.js') });
+  await build({ ...common, entryPoints: [join(here, 'main.ts')], outfile: join(outdir, 'main.js'), alias: { '@backstage/theme': coreComponentsTheme() } });
   const config = { backendBaseUrl: options.backendBaseUrl, environment: options.environment };
   const html = join(outdir, 'index.html');
   await writeFile(html, page(config));
@@ -89,6 +89,12 @@ function page(config) {
 </body>
 </html>
 `;
+}
+
+/** The folder of the @backstage/theme that @backstage/core-components resolves (what a legacy app has). */
+function coreComponentsTheme() {
+  const fromCoreComponents = createRequire(createRequire(import.meta.url).resolve('@backstage/core-components/package.json'));
+  return dirname(fromCoreComponents.resolve('@backstage/theme/package.json'));
 }
 
 /** The folder of the core-app-api that @backstage/frontend-test-utils (and its plugin-app) resolves. */

@@ -194,27 +194,3 @@ describe('Renew through the redirect flow (an app with enableExperimentalRedirec
     TEST_TIMEOUT_MS,
   );
 });
-
-describe("the app's theme reaches the warning (docs/frontend.md, Theme)", () => {
-  it('takes the colours and font an app stylesheet sets on [data-spectrocloud-session-end], the rest of the page untouched', async () => {
-    const tab: TestPage = await files.openTestPage();
-    await tab.open(`?sessionEnd=${LEAD_TIME_S}`);
-    await signInWithPopup(tab);
-    const warning = notice(tab.page).filter({ hasText: WARNING });
-    await warning.waitFor();
-    const style = () =>
-      warning.evaluate(element => {
-        const computed = getComputedStyle(element);
-        return { background: computed.backgroundColor, color: computed.color, border: computed.borderTopColor, font: computed.fontFamily };
-      });
-    const unthemed = await style();
-    await tab.page.addStyleTag({
-      content: `[data-spectrocloud-session-end="warning"] {
-        --bui-bg-warning: rgb(10, 20, 30); --bui-fg-warning-on-bg: rgb(250, 240, 230);
-        --bui-border-warning: rgb(1, 2, 3); --bui-font-regular: "Themed Sans", serif; }`,
-    });
-    expect(await style()).toEqual({ background: 'rgb(10, 20, 30)', color: 'rgb(250, 240, 230)', border: 'rgb(1, 2, 3)', font: '"Themed Sans", serif' });
-    expect(unthemed.background).not.toBe('rgb(10, 20, 30)');
-    expect(await tab.page.evaluate(() => getComputedStyle(document.body).getPropertyValue('--bui-bg-warning'))).toBe('');
-  }, TEST_TIMEOUT_MS);
-});

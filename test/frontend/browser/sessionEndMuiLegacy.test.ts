@@ -1,0 +1,95 @@
+/**
+ * The legacy app's warning (`<SpectroCloudSessionEndWarning />` from
+ * `.../frontend`) is the same Material UI drawing as the new frontend
+ * system's (sessionEndMui.test.ts): a Snackbar in the app theme's banner
+ * colours, announced to screen readers, and operable from the keyboard
+ * without taking the focus from where the user types. Real Chromium, the
+ * legacy test page with Backstage's light theme around the warning (as a
+ * legacy app's createApp provides it), the example's legacy backend, the
+ * emulator. The lead time is longer than the first ID token's life, so the
+ * warning shows at once, and shorter than the renewed one's, so it goes
+ * after the renewal.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clickAccount, signInWithPopup, useBrowserHarness, verifyEmulatorIdToken, waitForPopupClosed } from './harness';
+import { registerSecret } from '../../support/secrets';
+
+const FIRST_TTL_S = 420;
+const RENEWED_TTL_S = 900;
+const LEAD_TIME_S = 480;
+/** The lifetime of the ID tokens the emulator signs next: the renewed session is far from its end. */
+let idTokenTtlS = FIRST_TTL_S;
+const TEST_TIMEOUT_MS = 120_000;
+const WARNING = /Your SpectroCloud session ends at/;
+/** Backstage's light theme: `palette.banner.warning` and `palette.banner.text` (@backstage/theme). */
+const BANNER_WARNING = 'rgb(255, 152, 0)';
+const BANNER_TEXT = 'rgb(255, 255, 255)';
+
+const files = useBrowserHarness();
+
+beforeAll(() => {
+  files.harness.emulator.setFaults({ idToken: ({ claims, sign }) => sign({ ...claims, exp: Number(claims.iat) + idTokenTtlS }) });
+});
+afterAll(() => files.harness.emulator.resetFaults());
+
+describe('the session-end warning of the legacy frontend system, drawn with Material UI', () => {
+  it(
+    "is a Snackbar in the theme's banner colours, announced, and renewed from the keyboard while focus stays in the input",
+    async () => {
+      const tab = await files.openTestPage();
+      await tab.open(`?sessionEnd=${LEAD_TIME_S}`);
+      await signInWithPopup(tab);
+      const page = tab.page;
+      const before = await page.evaluate(() => window.spectro.getIdToken());
+      registerSecret(before);
+      // The user is typing when the warning comes.
+      const notes = page.getByLabel('Unsaved notes');
+      await notes.focus();
+
+      const warning = page.getByRole('alert').filter({ hasText: WARNING });
+      await warning.waitFor();
+      const drawn = await warning.evaluate(element => {
+        const style = getComputedStyle(element);
+        return {
+          mui: element.classList.contains('MuiSnackbarContent-root') && element.closest('.MuiSnackbar-root') !== null,
+          kind: element.getAttribute('data-spectrocloud-session-end'),
+          live: element.getAttribute('aria-live'),
+          background: style.backgroundColor,
+          color: style.color,
+          buttons: [...element.querySelectorAll('button')].map(button => ({ text: button.textContent, mui: button.classList.contains('MuiButton-root') })),
+        };
+      });
+      expect(drawn).toEqual({
+        mui: true,
+        kind: 'warning',
+        live: 'assertive',
+        background: BANNER_WARNING,
+        color: BANNER_TEXT,
+        buttons: [
+          { text: 'Renew now', mui: true },
+          { text: 'Dismiss', mui: true },
+        ],
+      });
+      expect(await page.evaluate(() => document.activeElement?.id), 'focus stays in the input').toBe('notes');
+
+      // From the keyboard: Tab reaches Renew now, Enter renews (a key press lets the popup through, as a click does).
+      for (let presses = 0; presses < 20; presses++) {
+        if ((await page.evaluate(() => document.activeElement?.textContent)) === 'Renew now') break;
+        await page.keyboard.press('Tab');
+      }
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Renew now');
+      idTokenTtlS = RENEWED_TTL_S;
+      const renewOpened = page.waitForEvent('popup');
+      await page.keyboard.press('Enter');
+      const renewPopup = await renewOpened;
+      await clickAccount(renewPopup, 'alice@example.com');
+      await waitForPopupClosed(renewPopup);
+      await page.getByRole('alert').waitFor({ state: 'detached' });
+      const after = await page.evaluate(() => window.spectro.getIdToken());
+      registerSecret(after);
+      expect(after === before).toBe(false);
+      expect(verifyEmulatorIdToken(files.harness.emulator, after).email).toBe('alice@example.com');
+    },
+    TEST_TIMEOUT_MS,
+  );
+});
