@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it } from 'vitest';
 import { createElement, useEffect, useState, type ComponentType } from 'react';
-import { cleanup, screen } from '@testing-library/react';
+import { cleanup, configure, screen } from '@testing-library/react';
 import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
 import { createExtensionTester, renderInTestApp } from '@backstage/frontend-test-utils';
 import { createApiFactory, useApi, type OpenIdConnectApi, type SignInPageProps } from '@backstage/core-plugin-api';
@@ -23,6 +23,9 @@ import { apiExtension } from '../../src/alpha/apiExtension';
 import { signInPageComponent, signInPageExtension, type SpectroCloudSignInPageOptions } from '../../src/alpha/signInPage';
 import { jwtWithHeader } from '../support/loopback';
 import { registerSecret } from '../support/secrets';
+
+// The sign-in page is lazy-loaded: on a loaded machine (CI's compat lines side by side) it takes more than findBy*'s 1 s.
+configure({ asyncUtilTimeout: 10_000 });
 
 // The same file runs on the oldest supported @backstage/frontend-plugin-api line
 // (scripts/frontend-compat.sh) and on the newest (the package's devDependencies).
