@@ -1,15 +1,19 @@
-/**
- * The new frontend system's warning (`createSpectroCloudSessionEndWarningModule()`)
- * is drawn as Backstage draws its own banners: Material UI's Snackbar in the
- * app theme's banner colours, announced to screen readers, and operable from
- * the keyboard without taking the focus from where the user types. Real
- * Chromium, the new frontend system's test app (Backstage's own themes,
- * through @backstage/plugin-app), the example's legacy backend, the emulator.
- * The lead time is longer than the first ID token's life, so the warning shows at once, and shorter than the
- * renewed one's, so it goes after the renewal.
+/*
+ * The session-end warning is drawn as Backstage draws its own banners, the
+ * same Material UI drawing on both frontend systems: the legacy app's
+ * `<SpectroCloudSessionEndWarning />` (the legacy test page with Backstage's
+ * light theme around it, as a legacy app's createApp provides it) and the new
+ * frontend system's `createSpectroCloudSessionEndWarningModule()` (its test
+ * app, Backstage's own themes through @backstage/plugin-app): a Snackbar in
+ * the app theme's banner colours, announced to screen readers, and operable
+ * from the keyboard without taking the focus from where the user types. Real
+ * Chromium, the example's legacy backend, the emulator. The lead time is
+ * longer than the first ID token's life, so the warning shows at once, and
+ * shorter than the renewed one's, so it goes after the renewal.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clickAccount, useBrowserHarness, verifyEmulatorIdToken, waitForPopupClosed } from './harness';
+import type { Page } from 'playwright-core';
+import { clickAccount, signInWithPopup, useBrowserHarness, verifyEmulatorIdToken, waitForPopupClosed, type TestPage } from './harness';
 import { registerSecret } from '../../support/secrets';
 
 const FIRST_TTL_S = 420;
@@ -30,19 +34,39 @@ beforeAll(() => {
 });
 afterAll(() => files.harness.emulator.resetFaults());
 
-describe('the session-end warning of the new frontend system, drawn with Material UI', () => {
-  it(
-    "is a Snackbar in the theme's banner colours, announced, and renewed from the keyboard while focus stays in the input",
-    async () => {
-      const tab = await files.openTestPage();
-      const page = tab.page;
+/** Each frontend system's page: signed in as Alice with the warning's lead time, and how it hands out the ID token. */
+const SYSTEMS: Array<{ name: string; signIn(tab: TestPage): Promise<void>; idToken(page: Page): Promise<string> }> = [
+  {
+    name: 'legacy',
+    async signIn(tab) {
+      await tab.open(`?sessionEnd=${LEAD_TIME_S}`);
+      await signInWithPopup(tab);
+    },
+    idToken: page => page.evaluate(() => window.spectro.getIdToken()),
+  },
+  {
+    name: 'new',
+    async signIn({ page }) {
       await page.goto(`${files.harness.testPageUrl.replace(/index\.html$/, 'new-system.html')}?sessionEnd=${LEAD_TIME_S}`, { waitUntil: 'load' });
       await page.waitForFunction(() => window.spectroNew?.ready === true);
       const popupOpened = page.waitForEvent('popup');
       const signedIn = page.evaluate(async () => (await window.spectroNew!.api.getBackstageIdentity({ instantPopup: true }))?.identity.userEntityRef);
       await clickAccount(await popupOpened, 'alice@example.com');
       expect(await signedIn).toBe('user:default/alice');
-      const before = await page.evaluate(() => window.spectroNew!.api.getIdToken());
+    },
+    idToken: page => page.evaluate(() => window.spectroNew!.api.getIdToken()),
+  },
+];
+
+describe.each(SYSTEMS)('the session-end warning of the $name frontend system, drawn with Material UI', system => {
+  it(
+    "is a Snackbar in the theme's banner colours, announced, and renewed from the keyboard while focus stays in the input",
+    async () => {
+      idTokenTtlS = FIRST_TTL_S;
+      const tab = await files.openTestPage();
+      const page = tab.page;
+      await system.signIn(tab);
+      const before = await system.idToken(page);
       registerSecret(before);
       // The user is typing when the warning comes.
       const notes = page.getByLabel('Unsaved notes');
@@ -87,7 +111,7 @@ describe('the session-end warning of the new frontend system, drawn with Materia
       await clickAccount(renewPopup, 'alice@example.com');
       await waitForPopupClosed(renewPopup);
       await page.getByRole('alert').waitFor({ state: 'detached' });
-      const after = await page.evaluate(() => window.spectroNew!.api.getIdToken());
+      const after = await system.idToken(page);
       registerSecret(after);
       expect(after === before).toBe(false);
       expect(verifyEmulatorIdToken(files.harness.emulator, after).email).toBe('alice@example.com');
