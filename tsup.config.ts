@@ -1,9 +1,7 @@
 import { defineConfig } from 'tsup';
 
-// The package's own entries, named by type-only imports so each entry's types point at the entry that exports them.
-const self = /^backstage-plugin-spectrocloud-auth-legacy(\/|$)/;
 // Material UI v4 (the session-end warning's drawing) is the app's, as Backstage's packages are.
-const peers = [self, /^@backstage\//, /^@material-ui\//, /^react/, 'ioredis', 'express', 'js-yaml', 'oauth', 'passport-oauth2', 'jsonwebtoken', 'jwks-rsa'];
+const peers = [/^@backstage\//, /^@material-ui\//, /^react/, 'ioredis', 'express', 'js-yaml', 'oauth', 'passport-oauth2', 'jsonwebtoken', 'jwks-rsa'];
 
 export default defineConfig([
   {

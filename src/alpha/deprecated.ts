@@ -1,7 +1,6 @@
 // Names of earlier versions, kept working as aliases of the one name each thing has now (issue 25; docs/upgrading.md).
 import type { ExtensionDefinition, FrontendModule } from '@backstage/frontend-plugin-api';
-// The config type through the frontend entry, so the published types of .../alpha point there.
-import type { SpectroCloudSignInProviderConfig } from 'backstage-plugin-spectrocloud-auth-legacy/frontend';
+import type { SpectroCloudSignInProviderConfig } from '../frontend/factory';
 import { createSpectroCloudSignInProvider } from '../frontend/factory';
 import { createSpectroCloudAuthApiExtension } from './plugin';
 import { createSpectroCloudSessionEndWarningModule } from './sessionEndWarning';

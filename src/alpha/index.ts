@@ -1,12 +1,10 @@
 import type { ApiRef } from '@backstage/core-plugin-api';
-// The type through the frontend entry, so the published types of .../alpha point at the entry that exports it.
-import type {
-  SpectroCloudAuthApi,
-  SpectroCloudSignInProviderConfig,
-  SpectroCloudSignInProviderOptions,
-} from 'backstage-plugin-spectrocloud-auth-legacy/frontend';
-import { spectroCloudAuthApiRef as frontendApiRef } from '../frontend/apiRef';
-import { createSpectroCloudSignInProvider as frontendSignInProvider } from '../frontend/factory';
+import { spectroCloudAuthApiRef as frontendApiRef, type SpectroCloudAuthApi } from '../frontend/apiRef';
+import {
+  createSpectroCloudSignInProvider as frontendSignInProvider,
+  type SpectroCloudSignInProviderConfig,
+  type SpectroCloudSignInProviderOptions,
+} from '../frontend/factory';
 
 export {
   createSpectroCloudAuthApiExtension,

@@ -1,6 +1,5 @@
 import { createFrontendPlugin, type ExtensionDefinition, type FrontendPlugin } from '@backstage/frontend-plugin-api';
-// Types through the frontend entry, so the published types of .../alpha point at the entry that exports them.
-import type { SpectroCloudAuthApiFactoryOptions } from 'backstage-plugin-spectrocloud-auth-legacy/frontend';
+import type { SpectroCloudAuthApiFactoryOptions } from '../frontend/factory';
 import { createSpectroCloudAuthApiFactory } from '../frontend/factory';
 import { apiExtension } from './apiExtension';
 

@@ -7,8 +7,7 @@ import {
   type ExtensionDefinition,
   type FrontendModule,
 } from '@backstage/frontend-plugin-api';
-// Props through the frontend entry, so the published types of .../alpha point at the entry that exports them.
-import type { SpectroCloudSessionEndWarningProps } from 'backstage-plugin-spectrocloud-auth-legacy/frontend';
+import type { SpectroCloudSessionEndWarningProps } from '../frontend/sessionEnd/useSessionEndWarning';
 // The legacy app's component itself: one drawing (Material UI in the app's theme) for both frontend systems.
 import { SpectroCloudSessionEndWarning } from '../frontend/sessionEnd/SpectroCloudSessionEndWarning';
 

@@ -8,8 +8,7 @@ import {
   type FrontendModule,
 } from '@backstage/frontend-plugin-api';
 import type { SignInPageProps } from '@backstage/core-plugin-api';
-// The config type through the frontend entry, so the published types of .../alpha point there.
-import type { SpectroCloudSignInProviderConfig } from 'backstage-plugin-spectrocloud-auth-legacy/frontend';
+import type { SpectroCloudSignInProviderConfig } from '../frontend/factory';
 import { createSpectroCloudSignInProvider } from '../frontend/factory';
 
 /**

@@ -9,10 +9,9 @@ import { createSignInService } from '../composition/createSignInService';
 import { createProviderParts, readEnvironment } from '../environment/createProviderParts';
 import { SpectroCloudAuthMetrics } from '../metrics';
 import type { PaletteTokenCapture } from '../paletteTokens/capture/capture';
-// Through the package's own entry (tsconfig paths in this repository): the published types then say these
-// come from `.../palette-tokens`. A relative import was tried (issue 25): tsup then bundles the two types into a
-// shared chunk and api-extractor reports them as forgotten exports of the main entry, so the name stays.
-import type { BackstageCache, PaletteTokenCache } from 'backstage-plugin-spectrocloud-auth-legacy/palette-tokens';
+// `.../palette-tokens` exports both; the main entry's API names them (scripts/api-report.mjs checks that).
+import type { createPaletteTokenCache } from '../paletteTokens/stores/createPaletteTokenCache';
+import type { PaletteTokenCache } from '../paletteTokens/stores/paletteTokenCache';
 import type { SpectroCloudAuthResult } from '../profile';
 import type { CookieConfigurerLike } from '../refreshSession/cookieSettings';
 import { readSignInResolversFromConfig, spectroCloudSignInResolvers, type SpectroCloudSignInResolvers } from '../resolvers';
@@ -43,7 +42,7 @@ export interface SpectroCloudProviderOptions {
    * own Palette-token cache when `paletteTokenCache` is not given: used with
    * `tokenStore.type: backstage-cache`, and when there is no `tokenStore` block.
    */
-  cache?: BackstageCache;
+  cache?: NonNullable<Parameters<typeof createPaletteTokenCache>[1]>['cache'];
   /** @internal Replaces the default capture entirely (the package's own tests). */
   paletteTokens?: PaletteTokenCapture;
   /** API path the `spectrocloud-api-token` cookie is scoped to (written only with `tokenStore.paletteTokenCookie: true`). Default `/api/spectrocloud`, or `/api/<providerId>` for another provider id. */

@@ -1,6 +1,5 @@
 import { createFrontendModule, type FrontendModule } from '@backstage/frontend-plugin-api';
-// The options type through its public entry, so the published types of .../alpha/kubernetes point there.
-import type { SpectroCloudKubernetesAuthProvidersFactoryOptions } from 'backstage-plugin-spectrocloud-auth-legacy/frontend/kubernetes';
+import type { SpectroCloudKubernetesAuthProvidersFactoryOptions } from '../../frontend/kubernetes/factory';
 import { createSpectroCloudKubernetesAuthProvidersApiFactory } from '../../frontend/kubernetes/factory';
 import { apiExtension } from '../apiExtension';
 
