@@ -1,6 +1,7 @@
 // `pnpm bench`: every figure for our provider and for the baseline side by
 // side, in one process on loopback, with the ratios; writes BENCHMARKS.md.
-//   pnpm bench              the full run (about 8 minutes), rewrites the figures in BENCHMARKS.md
+//   pnpm bench              the full run (about 25 minutes): every figure and both profile breakdowns
+//                           (bench:profile --signin, --refresh), rewritten in BENCHMARKS.md; --no-profiles skips those
 //   pnpm bench --quick      a smoke run with tiny durations (BENCHMARKS.md untouched unless --write)
 //   pnpm bench --only load  figure 1 alone (with --quick: about 30 s), printed, BENCHMARKS.md untouched
 //   pnpm bench --rounds N   figure 1 with N interleaved rounds
@@ -167,5 +168,15 @@ if (write) {
 }
 const { summary } = writeReport(results, { write });
 console.log([...realWorkSummary, summary].join('\n'));
-console.log(`\nbench finished in ${results.durationSeconds.toFixed(0)}s${write ? '; BENCHMARKS.md updated' : ''}`);
+
+// The profile breakdowns of figure 0's work (issue 27: where a sign-in and a cold refresh spend their CPU, ours
+// against the built-in), from the same run, each in a process of its own as `pnpm bench:profile` runs them.
+if (write && !settings.quick && !process.argv.includes('--no-profiles')) {
+  for (const kind of ['--signin', '--refresh']) {
+    section(`profile: ${kind === '--signin' ? 'whole sign-ins' : 'cold refreshes'} by step, per backend`);
+    const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./profile.ts', import.meta.url)), kind], { stdio: 'inherit' });
+    if (child.status !== 0) console.log(`   the ${kind} profile failed (exit ${child.status}); its block in BENCHMARKS.md is unchanged`);
+  }
+}
+console.log(`\nbench finished in ${((performance.now() - started) / 1000).toFixed(0)}s${write ? '; BENCHMARKS.md updated' : ''}`);
 process.exit(0);
