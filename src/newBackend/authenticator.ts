@@ -21,8 +21,11 @@ export interface PendingSignIn {
 export interface SpectroCloudAuthenticatorOptions {
   service: SignInService;
   isOriginAllowed: (origin: string) => boolean;
-  /** filled by `authenticate`, emptied by the capturing resolver (see `captureOnSignIn`) */
-  pending: WeakMap<ModuleSignInResult, PendingSignIn>;
+  /**
+   * Filled by `authenticate`, emptied by the capturing resolver (see `captureOnSignIn`), which then counts
+   * and logs the sign-in as a success or a failure. Absent without a resolver: `authenticate` counts it.
+   */
+  pending?: WeakMap<ModuleSignInResult, PendingSignIn>;
   /** each result names its session, so the wrapped resolver may reuse that session's resolution */
   signIns: ReusedSignIns;
   /** filled by `refresh`, read by the route wrapper that completes `providerInfo` */
@@ -54,8 +57,8 @@ export function createSpectroCloudAuthenticator(options: SpectroCloudAuthenticat
         const origin = originOf(req);
         // Sealed without the user for now; the capturing resolver reseals it once the identity is known.
         const result = resultOf(done, done.sessionId, service.sealSession(req, done, undefined, origin));
-        pending.set(result, { req, done, origin });
-        service.signedIn();
+        if (pending) pending.set(result, { req, done, origin });
+        else service.signedIn();
         return result;
       } catch (error) {
         throw service.signInFailed(error);

@@ -9,7 +9,9 @@ import type { ModuleSignInResult, PendingSignIn } from './authenticator';
  * sign-in, once its Backstage identity is known, keeps the Palette token
  * keyed by that identity and reseals the session with it (sign-out then
  * drops that user's token). At `/refresh` the same resolver runs without a
- * pending sign-in and keeps nothing.
+ * pending sign-in and keeps nothing. A sign-in is counted and logged here,
+ * once resolved or refused (an unknown or ambiguous user), as on the legacy
+ * backend: Backstage's route handler answers a resolver's error itself.
  */
 export function captureOnSignIn(
   resolver: SignInResolver<SpectroCloudAuthResult>,
@@ -17,13 +19,18 @@ export function captureOnSignIn(
 ): SignInResolver<ModuleSignInResult> {
   const { service, pending } = input;
   return async (info, context) => {
-    const identity = await resolver({ profile: info.profile, result: info.result.fullProfile }, context);
     const signIn = pending.get(info.result);
-    if (!signIn) return identity;
+    if (!signIn) return resolver({ profile: info.profile, result: info.result.fullProfile }, context);
     pending.delete(info.result);
-    const { req, done, origin } = signIn;
-    // The route handler writes the cookie after the resolver: hand it the session that names the user.
-    info.result.session.refreshToken = await service.keepSignIn(req, done, userEntityRefOf(identity), origin);
-    return identity;
+    try {
+      const identity = await resolver({ profile: info.profile, result: info.result.fullProfile }, context);
+      const { req, done, origin } = signIn;
+      // The route handler writes the cookie after the resolver: hand it the session that names the user.
+      info.result.session.refreshToken = await service.keepSignIn(req, done, userEntityRefOf(identity), origin);
+      service.signedIn();
+      return identity;
+    } catch (error) {
+      throw service.signInFailed(error);
+    }
   };
 }

@@ -60,11 +60,11 @@ export function createSpectroCloudModuleProvider(options: SpectroCloudModuleProv
         paletteTokens: provider.paletteTokens,
         events: options.metrics,
       });
-      const pending = new WeakMap<ModuleSignInResult, PendingSignIn>();
       const signIns = new ReusedSignIns(() => service.now());
       const sessionEnds: RefreshSessionEnds = new WeakMap();
       const configured = readSignInResolversFromConfig(envConfig, path);
       const resolver = configured && signIns.wrap(configured);
+      const pending = resolver && new WeakMap<ModuleSignInResult, PendingSignIn>();
       const handlers = createOAuthRouteHandlers({
         authenticator: createSpectroCloudAuthenticator({ service, isOriginAllowed, pending, signIns, sessionEnds }),
         appUrl,
@@ -74,7 +74,7 @@ export function createSpectroCloudModuleProvider(options: SpectroCloudModuleProv
         cookieConfigurer,
         providerId,
         resolverContext,
-        signInResolver: resolver && captureOnSignIn(resolver, { service, pending }),
+        signInResolver: resolver && pending && captureOnSignIn(resolver, { service, pending }),
       });
       return withOurRouteAdditions(handlers, { service, sessionEnds, clearLegacyNonce: clearLegacyDomainCookies, callbackUrl: settings.callbackUrl, appUrl });
     };
