@@ -10,7 +10,7 @@ import type { LoadFigure } from './load';
 import type { Settings } from './settings';
 import type { SignInBurstResult, SignInFigureResult } from './signins';
 import { fmt, median, ratio } from './stats';
-import type { MemoryStoreFigure, RedisStoreFigure, SessionCacheFigure } from './stores';
+import type { MemoryStoreFigure, RedisStoreFigure, SessionCacheFigure, StoreMemoryFigure } from './stores';
 import type { VerifyFigure } from './verify';
 
 export interface Machine {
@@ -32,6 +32,8 @@ export interface BenchResults {
   verify?: VerifyFigure;
   memory?: MemoryStoreFigure;
   sessionCache?: SessionCacheFigure;
+  /** memory per signed-in user in the shared stores */
+  storeMemory?: StoreMemoryFigure;
   redis?: RedisStoreFigure | { skipped: string };
   frontend?: SizeRow[];
   /** figures that could not run, with the reason */
@@ -330,15 +332,17 @@ function readPrevious(r: BenchResults): PreviousRun | undefined {
   }
 }
 
+const IN_FLIGHT_NOTE = '32 in flight';
+
 /** Section 4, also rendered alone by `pnpm bench --only stores`. */
 export function storeSection(r: BenchResults, out: (line?: string) => void, summary: string[]): void {
-  out('## 4. Session-token stores');
+  out('## 4. Palette-token stores');
   out();
   if (r.memory) {
     const m = r.memory;
     const atMillion = m.users >= 1_000_000;
     const ratio = m.bytesPerEntry / m.rawBytesPerUser;
-    out(`${m.users.toLocaleString('en-US')} distinct users, ${m.tokenLength}-character HS256 session tokens (the emulator's shape) and ${m.keyLength}-character`);
+    out(`${m.users.toLocaleString('en-US')} distinct users, ${m.tokenLength}-character HS256 Palette tokens (the emulator's shape) and ${m.keyLength}-character`);
     out('keys, every key and token a separate flat string as they arrive from requests; `maxEntries` raised to hold them all');
     out('(the default, 10,000, keeps only the most recent 10,000 users). Memory read after a forced GC' + (m.gcForced ? '.' : ' (**not forced**: --expose-gc was unavailable).'));
     out(`The raw data is the token and the key themselves: ${m.tokenLength} + ${m.keyLength} = ${m.rawBytesPerUser} bytes per user.`);
@@ -370,10 +374,28 @@ export function storeSection(r: BenchResults, out: (line?: string) => void, summ
       out(`| ${c.users.toLocaleString('en-US')} | ${fmt(c.rememberPerSec)} | ${fmt(c.forUserPerSec)} | +${fmt(c.rssDeltaMb)} MB | +${fmt(c.heapDeltaMb)} MB | **${fmt(c.bytesPerUser)}** | **${fmt(cacheRatio, 2)}** |`);
       out();
       const cacheAtMillion = c.users >= 1_000_000;
-      out(`Target: the session cache within ${MEMORY_RATIO_TARGET}x its raw data per user at 1M users (V8 heap): ${cacheAtMillion ? met(cacheRatio <= MEMORY_RATIO_TARGET) : 'not measured at 1M in this run (--quick)'}.`);
+      out(`Target: the Palette-token cache within ${MEMORY_RATIO_TARGET}x its raw data per user at 1M users (V8 heap): ${cacheAtMillion ? met(cacheRatio <= MEMORY_RATIO_TARGET) : 'not measured at 1M in this run (--quick)'}.`);
       out();
-      summary.push(`${'session cache (memory)'.padEnd(26)} ${c.users.toLocaleString('en-US')} users: remember ${fmt(c.rememberPerSec)}/s, ${fmt(c.bytesPerUser)} B/user = ${fmt(cacheRatio, 2)}x raw (target <= ${MEMORY_RATIO_TARGET}x: ${cacheAtMillion ? (cacheRatio <= MEMORY_RATIO_TARGET ? 'met' : 'MISSED') : 'n/a'})`);
+      summary.push(`${'Palette-token cache (memory)'.padEnd(26)} ${c.users.toLocaleString('en-US')} users: remember ${fmt(c.rememberPerSec)}/s, ${fmt(c.bytesPerUser)} B/user = ${fmt(cacheRatio, 2)}x raw (target <= ${MEMORY_RATIO_TARGET}x: ${cacheAtMillion ? (cacheRatio <= MEMORY_RATIO_TARGET ? 'met' : 'MISSED') : 'n/a'})`);
     }
+  }
+  if (r.storeMemory) {
+    const m = r.storeMemory;
+    out(`Memory per signed-in user in the shared stores, as \`createPaletteTokenCache\` wires each from \`tokenStore\` (an entry and an`);
+    out(`e-mail pointer per user, written ${m.users.toLocaleString('en-US')} times with ${IN_FLIGHT_NOTE}), read where the store keeps it; raw data ${m.rawBytesPerUser} bytes per user as above:`);
+    out();
+    out('| store (`tokenStore`) | bytes per user | x raw data | measured as |');
+    out('|---|---:|---:|---|');
+    if (r.sessionCache) out(`| memory (the default) | ${fmt(r.sessionCache.bytesPerUser)} | ${fmt(r.sessionCache.bytesPerUser / r.sessionCache.rawBytesPerUser, 2)} | V8 heap, at ${r.sessionCache.users.toLocaleString('en-US')} users (above) |`);
+    for (const s of m.stores) {
+      if ('skipped' in s) out(`| ${s.store} | not measured (${s.skipped}) | | |`);
+      else out(`| ${s.store} | ${fmt(s.bytesPerUser)} | ${fmt(s.bytesPerUser / m.rawBytesPerUser, 2)} | ${s.where} |`);
+    }
+    out();
+    out('Encryption (AES-256-GCM, `encryptionKey`) adds its nonce, tag and base64 to each value; Redis adds its per-key overhead');
+    out('and the expiry; the Backstage cache (Keyv in memory) keeps a JSON envelope per key.');
+    out();
+    for (const s of m.stores) if (!('skipped' in s)) summary.push(`${s.store.padEnd(26)} ${fmt(s.bytesPerUser)} B/user (${s.where})`);
   }
   if (r.redis && 'skipped' in r.redis) {
     out(`RedisStore: not measured in this run (${r.redis.skipped}).`);
@@ -412,9 +434,10 @@ export function spliceStoreSection(r: BenchResults, options: { write: boolean })
   const note =
     `Section 4 re-measured alone (\`pnpm bench --only stores\`) on ${r.startedAt}, commit ${r.machine.commit}, ${r.machine.cores} cores, Node ${r.machine.node}, ` +
     `load average ${load} at the end: the per-second columns move with the machine's load, the bytes-per-user columns do not.`;
-  const section = ['## 4. Session-token stores', '', note, '', ...lines.slice(2)].join('\n');
+  const section = ['## 4. Palette-token stores', '', note, '', ...lines.slice(2)].join('\n');
   const current = readFileSync(BENCHMARKS_MD, 'utf8');
-  const start = current.indexOf('## 4. Session-token stores');
+  // The header's name before issue 25's vocabulary, in a BENCHMARKS.md the full run has not rewritten since.
+  const start = [current.indexOf('## 4. Palette-token stores'), current.indexOf('## 4. Session-token stores')].find(at => at >= 0) ?? -1;
   const end = current.indexOf('\n## 5.', start);
   if (start < 0 || end < 0) throw new Error('BENCHMARKS.md has no section 4 to replace; run the full bench instead');
   if (options.write) writeFileSync(BENCHMARKS_MD, `${current.slice(0, start)}${section}\n${current.slice(end)}`);

@@ -22,7 +22,7 @@ import { refreshFigure, startFigure } from './load';
 import { loadSummary, machineInfo, spliceStoreSection, writeReport, type BenchResults } from './report';
 import { option, readSettings } from './settings';
 import { signInBurstFigure, signInFigure } from './signins';
-import { memoryStoreFigure, redisStoreFigure, sessionCacheFigure } from './stores';
+import { memoryStoreFigure, redisStoreFigure, sessionCacheFigure, storeMemoryFigure } from './stores';
 import { verifyFigure } from './verify';
 import { realWorkFigure, realWorkSettings, renderRealWork, spliceRealWork } from './realWork';
 
@@ -50,10 +50,11 @@ const only = option(process.argv, '--only');
 const onlyLoad = only === 'load';
 if (only === 'stores') {
   const partial: BenchResults = { settings, machine: machineInfo(), load: [], startedAt: new Date().toISOString() };
-  console.log('== 4. session-token stores (alone)');
+  console.log('== 4. Palette-token stores (alone)');
   partial.redis = await redisStoreFigure(settings);
   partial.memory = await memoryStoreFigure(settings);
   partial.sessionCache = await sessionCacheFigure(settings);
+  partial.storeMemory = await storeMemoryFigure(settings);
   const { summary } = spliceStoreSection(partial, { write: !settings.quick || process.argv.includes('--write') });
   console.log(summary);
   process.exit(0);
@@ -152,10 +153,11 @@ try {
 section('3. ID-token verification (RS256)');
 results.verify = await verifyFigure(settings);
 
-section('4. session-token stores');
+section('4. Palette-token stores');
 results.redis = await redisStoreFigure(settings);
 results.memory = await memoryStoreFigure(settings);
 results.sessionCache = await sessionCacheFigure(settings);
+results.storeMemory = await storeMemoryFigure(settings);
 
 section('5. frontend subpath size');
 results.frontend = await frontendSizeFigure();

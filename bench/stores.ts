@@ -1,12 +1,15 @@
-// Figure 4: session-token stores. MemoryStore at many distinct users
+// Figure 4: Palette-token stores. MemoryStore at many distinct users
 // (ops/s, memory per user against the raw data), the session cache as the
 // provider wires it, and RedisStore against a real redis-server and a
 // real 3-master Redis Cluster on loopback.
 import { MemoryStore } from '../src/ttlStore/memoryStore';
 import { RedisStore } from '../src/paletteTokens/stores/redisStore';
+import { randomBytes } from 'node:crypto';
+import { createPaletteTokenCache } from '../src/paletteTokens/stores/createPaletteTokenCache';
 import { PaletteTokenCache } from '../src/paletteTokens/stores/paletteTokenCache';
 import type { SpectroCloudStore } from '../src/ttlStore/types';
 import { startSpectroCloudEmulator } from '../src/testing';
+import type { JsonObject } from '@backstage/types';
 import type { Settings } from './settings';
 import { percentile } from './stats';
 
@@ -291,4 +294,87 @@ export async function sessionCacheFigure(settings: Settings): Promise<SessionCac
       `RSS +${result.rssDeltaMb.toFixed(0)} MB, heap +${result.heapDeltaMb.toFixed(0)} MB (${result.bytesPerUser.toFixed(0)} B/user, ${(result.bytesPerUser / result.rawBytesPerUser).toFixed(2)}x the raw ${result.rawBytesPerUser} B)`,
   );
   return result;
+}
+
+/** Memory per signed-in user in each store, as `createPaletteTokenCache` wires it from `tokenStore` (issue 27). */
+export interface StoreMemoryFigure {
+  users: number;
+  /** token, entity ref and e-mail characters */
+  rawBytesPerUser: number;
+  stores: Array<{ store: string; where: string; bytesPerUser: number } | { store: string; skipped: string }>;
+}
+
+/**
+ * Each shared store signs in `users` users through the cache the provider uses (entry and e-mail pointer), and
+ * the memory they hold is read where the store keeps it: Redis's `used_memory` (INFO), or the V8 heap after
+ * forced GCs for Backstage's in-process memory cache. The memory store's own figure is the section above.
+ */
+export async function storeMemoryFigure(settings: Settings): Promise<StoreMemoryFigure> {
+  const users = settings.quick ? 5_000 : 100_000;
+  const tokenTemplate = Buffer.from(await samplePaletteToken(), 'latin1');
+  const refTemplate = Buffer.from('user:default/bench-user-00000000', 'latin1');
+  const emailTemplate = Buffer.from('bench.user.00000000', 'latin1');
+  const expiresAt = Date.now() + 3600_000;
+  const encryptionKey = randomBytes(32).toString('base64');
+  const { ConfigReader } = await import('@backstage/config');
+  // Other users for every store: Backstage's memory cache may outlive its manager, and must not count overwrites.
+  let run = 0;
+  const signInAll = async (cache: PaletteTokenCache) => {
+    const first = run++ * users;
+    await inFlight(users, i =>
+      cache.remember({ userEntityRef: distinct(refTemplate, first + i), email: `${distinct(emailTemplate, first + i)}@example.com`, sessionToken: distinct(tokenTemplate, first + i), expiresAt }),
+    );
+    for (const i of [first, first + users - 1]) if (!(await cache.forUser(distinct(refTemplate, i)))) throw new Error('the store lost a user');
+  };
+  const config = (tokenStore: JsonObject) =>
+    new ConfigReader({ backend: { cache: { store: 'memory' } }, auth: { providers: { spectrocloud: { tokenStore } } } });
+  const stores: StoreMemoryFigure['stores'] = [];
+
+  let redis: { url: string; stop(): Promise<void> } | undefined;
+  try {
+    const { startRedisServer } = await import('../test/support/redisServer');
+    redis = await startRedisServer();
+  } catch (error) {
+    const skipped = (error as Error).message.split('\n')[0]!;
+    stores.push({ store: 'redis', skipped }, { store: 'redis, encrypted', skipped });
+  }
+  if (redis) {
+    const { Redis } = await import('ioredis');
+    const admin = new Redis(redis.url);
+    const usedMemory = async () => Number(/used_memory:(\d+)/.exec(await admin.info('memory'))![1]);
+    try {
+      for (const [store, tokenStore] of [
+        ['redis', { type: 'redis', redis: { url: redis.url } }],
+        ['redis, encrypted', { type: 'redis', redis: { url: redis.url }, encryptionKey }],
+      ] as const) {
+        await admin.flushall();
+        const before = await usedMemory();
+        const cache = createPaletteTokenCache(config(tokenStore));
+        await signInAll(cache);
+        const bytesPerUser = ((await usedMemory()) - before) / users;
+        await cache.close();
+        stores.push({ store, where: "redis-server's used_memory", bytesPerUser });
+      }
+    } finally {
+      admin.disconnect();
+      await redis.stop();
+    }
+  }
+
+  // One backend's cache for both: what the first run wrote stays alive (and in `before`) while the second writes.
+  const { CacheManager } = await import('@backstage/backend-common');
+  const backendCache = CacheManager.fromConfig(config({}), { onError: () => undefined }).forPlugin('auth');
+  for (const [store, tokenStore] of [
+    ['backstage-cache (memory)', { type: 'backstage-cache' }],
+    ['backstage-cache (memory), encrypted', { type: 'backstage-cache', encryptionKey }],
+  ] as const) {
+    const before = await settle();
+    const cache = createPaletteTokenCache(config(tokenStore), { cache: backendCache });
+    await signInAll(cache);
+    const after = await settle();
+    stores.push({ store, where: 'V8 heap of the backend (Backstage keeps it in-process)', bytesPerUser: (after.heap - before.heap) / users });
+  }
+  const rawBytesPerUser = tokenTemplate.length + refTemplate.length + emailTemplate.length + '@example.com'.length;
+  for (const s of stores) console.log(`   ${s.store}: ${'skipped' in s ? `skipped (${s.skipped})` : `${s.bytesPerUser.toFixed(0)} B/user (${s.where})`}`);
+  return { users, rawBytesPerUser, stores };
 }
