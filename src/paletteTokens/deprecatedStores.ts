@@ -36,7 +36,7 @@ export interface MemoryTokenStore extends SpectroCloudStore {
   /** Removes expired entries now; returns how many. */
   purgeExpired(): number;
 }
-/** @deprecated Use {@link createPaletteTokenCache} with `tokenStore.type: memory`, or implement `SpectroCloudStore`. @public */
+/** @deprecated Use `createPaletteTokenCache` with `tokenStore.type: memory`, or implement `SpectroCloudStore`. @public */
 export const MemoryTokenStore: new (options?: MemoryTokenStoreOptions) => MemoryTokenStore = MemoryStore;
 
 /** @deprecated Configure `tokenStore.redis` instead. @public */
@@ -82,7 +82,7 @@ export interface RedisTokenStoreOptions {
 export interface RedisTokenStore extends SpectroCloudStore {
   claim(key: string, expiresAt: number): Promise<boolean>;
 }
-/** @deprecated Use {@link createPaletteTokenCache} with `tokenStore.type: redis`. @public */
+/** @deprecated Use `createPaletteTokenCache` with `tokenStore.type: redis`. @public */
 export const RedisTokenStore: new (options?: RedisTokenStoreOptions) => RedisTokenStore = RedisStore;
 
 /** @deprecated Configure `tokenStore.previousEncryptionKeys` instead. @public */
@@ -93,19 +93,19 @@ export interface EncryptedTokenStoreOptions {
 }
 /** @deprecated Use `SpectroCloudStore`. @public */
 export type EncryptedTokenStore = SpectroCloudStore;
-/** @deprecated Use {@link createPaletteTokenCache} with `tokenStore.encryptionKey`. @public */
+/** @deprecated Use `createPaletteTokenCache` with `tokenStore.encryptionKey`. @public */
 export const EncryptedTokenStore: new (inner: SpectroCloudStore, key: string | Buffer, options?: EncryptedTokenStoreOptions) => EncryptedTokenStore =
   EncryptedStore;
 
-/** @deprecated Use the `cache` option of {@link createPaletteTokenCache}. @public */
+/** @deprecated Use the `cache` option of `createPaletteTokenCache`. @public */
 export interface BackstageCacheClient {
   get(key: string): Promise<unknown>;
   set(key: string, value: string, options?: { ttl?: number }): Promise<void>;
   delete(key: string): Promise<void>;
 }
-/** @deprecated Use the `cache` option of {@link createPaletteTokenCache}. @public */
+/** @deprecated Use the `cache` option of `createPaletteTokenCache`. @public */
 export type BackstageCache = BackstageCacheClient | { getClient(): BackstageCacheClient };
-/** @deprecated Use the `cache` option of {@link createPaletteTokenCache}. @public */
+/** @deprecated Use the `cache` option of `createPaletteTokenCache`. @public */
 export interface BackstageCacheTokenStoreOptions {
   cache: BackstageCache;
   /** Prepended to every (hashed) key. Default `spectrocloud:session:`. */
@@ -118,7 +118,7 @@ export interface BackstageCacheTokenStoreOptions {
 }
 /** @deprecated Use `SpectroCloudStore`. @public */
 export type BackstageCacheTokenStore = SpectroCloudStore;
-/** @deprecated Use {@link createPaletteTokenCache} with `tokenStore.type: backstage-cache` and its `cache` option. @public */
+/** @deprecated Use `createPaletteTokenCache` with `tokenStore.type: backstage-cache` and its `cache` option. @public */
 export const BackstageCacheTokenStore: new (options: BackstageCacheTokenStoreOptions) => BackstageCacheTokenStore = BackstageCacheStore;
 
 /** True only when A and B are the same type, optional members included (mutual assignability would let an extra optional member through). */
