@@ -30,7 +30,7 @@ export const emails = (n: number) => Array.from({ length: n }, (_, i) => `user${
 
 /**
  * `palette: true` is SpectroCloud's own shape (the `refresh_token` is the HS256
- * session token, so ours captures it into its token store at sign-in, and no
+ * Palette token, so ours captures it into its token store at sign-in, and no
  * refresh grant exists); by default standard OIDC with opaque refresh tokens.
  */
 export interface IdpMode {
