@@ -3,6 +3,9 @@
 // fetches 10,000 sign-ins' worth of verifications cause.
 import { createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import { DEFAULT_DISCOVERY_REFRESH_SECONDS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS } from '../src/config/readEnvironmentConfig';
+import { OutboundClient } from '../src/http/OutboundClient';
+import { EndpointResolver } from '../src/oidc/EndpointResolver';
 import { IdTokenVerifier } from '../src/oidc/IdTokenVerifier';
 import { startSpectroCloudEmulator, type SpectroCloudEmulator } from '../src/testing';
 import type { Settings } from './settings';
@@ -30,12 +33,21 @@ export interface VerifyFigure {
   };
 }
 
+/**
+ * Built as the sign-in service builds it (src/composition/createSignInService.ts):
+ * endpoints from discovery through an EndpointResolver, JWKS through the one
+ * outbound client; each verification checks `nonce` as a sign-in does.
+ */
 function newVerifier(emulator: SpectroCloudEmulator) {
+  const http = new OutboundClient({ timeoutMs: DEFAULT_TIMEOUT_MS, maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES });
+  const endpoints = new EndpointResolver({ authorizationUrl: emulator.authorizationUrl, issuer: emulator.issuer, discoveryRefreshInterval: DEFAULT_DISCOVERY_REFRESH_SECONDS }, http);
   return new IdTokenVerifier({
     clientId: CLIENT_ID,
     algorithms: ['RS256'],
     clockTolerance: 60,
-    endpoints: async () => ({ issuer: emulator.issuer, jwksUrl: emulator.jwksUrl }),
+    http,
+    endpoints: () => endpoints.resolve(),
+    resolvedEndpoints: () => endpoints.resolved(),
   });
 }
 

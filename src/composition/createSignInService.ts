@@ -77,6 +77,7 @@ export function createSignInServiceDeps(input: SignInServiceInput): SignInServic
     jwksCacheMaxAgeMs: config.jwksCacheMaxAge * 1000,
     jwksRefetchIntervalMs: config.jwksRefetchInterval * 1000,
     endpoints: input.endpoints ?? (() => endpoints.resolve()),
+    resolvedEndpoints: input.endpoints ? undefined : () => endpoints.resolved(),
     clock,
     requireVerifiedEmail: config.requireVerifiedEmail,
   });

@@ -217,5 +217,6 @@ function verifierFor(options: SpectroCloudStrategyOptions, http: OutboundClient)
     clockTolerance: options.clockTolerance ?? 30,
     http,
     endpoints: async () => ({ issuer, jwksUrl }),
+    resolvedEndpoints: () => ({ issuer, jwksUrl }),
   });
 }

@@ -54,11 +54,23 @@ export class EndpointResolver {
 
   resolve(): Promise<ResolvedEndpoints> {
     if (this.refusal && this.clock() < this.refusal.until) return Promise.reject(this.refusal.error);
-    if (this.current && this.clock() < this.current.until) return Promise.resolve(this.current.endpoints);
+    const fresh = this.resolved();
+    if (fresh) return Promise.resolve(fresh);
     if (!this.pending) {
       this.pending = this.discover().finally(() => (this.pending = undefined));
     }
     return this.pending;
+  }
+
+  /**
+   * What resolve() would answer at once, without waiting: the endpoints kept
+   * and still within their interval, unless a refusal stands. Otherwise
+   * undefined (ask resolve()). For the verifier's path without a promise.
+   */
+  resolved(): ResolvedEndpoints | undefined {
+    if (this.refusal && this.clock() < this.refusal.until) return undefined;
+    if (this.current && this.clock() < this.current.until) return this.current.endpoints;
+    return undefined;
   }
 
   private async discover(): Promise<ResolvedEndpoints> {

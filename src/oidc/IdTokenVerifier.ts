@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import jwt, { type JwtHeader, type JwtPayload, type SigningKeyCallback } from 'jsonwebtoken';
+import jwt, { type JwtPayload } from 'jsonwebtoken';
 import { SpectroCloudTokenError } from '../errors';
 import {
   DEFAULT_JWKS_CACHE_MAX_AGE_SECONDS,
@@ -49,6 +49,8 @@ export interface IdTokenVerifierOptions {
   jwksRefetchIntervalMs?: number;
   /** resolves the expected issuer and the JWKS URL (discovery may still be running) */
   endpoints: () => Promise<{ issuer: string; jwksUrl: string }>;
+  /** the same, when they are resolved already and `endpoints` would answer them at once; else undefined (then `endpoints` is awaited) */
+  resolvedEndpoints?: () => { issuer: string; jwksUrl: string } | undefined;
   /** milliseconds since epoch; injectable for tests */
   clock?: () => number;
   /**
@@ -85,43 +87,23 @@ export class IdTokenVerifier {
       throw new SpectroCloudTokenError('ERR_ID_TOKEN_MISSING', 'SpectroCloud returned no ID token; request the "openid" scope');
     }
     // Before any parsing: decoding and verifying cost grow with the token.
-    const bytes = Buffer.byteLength(idToken);
+    // A UTF-16 code unit is at most 3 UTF-8 bytes, so a short token needs no count.
     const maxIdTokenBytes = this.options.maxIdTokenBytes ?? DEFAULT_MAX_ID_TOKEN_BYTES;
-    if (bytes > maxIdTokenBytes) {
-      throw new SpectroCloudTokenError(
-        'ERR_ID_TOKEN_TOO_LARGE',
-        `ID token is ${bytes} bytes, more than the ${maxIdTokenBytes} allowed (maxIdTokenBytes); it was not read`,
-      );
-    }
-    // Before any key is fetched: a header asking for what we do not implement is refused as it stands.
-    checkJoseHeader(idToken, this.options.algorithms);
-    const { issuer, jwksUrl } = await this.options.endpoints();
-    const nowSeconds = Math.floor(this.clock() / 1000);
-    let claims: IdTokenClaims;
-    // jsonwebtoken flattens key-callback errors into a message; keep the original.
-    let keyError: unknown;
-    try {
-      claims = await new Promise<IdTokenClaims>((resolve, reject) => {
-        jwt.verify(
-          idToken,
-          (header, callback) =>
-            this.signingKey(jwksUrl, header, (error, key) => {
-              keyError = error ?? undefined;
-              callback(error, key);
-            }),
-          {
-            algorithms: this.options.algorithms as jwt.Algorithm[],
-            issuer,
-            audience: this.options.clientId,
-            clockTolerance: this.options.clockTolerance,
-            clockTimestamp: nowSeconds,
-          },
-          (error, payload) => (error ? reject(error) : resolve(payload as IdTokenClaims)),
+    if (idToken.length * 3 > maxIdTokenBytes) {
+      const bytes = Buffer.byteLength(idToken);
+      if (bytes > maxIdTokenBytes) {
+        throw new SpectroCloudTokenError(
+          'ERR_ID_TOKEN_TOO_LARGE',
+          `ID token is ${bytes} bytes, more than the ${maxIdTokenBytes} allowed (maxIdTokenBytes); it was not read`,
         );
-      });
-    } catch (error) {
-      throw translateVerificationError(keyError ?? error);
+      }
     }
+    // At a sign-in the code exchange has resolved the endpoints already: then no wait.
+    const { issuer, jwksUrl } = this.options.resolvedEndpoints?.() ?? (await this.options.endpoints());
+    const nowSeconds = Math.floor(this.clock() / 1000);
+    const verified = this.verifyWithJsonWebToken(idToken, issuer, jwksUrl, nowSeconds);
+    // With the key in the cache jsonwebtoken has answered already; a promise only when it waits for keys.
+    const claims = verified instanceof Promise ? await verified : verified;
     this.checkClaims(claims, nowSeconds, expected.nonce);
     if (expected.maxAge !== undefined) this.checkAuthTime(claims, nowSeconds, expected.maxAge);
     if (expected.acrValues?.length && !expected.acrValues.includes(claims.acr as string)) {
@@ -190,14 +172,60 @@ export class IdTokenVerifier {
     }
   }
 
-  /** The header was checked by checkJoseHeader before jsonwebtoken asked for the key. */
-  private signingKey(jwksUrl: string, header: JwtHeader, callback: SigningKeyCallback) {
-    this.signingKeysFor(jwksUrl)
-      .keyFor(header.kid, header.alg)
-      .then(
-        key => callback(null, key),
-        error => callback(error),
-      );
+  /**
+   * jsonwebtoken's verify: it decodes the token once and hands us the header
+   * before it checks the signature. The header is checked there
+   * ({@link checkJoseHeader}), before any key is looked up or fetched. A key
+   * from a fresh JWKS cache is handed back at once, so jsonwebtoken finishes
+   * synchronously; otherwise it waits for {@link SigningKeys.keyFor}.
+   */
+  private verifyWithJsonWebToken(idToken: string, issuer: string, jwksUrl: string, nowSeconds: number): IdTokenClaims | Promise<IdTokenClaims> {
+    let headerRead = false;
+    // jsonwebtoken flattens key-callback errors into a message; keep the original.
+    let keyError: unknown;
+    let outcome: { error: unknown; payload: unknown } | undefined;
+    let settle: ((result: { error: unknown; payload: unknown }) => void) | undefined;
+    jwt.verify(
+      idToken,
+      (header, callback) => {
+        headerRead = true;
+        try {
+          checkJoseHeader(header, this.options.algorithms);
+        } catch (error) {
+          keyError = error;
+          return callback(error as Error);
+        }
+        const signingKeys = this.signingKeysFor(jwksUrl);
+        const cached = signingKeys.cachedKey(header.kid, header.alg);
+        if (cached) return callback(null, cached);
+        signingKeys.keyFor(header.kid, header.alg).then(
+          key => callback(null, key),
+          (error: Error) => {
+            keyError = error;
+            callback(error);
+          },
+        );
+      },
+      {
+        algorithms: this.options.algorithms as jwt.Algorithm[],
+        issuer,
+        audience: this.options.clientId,
+        clockTolerance: this.options.clockTolerance,
+        clockTimestamp: nowSeconds,
+      },
+      (error, payload) => {
+        if (settle) settle({ error, payload });
+        else outcome = { error, payload };
+      },
+    );
+    const finish = (result: { error: unknown; payload: unknown }): IdTokenClaims => {
+      if (!result.error) return result.payload as IdTokenClaims;
+      // Refused before the header reached us: not a compact JWS with a JSON header.
+      if (!headerRead) throw new SpectroCloudTokenError('ERR_ID_TOKEN_INVALID', 'ID token is malformed or could not be verified', { cause: result.error });
+      throw translateVerificationError(keyError ?? result.error);
+    };
+    if (outcome) return finish(outcome);
+    return new Promise<{ error: unknown; payload: unknown }>(resolve => (settle = resolve)).then(finish);
   }
 
   private signingKeysFor(url: string): SigningKeys {

@@ -70,6 +70,19 @@ export class SigningKeys {
     return this.accept(kid, alg, await this.entriesFor(kid));
   }
 
+  /**
+   * The key keyFor would answer without waiting: the set is fresh, holds this
+   * `kid` and the key rules accept its key for `alg`. Otherwise undefined, and
+   * keyFor decides (fetch, wait, or the error that says why).
+   */
+  cachedKey(kid: string | undefined, alg: string): KeyObject | undefined {
+    if (!this.keys || this.options.clock() - this.keys.fetchedAt >= this.options.cacheMaxAgeMs) return undefined;
+    const entries = this.find(kid);
+    if (!entries) return undefined;
+    const choice = chooseVerificationKey(entries, alg);
+    return 'key' in choice ? choice.key : undefined;
+  }
+
   private async entriesFor(kid: string | undefined): Promise<PublishedKey[]> {
     const now = this.options.clock();
     if (!this.keys || now - this.keys.fetchedAt >= this.options.cacheMaxAgeMs) await this.fetch();

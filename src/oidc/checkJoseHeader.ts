@@ -1,4 +1,3 @@
-import jwt from 'jsonwebtoken';
 import { SpectroCloudTokenError } from '../errors';
 
 /**
@@ -13,15 +12,18 @@ const JWT_TYPE = /^(application\/)?jwt$/i;
 
 /**
  * RFC 7515 section 4 for an ID token, before its signature is checked and
- * before anything reads its claims: the JOSE header may only ask for what
- * this package implements (a compact JWS, signed with an allowed algorithm,
- * keyed by the JWKS). Decoding is jsonwebtoken's; it parses the header with
- * JSON.parse, which keeps the lexically last of duplicate names (the choice
- * RFC 7515 section 4 allows), and jsonwebtoken's verification reads the same
- * bytes the same way, so no two readers can disagree on a header.
+ * before any key is looked up: the JOSE header may only ask for what this
+ * package implements (a compact JWS, signed with an allowed algorithm, keyed
+ * by the JWKS). `header` is the one jsonwebtoken decoded and hands to the
+ * key callback (JSON.parse, which keeps the lexically last of duplicate
+ * names, the choice RFC 7515 section 4 allows); jsonwebtoken then verifies
+ * with that same object's `alg`, so no second reader can disagree with it.
  */
-export function checkJoseHeader(idToken: string, algorithms: readonly string[]): void {
-  const header = decodeHeader(idToken);
+export function checkJoseHeader(decoded: unknown, algorithms: readonly string[]): asserts decoded is { alg: string; kid?: string } {
+  if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) {
+    throw new SpectroCloudTokenError('ERR_ID_TOKEN_INVALID', 'ID token is malformed or could not be verified');
+  }
+  const header = decoded as Record<string, unknown>;
   const alg = header.alg;
   if (typeof alg !== 'string' || alg === 'none' || !algorithms.includes(alg)) {
     throw new SpectroCloudTokenError(
@@ -51,19 +53,6 @@ export function checkJoseHeader(idToken: string, algorithms: readonly string[]):
   if ('cty' in header) {
     throw headerError('cty', 'ID token header "cty" says the payload is not a claims set (nested JWTs are not supported)');
   }
-}
-
-function decodeHeader(idToken: string): Record<string, unknown> {
-  let decoded: jwt.Jwt | null;
-  try {
-    decoded = jwt.decode(idToken, { complete: true });
-  } catch (cause) {
-    throw new SpectroCloudTokenError('ERR_ID_TOKEN_INVALID', 'ID token is malformed or could not be verified', { cause });
-  }
-  if (!decoded || typeof decoded.header !== 'object' || decoded.header === null || Array.isArray(decoded.header)) {
-    throw new SpectroCloudTokenError('ERR_ID_TOKEN_INVALID', 'ID token is malformed or could not be verified');
-  }
-  return decoded.header as unknown as Record<string, unknown>;
 }
 
 /** Header names RFC 7515 and RFC 7518 define for JWS: `crit` must never list them (4.1.11). */
