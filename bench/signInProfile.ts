@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 // `pnpm bench:profile --signin`: where a whole sign-in's CPU goes on each
 // backend, ours vs the built-in of the same backend. V8's sampling profiler
 // (the one `node --cpu-prof` starts, switched on through node:inspector for
@@ -217,7 +218,7 @@ export function renderSignInProfile(rows: SignInProfileRow[], seconds: number, k
       ? `Profiled on ${new Date().toISOString()}: ${seconds} s of whole sign-ins per contender (20 virtual users in a worker thread, 1,000 users round-robin), sampling every 200 µs.`
       : `Profiled on ${new Date().toISOString()}: every session of 4 s of sign-ins refreshed once after the clock moved 90 s (one real refresh_token grant each; 20 virtual users in a worker thread), sampling every 200 µs.`,
     `Main-thread CPU per ${kind === 'sign-in' ? 'whole sign-in (start, IdP, handler/frame)' : 'cold refresh (`/refresh`: the grant at the IdP, verification, resolution, a new Backstage token)'}, by step (µs; share of the busy time in brackets). The IdP (the emulator) runs in the`,
-    'same thread and is its own row. The machine was not idle: read the rows against the built-in of the same backend in the same run.',
+    `same thread and is its own row. Load average ${loadavg()[0]!.toFixed(1)} when written (the profiled load itself keeps both cores busy): read each column against the built-in of the same backend in the same run.`,
     '',
   );
   lines.push(`| step | ${rows.map(r => r.label).join(' | ')} |`);
