@@ -47,7 +47,7 @@ describe('the API report of an entry that names another entry’s type', () => {
 
   it('fails when the other entry exports another declaration of the same name', async () => {
     const { exitCode, stderr } = await report(dir =>
-      writeFileSync(join(dir, 'dist', 'a', 'index.d.ts'), '/** A look-alike. @public */\nexport interface Shared {\n    value: string;\n}\n'),
+      writeFileSync(join(dir, 'types', 'a', 'index.d.ts'), '/** A look-alike. @public */\nexport interface Shared {\n    value: string;\n}\n'),
     );
     expect(exitCode).toBe(1);
     expect(stderr).toContain('api-report: "main" uses types no entry exports (Shared)');
