@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { IdTokenVerifier } from '../../src/oidc/IdTokenVerifier';
-import { SpectroCloudTokenError } from '../../src/errors';
 import { startLocalIssuer, type LocalIssuer } from '../support/localIssuer';
 import { registerSecret } from '../support/secrets';
+import { verifierRefusal } from '../support/verifierRefusal';
 
 /*
  * The rules of RFC 7515 section 4 (JOSE header), RFC 7519 (claim types), OIDC
@@ -51,14 +51,8 @@ function verifierWith(options: Partial<ConstructorParameters<typeof IdTokenVerif
   });
 }
 
-async function refusal(token: unknown, using = verifier, expected: { nonce?: string; maxAge?: number; acrValues?: string[] } = { nonce: NONCE }) {
-  const error = await using.verify(token, expected).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SpectroCloudTokenError);
-  return error as SpectroCloudTokenError;
-}
+const refusal = (token: unknown, using = verifier, expected: { nonce?: string; maxAge?: number; acrValues?: string[] } = { nonce: NONCE }) =>
+  verifierRefusal(using, token, expected);
 
 beforeAll(async () => {
   issuer = await startLocalIssuer();

@@ -1,8 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { IdTokenVerifier } from '../../src/oidc/IdTokenVerifier';
-import { SpectroCloudTokenError } from '../../src/errors';
 import { startLocalIssuer, type LocalIssuer } from '../support/localIssuer';
+import { verifierRefusal } from '../support/verifierRefusal';
 
 /*
  * Every negative case of ID-token verification, on a frozen clock (the
@@ -27,14 +27,7 @@ function without(name: string) {
   return all;
 }
 
-async function refusal(token: unknown, expected: { nonce?: string } = { nonce: NONCE }) {
-  const error = await verifier.verify(token, expected).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SpectroCloudTokenError);
-  return error as SpectroCloudTokenError;
-}
+const refusal = (token: unknown, expected: { nonce?: string } = { nonce: NONCE }) => verifierRefusal(verifier, token, expected);
 
 beforeAll(async () => {
   issuer = await startLocalIssuer();

@@ -3,12 +3,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SpectroCloudTokenError } from '../../src/errors';
 import { OutboundClient } from '../../src/http/OutboundClient';
 import { EndpointResolver } from '../../src/oidc/EndpointResolver';
 import { IdTokenVerifier } from '../../src/oidc/IdTokenVerifier';
 import { startLocalIssuer, type LocalIssuer } from '../support/localIssuer';
 import { registerSecret } from '../support/secrets';
+import { verifierRefusal } from '../support/verifierRefusal';
 
 /*
  * With the JWKS cache warm and the endpoints resolved, the verifier hands
@@ -42,14 +42,7 @@ function withRawHeader(headerJson: string): string {
   return token;
 }
 
-async function refusal(token: unknown, using = verifier): Promise<SpectroCloudTokenError> {
-  const error = await using.verify(token, { nonce: NONCE }).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SpectroCloudTokenError);
-  return error as SpectroCloudTokenError;
-}
+const refusal = (token: unknown, using = verifier) => verifierRefusal(using, token, { nonce: NONCE });
 
 beforeAll(async () => {
   issuer = await startLocalIssuer();
