@@ -1,7 +1,6 @@
 // Names of earlier versions, kept working as aliases of the one name each thing has now (issue 25; docs/upgrading.md).
 import type { ExtensionDefinition, FrontendModule } from '@backstage/frontend-plugin-api';
-import type { SpectroCloudSignInProviderConfig } from '../frontend/factory';
-import { createSpectroCloudSignInProvider } from '../frontend/factory';
+import { createSpectroCloudSignInProvider, type SpectroCloudSignInProviderConfig } from '../frontend/factory';
 import { createSpectroCloudAuthApiExtension } from './plugin';
 import { createSpectroCloudSessionEndWarningModule } from './sessionEndWarning';
 import { createSpectroCloudSignInPageModule } from './signInPage';

@@ -1,6 +1,5 @@
 import { createFrontendPlugin, type ExtensionDefinition, type FrontendPlugin } from '@backstage/frontend-plugin-api';
-import type { SpectroCloudAuthApiFactoryOptions } from '../frontend/factory';
-import { createSpectroCloudAuthApiFactory } from '../frontend/factory';
+import { createSpectroCloudAuthApiFactory, type SpectroCloudAuthApiFactoryOptions } from '../frontend/factory';
 import { apiExtension } from './apiExtension';
 
 /**

@@ -8,8 +8,7 @@ import {
   type FrontendModule,
 } from '@backstage/frontend-plugin-api';
 import type { SignInPageProps } from '@backstage/core-plugin-api';
-import type { SpectroCloudSignInProviderConfig } from '../frontend/factory';
-import { createSpectroCloudSignInProvider } from '../frontend/factory';
+import { createSpectroCloudSignInProvider, type SpectroCloudSignInProviderConfig } from '../frontend/factory';
 
 /**
  * What `SignInPageBlueprint` outputs, by its id: the blueprint lives in

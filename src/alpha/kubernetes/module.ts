@@ -1,6 +1,5 @@
 import { createFrontendModule, type FrontendModule } from '@backstage/frontend-plugin-api';
-import type { SpectroCloudKubernetesAuthProvidersFactoryOptions } from '../../frontend/kubernetes/factory';
-import { createSpectroCloudKubernetesAuthProvidersApiFactory } from '../../frontend/kubernetes/factory';
+import { createSpectroCloudKubernetesAuthProvidersApiFactory, type SpectroCloudKubernetesAuthProvidersFactoryOptions } from '../../frontend/kubernetes/factory';
 import { apiExtension } from '../apiExtension';
 
 /**
