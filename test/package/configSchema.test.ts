@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigReader } from '@backstage/config';
-import { loadConfigSchema, type ConfigSchema } from '@backstage/config-loader';
+import type { ConfigSchema } from '@backstage/config-loader';
 import type { JsonObject } from '@backstage/types';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spectrocloud } from '../../src';
 import { ENVIRONMENT_KEYS } from '../../src/config/environmentKeys';
 import { readTokenStoreConfig } from '../../src/paletteTokens/stores/config';
 import { readResolverPolicy } from '../../src/signIn/readResolverPolicy';
+import { loadPackageConfigSchema } from '../support/configSchema';
 
 /*
  * config.d.ts loaded the way a Backstage backend loads it: @backstage/config-loader
@@ -22,7 +23,7 @@ const KEY = '0123456789abcdef0123456789abcdef0123456789a=';
 let schema: ConfigSchema;
 let providerSchema: JsonSchema;
 beforeAll(async () => {
-  schema = await loadConfigSchema({ dependencies: [], packagePaths: [join(ROOT, 'package.json')], excludePackageDependencies: true });
+  schema = await loadPackageConfigSchema();
   const [ours] = schema.serialize().schemas as unknown as Array<{ value: JsonSchema }>;
   providerSchema = at(ours.value, 'auth', 'providers', 'spectrocloud');
 }, 60_000);

@@ -1,18 +1,17 @@
-import { join } from 'node:path';
 import { ConfigReader } from '@backstage/config';
-import { loadConfigSchema, type ConfigSchema } from '@backstage/config-loader';
+import type { ConfigSchema } from '@backstage/config-loader';
 import type { JsonObject } from '@backstage/types';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkApiTokenCookie } from '../../src/doctor/checks/apiTokenCookieCheck';
 import type { DeploymentSettings } from '../../src/doctor/checks/configCheck';
 import { readPaletteTokenCookie, readTokenStoreBlock } from '../../src/paletteTokens/stores/config';
+import { loadPackageConfigSchema, validateTokenStore } from '../support/configSchema';
 
 /*
  * `tokenStore.paletteTokenCookie` is the setting's name in the one vocabulary (issue 25);
  * `tokenStore.apiTokenCookie`, the name released docs used, is still read. Both are held
  * against the reader the provider uses, the schema Backstage loads, and the doctor.
  */
-const ROOT = join(__dirname, '../..');
 
 describe('tokenStore.paletteTokenCookie and its old name apiTokenCookie', () => {
   it.each([
@@ -53,10 +52,9 @@ describe('tokenStore.paletteTokenCookie and its old name apiTokenCookie', () => 
   describe('in config.d.ts as Backstage loads it', () => {
     let schema: ConfigSchema;
     beforeAll(async () => {
-      schema = await loadConfigSchema({ dependencies: [], packagePaths: [join(ROOT, 'package.json')], excludePackageDependencies: true });
+      schema = await loadPackageConfigSchema();
     }, 60_000);
-    const validate = (tokenStore: JsonObject) =>
-      schema.process([{ data: { auth: { providers: { spectrocloud: { tokenStore } } } }, context: 'app-config.yaml' }]);
+    const validate = (tokenStore: JsonObject) => validateTokenStore(schema, tokenStore);
 
     it.each(['paletteTokenCookie', 'apiTokenCookie'])('accepts %s as a boolean and refuses anything else', key => {
       expect(() => validate({ type: 'memory', [key]: true })).not.toThrow();

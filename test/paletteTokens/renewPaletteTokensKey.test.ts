@@ -1,8 +1,8 @@
-import { join } from 'node:path';
-import { loadConfigSchema, type ConfigSchema } from '@backstage/config-loader';
+import type { ConfigSchema } from '@backstage/config-loader';
 import type { JsonObject } from '@backstage/types';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readTokenStoreBlock } from '../../src/paletteTokens/stores/config';
+import { loadPackageConfigSchema, validateTokenStore } from '../support/configSchema';
 
 /*
  * `tokenStore.renewPaletteTokens` is the renewal switch's name in the one vocabulary (issue 25);
@@ -10,7 +10,6 @@ import { readTokenStoreBlock } from '../../src/paletteTokens/stores/config';
  * against the reader the provider uses and the schema Backstage loads. What the switch does:
  * paletteApiClient.test.ts.
  */
-const ROOT = join(__dirname, '../..');
 
 describe('tokenStore.renewPaletteTokens and its old name renewSessionTokens', () => {
   it.each([
@@ -48,10 +47,9 @@ describe('tokenStore.renewPaletteTokens and its old name renewSessionTokens', ()
   describe('in config.d.ts as Backstage loads it', () => {
     let schema: ConfigSchema;
     beforeAll(async () => {
-      schema = await loadConfigSchema({ dependencies: [], packagePaths: [join(ROOT, 'package.json')], excludePackageDependencies: true });
+      schema = await loadPackageConfigSchema();
     }, 60_000);
-    const validate = (tokenStore: JsonObject) =>
-      schema.process([{ data: { auth: { providers: { spectrocloud: { tokenStore } } } }, context: 'app-config.yaml' }]);
+    const validate = (tokenStore: JsonObject) => validateTokenStore(schema, tokenStore);
 
     it.each(['renewPaletteTokens', 'renewSessionTokens'])('accepts %s as a boolean and refuses anything else', key => {
       expect(() => validate({ type: 'memory', [key]: false })).not.toThrow();

@@ -3,13 +3,12 @@ import { generateKeyPairSync } from 'node:crypto';
 import { encodeState } from '@backstage/plugin-auth-backend';
 import type { AuthResolverContext } from '@backstage/plugin-auth-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigReader } from '@backstage/config';
 import { createSignInServiceDeps } from '../../src/composition/createSignInService';
-import { readEnvironmentConfig } from '../../src/config/readEnvironmentConfig';
 import { SpectroCloudAuthError } from '../../src/errors';
 import { SpectroCloudAuthHandlers } from '../../src/legacy/SpectroCloudAuthHandlers';
 import { BrowserBinding } from '../../src/signInService/BrowserBinding';
 import { SignInService } from '../../src/signInService/SignInService';
+import { readLocalIssuerEnvironment } from '../support/legacyHandlersOnLocalIssuer';
 import { startLocalIssuer, type LocalIssuer } from '../support/localIssuer';
 import { createTestLogger } from '../support/logger';
 import { registerSecret } from '../support/secrets';
@@ -35,20 +34,7 @@ let issuer: LocalIssuer;
 const logLines: string[] = [];
 
 function deps() {
-  const config = readEnvironmentConfig(
-    new ConfigReader({
-      clientId: CLIENT_ID,
-      clientSecret: CLIENT_SECRET,
-      authorizationUrl: `${issuer.issuer}/auth`,
-      issuer: issuer.issuer,
-      tokenUrl: issuer.tokenUrl,
-      jwksUrl: issuer.jwksUrl,
-      clockTolerance: 0,
-      timeout: 5000,
-      refreshGrantInterval: 0,
-    }),
-    { path: 'auth.providers.spectrocloud.development', authBaseUrl: AUTH_BASE_URL, providerId: 'spectrocloud' },
-  );
+  const config = readLocalIssuerEnvironment(issuer, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, authBaseUrl: AUTH_BASE_URL }, { refreshGrantInterval: 0 });
   return createSignInServiceDeps({
     providerId: 'spectrocloud',
     environment: 'development',

@@ -24,6 +24,31 @@ export const AUTH_BASE_URL = 'https://backstage.example.com/api/auth';
 export const NOW_MS = Date.UTC(2026, 10, 30, 12, 0, 0);
 const NOW = NOW_MS / 1000;
 
+/**
+ * The `development` environment of provider `spectrocloud` on the local issuer, read as the provider reads
+ * it: its endpoints given (no discovery), no clock tolerance, a 5 s deadline; `extra` adds or overrides keys.
+ */
+export function readLocalIssuerEnvironment(
+  issuer: LocalIssuer,
+  client: { clientId: string; clientSecret: string; authBaseUrl: string },
+  extra: Record<string, number | string | boolean> = {},
+): SpectroCloudEnvironmentConfig {
+  return readEnvironmentConfig(
+    new ConfigReader({
+      clientId: client.clientId,
+      clientSecret: client.clientSecret,
+      authorizationUrl: `${issuer.issuer}/auth`,
+      issuer: issuer.issuer,
+      tokenUrl: issuer.tokenUrl,
+      jwksUrl: issuer.jwksUrl,
+      clockTolerance: 0,
+      timeout: 5000,
+      ...extra,
+    }),
+    { path: 'auth.providers.spectrocloud.development', authBaseUrl: client.authBaseUrl, providerId: 'spectrocloud' },
+  );
+}
+
 export interface LegacyHandlersOnLocalIssuer {
   issuer: LocalIssuer;
   handlers: SpectroCloudAuthHandlers;
@@ -38,19 +63,7 @@ export interface LegacyHandlersOnLocalIssuer {
 export async function startLegacyHandlersOnLocalIssuer(): Promise<LegacyHandlersOnLocalIssuer> {
   const issuer = await startLocalIssuer();
   const logLines: string[] = [];
-  const config = readEnvironmentConfig(
-    new ConfigReader({
-      clientId: CLIENT_ID,
-      clientSecret: CLIENT_SECRET,
-      authorizationUrl: `${issuer.issuer}/auth`,
-      issuer: issuer.issuer,
-      tokenUrl: issuer.tokenUrl,
-      jwksUrl: issuer.jwksUrl,
-      clockTolerance: 0,
-      timeout: 5000,
-    }),
-    { path: 'auth.providers.spectrocloud.development', authBaseUrl: AUTH_BASE_URL, providerId: 'spectrocloud' },
-  );
+  const config = readLocalIssuerEnvironment(issuer, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, authBaseUrl: AUTH_BASE_URL });
   const handlers = new SpectroCloudAuthHandlers({
     service: createSignInService({
       providerId: 'spectrocloud',

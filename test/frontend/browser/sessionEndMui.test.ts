@@ -11,28 +11,19 @@
  * longer than the first ID token's life, so the warning shows at once, and
  * shorter than the renewed one's, so it goes after the renewal.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { clickAccount, signInWithPopup, useBrowserHarness, verifyEmulatorIdToken, waitForPopupClosed, type TestPage } from './harness';
+import { FIRST_TTL_S, LEAD_TIME_S, RENEWED_TTL_S, TEST_TIMEOUT_MS, WARNING, useIdTokenLifetime } from './sessionEndLifetimes';
 import { registerSecret } from '../../support/secrets';
 
-const FIRST_TTL_S = 420;
-const RENEWED_TTL_S = 900;
-const LEAD_TIME_S = 480;
-/** The lifetime of the ID tokens the emulator signs next: the renewed session is far from its end. */
-let idTokenTtlS = FIRST_TTL_S;
-const TEST_TIMEOUT_MS = 120_000;
-const WARNING = /Your SpectroCloud session ends at/;
 /** Backstage's light theme: `palette.banner.warning` and `palette.banner.text` (@backstage/theme). */
 const BANNER_WARNING = 'rgb(255, 152, 0)';
 const BANNER_TEXT = 'rgb(255, 255, 255)';
 
 const files = useBrowserHarness({ newSystemApp: true });
-
-beforeAll(() => {
-  files.harness.emulator.setFaults({ idToken: ({ claims, sign }) => sign({ ...claims, exp: Number(claims.iat) + idTokenTtlS }) });
-});
-afterAll(() => files.harness.emulator.resetFaults());
+/** The lifetime of the ID tokens the emulator signs next. */
+const ttl = useIdTokenLifetime(files);
 
 /** Each frontend system's page: signed in as Alice with the warning's lead time, and how it hands out the ID token. */
 const SYSTEMS: Array<{ name: string; signIn(tab: TestPage): Promise<void>; idToken(page: Page): Promise<string> }> = [
@@ -62,7 +53,7 @@ describe.each(SYSTEMS)('the session-end warning of the $name frontend system, dr
   it(
     "is a Snackbar in the theme's banner colours, announced, and renewed from the keyboard while focus stays in the input",
     async () => {
-      idTokenTtlS = FIRST_TTL_S;
+      ttl.seconds = FIRST_TTL_S;
       const tab = await files.openTestPage();
       const page = tab.page;
       await system.signIn(tab);
@@ -104,7 +95,7 @@ describe.each(SYSTEMS)('the session-end warning of the $name frontend system, dr
         await page.keyboard.press('Tab');
       }
       expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Renew now');
-      idTokenTtlS = RENEWED_TTL_S;
+      ttl.seconds = RENEWED_TTL_S;
       const renewOpened = page.waitForEvent('popup');
       await page.keyboard.press('Enter');
       const renewPopup = await renewOpened;

@@ -8,28 +8,15 @@
  * of the expiry), and the lead time (8 minutes) shows the warning at once.
  * Real Chromium, the example's legacy backend, the emulator.
  */
-import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { UI_TIMEOUT_MS, signInWithPopup, useBrowserHarness, verifyEmulatorIdToken, type TestPage } from './harness';
+import { LEAD_TIME_S, RENEWED_TTL_S, TEST_TIMEOUT_MS, WARNING, useIdTokenLifetime } from './sessionEndLifetimes';
 import { registerSecret } from '../../support/secrets';
 
-const FIRST_TTL_S = 420;
-const RENEWED_TTL_S = 900;
-const LEAD_TIME_S = 480;
-let idTokenTtlS = FIRST_TTL_S;
-const TEST_TIMEOUT_MS = 120_000;
-const WARNING = /Your SpectroCloud session ends at/;
-
 const files = useBrowserHarness();
-
-beforeAll(() => {
-  // A jti per token: two tokens signed in the same second still differ by more than their signature.
-  files.harness.emulator.setFaults({
-    idToken: ({ claims, sign }) => sign({ ...claims, exp: Number(claims.iat) + idTokenTtlS, jti: randomUUID() }),
-  });
-});
-afterAll(() => files.harness.emulator.resetFaults());
+/** The lifetime of the ID tokens the emulator signs next. */
+const ttl = useIdTokenLifetime(files);
 
 const notice = (page: Page) => page.getByRole('alert');
 const idToken = (page: Page) => page.evaluate(() => window.spectro.getIdToken());
@@ -73,7 +60,7 @@ describe('a renewal through the redirect flow reaches the other tabs (enableExpe
 
       // The emulator shows its account list again (no SSO shortcut), as SpectroCloud would after its own session ended.
       await tab.forgetEmulatorSession();
-      idTokenTtlS = RENEWED_TTL_S;
+      ttl.seconds = RENEWED_TTL_S;
       await tab.page.getByRole('button', { name: 'Renew now' }).click();
       await tab.page.waitForURL(url => url.href.startsWith(files.harness.emulator.issuer));
       await Promise.all([tab.page.waitForURL(pageUrl, { waitUntil: 'load' }), tab.page.click('button[data-email="alice@example.com"]')]);

@@ -10,32 +10,15 @@
  * example's legacy backend, the emulator. Last, Renew in an app configured
  * for the redirect flow: the page leaves for SpectroCloud and comes back.
  */
-import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { UI_TIMEOUT_MS, clickAccount, signInWithPopup, useBrowserHarness, verifyEmulatorIdToken, waitForPopupClosed, type TestPage } from './harness';
+import { LEAD_TIME_S, RENEWED_TTL_S, TEST_TIMEOUT_MS, WARNING, useIdTokenLifetime } from './sessionEndLifetimes';
 import { registerSecret } from '../../support/secrets';
 
-const FIRST_TTL_S = 420;
-const RENEWED_TTL_S = 900;
-const LEAD_TIME_S = 480;
-/** The lifetime of the ID tokens the emulator signs next. */
-let idTokenTtlS = FIRST_TTL_S;
-const TEST_TIMEOUT_MS = 120_000;
-const WARNING = /Your SpectroCloud session ends at/;
-
 const files = useBrowserHarness({ newSystemApp: true });
-
-beforeAll(() => {
-  // A jti per token: two tokens signed in the same second still differ by more than their signature.
-  files.harness.emulator.setFaults({
-    idToken: ({ claims, sign }) => sign({ ...claims, exp: Number(claims.iat) + idTokenTtlS, jti: randomUUID() }),
-  });
-});
-beforeEach(() => {
-  idTokenTtlS = FIRST_TTL_S;
-});
-afterAll(() => files.harness.emulator.resetFaults());
+/** The lifetime of the ID tokens the emulator signs next. */
+const ttl = useIdTokenLifetime(files);
 
 const notice = (page: Page) => page.getByRole('alert');
 
@@ -67,7 +50,7 @@ async function waitForJti(read: Reader, page: Page, jti: string): Promise<void> 
 
 /** Clicks Renew now in `page` and picks Alice again in the popup. */
 async function renew(page: Page): Promise<void> {
-  idTokenTtlS = RENEWED_TTL_S;
+  ttl.seconds = RENEWED_TTL_S;
   const popupOpened = page.waitForEvent('popup');
   await page.getByRole('button', { name: 'Renew now' }).click();
   const popup = await popupOpened;
@@ -167,7 +150,7 @@ describe('Renew through the redirect flow (an app with enableExperimentalRedirec
 
       // The emulator shows its account list again (no SSO shortcut), as SpectroCloud would after its own session ended.
       await tab.forgetEmulatorSession();
-      idTokenTtlS = RENEWED_TTL_S;
+      ttl.seconds = RENEWED_TTL_S;
       await tab.page.getByRole('button', { name: 'Renew now' }).click();
       await tab.page.waitForURL(url => url.href.startsWith(files.harness.emulator.issuer));
       await Promise.all([
