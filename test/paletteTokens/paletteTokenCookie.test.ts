@@ -11,7 +11,7 @@ import { BACKEND_KINDS, logout, signIn, startFixture, type BackendKind, type Fix
  * `tokenStore.paletteTokenCookie`, the name of `tokenStore.apiTokenCookie` in the one vocabulary
  * (issue 25): on both backends it writes the Palette token to the seeds' `spectrocloud-api-token`
  * cookie exactly as the old key does (apiTokenCookie.test.ts). The two set differently are refused
- * (test/paletteTokens/paletteTokenCookieKey.test.ts).
+ * (test/paletteTokens/renamedTokenStoreKeys.test.ts).
  */
 const HS256 = /eyJhbGciOiJIUzI1NiI/; // base64url of {"alg":"HS256"
 
